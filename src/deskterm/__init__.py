@@ -1,0 +1,3 @@
+"""deskterm: a help desk that lives in the terminal."""
+
+__version__ = "0.1.0"

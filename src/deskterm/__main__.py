@@ -1,0 +1,5 @@
+"""``python -m deskterm``."""
+
+from deskterm.cli.main import run
+
+run()

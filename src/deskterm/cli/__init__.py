@@ -1,0 +1,1 @@
+"""The ``deskterm`` command line: Typer commands over the domain, rendered by ``output``."""

@@ -1,0 +1,154 @@
+"""``deskterm db ...``: init, migrate, status, doctor, seed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskterm.cli.context import get
+
+app = typer.Typer(
+    help="Create, upgrade, check and fill the database.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create the schema; on a new desk the acting agent becomes its admin.
+
+    Example: deskterm --db postgresql+psycopg://deskterm@db.internal/desk --as alice db init
+    """
+    from deskterm.domain.desk import Desk, connect, schema_problem
+    from deskterm.domain.setup import initialize
+    from deskterm.store.migrate import SchemaStatus, state
+
+    cli = get(ctx)
+    store = connect(cli.settings.url)
+    current = state(store)
+    if current.status not in (SchemaStatus.EMPTY, SchemaStatus.CURRENT):
+        store.dispose()
+        from deskterm.domain.errors import StoreUnavailable
+
+        raise StoreUnavailable(
+            schema_problem(cli.settings.url, current.status, current.current, current.head)
+        )
+    desk = Desk(store, cli.settings.handle)
+    try:
+        made_admin = initialize(desk)
+    finally:
+        desk.close()
+    from deskterm.config import mask_url
+
+    where = mask_url(cli.settings.url)
+    if current.status is SchemaStatus.CURRENT:
+        print(f"{where} is already initialized (schema {current.head})")
+    else:
+        print(f"initialized {where} (schema {current.head})")
+    if made_admin:
+        print(f'agent "{cli.settings.handle}" is its admin')
+
+
+@app.command("migrate")
+def migrate(ctx: typer.Context) -> None:
+    """Upgrade the schema to this version of deskterm, keeping every row.
+
+    Example: deskterm db migrate
+    """
+    from deskterm.config import mask_url
+    from deskterm.domain.desk import connect, schema_problem
+    from deskterm.domain.errors import StoreUnavailable
+    from deskterm.store.migrate import SchemaStatus, state, upgrade
+
+    cli = get(ctx)
+    store = connect(cli.settings.url)
+    try:
+        before = state(store)
+        if before.status in (SchemaStatus.AHEAD, SchemaStatus.FOREIGN):
+            raise StoreUnavailable(
+                schema_problem(cli.settings.url, before.status, before.current, before.head)
+            )
+        if before.status is SchemaStatus.CURRENT:
+            print(f"{mask_url(cli.settings.url)} is up to date (schema {before.head})")
+            return
+        upgrade(store)
+        print(
+            f"migrated {mask_url(cli.settings.url)} from {before.current or 'empty'} "
+            f"to {before.head}"
+        )
+    finally:
+        store.dispose()
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    fmt: Annotated[str | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """Current and head schema revision, and how many rows each table holds.
+
+    Example: deskterm db status --format json
+    """
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.domain.maintenance import database_status
+
+    cli = get(ctx)
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    emit_object(database_status(cli.settings.url), fmt=chosen, out=cli.out, color=cli.color)
+
+
+@app.command("doctor")
+def doctor(
+    ctx: typer.Context,
+    fmt: Annotated[str | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """Check settings (and where each came from), schema, search index and filesystem.
+
+    Exits 1 when a check fails. Example: deskterm db doctor
+    """
+    from deskterm.cli.output import emit_list, resolve_format
+    from deskterm.domain.maintenance import run_checks
+
+    cli = get(ctx)
+    checks = run_checks(cli.settings)
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    if chosen == "table":
+        marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL", "info": "    "}
+        from deskterm.domain.text import sanitize
+
+        for check in checks:
+            cli.out.write(f"{marks[check.state]}  {check.name}: {sanitize(check.detail)}\n")
+    else:
+        emit_list(
+            [{"check": c.name, "state": c.state, "detail": c.detail} for c in checks],
+            columns=(),
+            fmt=chosen,
+            out=cli.out,
+            color=cli.color,
+        )
+    if any(c.state == "fail" for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command("seed")
+def seed(
+    ctx: typer.Context,
+    tickets: Annotated[int, typer.Option(min=0, max=10_000_000)] = 2000,
+    articles: Annotated[int, typer.Option(min=0, max=10_000)] = 30,
+    seed_value: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,
+) -> None:
+    """Fill the desk with realistic generated IT help-desk data.
+
+    Example: deskterm --db sqlite:///tmp/big.db db seed --tickets 1000000 --seed 7
+    """
+    from deskterm.cli.progress import progress_bar
+    from deskterm.domain.seed import seed_desk
+
+    cli = get(ctx)
+    with progress_bar(cli, "seeding", total=tickets) as advance:
+        summary = seed_desk(
+            cli.desk(), tickets=tickets, articles=articles, seed=seed_value, progress=advance
+        )
+    typer.echo(summary, err=True)

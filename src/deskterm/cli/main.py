@@ -1,0 +1,183 @@
+"""The ``deskterm`` command: root app, global options, and the one place errors become exit codes.
+
+Start-up time matters (ARCHITECTURE "Start-up time"): this module and the command modules
+import only Typer and light stdlib code at the top; the domain (and so SQLAlchemy) is
+imported inside command bodies, when a command actually runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+
+from deskterm import __version__, exit_codes
+from deskterm.cli import agent_cmd, config_cmd, db_cmd, kb_cmd, ticket_cmd
+from deskterm.cli.context import CliContext
+
+app = typer.Typer(
+    name="deskterm",
+    help="A help desk that lives in the terminal.\n\n"
+    "Run without a command to open the agent console (TUI).\n\n"
+    "Example: deskterm ticket list 'status:open priority:>=high' --format json",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(agent_cmd.app, name="agent")
+app.add_typer(ticket_cmd.app, name="ticket")
+app.add_typer(kb_cmd.app, name="kb")
+app.add_typer(config_cmd.app, name="config")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"deskterm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", metavar="URL", help="Database URL (env DESKTERM_DB).")
+    ] = None,
+    as_agent: Annotated[
+        str | None,
+        typer.Option("--as", metavar="HANDLE", help="Act as this agent (env DESKTERM_AGENT)."),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option("--config", metavar="PATH", help="Config file (env DESKTERM_CONFIG)."),
+    ] = None,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (also NO_COLOR=1).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    from deskterm.config import resolve
+
+    settings = resolve(
+        db=db,
+        agent=as_agent,
+        config=config,
+        no_color=no_color,
+        require_config=ctx.invoked_subcommand != "config",
+    )
+    ctx.obj = CliContext(settings=settings, debug=debug, quiet=quiet)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        from deskterm.cli.tui_cmd import open_tui
+
+        open_tui(ctx.obj, query="")
+
+
+@app.command("tui")
+def tui(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Open with this filter applied.")] = "",
+) -> None:
+    """Open the agent console.
+
+    Example: deskterm tui 'queue:"Network L2" is:unassigned'
+    """
+    from deskterm.cli.context import get
+    from deskterm.cli.tui_cmd import open_tui
+
+    open_tui(get(ctx), query=query)
+
+
+@app.command("demo")
+def demo(
+    ctx: typer.Context,
+    tickets: Annotated[int, typer.Option("--tickets", min=1, max=2_000_000)] = 2000,
+    path: Annotated[
+        str | None, typer.Option("--path", metavar="FILE", help="Demo database file.")
+    ] = None,
+) -> None:
+    """Create (first time) or reuse a seeded demo database and open the console on it.
+
+    Example: deskterm demo --tickets 5000
+    """
+    from deskterm.cli.context import get
+    from deskterm.cli.tui_cmd import open_demo
+
+    open_demo(get(ctx), tickets=tickets, path=path)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and map every error to one line and a code."""
+    from typer.main import get_command
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    command = get_command(app)
+    try:
+        command.main(args=args, prog_name="deskterm", standalone_mode=False)
+    except SystemExit:
+        raise
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except (typer.Abort, KeyboardInterrupt, EOFError):
+        print("error: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # The reader (head, less) went away: that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(exit_codes.OK) from None
+    except Exception as exc:
+        if debug:
+            raise
+        _report(exc)
+
+
+def _report(exc: Exception) -> NoReturn:
+    from deskterm.domain.errors import DeskError, InvalidInput
+
+    if isinstance(exc, DeskError):
+        message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+        print(f"error: {message}", file=sys.stderr)
+        if isinstance(exc, InvalidInput) and exc.caret():
+            print(exc.caret(), file=sys.stderr)
+        raise SystemExit(exc.exit_code)
+    usage = _usage_message(exc)
+    if usage is not None:
+        _fail(usage, exit_codes.USAGE)
+    _fail(
+        f"unexpected failure: {type(exc).__name__}: {exc} (run with --debug for details)",
+        exit_codes.FAILURE,
+    )
+
+
+def _usage_message(exc: Exception) -> str | None:
+    """Click's usage errors (bad option, missing argument) as one line, or None."""
+    from typer._click.exceptions import ClickException, UsageError
+
+    if isinstance(exc, UsageError):
+        message = exc.format_message()
+        if exc.ctx is not None:
+            message += f" (see: {exc.ctx.command_path} --help)"
+        return message
+    if isinstance(exc, ClickException):
+        return exc.format_message()
+    return None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,344 @@
+"""``deskterm ticket ...``: list, show, create, update, reply, note, assign, close, reopen,
+escalate. Domain imports live inside the commands so ``--help`` stays fast."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from deskterm.cli.context import get
+
+app = typer.Typer(help="Work with tickets.", rich_markup_mode=None, no_args_is_help=True)
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="table, json, jsonl, csv or ids."),
+]
+IfVersionOpt = Annotated[
+    int | None,
+    typer.Option("--if-version", metavar="N", help="Refuse unless the ticket is at version N."),
+]
+
+
+def _ticket_id(value: str) -> int:
+    from deskterm.domain.validate import ticket_id
+
+    return ticket_id(value)
+
+
+def _emit_ticket(ctx: typer.Context, ticket: object, fmt: str | None) -> None:
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.cli.ticket_view import SHOW_FIELDS, ticket_dict
+
+    cli = get(ctx)
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    emit_object(
+        ticket_dict(ticket),  # type: ignore[arg-type]
+        fmt=chosen,
+        out=cli.out,
+        color=cli.color,
+        fields=SHOW_FIELDS,
+    )
+
+
+@app.command("list")
+def list_tickets(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Query language filter (SPEC section 6).")] = "",
+    sort: Annotated[
+        str | None,
+        typer.Option(help="updated (default), created, priority, due or id; add :asc or :desc."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most N tickets.")] = 50,
+    fmt: FormatOpt = None,
+) -> None:
+    """List tickets matching a query, newest update first.
+
+    Example: deskterm ticket list 'status:open,pending priority:>=high' --format json
+    """
+    from deskterm.cli.output import emit_list, resolve_format
+    from deskterm.cli.ticket_view import LIST_COLUMNS, ticket_dict
+    from deskterm.domain.ticket_read import list_page
+
+    cli = get(ctx)
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    page = list_page(cli.desk(), query, sort=sort, limit=limit)
+    emit_list(
+        [ticket_dict(t) for t in page.items],
+        columns=LIST_COLUMNS,
+        fmt=chosen,
+        out=cli.out,
+        color=cli.color,
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID", help="Ticket number, e.g. 123.")],
+    fmt: FormatOpt = None,
+) -> None:
+    """Show a ticket: fields, thread and history.
+
+    Example: deskterm ticket show 123 --format json | jq '.messages[].body'
+    """
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.cli.ticket_view import detail_dict, print_detail
+    from deskterm.domain.ticket_read import detail
+
+    cli = get(ctx)
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    result = detail(cli.desk(), _ticket_id(ticket))
+    if chosen == "table":
+        print_detail(result, out=cli.out, color=cli.color)
+    else:
+        emit_object(detail_dict(result), fmt=chosen, out=cli.out, color=cli.color)
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Option("--subject", "-s", help="One-line summary.")],
+    body: Annotated[
+        str | None, typer.Option("--body", "-b", help="Description; - reads stdin.")
+    ] = None,
+    requester: Annotated[
+        str | None, typer.Option(metavar="EMAIL", help="Who asked (created as a contact).")
+    ] = None,
+    ticket_type: Annotated[
+        str, typer.Option("--type", help="incident, service_request, question, problem, change.")
+    ] = "incident",
+    priority: Annotated[str, typer.Option(help="low, normal, high or urgent.")] = "normal",
+    queue: Annotated[str | None, typer.Option(help="Queue name (default: first L1).")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag; repeat for more.")] = None,
+    channel: Annotated[
+        str, typer.Option(help="email, web, phone, chat, walk_in, api, monitoring.")
+    ] = "api",
+    assignee: Annotated[
+        str | None, typer.Option(metavar="HANDLE", help="Assign at once (me for yourself).")
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Open a ticket and print it.
+
+    Example: deskterm ticket create -s 'VPN drops every hour' --requester bob@acme.example
+    --priority high --tag vpn --body 'Since Monday the VPN drops...'
+    """
+    from deskterm.cli.body import read_body
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    text = read_body(body, what="description", required=False)
+    ticket = tickets.create(
+        cli.desk(),
+        subject=subject,
+        body=text,
+        requester=requester,
+        type=ticket_type,
+        priority=priority,
+        queue=queue,
+        tags=tag or [],
+        channel=channel,
+        assignee=assignee,
+    )
+    _emit_ticket(ctx, ticket, fmt)
+
+
+def _read_ids(values: list[str]) -> list[int]:
+    """Ticket ids from arguments; ``-`` reads more ids (one per line or space) from stdin."""
+    ids: list[int] = []
+    for value in values:
+        if value == "-":
+            ids.extend(_ticket_id(word) for word in sys.stdin.read().split())
+        else:
+            ids.append(_ticket_id(value))
+    return ids
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None, typer.Argument(metavar="ID...", help="Ticket ids; - reads stdin.")
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="Update every ticket this query selects.")
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="New status.")] = None,
+    priority: Annotated[str | None, typer.Option(help="New priority.")] = None,
+    ticket_type: Annotated[str | None, typer.Option("--type", help="New type.")] = None,
+    queue: Annotated[str | None, typer.Option(help="Move to this queue.")] = None,
+    subject: Annotated[str | None, typer.Option(help="New subject.")] = None,
+    assignee: Annotated[
+        str | None, typer.Option(metavar="HANDLE|me|none", help="Assign or unassign.")
+    ] = None,
+    add_tag: Annotated[list[str] | None, typer.Option("--add-tag", help="Add a tag.")] = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option("--remove-tag", help="Remove a tag.")
+    ] = None,
+    if_version: IfVersionOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show changes, change nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before many.")] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Change fields of one or more tickets, in one transaction.
+
+    Example: deskterm ticket update 12 --status pending --priority high --add-tag vpn
+    """
+    from deskterm.cli import bulk
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    changes = tickets.Changes(
+        status=status,
+        priority=priority,
+        type=ticket_type,
+        queue=queue,
+        subject=subject,
+        assignee=tickets.UNSET
+        if assignee is None
+        else (None if assignee.lower() == "none" else assignee),
+        add_tags=tuple(add_tag or ()),
+        remove_tags=tuple(remove_tag or ()),
+    )
+    bulk.run_update(
+        cli,
+        ids=_read_ids(ids or []),
+        query=query,
+        changes=changes,
+        if_version=if_version,
+        dry_run=dry_run,
+        yes=yes,
+        fmt=fmt,
+    )
+
+
+def _message(
+    ctx: typer.Context,
+    kind: str,
+    ticket: str,
+    body: str | None,
+    status: str | None,
+    if_version: int | None,
+    fmt: str | None,
+) -> None:
+    from deskterm.cli.body import read_body
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    ticket_id = _ticket_id(ticket)
+    what = "reply" if kind == "reply" else "note"
+    text = read_body(body, what=what, required=True) or ""
+    result, _message_obj = tickets.add_message(
+        cli.desk(), ticket_id, kind, text, status=status, if_version=if_version
+    )
+    _emit_ticket(ctx, result, fmt)
+
+
+@app.command("reply")
+def reply(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    body: Annotated[str | None, typer.Option("--body", "-b", help="Text; - reads stdin.")] = None,
+    status: Annotated[str | None, typer.Option(help="Also set this status.")] = None,
+    if_version: IfVersionOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Send a public reply to the requester.
+
+    Example: echo 'Please restart the VPN client.' | deskterm ticket reply 12 --status pending
+    """
+    _message(ctx, "reply", ticket, body, status, if_version, fmt)
+
+
+@app.command("note")
+def note(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    body: Annotated[str | None, typer.Option("--body", "-b", help="Text; - reads stdin.")] = None,
+    status: Annotated[str | None, typer.Option(help="Also set this status.")] = None,
+    if_version: IfVersionOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Add an internal note (agents only see it).
+
+    Example: deskterm ticket note 12 --body 'RADIUS shows 5 failed logins.'
+    """
+    _message(ctx, "note", ticket, body, status, if_version, fmt)
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    handle: Annotated[str, typer.Argument(metavar="HANDLE|me|none")],
+    if_version: IfVersionOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Assign a ticket to an agent.
+
+    Example: deskterm ticket assign 12 me
+    """
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    target = None if handle.lower() == "none" else handle
+    result = tickets.assign(cli.desk(), _ticket_id(ticket), target, if_version=if_version)
+    _emit_ticket(ctx, result.ticket, fmt)
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    if_version: IfVersionOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Close a solved ticket (closed tickets are read-only).
+
+    Example: deskterm ticket close 12
+    """
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    result = tickets.close(cli.desk(), _ticket_id(ticket), if_version=if_version)
+    _emit_ticket(ctx, result.ticket, fmt)
+
+
+@app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    fmt: FormatOpt = None,
+) -> None:
+    """Reopen a solved ticket.
+
+    Example: deskterm ticket reopen 12
+    """
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    result = tickets.reopen(cli.desk(), _ticket_id(ticket))
+    _emit_ticket(ctx, result.ticket, fmt)
+
+
+@app.command("escalate")
+def escalate(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    reason: Annotated[str | None, typer.Option(help="Why; kept as an internal note.")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Move a ticket to the next support tier's queue.
+
+    Example: deskterm ticket escalate 12 --reason 'needs firewall change'
+    """
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    result = tickets.escalate(cli.desk(), _ticket_id(ticket), reason)
+    _emit_ticket(ctx, result.ticket, fmt)

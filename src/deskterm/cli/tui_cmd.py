@@ -1,0 +1,57 @@
+"""Opening the agent console, and the demo desk behind ``make run``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from deskterm.cli.context import CliContext
+from deskterm.config import Setting
+
+
+def open_tui(cli: CliContext, *, query: str) -> None:
+    """Open the TUI on the desk; without a terminal, print the list the TUI would show."""
+    desk = cli.desk()
+    try:
+        from deskterm.tui.app import run_app
+    except ImportError:  # the console arrives with the TUI issue
+        run_app = None
+    if run_app is not None and sys.stdout.isatty() and sys.stdin.isatty():
+        run_app(desk, query=query, color=cli.color)
+        return
+    from deskterm.cli.output import emit_list, resolve_format
+    from deskterm.cli.ticket_view import LIST_COLUMNS, ticket_dict
+    from deskterm.domain.ticket_read import list_page
+
+    page = list_page(desk, query, limit=50)
+    emit_list(
+        [ticket_dict(t) for t in page.items],
+        columns=LIST_COLUMNS,
+        fmt=resolve_format(None, many=True, stream=cli.out),
+        out=cli.out,
+        color=cli.color,
+    )
+
+
+def open_demo(cli: CliContext, *, tickets: int, path: str | None) -> None:
+    """Seed a demo database the first time, then open it (``make run``)."""
+    from deskterm import paths
+
+    target = Path(path).expanduser() if path else paths.data_dir() / "demo.db"
+    url = f"sqlite:///{target.resolve()}"
+    cli.settings = type(cli.settings)(
+        db_url=Setting(url, "demo"),
+        agent=Setting("demo", "demo"),
+        config_file=cli.settings.config_file,
+        color=cli.settings.color,
+        config_exists=cli.settings.config_exists,
+    )
+    if not target.exists():
+        from deskterm.cli.progress import progress_bar
+        from deskterm.domain.seed import seed_desk
+
+        print(f"creating demo desk {target} with {tickets} tickets...", file=sys.stderr)
+        with progress_bar(cli, "seeding", total=tickets) as advance:
+            summary = seed_desk(cli.desk(), tickets=tickets, articles=30, seed=1, progress=advance)
+        print(summary, file=sys.stderr)
+    open_tui(cli, query="")

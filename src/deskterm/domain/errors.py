@@ -1,0 +1,70 @@
+"""Typed domain errors. The CLI maps each to one exit code (see ``deskterm.exit_codes``);
+the TUI shows them as notifications. Messages are one line, say what was wrong and what is
+allowed, and never contain a password."""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """Base of every error deskterm reports to a user without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(DeskError):
+    """Bad usage or a value that is not allowed (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        text: str | None = None,
+        position: int | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        #: The text the error is about (a query) and the 0-based offset of the problem in it,
+        #: so a caller can draw a caret under it.
+        self.text = text
+        self.position = position
+
+    def caret(self) -> str | None:
+        """The offending text with a caret line under the problem, or None."""
+        if self.text is None or self.position is None:
+            return None
+        pos = max(0, min(self.position, len(self.text)))
+        return f"  {self.text}\n  {' ' * pos}^"
+
+
+class NotFound(DeskError):
+    """The named ticket, article, agent or queue does not exist (exit 3)."""
+
+    exit_code = 3
+
+
+class Conflict(DeskError):
+    """A concurrent change or a transition the workflow does not allow (exit 4)."""
+
+    exit_code = 4
+
+
+class PermissionDenied(DeskError):
+    """The acting agent may not do this (exit 5)."""
+
+    exit_code = 5
+
+
+class StoreUnavailable(DeskError):
+    """The database cannot be opened: unreachable server, unwritable path, wrong schema (exit 1)."""
+
+    exit_code = 1

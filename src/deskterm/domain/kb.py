@@ -1,0 +1,278 @@
+"""The knowledge base: Markdown articles, found by slug or id, searched with ranking and
+highlighted snippets (the search backends live in ``store/search.py``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Integer, String, bindparam, delete, insert, select, text, update
+from sqlalchemy.engine import Connection, Row
+
+from deskterm.domain import validate
+from deskterm.domain.desk import Desk
+from deskterm.domain.errors import InvalidInput, NotFound
+from deskterm.domain.models import Article, ArticleHit
+from deskterm.domain.tickets import tag_id_for
+from deskterm.store import schema, search
+from deskterm.store.engine import new_id
+
+K = schema.kb_articles
+MAX_TITLE = 300
+
+
+def slugify(title: str) -> str:
+    """``"Reset your password (SSO)"`` -> ``"reset-your-password-sso"``."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:80].strip("-") or "article"
+
+
+def _clean_title(title: str) -> str:
+    clean = " ".join(title.split())
+    if not clean:
+        raise InvalidInput("title must not be empty")
+    if len(clean) > MAX_TITLE:
+        raise InvalidInput(f"title is {len(clean)} characters; at most {MAX_TITLE} allowed")
+    return clean
+
+
+def add(
+    desk: Desk,
+    *,
+    title: str,
+    body: str,
+    category: str = "",
+    tags: Sequence[str] = (),
+    slug: str | None = None,
+) -> Article:
+    """Add an article; its slug comes from the title (made unique with ``-2``, ``-3``...)."""
+    clean_title = _clean_title(title)
+    clean_body = validate.body(body)
+    clean_tags = validate.tags(tags)
+    now = desk.now()
+    with desk.store.write() as conn:
+        actor = desk.actor(conn)
+        base = slugify(slug or clean_title)
+        unique = base
+        n = 2
+        while conn.execute(select(K.c.id).where(K.c.slug == unique)).first():
+            unique = f"{base}-{n}"
+            n += 1
+        article_id = new_id(
+            conn.execute(
+                insert(K).values(
+                    slug=unique,
+                    title=clean_title,
+                    body=clean_body,
+                    category=" ".join(category.split()),
+                    author_id=actor.id,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
+                )
+            )
+        )
+        _set_tags(conn, article_id, clean_tags)
+        return _load(conn, article_id)
+
+
+def edit(
+    desk: Desk,
+    ref: str | int,
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    category: str | None = None,
+    tags: Sequence[str] | None = None,
+    if_version: int | None = None,
+) -> Article:
+    """Change an article; ``if_version`` refuses a stale edit with Conflict."""
+    from deskterm.domain.errors import Conflict
+
+    values: dict[str, Any] = {}
+    if title is not None:
+        values["title"] = _clean_title(title)
+    if body is not None:
+        values["body"] = validate.body(body)
+    if category is not None:
+        values["category"] = " ".join(category.split())
+    clean_tags = validate.tags(tags) if tags is not None else None
+    with desk.store.write() as conn:
+        desk.actor(conn)
+        article = _load(conn, _resolve(conn, ref))
+        if if_version is not None and article.version != if_version:
+            raise Conflict(
+                f'article "{article.slug}" changed since you read it (version {if_version}, '
+                f"now {article.version}); reload and try again"
+            )
+        if clean_tags is not None:
+            _set_tags(conn, article.id, clean_tags)
+        if values or clean_tags is not None:
+            conn.execute(
+                update(K)
+                .where(K.c.id == article.id)
+                .values(**values, updated_at=desk.now(), version=article.version + 1)
+            )
+        return _load(conn, article.id)
+
+
+def show(desk: Desk, ref: str | int) -> Article:
+    """The article with id or slug ``ref``; NotFound otherwise."""
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        return _load(conn, _resolve(conn, ref))
+
+
+def list_articles(desk: Desk, *, limit: int = 100) -> list[Article]:
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        ids = conn.execute(select(K.c.id).order_by(K.c.title).limit(limit)).scalars().all()
+        return [_load(conn, article_id) for article_id in ids]
+
+
+def search_articles(desk: Desk, query: str, *, limit: int = 20) -> list[ArticleHit]:
+    """Articles matching ``query`` (any string is valid), best first, with snippets."""
+    if limit < 1 or limit > 1000:
+        raise InvalidInput(f"limit must be between 1 and 1000, not {limit}")
+    terms = _terms(query)
+    if not any(search.has_words(t) for t in terms):
+        return []
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        if conn.dialect.name == "sqlite":
+            rows = _search_sqlite(conn, terms, limit)
+        else:
+            rows = _search_postgres(conn, terms, limit)
+        return [
+            ArticleHit(
+                id=row.id,
+                slug=row.slug,
+                title=row.title,
+                category=row.category,
+                rank=float(row.rank),
+                snippet=parse_snippet(row.snippet or ""),
+            )
+            for row in rows
+        ]
+
+
+def _terms(query: str) -> list[search.SearchTerm]:
+    """Split free text into words and "quoted phrases"; a stray quote is just a character."""
+    terms = []
+    for match in re.finditer(r'"([^"]*)"|(\S+)', query):
+        if match.group(1) is not None:
+            if match.group(1).strip():
+                terms.append(search.SearchTerm(match.group(1), phrase=True))
+        else:
+            word = match.group(2).replace('"', "")
+            prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+            terms.append(search.SearchTerm(word.rstrip("*") if prefix else word, prefix=prefix))
+    return terms
+
+
+def _search_sqlite(
+    conn: Connection, terms: list[search.SearchTerm], limit: int
+) -> Sequence[Row[Any]]:
+    expression = search.fts5_query(terms)
+    stmt = text(
+        f"""SELECT k.id, k.slug, k.title, k.category,
+            bm25(kb_fts, {search.SUBJECT_WEIGHT}, 1.0) AS rank,
+            snippet(kb_fts, 1, :hs, :he, '…', 16) AS snippet
+        FROM kb_fts JOIN kb_articles k ON k.id = kb_fts.rowid
+        WHERE kb_fts MATCH :q ORDER BY rank LIMIT :limit"""
+    ).bindparams(
+        bindparam("q", expression, String),
+        bindparam("hs", search.HL_START),
+        bindparam("he", search.HL_END),
+        bindparam("limit", limit, Integer),
+    )
+    return conn.execute(stmt).all()
+
+
+def _search_postgres(
+    conn: Connection, terms: list[search.SearchTerm], limit: int
+) -> Sequence[Row[Any]]:
+    query = search.websearch_text(terms)
+    options = f"StartSel={search.HL_START}, StopSel={search.HL_END}, MaxWords=24, MinWords=10"
+    stmt = text(
+        f"""WITH q AS (SELECT websearch_to_tsquery('{search.PG_CONFIG}', :q) AS tsq)
+        SELECT k.id, k.slug, k.title, k.category,
+            -ts_rank(k.search_doc, q.tsq) AS rank,
+            ts_headline('{search.PG_CONFIG}', k.body, q.tsq, :opts) AS snippet
+        FROM kb_articles k, q WHERE k.search_doc @@ q.tsq
+        ORDER BY rank, k.id LIMIT :limit"""
+    ).bindparams(
+        bindparam("q", query, String),
+        bindparam("opts", options, String),
+        bindparam("limit", limit, Integer),
+    )
+    return conn.execute(stmt).all()
+
+
+def parse_snippet(raw: str) -> tuple[tuple[str, bool], ...]:
+    """Split a snippet with highlight markers into (text, matched) segments."""
+    segments: list[tuple[str, bool]] = []
+    for index, part in enumerate(re.split(f"[{search.HL_START}{search.HL_END}]", raw)):
+        if part:
+            text_part = " ".join(part.split()) if "\n" in part else part
+            segments.append((text_part, index % 2 == 1))
+    return tuple(segments)
+
+
+def _resolve(conn: Connection, ref: str | int) -> int:
+    key = str(ref).strip()
+    if key.isdigit() and len(key) < 19:
+        found = conn.execute(select(K.c.id).where(K.c.id == int(key))).scalar()
+        if found is not None:
+            return int(found)
+    found = conn.execute(select(K.c.id).where(K.c.slug == key.lower())).scalar()
+    if found is None:
+        raise NotFound(f'knowledge-base article "{ref}" not found; try: deskterm kb search WORDS')
+    return int(found)
+
+
+def _set_tags(conn: Connection, article_id: int, names: Sequence[str]) -> None:
+    conn.execute(
+        delete(schema.kb_article_tags).where(schema.kb_article_tags.c.article_id == article_id)
+    )
+    for name in names:
+        conn.execute(
+            insert(schema.kb_article_tags).values(
+                article_id=article_id, tag_id=tag_id_for(conn, name)
+            )
+        )
+
+
+def _load(conn: Connection, article_id: int) -> Article:
+    a = schema.agents
+    row = conn.execute(
+        select(K, a.c.handle)
+        .select_from(K.outerjoin(a, K.c.author_id == a.c.id))
+        .where(K.c.id == article_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"knowledge-base article {article_id} not found")
+    tag_rows = conn.execute(
+        select(schema.tags.c.name)
+        .join(schema.kb_article_tags, schema.kb_article_tags.c.tag_id == schema.tags.c.id)
+        .where(schema.kb_article_tags.c.article_id == article_id)
+        .order_by(schema.tags.c.name)
+    )
+    tags = defaultdict(list)
+    tags[article_id] = [r.name for r in tag_rows]
+    return Article(
+        id=row.id,
+        slug=row.slug,
+        title=row.title,
+        body=row.body,
+        category=row.category,
+        tags=tuple(tags[article_id]),
+        author=row.handle,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )

@@ -1,0 +1,155 @@
+"""``db status`` and ``db doctor``: what the database holds and whether all is well."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from deskterm.config import Settings, mask_url
+from deskterm.domain.desk import connect
+from deskterm.domain.errors import DeskError
+from deskterm.store import schema, search
+from deskterm.store.engine import Store, filesystem_type, on_network_filesystem
+from deskterm.store.migrate import SchemaStatus, read_state
+
+COUNTED = (
+    "tickets",
+    "messages",
+    "audit_events",
+    "agents",
+    "contacts",
+    "organizations",
+    "queues",
+    "tags",
+    "kb_articles",
+    "saved_views",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    state: str  # ok, warn, fail, info
+    detail: str
+
+
+def database_status(url: str) -> dict[str, Any]:
+    store = connect(url)
+    try:
+        with store.read() as conn:
+            state = read_state(conn)
+            counts: dict[str, int] = {}
+            if state.status in (SchemaStatus.CURRENT, SchemaStatus.BEHIND):
+                for name in COUNTED:
+                    table = schema.metadata.tables[name]
+                    counts[name] = int(
+                        conn.execute(select(func.count()).select_from(table)).scalar_one()
+                    )
+        return {
+            "url": mask_url(url),
+            "backend": store.dialect,
+            "schema_current": state.current,
+            "schema_head": state.head,
+            "schema_status": state.status.value,
+            "counts": counts,
+        }
+    finally:
+        store.dispose()
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """Every check ``db doctor`` prints; a failure does not stop the later checks."""
+    checks = [
+        Check("database url", "info", f"{mask_url(settings.url)} (from {settings.db_url.source})"),
+        Check("acting agent", "info", f"{settings.handle} (from {settings.agent.source})"),
+        Check(
+            "config file",
+            "info",
+            f"{settings.config_file.value} (from {settings.config_file.source}"
+            + (")" if settings.config_exists else "; not present, defaults in force)"),
+        ),
+        Check(
+            "colour",
+            "info",
+            f"{'on' if settings.use_color else 'off'} (from {settings.color.source})",
+        ),
+    ]
+    try:
+        store = connect(settings.url)
+    except DeskError as exc:
+        checks.append(Check("connection", "fail", exc.message))
+        return checks
+    try:
+        checks.append(Check("connection", "ok", f"{store.dialect} answers"))
+        checks.extend(_schema_checks(store, settings))
+        checks.extend(_backend_checks(store))
+    finally:
+        store.dispose()
+    return checks
+
+
+def _schema_checks(store: Store, settings: Settings) -> list[Check]:
+    with store.read() as conn:
+        state = read_state(conn)
+    if state.status is not SchemaStatus.CURRENT:
+        from deskterm.domain.desk import schema_problem
+
+        detail = schema_problem(settings.url, state.status, state.current, state.head)
+        return [Check("schema", "fail", detail)]
+    checks = [Check("schema", "ok", f"at {state.current} (head)")]
+    with store.read() as conn:
+        in_step, detail = search.index_in_step(conn)
+        checks.append(Check("search index", "ok" if in_step else "fail", detail))
+        agent = conn.execute(
+            select(schema.agents.c.role, schema.agents.c.active).where(
+                schema.agents.c.handle == settings.handle
+            )
+        ).first()
+    if agent is None:
+        checks.append(
+            Check(
+                "agent",
+                "fail",
+                f'"{settings.handle}" is not an agent of this desk; '
+                f"an admin can add it: deskterm agent add {settings.handle}",
+            )
+        )
+    else:
+        checks.append(Check("agent", "ok", f"{settings.handle} is {agent.role}"))
+    return checks
+
+
+def _backend_checks(store: Store) -> list[Check]:
+    checks = []
+    path = store.sqlite_path
+    if path is not None:
+        fs = filesystem_type(path) or "unknown"
+        if on_network_filesystem(path):
+            checks.append(
+                Check(
+                    "filesystem",
+                    "warn",
+                    f"{path} is on {fs}, a network filesystem: SQLite locking is unreliable "
+                    "there; use a local disk or PostgreSQL for a team",
+                )
+            )
+        else:
+            checks.append(Check("filesystem", "ok", f"{path} on {fs}"))
+        with store.read() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        checks.append(Check("journal mode", "ok" if mode == "wal" else "warn", str(mode)))
+    elif store.dialect == "postgresql":
+        with store.read() as conn:
+            version = conn.exec_driver_sql("SHOW server_version").scalar()
+            extensions = (
+                conn.exec_driver_sql(
+                    "SELECT extname || ' ' || extversion FROM pg_extension ORDER BY extname"
+                )
+                .scalars()
+                .all()
+            )
+        checks.append(Check("server", "ok", f"PostgreSQL {version}"))
+        checks.append(Check("extensions", "info", ", ".join(extensions) or "none"))
+    return checks

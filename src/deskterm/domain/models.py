@@ -1,0 +1,135 @@
+"""Plain objects the domain hands to the CLI and the TUI. Never raw rows.
+
+Field order is the order of the keys in JSON output, so it is part of the contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    id: int
+    handle: str
+    name: str
+    email: str | None
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    id: int
+    name: str
+    tier: str
+    escalates_to: str | None
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: int
+    subject: str
+    type: str
+    status: str
+    priority: str
+    queue: str
+    assignee: str | None
+    requester: str | None
+    requester_name: str | None
+    organization: str | None
+    tags: tuple[str, ...]
+    channel: str
+    created_at: datetime
+    updated_at: datetime
+    first_responded_at: datetime | None
+    solved_at: datetime | None
+    closed_at: datetime | None
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    sla_state: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: int
+    ticket_id: int
+    kind: str
+    author: str | None  # agent handle, requester e-mail, or None for the system
+    author_name: str | None
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    id: int
+    ticket_id: int
+    actor: str | None
+    field: str
+    old: str | None
+    new: str | None
+    version: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    ticket: Ticket
+    messages: tuple[Message, ...]
+    history: tuple[AuditEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a page ended: the sort key values of its last row (opaque to callers)."""
+
+    values: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: tuple[Ticket, ...]
+    next_cursor: Cursor | None
+    prev_cursor: Cursor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    ticket: Ticket
+    changes: tuple[FieldChange, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: int
+    slug: str
+    title: str
+    body: str
+    category: str
+    tags: tuple[str, ...]
+    author: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHit:
+    id: int
+    slug: str
+    title: str
+    category: str
+    rank: float
+    #: The snippet as segments of (text, matched) so a UI can highlight without markup.
+    snippet: tuple[tuple[str, bool], ...]

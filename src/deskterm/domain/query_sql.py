@@ -1,0 +1,225 @@
+"""The query language's AST (``domain.query``) turned into SQL, the same for both backends.
+
+Every condition is built so that it is never NULL, which makes negation (``-assignee:bob``)
+include the rows where the field is empty, as a user expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.engine import Connection
+
+from deskterm.domain.desk import Desk
+from deskterm.domain.errors import InvalidInput
+from deskterm.domain.query import FieldTerm, Query, TextTerm
+from deskterm.domain.vocab import PRIORITY_RANK, UNSOLVED
+from deskterm.store import schema, search
+
+T = schema.tickets
+
+
+def where_clause(desk: Desk, conn: Connection, query: Query) -> ColumnElement[bool]:
+    """The WHERE clause selecting the tickets ``query`` describes (ANDed terms)."""
+    clauses: list[ColumnElement[bool]] = []
+    for term in query.terms:
+        if isinstance(term, FieldTerm):
+            clause = _field_clause(desk, conn, query, term)
+            clauses.append(not_(clause) if term.negated else clause)
+    text_terms = [t for t in query.terms if isinstance(t, TextTerm)]
+    if text_terms:
+        clauses.append(
+            search.ticket_match(conn.dialect.name, [_search_term(t) for t in text_terms])
+        )
+    if not clauses:
+        return true()
+    return and_(*clauses)
+
+
+def _search_term(term: TextTerm) -> search.SearchTerm:
+    text = term.text
+    prefix = not term.phrase and text.endswith("*") and len(text.rstrip("*")) > 0
+    return search.SearchTerm(
+        text=text.rstrip("*") if prefix else text,
+        phrase=term.phrase,
+        negated=term.negated,
+        prefix=prefix,
+    )
+
+
+def _field_clause(
+    desk: Desk, conn: Connection, query: Query, term: FieldTerm
+) -> ColumnElement[bool]:
+    field = term.field
+    values = term.values
+    if field in ("status", "type", "channel"):
+        return T.c[field].in_([str(v) for v in values])
+    if field == "priority":
+        ranks = [PRIORITY_RANK[str(v)] for v in values]
+        return _compare(T.c.priority, term.op, ranks)
+    if field == "id":
+        return _compare(T.c.id, term.op, [int(str(v)) for v in values])
+    if field in ("created", "updated", "due"):
+        column = {
+            "created": T.c.created_at,
+            "updated": T.c.updated_at,
+            "due": T.c.resolution_due,
+        }[field]
+        times = [v for v in values if isinstance(v, datetime)]
+        clause = _compare(column, term.op, times)
+        return and_(column.is_not(None), clause) if field == "due" else clause
+    if field == "queue":
+        return T.c.queue_id.in_(_queue_ids(conn, query, term))
+    if field == "assignee":
+        return _assignee_clause(desk, conn, query, term)
+    if field == "tag":
+        names = [str(v).lower() for v in values]
+        return exists(
+            select(1)
+            .select_from(schema.ticket_tags.join(schema.tags))
+            .where(schema.ticket_tags.c.ticket_id == T.c.id, schema.tags.c.name.in_(names))
+        )
+    if field == "requester":
+        return and_(T.c.requester_id.is_not(None), T.c.requester_id.in_(_contact_ids(values)))
+    if field == "org":
+        return and_(T.c.requester_id.is_not(None), T.c.requester_id.in_(_org_contact_ids(values)))
+    if field == "is":
+        return or_(*(_is_clause(desk, conn, str(v)) for v in values))
+    raise InvalidInput(
+        f'field "{field}" is not supported here', text=query.source, position=term.position
+    )
+
+
+def _compare(
+    column: ColumnElement[object], op: str, values: Sequence[object]
+) -> ColumnElement[bool]:
+    if op == "=":
+        if len(values) == 2 and all(isinstance(v, datetime) for v in values):
+            return and_(column >= values[0], column < values[1])
+        return column.in_(list(values))
+    value = values[0]
+    if op == "<":
+        return column < value
+    if op == "<=":
+        return column <= value
+    if op == ">":
+        return column > value
+    if op == ">=":
+        return column >= value
+    raise InvalidInput(f"unknown comparison {op}")
+
+
+def _queue_ids(conn: Connection, query: Query, term: FieldTerm) -> list[int]:
+    rows = conn.execute(select(schema.queues.c.id, schema.queues.c.name)).all()
+    by_name = {row.name.lower(): row.id for row in rows}
+    ids = []
+    for value in term.values:
+        key = str(value).lower()
+        if key not in by_name:
+            known = ", ".join(sorted(f'"{r.name}"' if " " in r.name else r.name for r in rows))
+            raise InvalidInput(
+                f'unknown queue "{value}"; queues: {known}',
+                text=query.source,
+                position=term.position,
+            )
+        ids.append(by_name[key])
+    return ids
+
+
+def _assignee_clause(
+    desk: Desk, conn: Connection, query: Query, term: FieldTerm
+) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = []
+    handles = []
+    for value in term.values:
+        key = str(value).lower()
+        if key == "none":
+            clauses.append(T.c.assignee_id.is_(None))
+        elif key == "me":
+            clauses.append(
+                and_(T.c.assignee_id.is_not(None), T.c.assignee_id == desk.actor(conn).id)
+            )
+        else:
+            handles.append(key)
+    if handles:
+        rows = conn.execute(
+            select(schema.agents.c.id, schema.agents.c.handle).where(
+                func.lower(schema.agents.c.handle).in_(handles)
+            )
+        ).all()
+        found = {row.handle.lower() for row in rows}
+        missing = [h for h in handles if h not in found]
+        if missing:
+            raise InvalidInput(
+                f'unknown agent "{missing[0]}" in assignee:; use a handle, me or none '
+                "(see: deskterm agent list)",
+                text=query.source,
+                position=term.position,
+            )
+        clauses.append(
+            and_(T.c.assignee_id.is_not(None), T.c.assignee_id.in_([row.id for row in rows]))
+        )
+    return or_(*clauses) if clauses else false()
+
+
+def _contact_ids(values: Sequence[object]) -> Select[Any]:
+    c = schema.contacts
+    conditions = []
+    for value in values:
+        key = str(value).lower()
+        if "@" in key:
+            conditions.append(func.lower(c.c.email) == key)
+        else:
+            pattern = f"%{_escape_like(key)}%"
+            conditions.append(
+                or_(
+                    func.lower(c.c.email).like(pattern, escape="\\"),
+                    func.lower(c.c.name).like(pattern, escape="\\"),
+                )
+            )
+    return select(c.c.id).where(or_(*conditions))
+
+
+def _org_contact_ids(values: Sequence[object]) -> Select[Any]:
+    o, c = schema.organizations, schema.contacts
+    conditions = []
+    for value in values:
+        key = str(value).lower()
+        pattern = f"%{_escape_like(key)}%"
+        conditions.append(
+            or_(func.lower(o.c.name).like(pattern, escape="\\"), func.lower(o.c.domain) == key)
+        )
+    return select(c.c.id).join(o, c.c.organization_id == o.c.id).where(or_(*conditions))
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _is_clause(desk: Desk, conn: Connection, value: str) -> ColumnElement[bool]:
+    if value == "unassigned":
+        return T.c.assignee_id.is_(None)
+    if value == "assigned":
+        return T.c.assignee_id.is_not(None)
+    if value == "mine":
+        return and_(T.c.assignee_id.is_not(None), T.c.assignee_id == desk.actor(conn).id)
+    if value == "unsolved":
+        return T.c.status.in_(UNSOLVED)
+    if value == "breached":
+        now = desk.now()
+        return and_(
+            T.c.status.in_(UNSOLVED),
+            T.c.status != "pending",
+            or_(
+                and_(
+                    T.c.first_responded_at.is_(None),
+                    T.c.first_response_due.is_not(None),
+                    T.c.first_response_due < now,
+                ),
+                and_(T.c.resolution_due.is_not(None), T.c.resolution_due < now),
+            ),
+        )
+    raise InvalidInput(f'unknown is: value "{value}"')

@@ -1,0 +1,355 @@
+"""Reading tickets: one select, one row-to-Ticket converter, keyset pages, counts.
+
+Lists never load a whole queue (ARCHITECTURE "Lists of any size"): a page is
+``WHERE (sort_key, id) < (:k, :id) ORDER BY sort_key DESC, id DESC LIMIT :n`` on an index
+that matches the sort.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy.engine import Connection, Row
+
+from deskterm.domain.desk import Desk
+from deskterm.domain.errors import InvalidInput, NotFound
+from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
+from deskterm.domain.query import Query, parse
+from deskterm.domain.query_sql import where_clause
+from deskterm.domain.sla import sla_state
+from deskterm.domain.vocab import PRIORITIES
+from deskterm.store import schema
+
+T = schema.tickets
+_queue = schema.queues
+_assignee = schema.agents.alias("assignee")
+_contact = schema.contacts
+_org = schema.organizations
+
+_COLUMNS = (
+    T.c.id,
+    T.c.subject,
+    T.c.type,
+    T.c.status,
+    T.c.priority,
+    _queue.c.name.label("queue"),
+    _assignee.c.handle.label("assignee"),
+    _contact.c.email.label("requester"),
+    _contact.c.name.label("requester_name"),
+    _org.c.name.label("organization"),
+    T.c.channel,
+    T.c.created_at,
+    T.c.updated_at,
+    T.c.first_responded_at,
+    T.c.solved_at,
+    T.c.closed_at,
+    T.c.first_response_due,
+    T.c.resolution_due,
+    T.c.version,
+)
+
+
+def ticket_select() -> Select[Any]:
+    """The one select every ticket read goes through (joins for names, no tags)."""
+    joined = (
+        T.join(_queue, T.c.queue_id == _queue.c.id)
+        .outerjoin(_assignee, T.c.assignee_id == _assignee.c.id)
+        .outerjoin(_contact, T.c.requester_id == _contact.c.id)
+        .outerjoin(_org, _contact.c.organization_id == _org.c.id)
+    )
+    return select(*_COLUMNS).select_from(joined)
+
+
+def ticket_from_row(row: Row[Any], tags: Sequence[str], now: datetime) -> Ticket:
+    return Ticket(
+        id=row.id,
+        subject=row.subject,
+        type=row.type,
+        status=row.status,
+        priority=PRIORITIES[row.priority],
+        queue=row.queue,
+        assignee=row.assignee,
+        requester=row.requester,
+        requester_name=row.requester_name,
+        organization=row.organization,
+        tags=tuple(tags),
+        channel=row.channel,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        first_responded_at=row.first_responded_at,
+        solved_at=row.solved_at,
+        closed_at=row.closed_at,
+        first_response_due=row.first_response_due,
+        resolution_due=row.resolution_due,
+        sla_state=sla_state(
+            status=row.status,
+            first_responded_at=row.first_responded_at,
+            first_response_due=row.first_response_due,
+            resolution_due=row.resolution_due,
+            now=now,
+        ),
+        version=row.version,
+    )
+
+
+def tags_of(conn: Connection, ticket_ids: Iterable[int]) -> dict[int, list[str]]:
+    ids = list(ticket_ids)
+    result: dict[int, list[str]] = defaultdict(list)
+    if not ids:
+        return result
+    rows = conn.execute(
+        select(schema.ticket_tags.c.ticket_id, schema.tags.c.name)
+        .join(schema.tags, schema.tags.c.id == schema.ticket_tags.c.tag_id)
+        .where(schema.ticket_tags.c.ticket_id.in_(ids))
+        .order_by(schema.ticket_tags.c.ticket_id, schema.tags.c.name)
+    )
+    for ticket_id, name in rows:
+        result[ticket_id].append(name)
+    return result
+
+
+def tickets_from_rows(conn: Connection, rows: Sequence[Row[Any]], now: datetime) -> list[Ticket]:
+    tags = tags_of(conn, (row.id for row in rows))
+    return [ticket_from_row(row, tags.get(row.id, ()), now) for row in rows]
+
+
+def load_ticket(conn: Connection, desk: Desk, ticket_id: int) -> Ticket:
+    row = conn.execute(ticket_select().where(T.c.id == ticket_id)).first()
+    if row is None:
+        raise NotFound(f"ticket #{ticket_id} not found")
+    return tickets_from_rows(conn, [row], desk.now())[0]
+
+
+def get(desk: Desk, ticket_id: int) -> Ticket:
+    """The ticket ``#ticket_id``; NotFound if there is none."""
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        return load_ticket(conn, desk, ticket_id)
+
+
+def detail(desk: Desk, ticket_id: int) -> TicketDetail:
+    """The ticket with its whole thread and history, read in one snapshot."""
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        ticket = load_ticket(conn, desk, ticket_id)
+        return TicketDetail(
+            ticket, tuple(_messages(conn, ticket_id)), tuple(history(conn, ticket_id))
+        )
+
+
+def _messages(conn: Connection, ticket_id: int) -> list[Message]:
+    m, a, c = schema.messages, schema.agents, schema.contacts
+    rows = conn.execute(
+        select(
+            m.c.id,
+            m.c.ticket_id,
+            m.c.kind,
+            a.c.handle,
+            a.c.name.label("agent_name"),
+            c.c.email,
+            c.c.name.label("contact_name"),
+            m.c.body,
+            m.c.created_at,
+        )
+        .select_from(
+            m.outerjoin(a, m.c.author_agent_id == a.c.id).outerjoin(
+                c, m.c.author_contact_id == c.c.id
+            )
+        )
+        .where(m.c.ticket_id == ticket_id)
+        .order_by(m.c.id)
+    )
+    return [
+        Message(
+            id=row.id,
+            ticket_id=row.ticket_id,
+            kind=row.kind,
+            author=row.handle or row.email,
+            author_name=row.agent_name or row.contact_name,
+            body=row.body,
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def history(conn: Connection, ticket_id: int, since_version: int = 0) -> list[AuditEvent]:
+    e, a = schema.audit_events, schema.agents
+    rows = conn.execute(
+        select(e, a.c.handle)
+        .select_from(e.outerjoin(a, e.c.actor_id == a.c.id))
+        .where(e.c.ticket_id == ticket_id, e.c.version > since_version)
+        .order_by(e.c.id)
+    )
+    return [
+        AuditEvent(
+            id=row.id,
+            ticket_id=row.ticket_id,
+            actor=row.handle,
+            field=row.field,
+            old=row.old_value,
+            new=row.new_value,
+            version=row.version,
+            at=row.at,
+        )
+        for row in rows
+    ]
+
+
+# ------------------------------------------------------------------------------ sorting
+
+
+@dataclass(frozen=True)
+class SortSpec:
+    name: str
+    columns: tuple[ColumnElement[Any], ...]  # last one is always tickets.id
+    descending: bool
+    nullable_first: bool = False  # the first column may be NULL (sorted last)
+
+
+_SORTS: Final = {
+    "updated": ((T.c.updated_at, T.c.id), True, False),
+    "created": ((T.c.created_at, T.c.id), True, False),
+    "priority": ((T.c.priority, T.c.updated_at, T.c.id), True, False),
+    "due": ((T.c.resolution_due, T.c.id), False, True),
+    "id": ((T.c.id,), True, False),
+}
+SORT_NAMES: Final = tuple(_SORTS)
+DEFAULT_SORT: Final = "updated"
+
+
+def sort_spec(text: str | None) -> SortSpec:
+    """``updated`` (the default), ``created``, ``priority``, ``due`` or ``id``.
+
+    Each has a natural direction (newest, highest or soonest first); ``:asc``/``:desc``
+    overrides it, e.g. ``created:asc`` for oldest first.
+    """
+    raw = (text or DEFAULT_SORT).strip().lower()
+    name, _, direction = raw.partition(":")
+    if name not in _SORTS or direction not in ("", "asc", "desc"):
+        raise InvalidInput(
+            f'unknown sort "{text}"; allowed: {", ".join(SORT_NAMES)} '
+            "(optionally with :asc or :desc)"
+        )
+    columns, descending, nullable = _SORTS[name]
+    if direction:
+        descending = direction == "desc"
+    return SortSpec(raw, columns, descending, nullable)
+
+
+def _order_by(spec: SortSpec, reverse: bool) -> list[ColumnElement[Any]]:
+    descending = spec.descending != reverse
+    order: list[ColumnElement[Any]] = []
+    for index, col in enumerate(spec.columns):
+        item = col.desc() if descending else col.asc()
+        if index == 0 and spec.nullable_first:
+            item = item.nulls_first() if reverse else item.nulls_last()
+        order.append(item)
+    return order
+
+
+def _after(spec: SortSpec, cursor: Cursor, reverse: bool) -> ColumnElement[bool]:
+    """Rows strictly after ``cursor`` in the (possibly reversed) order."""
+    descending = spec.descending != reverse
+    values = cursor.values
+    if spec.nullable_first:
+        first, rest_cols, rest_vals = spec.columns[0], spec.columns[1:], values[1:]
+        beyond = _tuple_after(rest_cols, rest_vals, descending)
+        if values[0] is None:
+            # Inside the NULL block, which comes last (first when reversed).
+            if reverse:
+                return or_(first.is_not(None), and_(first.is_(None), beyond))
+            return and_(first.is_(None), beyond)
+        key_after = _tuple_after(spec.columns, values, descending)
+        if reverse:
+            return and_(first.is_not(None), key_after)
+        return or_(first.is_(None), and_(first.is_not(None), key_after))
+    return _tuple_after(spec.columns, values, descending)
+
+
+def _tuple_after(
+    columns: Sequence[ColumnElement[Any]], values: Sequence[object], descending: bool
+) -> ColumnElement[bool]:
+    if len(columns) == 1:
+        return columns[0] < values[0] if descending else columns[0] > values[0]
+    left, right = tuple_(*columns), tuple_(*values)
+    return left < right if descending else left > right
+
+
+def _cursor_of(spec: SortSpec, ticket: Ticket) -> Cursor:
+    values: list[object] = []
+    for col in spec.columns:
+        key = col.key
+        if key == "priority":
+            values.append(PRIORITIES.index(ticket.priority))
+        else:
+            values.append(getattr(ticket, str(key)))
+    return Cursor(tuple(values))
+
+
+def list_page(
+    desk: Desk,
+    query: Query | str = "",
+    *,
+    sort: str | None = None,
+    limit: int = 50,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    from_end: bool = False,
+) -> Page:
+    """One page of the tickets ``query`` selects, in ``sort`` order.
+
+    ``after`` continues past a page's ``next_cursor``; ``before`` goes back from a
+    ``prev_cursor``; ``from_end`` gives the last page (the ``G`` key). Raises InvalidInput
+    for a bad query or sort.
+    """
+    if limit < 1 or limit > 10_000:
+        raise InvalidInput(f"limit must be between 1 and 10000, not {limit}")
+    parsed = parse(query, now=desk.now()) if isinstance(query, str) else query
+    spec = sort_spec(sort)
+    reverse = before is not None or from_end
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        stmt = ticket_select().where(where_clause(desk, conn, parsed))
+        cursor = before if before is not None else after
+        if cursor is not None:
+            stmt = stmt.where(_after(spec, cursor, reverse))
+        stmt = stmt.order_by(*_order_by(spec, reverse)).limit(limit + 1)
+        rows = list(conn.execute(stmt).all())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if reverse:
+            rows.reverse()
+        items = tickets_from_rows(conn, rows, desk.now())
+    if not items:
+        return Page((), None, None)
+    has_next = (more and not reverse) or (reverse and before is not None)
+    has_prev = (more and reverse) or (after is not None)
+    return Page(
+        tuple(items),
+        _cursor_of(spec, items[-1]) if has_next else None,
+        _cursor_of(spec, items[0]) if has_prev else None,
+    )
+
+
+def count(desk: Desk, query: Query | str = "") -> int:
+    """How many tickets ``query`` selects (an indexed count, no rows loaded)."""
+    parsed = parse(query, now=desk.now()) if isinstance(query, str) else query
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        stmt = select(func.count()).select_from(T).where(where_clause(desk, conn, parsed))
+        return int(conn.execute(stmt).scalar_one())
+
+
+def matching_ids(desk: Desk, query: Query | str, *, limit: int = 1_000_000) -> list[int]:
+    """The ids of every ticket ``query`` selects, oldest first (for bulk updates)."""
+    parsed = parse(query, now=desk.now()) if isinstance(query, str) else query
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        stmt = select(T.c.id).where(where_clause(desk, conn, parsed)).order_by(T.c.id).limit(limit)
+        return [int(i) for i in conn.execute(stmt).scalars()]

@@ -1,0 +1,497 @@
+"""Changing tickets. One public call = one transaction = one audit event per changed field.
+
+Every call checks the acting agent, the workflow (``workflow.py``) and the ticket's version,
+so the CLI, the TUI, ``batch`` and the tests all get the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection, Row
+
+from deskterm.domain import validate, workflow
+from deskterm.domain.audit import record, stale_conflict, write_ticket
+from deskterm.domain.desk import Desk
+from deskterm.domain.errors import Conflict, InvalidInput, NotFound
+from deskterm.domain.models import Agent, FieldChange, Message, Ticket, UpdateResult
+from deskterm.domain.ticket_read import load_ticket
+from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
+from deskterm.store import schema
+from deskterm.store.engine import new_id
+
+T = schema.tickets
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Field changes for :func:`update`. ``assignee``: a handle, ``"me"``, None to unassign."""
+
+    status: str | None = None
+    priority: str | None = None
+    type: str | None = None
+    queue: str | None = None
+    subject: str | None = None
+    assignee: str | _Unset | None = UNSET
+    add_tags: tuple[str, ...] = field(default_factory=tuple)
+    remove_tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def is_empty(self) -> bool:
+        return self == Changes()
+
+
+# ------------------------------------------------------------------------------ create
+
+
+def create(
+    desk: Desk,
+    *,
+    subject: str,
+    body: str | None = None,
+    requester: str | None = None,
+    type: str = "incident",
+    priority: str = "normal",
+    queue: str | None = None,
+    tags: Sequence[str] = (),
+    channel: str = "api",
+    assignee: str | None = None,
+) -> Ticket:
+    """Open a new ticket (status ``new``, or ``open`` when assigned at once).
+
+    The body becomes the first message of the thread, written by the requester when there
+    is one, otherwise by the acting agent. Unknown requesters become contacts (matched to an
+    organization by their e-mail domain). Writes a ``created`` audit event.
+    """
+    clean_subject = validate.subject(subject)
+    clean_body = validate.body(body) if body is not None and body.strip() else None
+    clean_type = validate.ticket_type(type)
+    clean_priority = validate.priority(priority)
+    clean_channel = validate.channel(channel)
+    clean_tags = validate.tags(tags)
+    email = validate.email(requester) if requester else None
+    now = desk.now()
+    with desk.store.write() as conn:
+        actor = desk.actor(conn)
+        queue_id = _queue_id(conn, queue) if queue else _default_queue_id(conn)
+        assignee_id = _agent_id(conn, desk, assignee) if assignee else None
+        contact_id = contact_for(conn, email, now) if email else None
+        ticket_id = new_id(
+            conn.execute(
+                insert(T).values(
+                    subject=clean_subject,
+                    type=clean_type,
+                    status="open" if assignee_id else "new",
+                    priority=PRIORITY_RANK[clean_priority],
+                    queue_id=queue_id,
+                    assignee_id=assignee_id,
+                    requester_id=contact_id,
+                    created_by_id=actor.id,
+                    channel=clean_channel,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
+                )
+            )
+        )
+        if clean_body:
+            conn.execute(
+                insert(schema.messages).values(
+                    ticket_id=ticket_id,
+                    kind="reply",
+                    author_agent_id=None if contact_id else actor.id,
+                    author_contact_id=contact_id,
+                    body=clean_body,
+                    created_at=now,
+                )
+            )
+        _add_tags(conn, ticket_id, clean_tags)
+        record(
+            conn,
+            ticket_id,
+            [FieldChange("created", None, clean_subject)],
+            actor_id=actor.id,
+            version=1,
+            now=now,
+        )
+        return load_ticket(conn, desk, ticket_id)
+
+
+# ------------------------------------------------------------------------------ update
+
+
+def update(
+    desk: Desk,
+    ticket_ids: int | Sequence[int],
+    changes: Changes,
+    *,
+    if_version: int | None = None,
+    dry_run: bool = False,
+) -> list[UpdateResult]:
+    """Apply ``changes`` to each ticket, all in one transaction (all or nothing).
+
+    ``if_version`` refuses the write (Conflict naming who changed what) unless the stored
+    version is exactly that. ``dry_run`` computes and returns the changes, then rolls back.
+    A ticket whose values already match gets no audit event and keeps its version.
+    """
+    ids = [ticket_ids] if isinstance(ticket_ids, int) else list(dict.fromkeys(ticket_ids))
+    if not ids:
+        raise InvalidInput("no tickets to update")
+    if if_version is not None and len(ids) != 1:
+        raise InvalidInput("--if-version applies to a single ticket")
+    if changes.is_empty():
+        raise InvalidInput("nothing to change; give at least one field to set")
+    status = workflow.check_status(changes.status) if changes.status else None
+    prio = validate.priority(changes.priority) if changes.priority else None
+    kind = validate.ticket_type(changes.type) if changes.type else None
+    subject = validate.subject(changes.subject) if changes.subject is not None else None
+    add_tags = validate.tags(changes.add_tags)
+    remove_tags = validate.tags(changes.remove_tags)
+    now = desk.now()
+    results: list[UpdateResult] = []
+    with desk.store.write() as conn:
+        actor = desk.actor(conn)
+        queue_id = _queue_id(conn, changes.queue) if changes.queue else None
+        assignee_id: int | _Unset | None = UNSET
+        if not isinstance(changes.assignee, _Unset):
+            assignee_id = _agent_id(conn, desk, changes.assignee) if changes.assignee else None
+        for ticket_id in ids:
+            row = _lock(conn, ticket_id)
+            if if_version is not None and row.version != if_version:
+                raise stale_conflict(conn, ticket_id, if_version)
+            ticket = load_ticket(conn, desk, ticket_id)
+            values: dict[str, Any] = {}
+            diff: list[FieldChange] = []
+            if status:
+                _status_change(row, status, now, values, diff)
+            if prio and PRIORITY_RANK[prio] != row.priority:
+                values["priority"] = PRIORITY_RANK[prio]
+                diff.append(FieldChange("priority", PRIORITIES[row.priority], prio))
+            if kind and kind != row.type:
+                values["type"] = kind
+                diff.append(FieldChange("type", row.type, kind))
+            if subject is not None and subject != row.subject:
+                values["subject"] = subject
+                diff.append(FieldChange("subject", row.subject, subject))
+            if queue_id is not None and queue_id != row.queue_id:
+                values["queue_id"] = queue_id
+                diff.append(FieldChange("queue", ticket.queue, _queue_name(conn, queue_id)))
+            if not isinstance(assignee_id, _Unset) and assignee_id != row.assignee_id:
+                values["assignee_id"] = assignee_id
+                new_handle = _agent_handle(conn, assignee_id) if assignee_id else None
+                diff.append(FieldChange("assignee", ticket.assignee, new_handle))
+                if row.status == "new" and assignee_id and "status" not in values:
+                    values["status"] = "open"
+                    diff.append(FieldChange("status", "new", "open"))
+            diff.extend(_tag_changes(conn, ticket_id, ticket.tags, add_tags, remove_tags))
+            if diff:
+                workflow.ensure_editable(ticket_id, row.status)
+                write_ticket(
+                    conn,
+                    ticket_id=ticket_id,
+                    seen_version=row.version,
+                    values=values,
+                    changes=diff,
+                    actor_id=actor.id,
+                    now=now,
+                )
+                ticket = load_ticket(conn, desk, ticket_id)
+            results.append(UpdateResult(ticket, tuple(diff)))
+        if dry_run:
+            conn.rollback()
+    return results
+
+
+def _status_change(
+    row: Row[Any], status: str, now: datetime, values: dict[str, Any], diff: list[FieldChange]
+) -> None:
+    workflow.check_transition(row.id, row.status, status)
+    if status == row.status:
+        return
+    values["status"] = status
+    diff.append(FieldChange("status", row.status, status))
+    if status == "solved":
+        values["solved_at"] = now
+    elif status == "closed":
+        values["closed_at"] = now
+    elif row.status == "solved":
+        values["solved_at"] = None
+
+
+def _tag_changes(
+    conn: Connection,
+    ticket_id: int,
+    current: Sequence[str],
+    add: Sequence[str],
+    remove: Sequence[str],
+) -> list[FieldChange]:
+    to_add = [t for t in add if t not in current and t not in remove]
+    to_remove = [t for t in remove if t in current]
+    if not to_add and not to_remove:
+        return []
+    _add_tags(conn, ticket_id, to_add)
+    if to_remove:
+        tag_ids = select(schema.tags.c.id).where(schema.tags.c.name.in_(to_remove))
+        conn.execute(
+            delete(schema.ticket_tags).where(
+                schema.ticket_tags.c.ticket_id == ticket_id,
+                schema.ticket_tags.c.tag_id.in_(tag_ids),
+            )
+        )
+    after = sorted((set(current) | set(to_add)) - set(to_remove))
+    return [FieldChange("tags", ",".join(sorted(current)) or None, ",".join(after) or None)]
+
+
+# ------------------------------------------------------------------------------ thread
+
+
+def add_message(
+    desk: Desk,
+    ticket_id: int,
+    kind: str,
+    body: str,
+    *,
+    status: str | None = None,
+    if_version: int | None = None,
+) -> tuple[Ticket, Message]:
+    """Add a public reply (``kind="reply"``) or an internal note to the thread.
+
+    The first public reply by an agent sets ``first_responded_at``; an agent's reply to a
+    ``new`` ticket opens it. ``status`` changes the status in the same transaction (reply
+    and set pending). Closed tickets refuse with Conflict. Bumps the ticket's version.
+    """
+    if kind not in ("reply", "note"):
+        raise InvalidInput(f'unknown message kind "{kind}"; allowed: reply, note')
+    text = validate.body(body, what="reply" if kind == "reply" else "note")
+    target = workflow.check_status(status) if status else None
+    now = desk.now()
+    with desk.store.write() as conn:
+        actor = desk.actor(conn)
+        row = _lock(conn, ticket_id)
+        if if_version is not None and row.version != if_version:
+            raise stale_conflict(conn, ticket_id, if_version)
+        workflow.ensure_editable(ticket_id, row.status)
+        message_id = new_id(
+            conn.execute(
+                insert(schema.messages).values(
+                    ticket_id=ticket_id,
+                    kind=kind,
+                    author_agent_id=actor.id,
+                    body=text,
+                    created_at=now,
+                )
+            )
+        )
+        values: dict[str, Any] = {}
+        diff = [FieldChange(kind, None, str(message_id))]
+        if kind == "reply" and row.first_responded_at is None:
+            values["first_responded_at"] = now
+        if target is None and kind == "reply" and row.status == "new":
+            target = "open"
+        if target:
+            _status_change(row, target, now, values, diff)
+        write_ticket(
+            conn,
+            ticket_id=ticket_id,
+            seen_version=row.version,
+            values=values,
+            changes=diff,
+            actor_id=actor.id,
+            now=now,
+        )
+        ticket = load_ticket(conn, desk, ticket_id)
+        message = Message(message_id, ticket_id, kind, actor.handle, actor.name, text, now)
+        return ticket, message
+
+
+def reply(desk: Desk, ticket_id: int, body: str, **kwargs: Any) -> tuple[Ticket, Message]:
+    return add_message(desk, ticket_id, "reply", body, **kwargs)
+
+
+def note(desk: Desk, ticket_id: int, body: str, **kwargs: Any) -> tuple[Ticket, Message]:
+    return add_message(desk, ticket_id, "note", body, **kwargs)
+
+
+# ----------------------------------------------------------------------- one-word verbs
+
+
+def assign(desk: Desk, ticket_id: int, handle: str | None, **kw: Any) -> UpdateResult:
+    """Assign to ``handle`` (``me`` for the acting agent, None to unassign)."""
+    return update(desk, ticket_id, Changes(assignee=handle), **kw)[0]
+
+
+def close(desk: Desk, ticket_id: int, **kw: Any) -> UpdateResult:
+    """Close a solved ticket; closed tickets are read-only from then on."""
+    return update(desk, ticket_id, Changes(status="closed"), **kw)[0]
+
+
+def reopen(desk: Desk, ticket_id: int, **kw: Any) -> UpdateResult:
+    """Reopen a solved ticket (status ``open``). A closed ticket cannot be reopened."""
+    current = _current_status(desk, ticket_id)
+    if current in UNSOLVED:
+        raise Conflict(f"ticket #{ticket_id} is {current}, not solved; nothing to reopen")
+    return update(desk, ticket_id, Changes(status="open"), **kw)[0]
+
+
+def escalate(desk: Desk, ticket_id: int, reason: str | None = None) -> UpdateResult:
+    """Move the ticket to its queue's escalation queue (a higher tier) and unassign it.
+
+    The reason, if given, is kept as an internal note. Conflict if the queue escalates nowhere.
+    """
+    now = desk.now()
+    with desk.store.write() as conn:
+        actor = desk.actor(conn)
+        row = _lock(conn, ticket_id)
+        workflow.ensure_editable(ticket_id, row.status)
+        queue = conn.execute(select(schema.queues).where(schema.queues.c.id == row.queue_id)).one()
+        if queue.escalates_to_id is None:
+            raise Conflict(
+                f'queue "{queue.name}" ({queue.tier}) has no higher tier to escalate to; '
+                "move the ticket with --queue instead"
+            )
+        target = _queue_name(conn, queue.escalates_to_id)
+        values: dict[str, Any] = {"queue_id": queue.escalates_to_id}
+        diff = [FieldChange("queue", queue.name, target)]
+        if row.assignee_id is not None:
+            values["assignee_id"] = None
+            diff.append(FieldChange("assignee", _agent_handle(conn, row.assignee_id), None))
+        text = f"Escalated from {queue.name} to {target}" + (f": {reason}" if reason else "")
+        message_id = _system_note(conn, ticket_id, actor, text, now)
+        diff.append(FieldChange("escalated", queue.name, target))
+        diff.append(FieldChange("note", None, str(message_id)))
+        write_ticket(
+            conn,
+            ticket_id=ticket_id,
+            seen_version=row.version,
+            values=values,
+            changes=diff,
+            actor_id=actor.id,
+            now=now,
+        )
+        return UpdateResult(load_ticket(conn, desk, ticket_id), tuple(diff))
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _lock(conn: Connection, ticket_id: int) -> Row[Any]:
+    """Read the ticket row for writing (``FOR UPDATE`` on PostgreSQL; SQLite holds the lock)."""
+    row = conn.execute(select(T).where(T.c.id == ticket_id).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"ticket #{ticket_id} not found")
+    return row
+
+
+def _current_status(desk: Desk, ticket_id: int) -> str:
+    with desk.store.read() as conn:
+        status = conn.execute(select(T.c.status).where(T.c.id == ticket_id)).scalar()
+    if status is None:
+        raise NotFound(f"ticket #{ticket_id} not found")
+    return str(status)
+
+
+def _system_note(conn: Connection, ticket_id: int, actor: Agent, text: str, now: datetime) -> int:
+    return int(
+        new_id(
+            conn.execute(
+                insert(schema.messages).values(
+                    ticket_id=ticket_id,
+                    kind="note",
+                    author_agent_id=actor.id,
+                    body=text,
+                    created_at=now,
+                )
+            )
+        )
+    )
+
+
+def _default_queue_id(conn: Connection) -> int:
+    q = schema.queues
+    queue_id = conn.execute(select(q.c.id).order_by(q.c.tier, q.c.id).limit(1)).scalar()
+    if queue_id is None:
+        raise NotFound("this desk has no queues; create one first")
+    return int(queue_id)
+
+
+def _queue_id(conn: Connection, name: str) -> int:
+    q = schema.queues
+    rows = conn.execute(select(q.c.id, q.c.name)).all()
+    for row in rows:
+        if row.name.lower() == name.strip().lower():
+            return int(row.id)
+    names = ", ".join(sorted(row.name for row in rows))
+    raise NotFound(f'unknown queue "{name}"; queues: {names}')
+
+
+def _queue_name(conn: Connection, queue_id: int) -> str:
+    return str(
+        conn.execute(
+            select(schema.queues.c.name).where(schema.queues.c.id == queue_id)
+        ).scalar_one()
+    )
+
+
+def _agent_id(conn: Connection, desk: Desk, handle: str) -> int:
+    if handle.strip().lower() == "me":
+        return desk.actor(conn).id
+    a = schema.agents
+    row = conn.execute(
+        select(a.c.id, a.c.active).where(func.lower(a.c.handle) == handle.strip().lower())
+    ).first()
+    if row is None:
+        raise NotFound(f'unknown agent "{handle}"; see: deskterm agent list')
+    if not row.active:
+        raise InvalidInput(f'agent "{handle}" is deactivated and cannot take tickets')
+    return int(row.id)
+
+
+def _agent_handle(conn: Connection, agent_id: int) -> str:
+    return str(
+        conn.execute(
+            select(schema.agents.c.handle).where(schema.agents.c.id == agent_id)
+        ).scalar_one()
+    )
+
+
+def _add_tags(conn: Connection, ticket_id: int, names: Sequence[str]) -> None:
+    for name in names:
+        tag_id = tag_id_for(conn, name)
+        conn.execute(insert(schema.ticket_tags).values(ticket_id=ticket_id, tag_id=tag_id))
+
+
+def tag_id_for(conn: Connection, name: str) -> int:
+    tags = schema.tags
+    tag_id = conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar()
+    if tag_id is None:
+        tag_id = new_id(conn.execute(insert(tags).values(name=name)))
+    return int(tag_id)
+
+
+def contact_for(conn: Connection, email: str, now: datetime) -> int:
+    """The contact with ``email``, created (and matched to an organization) if new."""
+    c, o = schema.contacts, schema.organizations
+    contact_id = conn.execute(select(c.c.id).where(func.lower(c.c.email) == email)).scalar()
+    if contact_id is not None:
+        return int(contact_id)
+    domain = email.rsplit("@", 1)[1]
+    org_id = conn.execute(select(o.c.id).where(func.lower(o.c.domain) == domain)).scalar()
+    name = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title()
+    return int(
+        new_id(
+            conn.execute(
+                insert(c).values(name=name, email=email, organization_id=org_id, created_at=now)
+            )
+        )
+    )

@@ -1,0 +1,100 @@
+"""Checks on values users type, each raising InvalidInput that names what is allowed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from deskterm.domain.errors import InvalidInput
+from deskterm.domain.vocab import CHANNELS, PRIORITIES, ROLES, TYPES
+
+MAX_SUBJECT = 500
+MAX_BODY = 1_000_000
+MAX_TAG = 40
+_TAG = re.compile(r"^[a-z0-9][a-z0-9_.:/+-]*$")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+_HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+def choice(kind: str, value: str, allowed: Sequence[str]) -> str:
+    normal = value.strip().lower().replace("-", "_")
+    if normal not in allowed:
+        raise InvalidInput(f'unknown {kind} "{value}"; allowed: {", ".join(allowed)}')
+    return normal
+
+
+def ticket_type(value: str) -> str:
+    return choice("type", value, TYPES)
+
+
+def priority(value: str) -> str:
+    return choice("priority", value, PRIORITIES)
+
+
+def channel(value: str) -> str:
+    return choice("channel", value, CHANNELS)
+
+
+def role(value: str) -> str:
+    return choice("role", value, ROLES)
+
+
+def subject(value: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidInput("subject must not be empty")
+    if len(text) > MAX_SUBJECT:
+        raise InvalidInput(f"subject is {len(text)} characters; at most {MAX_SUBJECT} allowed")
+    return text
+
+
+def body(value: str, *, what: str = "body") -> str:
+    text = value.strip("\n")
+    if not text.strip():
+        raise InvalidInput(f"{what} must not be empty")
+    if len(text) > MAX_BODY:
+        raise InvalidInput(f"{what} is {len(text)} characters; at most {MAX_BODY} allowed")
+    return text
+
+
+def tag(value: str) -> str:
+    text = value.strip().lower()
+    if not text or len(text) > MAX_TAG or not _TAG.match(text):
+        raise InvalidInput(
+            f'invalid tag "{value}"; tags are up to {MAX_TAG} characters of a-z, 0-9 '
+            "and . _ - : / +, starting with a letter or digit"
+        )
+    return text
+
+
+def tags(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                seen[tag(part)] = None
+    return tuple(seen)
+
+
+def email(value: str) -> str:
+    text = value.strip()
+    if len(text) > 320 or not _EMAIL.match(text):
+        raise InvalidInput(f'invalid e-mail address "{value}"; expected name@example.com')
+    return text.lower()
+
+
+def handle(value: str) -> str:
+    text = value.strip().lower()
+    if not _HANDLE.match(text):
+        raise InvalidInput(
+            f'invalid agent handle "{value}"; use up to 64 of a-z, 0-9, . _ -, '
+            "starting with a letter or digit"
+        )
+    return text
+
+
+def ticket_id(value: int | str) -> int:
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit() or len(text) > 18 or int(text) < 1:
+        raise InvalidInput(f'invalid ticket id "{value}"; expected a positive number like 123')
+    return int(text)

@@ -1,0 +1,1 @@
+"""The store: engine, schema, migrations and search backends. Only ``domain`` imports this."""

@@ -1,0 +1,9 @@
+"""Alembic migrations, shipped inside the package.
+
+``REVISIONS`` lists every revision in order; ``deskterm.store.migrate`` compares a
+database's revision with it without importing Alembic (which costs a third of a second on
+every command). A test checks this list against Alembic's own view of ``versions/``.
+"""
+
+REVISIONS: tuple[str, ...] = ("0001_initial", "0002_search")
+HEAD = REVISIONS[-1]

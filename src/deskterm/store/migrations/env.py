@@ -1,0 +1,35 @@
+"""Alembic environment: runs on the connection deskterm hands over (no alembic.ini)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from deskterm.store.schema import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - deskterm always passes a connection
+    raise RuntimeError("deskterm migrations run through `deskterm db migrate`")
+
+
+_RAW_SQL_TABLES = ("ticket_fts", "kb_fts", "ticket_search")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Search tables, triggers and generated columns are raw SQL in migrations, not models."""
+    if type_ == "table" and name and name.startswith(_RAW_SQL_TABLES):
+        return False
+    return not (type_ == "column" and name == "search_doc")
+
+
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    include_object=include_object,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,238 @@
+"""The tables, as SQLAlchemy Core.
+
+Why Core and not SQLModel classes: the domain turns rows into its own dataclasses anyway,
+and importing SQLModel (pydantic + the ORM) costs about twice what SQLAlchemy Core does,
+which is the whole start-up budget of ``deskterm ticket list`` and of the TUI's first page.
+See docs/DECISIONS.md.
+
+Times are stored as timezone-aware UTC. Priority is stored as its rank (0 low .. 3 urgent) so
+``priority:>=high`` and the priority sort are plain indexed comparisons. The ticket id is the
+ticket number users see (``#123``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# A naming convention lets later migrations alter constraints by name on both backends.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on both backends.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as naive
+    UTC text (which sorts correctly) and come back aware.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _utc() -> UTCDateTime:
+    return UTCDateTime()
+
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handle", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("role", String(16), nullable=False, server_default="agent"),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", _utc(), nullable=False),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("domain", String(253), nullable=True, index=True),
+    Column("created_at", _utc(), nullable=False),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=True, index=True),
+    Column("created_at", _utc(), nullable=False),
+)
+
+queues = Table(
+    "queues",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("tier", String(2), nullable=False, server_default="L1"),
+    Column("escalates_to_id", Integer, ForeignKey("queues.id"), nullable=True),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("created_at", _utc(), nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("priority", SmallInteger, nullable=False),
+    Column("queue_id", Integer, ForeignKey("queues.id"), nullable=False),
+    Column("assignee_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("requester_id", Integer, ForeignKey("contacts.id"), nullable=True),
+    Column("created_by_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("channel", String(16), nullable=False),
+    Column("created_at", _utc(), nullable=False),
+    Column("updated_at", _utc(), nullable=False),
+    Column("first_responded_at", _utc(), nullable=True),
+    Column("solved_at", _utc(), nullable=True),
+    Column("closed_at", _utc(), nullable=True),
+    Column("first_response_due", _utc(), nullable=True),
+    Column("resolution_due", _utc(), nullable=True),
+    Column("merged_into_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Column("problem_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    # One index per list sort and per common filter + sort (ARCHITECTURE "Lists of any size").
+    Index("ix_tickets_updated", "updated_at", "id"),
+    Index("ix_tickets_created", "created_at", "id"),
+    Index("ix_tickets_status_updated", "status", "updated_at", "id"),
+    Index("ix_tickets_queue_updated", "queue_id", "updated_at", "id"),
+    Index("ix_tickets_assignee_updated", "assignee_id", "updated_at", "id"),
+    Index("ix_tickets_priority_updated", "priority", "updated_at", "id"),
+    Index("ix_tickets_resolution_due", "resolution_due", "id"),
+    Index("ix_tickets_queue_status", "queue_id", "status"),
+    Index("ix_tickets_requester", "requester_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("author_agent_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("author_contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("created_at", _utc(), nullable=False),
+    Index("ix_messages_ticket", "ticket_id", "id"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("field", String(40), nullable=False),
+    Column("old_value", Text, nullable=True),
+    Column("new_value", Text, nullable=True),
+    # The ticket's version after this change: "what changed since version N" is one query.
+    Column("version", Integer, nullable=False),
+    Column("at", _utc(), nullable=False),
+    Index("ix_audit_events_ticket", "ticket_id", "version"),
+    Index("ix_audit_events_at", "at"),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+)
+
+ticket_tags = Table(
+    "ticket_tags",
+    metadata,
+    Column(
+        "ticket_id",
+        Integer,
+        ForeignKey("tickets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tag_id", Integer, ForeignKey("tags.id"), primary_key=True),
+    Index("ix_ticket_tags_tag", "tag_id", "ticket_id"),
+)
+
+kb_articles = Table(
+    "kb_articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(200), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("category", String(100), nullable=False, server_default=""),
+    Column("author_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("created_at", _utc(), nullable=False),
+    Column("updated_at", _utc(), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+kb_article_tags = Table(
+    "kb_article_tags",
+    metadata,
+    Column(
+        "article_id",
+        Integer,
+        ForeignKey("kb_articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tag_id", Integer, ForeignKey("tags.id"), primary_key=True),
+)
+
+saved_views = Table(
+    "saved_views",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("sort", String(40), nullable=False, server_default="updated"),
+    Column("position", SmallInteger, nullable=True),
+    Column("owner_id", Integer, ForeignKey("agents.id"), nullable=True),
+    UniqueConstraint("owner_id", "name"),
+)

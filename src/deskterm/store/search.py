@@ -1,0 +1,347 @@
+"""Full-text search: one interface, two backends (ARCHITECTURE "Search").
+
+SQLite: ``ticket_fts`` is an FTS5 table whose rowid is the ticket id, with two columns,
+``subject`` and ``body`` (every reply and note of the thread, joined). Triggers keep it in
+step with ``tickets`` and ``messages``. It keeps its own copy of the text because the body is
+an aggregate of many rows, which an external-content table cannot express, and SQLite 3.40
+(the one shipped with Python 3.11 here) has no ``contentless_delete``. ``kb_fts`` is an
+external-content FTS5 table over ``kb_articles``. Ranking is ``bm25()`` with the subject (or
+title) weighted higher.
+
+PostgreSQL: ``ticket_search`` holds one weighted ``tsvector`` per ticket (subject A, thread
+B), kept by triggers, with a GIN index; ``kb_articles.search_doc`` is a generated column.
+Queries go through ``websearch_to_tsquery`` and rank with ``ts_rank``.
+
+User text never reaches MATCH or a tsquery raw: each word or phrase is quoted here, so every
+string a user types is a valid search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    column,
+    false,
+    literal_column,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+from deskterm.store import schema
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+PG_CONFIG = "english"
+SUBJECT_WEIGHT = 5.0
+#: Ranking a very common word over a million tickets would sort the whole table; rank only
+#: this many of the newest matches instead (ARCHITECTURE "common words").
+RANK_CANDIDATES = 2000
+
+# Markers around highlighted words in snippets; the domain turns them into segments.
+HL_START = "\x02"
+HL_END = "\x03"
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One word or phrase of a search; ``prefix`` when the user typed ``word*``."""
+
+    text: str
+    phrase: bool = False
+    negated: bool = False
+    prefix: bool = False
+
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def has_words(term: SearchTerm) -> bool:
+    """False for terms with nothing a tokenizer would index (``!!!``, an emoji)."""
+    return bool(_WORD.search(term.text.replace("_", " ")))
+
+
+# --------------------------------------------------------------------------- SQLite DDL
+
+SQLITE_DDL: tuple[str, ...] = (
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS ticket_fts USING fts5(
+        subject, body, tokenize = '{FTS_TOKENIZER}')""",
+    """CREATE TRIGGER IF NOT EXISTS ticket_fts_ticket_insert AFTER INSERT ON tickets BEGIN
+        INSERT INTO ticket_fts(rowid, subject, body) VALUES (new.id, new.subject, '');
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS ticket_fts_ticket_subject AFTER UPDATE OF subject ON tickets
+    BEGIN
+        UPDATE ticket_fts SET subject = new.subject WHERE rowid = new.id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS ticket_fts_ticket_delete AFTER DELETE ON tickets BEGIN
+        DELETE FROM ticket_fts WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS ticket_fts_message_insert AFTER INSERT ON messages
+    WHEN new.kind != 'event' BEGIN
+        UPDATE ticket_fts SET body = (
+            SELECT coalesce(group_concat(body, char(10)), '') FROM messages
+            WHERE ticket_id = new.ticket_id AND kind != 'event'
+        ) WHERE rowid = new.ticket_id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS ticket_fts_message_update AFTER UPDATE ON messages BEGIN
+        UPDATE ticket_fts SET body = (
+            SELECT coalesce(group_concat(body, char(10)), '') FROM messages
+            WHERE ticket_id = ticket_fts.rowid AND kind != 'event'
+        ) WHERE rowid IN (old.ticket_id, new.ticket_id);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS ticket_fts_message_delete AFTER DELETE ON messages BEGIN
+        UPDATE ticket_fts SET body = (
+            SELECT coalesce(group_concat(body, char(10)), '') FROM messages
+            WHERE ticket_id = old.ticket_id AND kind != 'event'
+        ) WHERE rowid = old.ticket_id;
+    END""",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(
+        title, body, content = 'kb_articles', content_rowid = 'id',
+        tokenize = '{FTS_TOKENIZER}')""",
+    """CREATE TRIGGER IF NOT EXISTS kb_fts_insert AFTER INSERT ON kb_articles BEGIN
+        INSERT INTO kb_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS kb_fts_delete AFTER DELETE ON kb_articles BEGIN
+        INSERT INTO kb_fts(kb_fts, rowid, title, body)
+            VALUES ('delete', old.id, old.title, old.body);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS kb_fts_update AFTER UPDATE ON kb_articles BEGIN
+        INSERT INTO kb_fts(kb_fts, rowid, title, body)
+            VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO kb_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+)
+
+SQLITE_TICKET_TRIGGERS = (
+    "ticket_fts_ticket_insert",
+    "ticket_fts_ticket_subject",
+    "ticket_fts_ticket_delete",
+    "ticket_fts_message_insert",
+    "ticket_fts_message_update",
+    "ticket_fts_message_delete",
+)
+
+SQLITE_DROP: tuple[str, ...] = (
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TICKET_TRIGGERS),
+    "DROP TRIGGER IF EXISTS kb_fts_insert",
+    "DROP TRIGGER IF EXISTS kb_fts_delete",
+    "DROP TRIGGER IF EXISTS kb_fts_update",
+    "DROP TABLE IF EXISTS ticket_fts",
+    "DROP TABLE IF EXISTS kb_fts",
+)
+
+# ------------------------------------------------------------------------ PostgreSQL DDL
+
+_PG_DOC = f"""
+    setweight(to_tsvector('{PG_CONFIG}', t.subject), 'A') ||
+    setweight(to_tsvector('{PG_CONFIG}', coalesce((
+        SELECT string_agg(m.body, E'\\n' ORDER BY m.id) FROM messages m
+        WHERE m.ticket_id = t.id AND m.kind <> 'event'), '')), 'B')
+"""
+
+POSTGRES_DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS ticket_search (
+        ticket_id integer PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+        doc tsvector NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ix_ticket_search_doc ON ticket_search USING gin (doc)",
+    f"""CREATE OR REPLACE FUNCTION deskterm_ticket_search_refresh(tid integer)
+    RETURNS void LANGUAGE sql AS $$
+        INSERT INTO ticket_search (ticket_id, doc)
+        SELECT t.id, {_PG_DOC} FROM tickets t WHERE t.id = tid
+        ON CONFLICT (ticket_id) DO UPDATE SET doc = excluded.doc;
+    $$""",
+    """CREATE OR REPLACE FUNCTION deskterm_ticket_search_trigger()
+    RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'tickets' THEN
+            PERFORM deskterm_ticket_search_refresh(NEW.id);
+        ELSIF TG_OP = 'DELETE' THEN
+            PERFORM deskterm_ticket_search_refresh(OLD.ticket_id);
+        ELSE
+            IF NEW.kind <> 'event' THEN
+                PERFORM deskterm_ticket_search_refresh(NEW.ticket_id);
+            END IF;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER ticket_search_ticket AFTER INSERT OR UPDATE OF subject ON tickets
+        FOR EACH ROW EXECUTE FUNCTION deskterm_ticket_search_trigger()""",
+    """CREATE TRIGGER ticket_search_message AFTER INSERT OR UPDATE OR DELETE ON messages
+        FOR EACH ROW EXECUTE FUNCTION deskterm_ticket_search_trigger()""",
+    f"""ALTER TABLE kb_articles ADD COLUMN IF NOT EXISTS search_doc tsvector
+        GENERATED ALWAYS AS (
+            setweight(to_tsvector('{PG_CONFIG}', title), 'A') ||
+            setweight(to_tsvector('{PG_CONFIG}', body), 'B')) STORED""",
+    "CREATE INDEX IF NOT EXISTS ix_kb_articles_search ON kb_articles USING gin (search_doc)",
+)
+
+POSTGRES_DROP: tuple[str, ...] = (
+    "DROP TRIGGER IF EXISTS ticket_search_ticket ON tickets",
+    "DROP TRIGGER IF EXISTS ticket_search_message ON messages",
+    "DROP FUNCTION IF EXISTS deskterm_ticket_search_trigger()",
+    "DROP FUNCTION IF EXISTS deskterm_ticket_search_refresh(integer)",
+    "DROP TABLE IF EXISTS ticket_search",
+    "DROP INDEX IF EXISTS ix_kb_articles_search",
+    "ALTER TABLE kb_articles DROP COLUMN IF EXISTS search_doc",
+)
+
+
+def create_objects(conn: Connection) -> None:
+    """Create the search tables and triggers for the connection's backend."""
+    for statement in SQLITE_DDL if conn.dialect.name == "sqlite" else POSTGRES_DDL:
+        conn.exec_driver_sql(statement)
+
+
+def drop_objects(conn: Connection) -> None:
+    for statement in SQLITE_DROP if conn.dialect.name == "sqlite" else POSTGRES_DROP:
+        conn.exec_driver_sql(statement)
+
+
+def suspend_ticket_index(conn: Connection) -> None:
+    """Stop per-row index upkeep for a bulk load; :func:`rebuild` restores it."""
+    if conn.dialect.name == "sqlite":
+        for name in SQLITE_TICKET_TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    else:
+        conn.exec_driver_sql("ALTER TABLE tickets DISABLE TRIGGER ticket_search_ticket")
+        conn.exec_driver_sql("ALTER TABLE messages DISABLE TRIGGER ticket_search_message")
+
+
+def rebuild(conn: Connection) -> None:
+    """Rebuild every search index from the tables, in one pass, and re-arm the triggers."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DELETE FROM ticket_fts")
+        conn.exec_driver_sql(
+            """INSERT INTO ticket_fts(rowid, subject, body)
+            SELECT t.id, t.subject, coalesce(b.body, '') FROM tickets t LEFT JOIN (
+                SELECT ticket_id, group_concat(body, char(10)) AS body FROM (
+                    SELECT ticket_id, body FROM messages WHERE kind != 'event'
+                    ORDER BY ticket_id, id)
+                GROUP BY ticket_id) b ON b.ticket_id = t.id"""
+        )
+        conn.exec_driver_sql("INSERT INTO kb_fts(kb_fts) VALUES ('rebuild')")
+        for statement in SQLITE_DDL:
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("INSERT INTO ticket_fts(ticket_fts) VALUES ('optimize')")
+    else:
+        conn.exec_driver_sql("TRUNCATE ticket_search")
+        conn.exec_driver_sql(
+            f"""INSERT INTO ticket_search (ticket_id, doc)
+            SELECT t.id,
+              setweight(to_tsvector('{PG_CONFIG}', t.subject), 'A') ||
+              setweight(to_tsvector('{PG_CONFIG}', coalesce(b.body, '')), 'B')
+            FROM tickets t LEFT JOIN (
+                SELECT ticket_id, string_agg(body, E'\\n' ORDER BY id) AS body
+                FROM messages WHERE kind <> 'event' GROUP BY ticket_id) b
+            ON b.ticket_id = t.id"""
+        )
+        conn.exec_driver_sql("ALTER TABLE tickets ENABLE TRIGGER ticket_search_ticket")
+        conn.exec_driver_sql("ALTER TABLE messages ENABLE TRIGGER ticket_search_message")
+
+
+def index_in_step(conn: Connection) -> tuple[bool, str]:
+    """Whether the ticket search index covers exactly the tickets (for ``db doctor``)."""
+    count_tickets = conn.exec_driver_sql("SELECT count(*) FROM tickets").scalar_one()
+    table = "ticket_fts" if conn.dialect.name == "sqlite" else "ticket_search"
+    count_index = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+    if count_tickets != count_index:
+        return False, f"{count_index} indexed of {count_tickets} tickets"
+    if conn.dialect.name == "sqlite":
+        try:
+            conn.exec_driver_sql(
+                "INSERT INTO ticket_fts(ticket_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        except Exception as exc:  # the FTS5 integrity check reports corruption as an error
+            return False, f"ticket_fts integrity check failed: {exc}"
+    return True, f"{count_index} tickets indexed"
+
+
+# ---------------------------------------------------------------------- query building
+
+
+def _fts5_term(term: SearchTerm) -> str:
+    quoted = '"' + term.text.replace('"', '""') + '"'
+    return quoted + ("*" if term.prefix and not term.phrase else "")
+
+
+def fts5_query(terms: Sequence[SearchTerm]) -> str | None:
+    """An FTS5 MATCH expression that is valid for any input, or None if nothing is searchable.
+
+    Positive terms are ANDed; negated ones become ``NOT``. A query of negations only cannot be
+    expressed in FTS5 and is handled by the caller with ``NOT IN``.
+    """
+    positive = [_fts5_term(t) for t in terms if not t.negated and has_words(t)]
+    if not positive:
+        return None
+    expression = " AND ".join(positive)
+    negative = [_fts5_term(t) for t in terms if t.negated and has_words(t)]
+    for item in negative:
+        expression = f"({expression}) NOT {item}"
+    return expression
+
+
+def websearch_text(terms: Sequence[SearchTerm]) -> str | None:
+    """A ``websearch_to_tsquery`` input that keeps each word or phrase as the user meant it."""
+    parts = []
+    for term in terms:
+        if not has_words(term):
+            continue
+        clean = term.text.replace('"', " ").strip()
+        parts.append(("-" if term.negated else "") + f'"{clean}"')
+    if not any(not t.negated and has_words(t) for t in terms):
+        return None
+    return " ".join(parts)
+
+
+def ticket_match(dialect: str, terms: Sequence[SearchTerm]) -> ColumnElement[bool]:
+    """A WHERE clause on ``tickets.id`` for the text terms of one query (ANDed).
+
+    Terms with nothing indexable (``!!!``, an emoji) are dropped; if a positive term was given
+    but none is indexable the clause matches nothing. A query of negations only becomes
+    ``id NOT IN (tickets matching any of them)``.
+    """
+    ticket_id = schema.tickets.c.id
+    indexable = [t for t in terms if has_words(t)]
+    positive = [t for t in indexable if not t.negated]
+    if positive:
+        return ticket_id.in_(_match_ids(dialect, indexable, any_of=False))
+    if any(not t.negated for t in terms):
+        return false()
+    if not indexable:
+        return true()
+    flipped = [SearchTerm(t.text, t.phrase, False, t.prefix) for t in indexable]
+    return ticket_id.not_in(_match_ids(dialect, flipped, any_of=True))
+
+
+def _match_ids(dialect: str, terms: Sequence[SearchTerm], *, any_of: bool) -> Select[Any]:
+    if dialect == "sqlite":
+        if any_of:
+            expression: str | None = " OR ".join(_fts5_term(t) for t in terms)
+        else:
+            expression = fts5_query(terms)
+        return (
+            select(literal_column("rowid", Integer))
+            .select_from(text("ticket_fts"))
+            .where(text("ticket_fts MATCH :fts_q").bindparams(bindparam("fts_q", expression)))
+        )
+    if any_of:
+        query: str | None = " or ".join(websearch_text([t]) or "" for t in terms)
+    else:
+        query = websearch_text(terms)
+    return (
+        select(column("ticket_id", Integer))
+        .select_from(text("ticket_search"))
+        .where(
+            text(f"doc @@ websearch_to_tsquery('{PG_CONFIG}', :ws_q)").bindparams(
+                bindparam("ws_q", query)
+            )
+        )
+    )
