@@ -7,8 +7,7 @@ that matches the sort.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -54,80 +53,107 @@ _COLUMNS = (
 )
 
 
-def ticket_select() -> Select[Any]:
-    """The one select every ticket read goes through (joins for names, no tags)."""
+_SELECTS: dict[str, Select[Any]] = {}
+
+
+def _tag_list(dialect: str) -> ColumnElement[Any]:
+    """The ticket's tag names, comma-joined, as one column of the list query (sorted later)."""
+    tt, tags = schema.ticket_tags, schema.tags
+    if dialect == "postgresql":
+        agg = func.string_agg(tags.c.name, ",")
+    else:
+        agg = func.group_concat(tags.c.name, ",")
+    inner = select(agg).select_from(tt.join(tags, tags.c.id == tt.c.tag_id))
+    return inner.where(tt.c.ticket_id == T.c.id).scalar_subquery().label("tags")
+
+
+def ticket_select(dialect: str) -> Select[Any]:
+    """The one select every ticket read goes through (joins for names, tags as one column)."""
+    cached = _SELECTS.get(dialect)
+    if cached is not None:
+        return cached
+    # Every join is LEFT OUTER (queue_id is NOT NULL, so the result is the same): SQLite then
+    # keeps tickets as the outer loop and can walk the index that matches the sort.
     joined = (
-        T.join(_queue, T.c.queue_id == _queue.c.id)
+        T.outerjoin(_queue, T.c.queue_id == _queue.c.id)
         .outerjoin(_assignee, T.c.assignee_id == _assignee.c.id)
         .outerjoin(_contact, T.c.requester_id == _contact.c.id)
         .outerjoin(_org, _contact.c.organization_id == _org.c.id)
     )
-    return select(*_COLUMNS).select_from(joined)
+    stmt = select(*_COLUMNS, _tag_list(dialect)).select_from(joined)
+    _SELECTS[dialect] = stmt
+    return stmt
 
 
-def ticket_from_row(row: Row[Any], tags: Sequence[str], now: datetime) -> Ticket:
+def ticket_from_row(row: Row[Any], now: datetime) -> Ticket:
+    # Positional unpacking: several times faster than attribute access on a page of rows.
+    (
+        id_,
+        subject,
+        type_,
+        status,
+        priority,
+        queue,
+        assignee,
+        requester,
+        requester_name,
+        organization,
+        channel,
+        created_at,
+        updated_at,
+        first_responded_at,
+        solved_at,
+        closed_at,
+        first_response_due,
+        resolution_due,
+        version,
+        tags,
+    ) = row
     return Ticket(
-        id=row.id,
-        subject=row.subject,
-        type=row.type,
-        status=row.status,
-        priority=PRIORITIES[row.priority],
-        queue=row.queue,
-        assignee=row.assignee,
-        requester=row.requester,
-        requester_name=row.requester_name,
-        organization=row.organization,
-        tags=tuple(tags),
-        channel=row.channel,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        first_responded_at=row.first_responded_at,
-        solved_at=row.solved_at,
-        closed_at=row.closed_at,
-        first_response_due=row.first_response_due,
-        resolution_due=row.resolution_due,
-        sla_state=sla_state(
-            status=row.status,
-            first_responded_at=row.first_responded_at,
-            first_response_due=row.first_response_due,
-            resolution_due=row.resolution_due,
+        id_,
+        subject,
+        type_,
+        status,
+        PRIORITIES[priority],
+        queue,
+        assignee,
+        requester,
+        requester_name,
+        organization,
+        tuple(sorted(tags.split(","))) if tags else (),
+        channel,
+        created_at,
+        updated_at,
+        first_responded_at,
+        solved_at,
+        closed_at,
+        first_response_due,
+        resolution_due,
+        sla_state(
+            status=status,
+            first_responded_at=first_responded_at,
+            first_response_due=first_response_due,
+            resolution_due=resolution_due,
             now=now,
         ),
-        version=row.version,
+        version,
     )
 
 
-def tags_of(conn: Connection, ticket_ids: Iterable[int]) -> dict[int, list[str]]:
-    ids = list(ticket_ids)
-    result: dict[int, list[str]] = defaultdict(list)
-    if not ids:
-        return result
-    rows = conn.execute(
-        select(schema.ticket_tags.c.ticket_id, schema.tags.c.name)
-        .join(schema.tags, schema.tags.c.id == schema.ticket_tags.c.tag_id)
-        .where(schema.ticket_tags.c.ticket_id.in_(ids))
-        .order_by(schema.ticket_tags.c.ticket_id, schema.tags.c.name)
-    )
-    for ticket_id, name in rows:
-        result[ticket_id].append(name)
-    return result
-
-
-def tickets_from_rows(conn: Connection, rows: Sequence[Row[Any]], now: datetime) -> list[Ticket]:
-    tags = tags_of(conn, (row.id for row in rows))
-    return [ticket_from_row(row, tags.get(row.id, ()), now) for row in rows]
+def tickets_from_rows(rows: Sequence[Row[Any]], now: datetime) -> list[Ticket]:
+    return [ticket_from_row(row, now) for row in rows]
 
 
 def load_ticket(conn: Connection, desk: Desk, ticket_id: int) -> Ticket:
-    row = conn.execute(ticket_select().where(T.c.id == ticket_id)).first()
+    row = conn.execute(ticket_select(conn.dialect.name).where(T.c.id == ticket_id)).first()
     if row is None:
         raise NotFound(f"ticket #{ticket_id} not found")
-    return tickets_from_rows(conn, [row], desk.now())[0]
+    return ticket_from_row(row, desk.now())
 
 
 def get(desk: Desk, ticket_id: int) -> Ticket:
     """The ticket ``#ticket_id``; NotFound if there is none."""
-    with desk.store.read() as conn:
+    with desk.store.read(snapshot=False) as conn:
         desk.actor(conn)
         return load_ticket(conn, desk, ticket_id)
 
@@ -313,9 +339,9 @@ def list_page(
     parsed = parse(query, now=desk.now()) if isinstance(query, str) else query
     spec = sort_spec(sort)
     reverse = before is not None or from_end
-    with desk.store.read() as conn:
+    with desk.store.read(snapshot=False) as conn:
         desk.actor(conn)
-        stmt = ticket_select().where(where_clause(desk, conn, parsed))
+        stmt = ticket_select(conn.dialect.name).where(where_clause(desk, conn, parsed))
         cursor = before if before is not None else after
         if cursor is not None:
             stmt = stmt.where(_after(spec, cursor, reverse))
@@ -325,7 +351,7 @@ def list_page(
         rows = rows[:limit]
         if reverse:
             rows.reverse()
-        items = tickets_from_rows(conn, rows, desk.now())
+        items = tickets_from_rows(rows, desk.now())
     if not items:
         return Page((), None, None)
     has_next = (more and not reverse) or (reverse and before is not None)
@@ -340,7 +366,7 @@ def list_page(
 def count(desk: Desk, query: Query | str = "") -> int:
     """How many tickets ``query`` selects (an indexed count, no rows loaded)."""
     parsed = parse(query, now=desk.now()) if isinstance(query, str) else query
-    with desk.store.read() as conn:
+    with desk.store.read(snapshot=False) as conn:
         desk.actor(conn)
         stmt = select(func.count()).select_from(T).where(where_clause(desk, conn, parsed))
         return int(conn.execute(stmt).scalar_one())

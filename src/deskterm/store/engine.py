@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from deskterm.domain.errors import InvalidInput, StoreUnavailable
 
 _WRITE = "deskterm_write"
+_SINGLE = "deskterm_single_statement"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "glusterfs", "ceph"}
@@ -59,10 +60,17 @@ class Store:
         return Path(database)
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A read transaction: one consistent snapshot, never takes the write lock."""
-        with self._translate_errors(), self.engine.connect() as conn, conn.begin():
-            yield conn
+    def read(self, *, snapshot: bool = True) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot, never takes the write lock.
+
+        ``snapshot=False`` is for a read of a single statement, which is consistent by itself:
+        on SQLite it skips the BEGIN/COMMIT round trip, a measurable share of a list page.
+        """
+        with self._translate_errors(), self.engine.connect() as conn:
+            if not snapshot:
+                conn.execution_options(**{_SINGLE: True})
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -141,8 +149,11 @@ def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(_WRITE, False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not options.get(_SINGLE, False):
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 

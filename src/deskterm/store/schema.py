@@ -13,6 +13,7 @@ ticket number users see (``#123``).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -29,7 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # A naming convention lets later migrations alter constraints by name on both backends.
 metadata = MetaData(
@@ -46,27 +47,47 @@ metadata = MetaData(
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime on both backends.
 
-    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as naive
-    UTC text (which sorts correctly) and come back aware.
+    PostgreSQL keeps ``timestamptz``. SQLite has no time zones, so values are stored as naive
+    UTC text in SQLAlchemy's own DATETIME format (which sorts correctly as text) and parsed
+    back with ``datetime.fromisoformat``, which is several times faster than the generic
+    regex parser; list pages convert hundreds of these per screen.
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return sqlite_datetime(value)
+        return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse = datetime.fromisoformat
+
+        def process(value: str | None) -> datetime | None:
+            # Appending the offset makes the parser return an aware UTC value directly.
+            return None if value is None else parse(value + "+00:00")
+
+        return process
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        result: datetime = value
+        if result.tzinfo is None:
+            return result.replace(tzinfo=UTC)
+        return result.astimezone(UTC)
 
 
 def _utc() -> UTCDateTime:
@@ -236,3 +257,16 @@ saved_views = Table(
     Column("owner_id", Integer, ForeignKey("agents.id"), nullable=True),
     UniqueConstraint("owner_id", "name"),
 )
+
+
+def sqlite_datetime(value: datetime) -> str:
+    """The text SQLAlchemy's SQLite DateTime stores, for bulk loads that bypass it.
+
+    Must stay byte-identical to what :class:`UTCDateTime` writes, because SQLite compares
+    these as strings.
+    """
+    v = value.astimezone(UTC)
+    return (
+        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+    )

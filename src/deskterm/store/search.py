@@ -29,6 +29,7 @@ from sqlalchemy import (
     bindparam,
     column,
     false,
+    func,
     literal_column,
     select,
     text,
@@ -301,24 +302,39 @@ def websearch_text(terms: Sequence[SearchTerm]) -> str | None:
     return " ".join(parts)
 
 
-def ticket_match(dialect: str, terms: Sequence[SearchTerm]) -> ColumnElement[bool]:
+#: With more matches than this, a search is "common" and the list walks its sort index.
+COMMON_MATCHES = 2000
+
+
+def ticket_match(conn: Connection, terms: Sequence[SearchTerm]) -> ColumnElement[bool]:
     """A WHERE clause on ``tickets.id`` for the text terms of one query (ANDed).
 
     Terms with nothing indexable (``!!!``, an emoji) are dropped; if a positive term was given
     but none is indexable the clause matches nothing. A query of negations only becomes
     ``id NOT IN (tickets matching any of them)``.
     """
-    ticket_id = schema.tickets.c.id
+    dialect = conn.dialect.name
+    ticket_id: ColumnElement[int] = schema.tickets.c.id
     indexable = [t for t in terms if has_words(t)]
     positive = [t for t in indexable if not t.negated]
     if positive:
-        return ticket_id.in_(_match_ids(dialect, indexable, any_of=False))
+        matches = _match_ids(dialect, indexable, any_of=False)
+        if dialect == "sqlite" and _is_common(conn, matches):
+            # Many matches: look each listed ticket up in the match set while walking the
+            # sort's index (stops after a page), instead of fetching and sorting every match.
+            ticket_id = ticket_id + 0
+        return ticket_id.in_(matches)
     if any(not t.negated for t in terms):
         return false()
     if not indexable:
         return true()
     flipped = [SearchTerm(t.text, t.phrase, False, t.prefix) for t in indexable]
     return ticket_id.not_in(_match_ids(dialect, flipped, any_of=True))
+
+
+def _is_common(conn: Connection, matches: Select[Any]) -> bool:
+    probe = select(func.count()).select_from(matches.limit(COMMON_MATCHES + 1).subquery())
+    return int(conn.execute(probe).scalar_one()) > COMMON_MATCHES
 
 
 def _match_ids(dialect: str, terms: Sequence[SearchTerm], *, any_of: bool) -> Select[Any]:

@@ -1,0 +1,136 @@
+"""Store speed through the domain API, as ratios to the same query in raw sqlite3.
+
+(a) first page of 50 for ``status:open,pending priority:>=high`` sorted by updated;
+(b) a page 10,000 rows deep by keyset; (c) full-text search for a rare word, a common word and
+a phrase; (d) the first page on 1,000,000 tickets against the same on 1,000; seeding speed.
+
+Usage: python bench/bench_store.py [--tickets 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import alternate, database, ratio_line, report, url
+from deskterm.domain import ticket_read
+from deskterm.domain.desk import open_desk
+
+LIST_SQL = """
+SELECT t.id, t.subject, t.type, t.status, t.priority, q.name, a.handle, c.email, c.name,
+       o.name, t.channel, t.created_at, t.updated_at, t.first_responded_at, t.solved_at,
+       t.closed_at, t.first_response_due, t.resolution_due, t.version
+FROM tickets t
+LEFT JOIN queues q ON q.id = t.queue_id
+LEFT JOIN agents a ON a.id = t.assignee_id
+LEFT JOIN contacts c ON c.id = t.requester_id
+LEFT JOIN organizations o ON o.id = c.organization_id
+WHERE {where}
+ORDER BY t.updated_at DESC, t.id DESC LIMIT 51
+"""
+TAGS_SQL = (
+    "SELECT tt.ticket_id, g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id "
+    "WHERE tt.ticket_id IN ({ids}) ORDER BY tt.ticket_id, g.name"
+)
+FILTER = "t.status IN ('open', 'pending') AND t.priority >= 2"
+
+
+def raw_page(conn: sqlite3.Connection, where: str, params: tuple[object, ...] = ()) -> list:
+    rows = conn.execute(LIST_SQL.format(where=where), params).fetchall()
+    ids = [r[0] for r in rows[:50]]
+    if ids:
+        conn.execute(TAGS_SQL.format(ids=",".join("?" * len(ids))), ids).fetchall()
+    return rows
+
+
+def rare_common_words(conn: sqlite3.Connection) -> tuple[str, str, str]:
+    """A word in few tickets, one in very many, and a phrase, read from the index itself."""
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, ticket_fts, row)")
+    common = conn.execute(
+        "SELECT term FROM temp.v WHERE length(term) > 3 ORDER BY doc DESC LIMIT 1"
+    ).fetchone()[0]
+    rare = conn.execute(
+        "SELECT term FROM temp.v WHERE doc BETWEEN 3 AND 20 AND length(term) > 4 "
+        "AND term GLOB '[a-z]*' ORDER BY term LIMIT 1"
+    ).fetchone()[0]
+    return rare, common, '"password expired"'
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    big, small = database(args.tickets), database(args.small)
+    lines = [
+        f"bench_store: {args.tickets:,} tickets vs raw sqlite3 (median of {args.runs}, interleaved)"
+    ]
+    for db in (big,):
+        desk = open_desk(url(db), "alice", initialize=False)
+        raw = sqlite3.connect(db)
+        query = "status:open,pending priority:>=high"
+
+        ours, base = alternate(
+            lambda: ticket_read.list_page(desk, query, limit=50),
+            lambda: raw_page(raw, FILTER),
+            args.runs,
+        )
+        lines.append(ratio_line("(a) first page, open/pending high+, by updated", ours, base, 2.0))
+
+        # (b) 10,000 rows deep: walk there once, then time fetching that page.
+        page = ticket_read.list_page(desk, "", limit=500)
+        for _ in range(19):
+            assert page.next_cursor is not None
+            page = ticket_read.list_page(desk, "", limit=500, after=page.next_cursor)
+        cursor = page.next_cursor
+        assert cursor is not None
+        last = page.items[-1]
+        key = (last.updated_at.strftime("%Y-%m-%d %H:%M:%S.%f"), last.id)
+        ours, base = alternate(
+            lambda: ticket_read.list_page(desk, "", limit=50, after=cursor),
+            lambda: raw_page(raw, "(t.updated_at, t.id) < (?, ?)", key),
+            args.runs,
+        )
+        lines.append(ratio_line("(b) page 10,000 rows deep by keyset", ours, base, 2.0))
+
+        rare, common, phrase = rare_common_words(raw)
+        for label, text in (("rare word", rare), ("common word", common), ("phrase", phrase)):
+            fts = '"' + text.strip('"').replace('"', '""') + '"'
+            where = "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
+            if label == "common word":
+                where = "+t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
+            ours, base = alternate(
+                lambda text=text: ticket_read.list_page(desk, text, limit=50),
+                lambda fts=fts, where=where: raw_page(raw, where, (fts,)),
+                args.runs,
+            )
+            lines.append(ratio_line(f"(c) search {label} {text!r}", ours, base, 2.0))
+        desk.close()
+
+    big_desk = open_desk(url(big), "alice", initialize=False)
+    small_desk = open_desk(url(small), "alice", initialize=False)
+    query = "status:open,pending priority:>=high"
+    t_big, t_small = alternate(
+        lambda: ticket_read.list_page(big_desk, query, limit=50),
+        lambda: ticket_read.list_page(small_desk, query, limit=50),
+        args.runs,
+    )
+    lines.append(
+        ratio_line(
+            f"(d) first page on {args.tickets:,} vs {args.small:,} tickets", t_big, t_small, 1.2
+        )
+    )
+    seed_note = big.parent / f"desk-{args.tickets}.seed.txt"
+    if seed_note.exists():
+        lines.append("seeding: " + seed_note.read_text().strip().splitlines()[-1])
+    report(lines, "store")
+
+
+if __name__ == "__main__":
+    main()
