@@ -36,7 +36,11 @@ TAGS_SQL = (
     "SELECT tt.ticket_id, g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id "
     "WHERE tt.ticket_id IN ({ids}) ORDER BY tt.ticket_id, g.name"
 )
-FILTER = "t.status IN ('open', 'pending') AND t.priority >= 2"
+# The same text deskterm sends, including the partial index's condition (see store/schema.py).
+FILTER = (
+    "t.status IN ('open', 'pending') AND t.priority >= 2 "
+    "AND status IN ('new', 'open', 'pending', 'on_hold')"
+)
 
 
 def raw_page(conn: sqlite3.Connection, where: str, params: tuple[object, ...] = ()) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from deskterm.cli.output import Column, emit_object, humanize_time, make_console
@@ -14,12 +15,27 @@ LIST_COLUMNS = (
     Column("id", "ID", min_width=3, justify="right"),
     Column("priority", "PRIO", min_width=3, max_width=6),
     Column("status", "STATUS", min_width=4, max_width=7),
-    Column("subject", "SUBJECT", min_width=10, ratio=4),
-    Column("requester", "REQUESTER", min_width=6, ratio=1, max_width=28),
-    Column("assignee", "ASSIGNEE", min_width=4, max_width=12),
-    Column("queue", "QUEUE", min_width=4, max_width=20),
-    Column("updated_at", "UPDATED", min_width=10, max_width=16, formatter=humanize_time),
+    Column("subject", "SUBJECT", min_width=12, ratio=6),
+    Column("requester", "REQUESTER", min_width=6, ratio=2, max_width=26),
+    Column("assignee", "ASSIGNEE", min_width=4, max_width=10),
+    Column("queue", "QUEUE", min_width=5, ratio=1, max_width=18),
+    Column("updated_at", "UPDATED", min_width=5, max_width=11, formatter=lambda v: short_time(v)),
 )
+
+
+def short_time(value: datetime | None, now: datetime | None = None) -> str:
+    """A list cell's time in local time: ``14:05`` today, ``11-22 09:42`` this year,
+    ``2025-11-22`` before."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    today = (now or datetime.now(UTC)).astimezone()
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
+
 
 SHOW_FIELDS = (
     ("id", "Ticket"),

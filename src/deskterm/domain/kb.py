@@ -218,8 +218,7 @@ def parse_snippet(raw: str) -> tuple[tuple[str, bool], ...]:
     segments: list[tuple[str, bool]] = []
     for index, part in enumerate(re.split(f"[{search.HL_START}{search.HL_END}]", raw)):
         if part:
-            text_part = " ".join(part.split()) if "\n" in part else part
-            segments.append((text_part, index % 2 == 1))
+            segments.append((re.sub(r"\s+", " ", part), index % 2 == 1))
     return tuple(segments)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -21,6 +21,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy.engine import Connection
@@ -28,7 +29,7 @@ from sqlalchemy.engine import Connection
 from deskterm.domain.desk import Desk
 from deskterm.domain.errors import InvalidInput
 from deskterm.domain.query import FieldTerm, Query, TextTerm
-from deskterm.domain.vocab import PRIORITY_RANK, UNSOLVED
+from deskterm.domain.vocab import PRIORITY_RANK, STATUSES, UNSOLVED
 from deskterm.store import schema, search
 
 T = schema.tickets
@@ -41,12 +42,29 @@ def where_clause(desk: Desk, conn: Connection, query: Query) -> ColumnElement[bo
         if isinstance(term, FieldTerm):
             clause = _field_clause(desk, conn, query, term)
             clauses.append(not_(clause) if term.negated else clause)
+    if _only_unsolved(query):
+        # Verbatim text, not bound parameters: SQLite matches a partial index by its text.
+        clauses.append(cast("ColumnElement[bool]", text(schema.UNSOLVED_PREDICATE)))
     text_terms = [t for t in query.terms if isinstance(t, TextTerm)]
     if text_terms:
         clauses.append(search.ticket_match(conn, [_search_term(t) for t in text_terms]))
     if not clauses:
         return true()
     return and_(*clauses)
+
+
+def _only_unsolved(query: Query) -> bool:
+    """Whether the query can only match unsolved tickets (then the partial index applies)."""
+    allowed = set(STATUSES)
+    for term in query.terms:
+        if not isinstance(term, FieldTerm):
+            continue
+        values = {str(v) for v in term.values}
+        if term.field == "status":
+            allowed = allowed - values if term.negated else allowed & values
+        elif term.field == "is" and not term.negated and values == {"unsolved"}:
+            allowed &= set(UNSOLVED)
+    return allowed != set(STATUSES) and allowed <= set(UNSOLVED)
 
 
 def _search_term(term: TextTerm) -> search.SearchTerm:

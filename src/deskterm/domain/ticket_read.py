@@ -108,7 +108,7 @@ def ticket_from_row(row: Row[Any], now: datetime) -> Ticket:
         resolution_due,
         version,
         tags,
-    ) = row
+    ) = tuple(row)
     return Ticket(
         id_,
         subject,
