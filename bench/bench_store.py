@@ -75,47 +75,46 @@ def main() -> None:
     lines = [
         f"bench_store: {args.tickets:,} tickets vs raw sqlite3 (median of {args.runs}, interleaved)"
     ]
-    for db in (big,):
-        desk = open_desk(url(db), "alice", initialize=False)
-        raw = sqlite3.connect(db)
-        query = "status:open,pending priority:>=high"
+    desk = open_desk(url(big), "alice", initialize=False)
+    raw = sqlite3.connect(big)
+    query = "status:open,pending priority:>=high"
 
+    ours, base = alternate(
+        lambda: ticket_read.list_page(desk, query, limit=50),
+        lambda: raw_page(raw, FILTER),
+        args.runs,
+    )
+    lines.append(ratio_line("(a) first page, open/pending high+, by updated", ours, base, 2.0))
+
+    # (b) 10,000 rows deep: walk there once, then time fetching that page.
+    page = ticket_read.list_page(desk, "", limit=500)
+    for _ in range(19):
+        assert page.next_cursor is not None
+        page = ticket_read.list_page(desk, "", limit=500, after=page.next_cursor)
+    cursor = page.next_cursor
+    assert cursor is not None
+    last = page.items[-1]
+    key = (last.updated_at.strftime("%Y-%m-%d %H:%M:%S.%f"), last.id)
+    ours, base = alternate(
+        lambda: ticket_read.list_page(desk, "", limit=50, after=cursor),
+        lambda: raw_page(raw, "(t.updated_at, t.id) < (?, ?)", key),
+        args.runs,
+    )
+    lines.append(ratio_line("(b) page 10,000 rows deep by keyset", ours, base, 2.0))
+
+    rare, common, phrase = rare_common_words(raw)
+    for label, text in (("rare word", rare), ("common word", common), ("phrase", phrase)):
+        fts = '"' + text.strip('"').replace('"', '""') + '"'
+        where = "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
+        if label == "common word":
+            where = "+t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
         ours, base = alternate(
-            lambda: ticket_read.list_page(desk, query, limit=50),
-            lambda: raw_page(raw, FILTER),
+            lambda text=text: ticket_read.list_page(desk, text, limit=50),
+            lambda fts=fts, where=where: raw_page(raw, where, (fts,)),
             args.runs,
         )
-        lines.append(ratio_line("(a) first page, open/pending high+, by updated", ours, base, 2.0))
-
-        # (b) 10,000 rows deep: walk there once, then time fetching that page.
-        page = ticket_read.list_page(desk, "", limit=500)
-        for _ in range(19):
-            assert page.next_cursor is not None
-            page = ticket_read.list_page(desk, "", limit=500, after=page.next_cursor)
-        cursor = page.next_cursor
-        assert cursor is not None
-        last = page.items[-1]
-        key = (last.updated_at.strftime("%Y-%m-%d %H:%M:%S.%f"), last.id)
-        ours, base = alternate(
-            lambda: ticket_read.list_page(desk, "", limit=50, after=cursor),
-            lambda: raw_page(raw, "(t.updated_at, t.id) < (?, ?)", key),
-            args.runs,
-        )
-        lines.append(ratio_line("(b) page 10,000 rows deep by keyset", ours, base, 2.0))
-
-        rare, common, phrase = rare_common_words(raw)
-        for label, text in (("rare word", rare), ("common word", common), ("phrase", phrase)):
-            fts = '"' + text.strip('"').replace('"', '""') + '"'
-            where = "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
-            if label == "common word":
-                where = "+t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
-            ours, base = alternate(
-                lambda text=text: ticket_read.list_page(desk, text, limit=50),
-                lambda fts=fts, where=where: raw_page(raw, where, (fts,)),
-                args.runs,
-            )
-            lines.append(ratio_line(f"(c) search {label} {text!r}", ours, base, 2.0))
-        desk.close()
+        lines.append(ratio_line(f"(c) search {label} {text!r}", ours, base, 2.0))
+    desk.close()
 
     big_desk = open_desk(url(big), "alice", initialize=False)
     small_desk = open_desk(url(small), "alice", initialize=False)

@@ -20,9 +20,7 @@ import pytest
 
 from deskterm.domain.desk import Desk, open_desk
 
-PG_URL = os.environ.get(
-    "DESKTERM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+PG_URL = os.environ.get("DESKTERM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ADMIN = "alice"
 EXTRA_AGENTS = (("bob", "Bob Stone", "agent"), ("carol", "Carol Diaz", "lead"))
@@ -191,8 +189,3 @@ def sqlite_desk(tmp_path: Path, sqlite_template: Path) -> Iterator[Desk]:
     desk = open_desk(f"sqlite:///{target}", ADMIN)
     yield desk
     desk.close()
-
-
-def as_agent(desk: Desk, handle: str) -> Desk:
-    """The same store, acting as another agent (what a second person at a terminal is)."""
-    return Desk(desk.store, handle, clock=desk.clock)

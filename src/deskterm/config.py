@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from deskterm import paths
-from deskterm.domain.errors import InvalidInput
+from deskterm.errors import InvalidInput
 
 ENV_DB = "DESKTERM_DB"
 ENV_AGENT = "DESKTERM_AGENT"

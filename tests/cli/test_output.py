@@ -26,7 +26,7 @@ from deskterm.cli.output import (
     resolve_format,
     to_jsonable,
 )
-from deskterm.domain.errors import InvalidInput
+from deskterm.errors import InvalidInput
 
 
 class FakeTerminal(io.StringIO):

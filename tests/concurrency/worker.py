@@ -11,7 +11,7 @@ import sys
 
 from deskterm.domain import ticket_read, tickets
 from deskterm.domain.desk import open_desk
-from deskterm.domain.errors import Conflict, DeskError
+from deskterm.errors import Conflict, DeskError
 
 
 def main(url: str, worker: int, ticket_id: int, rounds: int) -> None:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskterm.domain.errors import InvalidInput
 from deskterm.domain.query import (
     FIELDS,
     FieldTerm,
@@ -23,6 +22,7 @@ from deskterm.domain.query import (
     parse,
 )
 from deskterm.domain.vocab import CHANNELS, PRIORITIES, STATUSES, TYPES
+from deskterm.errors import InvalidInput
 
 NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 

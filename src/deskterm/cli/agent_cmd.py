@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deskterm.cli.context import get
-from deskterm.cli.output import Column
 
-app = typer.Typer(help="Agents and their roles.", rich_markup_mode=None, no_args_is_help=True)
+if TYPE_CHECKING:
+    from deskterm.cli.output import Column
+
+app = typer.Typer(
+    help="Agents and their roles.\n\nExample: deskterm agent add bwong --role lead",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
 
 FormatOpt = Annotated[
     str | None, typer.Option("--format", "-f", help="table, json, jsonl, csv, ids.")
@@ -18,6 +24,8 @@ FormatOpt = Annotated[
 
 
 def _columns() -> tuple[Column, ...]:
+    from deskterm.cli.output import Column
+
     return (
         Column("handle", "HANDLE", min_width=6),
         Column("name", "NAME", min_width=6, ratio=2),

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 
-from deskterm.domain.errors import InvalidInput
+from deskterm.errors import InvalidInput
 
 EDITOR_TEMPLATE = "\n# Write the {what} above. Lines starting with '#' are ignored.\n"
 

@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from deskterm.cli.context import CliContext
-from deskterm.domain.errors import InvalidInput
+from deskterm.errors import InvalidInput
 
 if TYPE_CHECKING:
     from deskterm.domain.models import UpdateResult

@@ -9,7 +9,11 @@ import typer
 
 from deskterm.cli.context import get
 
-app = typer.Typer(help="Settings and the config file.", rich_markup_mode=None, no_args_is_help=True)
+app = typer.Typer(
+    help="Settings and the config file.\n\nExample: deskterm config show",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
 
 
 @app.command("show")
@@ -62,7 +66,7 @@ def init(
     Example: deskterm config init && deskterm config path
     """
     from deskterm.config_template import TEMPLATE
-    from deskterm.domain.errors import Conflict
+    from deskterm.errors import Conflict
 
     target = Path(get(ctx).settings.config_file.value)
     if target.exists() and not force:

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
-from deskterm.config import Settings
-
 if TYPE_CHECKING:
+    from deskterm.config import Settings
     from deskterm.domain.desk import Desk
 
 

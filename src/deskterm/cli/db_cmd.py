@@ -9,7 +9,7 @@ import typer
 from deskterm.cli.context import get
 
 app = typer.Typer(
-    help="Create, upgrade, check and fill the database.",
+    help="Create, upgrade, check and fill the database.\n\nExample: deskterm db doctor",
     rich_markup_mode=None,
     no_args_is_help=True,
 )
@@ -30,7 +30,7 @@ def init(ctx: typer.Context) -> None:
     current = state(store)
     if current.status not in (SchemaStatus.EMPTY, SchemaStatus.CURRENT):
         store.dispose()
-        from deskterm.domain.errors import StoreUnavailable
+        from deskterm.errors import StoreUnavailable
 
         raise StoreUnavailable(
             schema_problem(cli.settings.url, current.status, current.current, current.head)
@@ -59,7 +59,7 @@ def migrate(ctx: typer.Context) -> None:
     """
     from deskterm.config import mask_url
     from deskterm.domain.desk import connect, schema_problem
-    from deskterm.domain.errors import StoreUnavailable
+    from deskterm.errors import StoreUnavailable
     from deskterm.store.migrate import SchemaStatus, state, upgrade
 
     cli = get(ctx)

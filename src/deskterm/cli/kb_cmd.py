@@ -13,7 +13,11 @@ from deskterm.cli.context import CliContext, get
 if TYPE_CHECKING:
     from deskterm.domain.models import ArticleHit
 
-app = typer.Typer(help="The knowledge base.", rich_markup_mode=None, no_args_is_help=True)
+app = typer.Typer(
+    help="The knowledge base.\n\nExample: deskterm kb search 'vpn drops'",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
 
 FormatOpt = Annotated[
     str | None, typer.Option("--format", "-f", help="table, json, jsonl, csv, ids.")
@@ -169,5 +173,145 @@ def list_articles(
         Column("title", "TITLE", ratio=3),
         Column("slug", "SLUG", ratio=2),
         Column("category", "CATEGORY", max_width=16),
+    )
+    emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+
+
+# -- kb edit / kb import ------------------------------------------------------------------------
+
+
+def _edit_markdown(initial: str) -> str:
+    """``$VISUAL``/``$EDITOR`` on the article. Unlike ``body.edit_text`` it keeps lines that
+    start with ``#``: in Markdown those are headings, not comments."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from deskterm.errors import InvalidInput
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile("w", suffix=".md", prefix="deskterm-kb-", delete=False) as f:
+        f.write(initial)
+        path = f.name
+    try:
+        try:
+            result = subprocess.run([*shlex.split(editor), path], check=False)
+        except FileNotFoundError:
+            raise InvalidInput(f'editor "{editor}" not found; set $EDITOR or pass --body') from None
+        if result.returncode != 0:
+            raise InvalidInput(f"editor exited with status {result.returncode}; nothing changed")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    finally:
+        os.unlink(path)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="ID|SLUG")],
+    title: Annotated[str | None, typer.Option("--title", "-t")] = None,
+    body: Annotated[
+        str | None, typer.Option("--body", "-b", help="Markdown; - reads stdin.")
+    ] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Replace the tags; repeat for more.")
+    ] = None,
+    if_version: Annotated[
+        int | None,
+        typer.Option("--if-version", metavar="N", help="Refuse unless the article is at N."),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Change an article. With no option, $EDITOR opens it (front matter + Markdown).
+
+    Example: deskterm kb edit reset-password --tag password --tag sso
+    """
+    from deskterm.cli.body import read_body
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.domain import kb
+    from deskterm.domain.kb_import import render_front_matter, split_front_matter
+    from deskterm.errors import InvalidInput
+
+    cli = get(ctx)
+    desk = cli.desk()
+    tags: list[str] | None = list(tag) if tag else None
+    text = read_body(body, what="article", required=True) if body is not None else None
+    if title is None and text is None and category is None and tags is None:
+        current = kb.show(desk, ref)
+        if if_version is None:
+            if_version = current.version
+        edited = _edit_markdown(
+            render_front_matter(current.title, current.category, current.tags, current.body)
+        )
+        meta, text = split_front_matter(edited)
+        title = meta.get("title", current.title)
+        category = meta.get("category", current.category)
+        tags = meta.get("tags", list(current.tags))
+        unchanged = (title, category, tuple(sorted(tags or ())), text.strip("\n")) == (
+            current.title,
+            current.category,
+            current.tags,
+            current.body,
+        )
+        if unchanged:
+            raise InvalidInput("no change in the editor; nothing was changed")
+    article = kb.edit(
+        desk, ref, title=title, body=text, category=category, tags=tags, if_version=if_version
+    )
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    data = dataclasses.asdict(article)
+    if chosen == "table":
+        data.pop("body")
+    emit_object(data, fmt=chosen, out=cli.out, color=cli.color)
+
+
+@app.command("import")
+def import_dir(
+    ctx: typer.Context,
+    directory: Annotated[str, typer.Argument(metavar="DIR", help="Folder of .md files.")],
+    fmt: FormatOpt = None,
+) -> None:
+    """Import a folder of Markdown files (front matter: title, tags, category, slug).
+
+    Re-importing updates articles by slug (from the front matter or the file name) instead
+    of adding copies. All files or none.
+
+    Example: deskterm kb import ./runbooks
+    """
+    from pathlib import Path
+
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.cli.progress import progress_bar
+    from deskterm.domain.kb_import import import_documents, parse_document
+    from deskterm.errors import InvalidInput
+
+    cli = get(ctx)
+    root = Path(directory)
+    if not root.is_dir():
+        raise InvalidInput(f"{directory} is not a folder of Markdown files")
+    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in (".md", ".markdown"))
+    if not files:
+        raise InvalidInput(f"no .md files in {directory}; nothing was imported")
+    documents = []
+    with progress_bar(cli, "reading", total=len(files)) as advance:
+        for path in files:
+            name = str(path.relative_to(root))
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InvalidInput(f"{name}: cannot read as UTF-8 text ({exc})") from None
+            documents.append(parse_document(name, text))
+            advance(1)
+    results = import_documents(cli.desk(), documents)
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    rows = [dataclasses.asdict(r) for r in results]
+    columns = (
+        Column("action", "ACTION", max_width=9),
+        Column("id", "ID", justify="right", min_width=3),
+        Column("slug", "SLUG", ratio=2),
+        Column("name", "FILE", ratio=2),
     )
     emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)

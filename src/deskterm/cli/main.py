@@ -14,7 +14,17 @@ from typing import Annotated, NoReturn
 import typer
 
 from deskterm import __version__, exit_codes
-from deskterm.cli import agent_cmd, config_cmd, db_cmd, kb_cmd, ticket_cmd
+from deskterm.cli import (
+    agent_cmd,
+    batch_cmd,
+    config_cmd,
+    db_cmd,
+    kb_cmd,
+    report_cmd,
+    ticket_cmd,
+    transfer_cmd,
+    watch_cmd,
+)
 from deskterm.cli.context import CliContext
 
 app = typer.Typer(
@@ -33,6 +43,11 @@ app.add_typer(agent_cmd.app, name="agent")
 app.add_typer(ticket_cmd.app, name="ticket")
 app.add_typer(kb_cmd.app, name="kb")
 app.add_typer(config_cmd.app, name="config")
+app.command("batch")(batch_cmd.batch)
+app.command("export")(transfer_cmd.export)
+app.command("import")(transfer_cmd.import_)
+app.command("report")(report_cmd.report)
+app.command("watch")(watch_cmd.watch)
 
 
 def _version(value: bool) -> None:
@@ -128,7 +143,10 @@ def run(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     command = get_command(app)
     try:
-        command.main(args=args, prog_name="deskterm", standalone_mode=False)
+        code = command.main(args=args, prog_name="deskterm", standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            # standalone_mode=False makes Click return typer.Exit's code instead of raising.
+            raise SystemExit(code)
     except SystemExit:
         raise
     except typer.Exit as exc:
@@ -148,7 +166,7 @@ def run(argv: list[str] | None = None) -> None:
 
 
 def _report(exc: Exception) -> NoReturn:
-    from deskterm.domain.errors import DeskError, InvalidInput
+    from deskterm.errors import DeskError, InvalidInput
 
     if isinstance(exc, DeskError):
         message = exc.message + (f" ({exc.hint})" if exc.hint else "")
@@ -167,8 +185,12 @@ def _report(exc: Exception) -> NoReturn:
 
 def _usage_message(exc: Exception) -> str | None:
     """Click's usage errors (bad option, missing argument) as one line, or None."""
-    from typer._click.exceptions import ClickException, UsageError
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
+    if isinstance(exc, NoArgsIsHelpError):
+        # A command group given no subcommand: its help is the answer, on stdout, exit 2.
+        print(exc.format_message())
+        raise SystemExit(exit_codes.USAGE)
     if isinstance(exc, UsageError):
         message = exc.format_message()
         if exc.ctx is not None:

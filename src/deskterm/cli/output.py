@@ -42,8 +42,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from deskterm.domain.errors import InvalidInput
 from deskterm.domain.text import sanitize
+from deskterm.errors import InvalidInput
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

@@ -10,7 +10,11 @@ import typer
 
 from deskterm.cli.context import get
 
-app = typer.Typer(help="Work with tickets.", rich_markup_mode=None, no_args_is_help=True)
+app = typer.Typer(
+    help="Work with tickets.\n\nExample: deskterm ticket list 'assignee:me status:open,pending'",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
 
 FormatOpt = Annotated[
     str | None,
@@ -341,4 +345,64 @@ def escalate(
 
     cli = get(ctx)
     result = tickets.escalate(cli.desk(), _ticket_id(ticket), reason)
+    _emit_ticket(ctx, result.ticket, fmt)
+
+
+@app.command("take")
+def take(
+    ctx: typer.Context,
+    queue: Annotated[str | None, typer.Option(help="Only from this queue.")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Claim the most urgent unassigned ticket (soonest due, then priority, then oldest).
+
+    Two agents taking at once never get the same ticket. Exit 3 when nothing is waiting.
+
+    Example: deskterm ticket take --queue 'Network L2'
+    """
+    from deskterm.domain.claims import take as claim
+
+    cli = get(ctx)
+    _emit_ticket(ctx, claim(cli.desk(), queue=queue), fmt)
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID", help="The duplicate; it is closed.")],
+    into: Annotated[str, typer.Option("--into", metavar="ID", help="The ticket that stays.")],
+    fmt: FormatOpt = None,
+) -> None:
+    """Merge a duplicate into another ticket; prints the ticket that stays.
+
+    The duplicate is closed with a note pointing at the target; the target gets an internal
+    note summarizing the duplicate's thread, and its tags.
+
+    Example: deskterm ticket merge 57 --into 42
+    """
+    from deskterm.domain.claims import merge as merge_tickets
+
+    cli = get(ctx)
+    _source, target = merge_tickets(cli.desk(), _ticket_id(ticket), _ticket_id(into))
+    _emit_ticket(ctx, target.ticket, fmt)
+
+
+@app.command("link")
+def link(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    problem: Annotated[
+        str, typer.Option("--problem", metavar="ID|none", help="A ticket of type problem.")
+    ],
+    fmt: FormatOpt = None,
+) -> None:
+    """Link a ticket to the problem behind it (--problem none unlinks).
+
+    Example: deskterm ticket link 57 --problem 12
+    """
+    from deskterm.domain.claims import link as link_ticket
+
+    cli = get(ctx)
+    target = None if problem.strip().lower() == "none" else _ticket_id(problem)
+    result = link_ticket(cli.desk(), _ticket_id(ticket), target)
     _emit_ticket(ctx, result.ticket, fmt)

@@ -12,11 +12,9 @@ from deskterm.config import Setting
 def open_tui(cli: CliContext, *, query: str) -> None:
     """Open the TUI on the desk; without a terminal, print the list the TUI would show."""
     desk = cli.desk()
-    try:
+    if sys.stdout.isatty() and sys.stdin.isatty():
         from deskterm.tui.app import run_app
-    except ImportError:  # the console arrives with the TUI issue
-        run_app = None
-    if run_app is not None and sys.stdout.isatty() and sys.stdin.isatty():
+
         run_app(desk, query=query, color=cli.color)
         return
     from deskterm.cli.output import emit_list, resolve_format

@@ -6,8 +6,8 @@ from sqlalchemy import func, insert, select, update
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk, agent_from_row
-from deskterm.domain.errors import Conflict, InvalidInput, NotFound
 from deskterm.domain.models import Agent, Queue
+from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 
 A = schema.agents

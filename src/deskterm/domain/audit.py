@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection
 
-from deskterm.domain.errors import Conflict
 from deskterm.domain.models import FieldChange
+from deskterm.errors import Conflict
 from deskterm.store import schema
 
 T = schema.tickets
@@ -77,7 +77,7 @@ def stale_conflict(conn: Connection, ticket_id: int, seen_version: int) -> Confl
 
     events = history(conn, ticket_id, since_version=seen_version)
     if not events:
-        from deskterm.domain.errors import NotFound
+        from deskterm.errors import NotFound
 
         row = conn.execute(
             schema.tickets.select().with_only_columns(T.c.version).where(T.c.id == ticket_id)

@@ -18,19 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from deskterm.domain import tickets as tk
 from deskterm.domain import validate, workflow
-from deskterm.domain.audit import record, stale_conflict, write_ticket
 from deskterm.domain.desk import Desk
-from deskterm.domain.errors import Conflict, DeskError, InvalidInput
-from deskterm.domain.models import Agent, FieldChange
+from deskterm.domain.models import Agent
 from deskterm.domain.ticket_read import load_ticket
-from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
+from deskterm.domain.vocab import UNSOLVED
+from deskterm.errors import Conflict, DeskError, InvalidInput
 from deskterm.store import schema
-from deskterm.store.engine import new_id
 
 T = schema.tickets
 MAX_LINES: Final = 100_000
@@ -261,182 +258,27 @@ def _at_line(exc: DeskError, line: int) -> DeskError:
 def _apply_one(
     conn: Connection, desk: Desk, actor: Agent, operation: Operation, now: datetime
 ) -> BatchResult:
+    """One line, through the same transaction-free bodies the single-ticket calls use."""
     op, v = operation.op, operation.values
     if op == "create":
-        return _create(conn, desk, actor, operation, now)
+        new_id = tk.create_in(conn, desk, actor, tk.NewTicket(**v), now)
+        return BatchResult(operation.line, op, new_id, 1)
+    if operation.ticket_id is None:  # pragma: no cover - parse() requires an id for these ops
+        raise InvalidInput(f"line {operation.line}: missing id")
     ticket_id = operation.ticket_id
-    assert ticket_id is not None
     if op in ("reply", "note"):
-        version = _message(conn, actor, ticket_id, op, v, operation.if_version, now)
-        return BatchResult(operation.line, op, ticket_id, version)
+        ticket, _ = tk.add_message_in(
+            conn, desk, actor, ticket_id, op, v["body"], v.get("status"), operation.if_version, now
+        )
+        return BatchResult(operation.line, op, ticket_id, ticket.version)
     changes = dict(v)
     if op == "close":
         changes = {"status": "closed"}
     elif op == "reopen":
-        status = tk._lock(conn, ticket_id).status
+        status = load_ticket(conn, desk, ticket_id).status
         if status in UNSOLVED:
             raise Conflict(f"ticket #{ticket_id} is {status}, not solved; nothing to reopen")
         changes = {"status": "open"}
-    version = _update(conn, desk, actor, ticket_id, changes, operation.if_version, now)
-    return BatchResult(operation.line, op, ticket_id, version)
-
-
-def _create(
-    conn: Connection, desk: Desk, actor: Agent, operation: Operation, now: datetime
-) -> BatchResult:
-    v = operation.values
-    queue_id = tk._queue_id(conn, v["queue"]) if v["queue"] else tk._default_queue_id(conn)
-    assignee_id = tk._agent_id(conn, desk, v["assignee"]) if v["assignee"] else None
-    contact_id = tk.contact_for(conn, v["requester"], now) if v["requester"] else None
-    ticket_id = new_id(
-        conn.execute(
-            insert(T).values(
-                subject=v["subject"],
-                type=v["type"],
-                status="open" if assignee_id else "new",
-                priority=PRIORITY_RANK[v["priority"]],
-                queue_id=queue_id,
-                assignee_id=assignee_id,
-                requester_id=contact_id,
-                created_by_id=actor.id,
-                channel=v["channel"],
-                created_at=now,
-                updated_at=now,
-                version=1,
-            )
-        )
-    )
-    if v["body"]:
-        conn.execute(
-            insert(schema.messages).values(
-                ticket_id=ticket_id,
-                kind="reply",
-                author_agent_id=None if contact_id else actor.id,
-                author_contact_id=contact_id,
-                body=v["body"],
-                created_at=now,
-            )
-        )
-    tk._add_tags(conn, ticket_id, v["tags"])
-    record(
-        conn,
-        ticket_id,
-        [FieldChange("created", None, v["subject"])],
-        actor_id=actor.id,
-        version=1,
-        now=now,
-    )
-    return BatchResult(operation.line, "create", ticket_id, 1)
-
-
-def _update(
-    conn: Connection,
-    desk: Desk,
-    actor: Agent,
-    ticket_id: int,
-    changes: dict[str, Any],
-    if_version: int | None,
-    now: datetime,
-) -> int:
-    """The body of ``tickets.update`` for one ticket, on the open connection."""
-    row = tk._lock(conn, ticket_id)
-    if if_version is not None and row.version != if_version:
-        raise stale_conflict(conn, ticket_id, if_version)
-    ticket = load_ticket(conn, desk, ticket_id)
-    values: dict[str, Any] = {}
-    diff: list[FieldChange] = []
-    if "status" in changes:
-        tk._status_change(row, changes["status"], now, values, diff)
-    prio = changes.get("priority")
-    if prio and PRIORITY_RANK[prio] != row.priority:
-        values["priority"] = PRIORITY_RANK[prio]
-        diff.append(FieldChange("priority", PRIORITIES[row.priority], prio))
-    kind = changes.get("type")
-    if kind and kind != row.type:
-        values["type"] = kind
-        diff.append(FieldChange("type", row.type, kind))
-    subject = changes.get("subject")
-    if subject is not None and subject != row.subject:
-        values["subject"] = subject
-        diff.append(FieldChange("subject", row.subject, subject))
-    if changes.get("queue"):
-        queue_id = tk._queue_id(conn, changes["queue"])
-        if queue_id != row.queue_id:
-            values["queue_id"] = queue_id
-            diff.append(FieldChange("queue", ticket.queue, tk._queue_name(conn, queue_id)))
-    if "assignee" in changes:
-        handle = changes["assignee"]
-        assignee_id = tk._agent_id(conn, desk, handle) if handle else None
-        if assignee_id != row.assignee_id:
-            values["assignee_id"] = assignee_id
-            new_handle = tk._agent_handle(conn, assignee_id) if assignee_id else None
-            diff.append(FieldChange("assignee", ticket.assignee, new_handle))
-            if row.status == "new" and assignee_id and "status" not in values:
-                values["status"] = "open"
-                diff.append(FieldChange("status", "new", "open"))
-    diff.extend(
-        tk._tag_changes(
-            conn,
-            ticket_id,
-            ticket.tags,
-            changes.get("add_tags", ()),
-            changes.get("remove_tags", ()),
-        )
-    )
-    if not diff:
-        return int(row.version)
-    workflow.ensure_editable(ticket_id, row.status)
-    return write_ticket(
-        conn,
-        ticket_id=ticket_id,
-        seen_version=row.version,
-        values=values,
-        changes=diff,
-        actor_id=actor.id,
-        now=now,
-    )
-
-
-def _message(
-    conn: Connection,
-    actor: Agent,
-    ticket_id: int,
-    kind: str,
-    v: dict[str, Any],
-    if_version: int | None,
-    now: datetime,
-) -> int:
-    """The body of ``tickets.add_message``, on the open connection."""
-    row = tk._lock(conn, ticket_id)
-    if if_version is not None and row.version != if_version:
-        raise stale_conflict(conn, ticket_id, if_version)
-    workflow.ensure_editable(ticket_id, row.status)
-    message_id = new_id(
-        conn.execute(
-            insert(schema.messages).values(
-                ticket_id=ticket_id,
-                kind=kind,
-                author_agent_id=actor.id,
-                body=v["body"],
-                created_at=now,
-            )
-        )
-    )
-    values: dict[str, Any] = {}
-    diff = [FieldChange(kind, None, str(message_id))]
-    if kind == "reply" and row.first_responded_at is None:
-        values["first_responded_at"] = now
-    target = v.get("status")
-    if target is None and kind == "reply" and row.status == "new":
-        target = "open"
-    if target:
-        tk._status_change(row, target, now, values, diff)
-    return write_ticket(
-        conn,
-        ticket_id=ticket_id,
-        seen_version=row.version,
-        values=values,
-        changes=diff,
-        actor_id=actor.id,
-        now=now,
-    )
+    valid = tk.checked(tk.Changes(**changes))
+    result = tk.update_in(conn, desk, actor, ticket_id, valid, operation.if_version, now)
+    return BatchResult(operation.line, op, ticket_id, result.ticket.version)

@@ -10,16 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
-from deskterm.domain.errors import PermissionDenied, StoreUnavailable
 from deskterm.domain.models import Agent
+from deskterm.errors import PermissionDenied, StoreUnavailable
 from deskterm.store import schema
-from deskterm.store.engine import Store, make_engine, mask
+from deskterm.store.engine import WRITE_OPTION, Store, make_engine, mask
 from deskterm.store.migrate import SchemaStatus, read_state
+
+#: Seconds a read may reuse the acting agent's row before looking it up again.
+ACTOR_TTL = 30.0
 
 
 def utcnow() -> datetime:
@@ -33,13 +37,20 @@ class Desk:
     handle: str
     clock: Callable[[], datetime] = utcnow
     _actor: Agent | None = field(default=None, repr=False)
+    _actor_read_at: float | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
 
     def actor(self, conn: Connection) -> Agent:
-        """The acting agent; PermissionDenied if the handle is unknown or deactivated."""
-        if self._actor is None:
+        """The acting agent; PermissionDenied if the handle is unknown or deactivated.
+
+        Write transactions always read the agent afresh, so a demoted or deactivated agent
+        loses the right at once even in a console left open all day; reads reuse the last
+        answer for a short while (a list page should not pay for a lookup).
+        """
+        stale = self._actor_read_at is None or monotonic() - self._actor_read_at > ACTOR_TTL
+        if self._actor is None or stale or conn.get_execution_options().get(WRITE_OPTION):
             row = conn.execute(
                 select(schema.agents).where(schema.agents.c.handle == self.handle)
             ).first()
@@ -52,6 +63,7 @@ class Desk:
             if not row.active:
                 raise PermissionDenied(f'agent "{self.handle}" is deactivated')
             self._actor = agent_from_row(row)
+            self._actor_read_at = monotonic()
         return self._actor
 
     def require_role(self, conn: Connection, *roles: str) -> Agent:

@@ -14,9 +14,9 @@ from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
-from deskterm.domain.errors import InvalidInput, NotFound
 from deskterm.domain.models import Article, ArticleHit
 from deskterm.domain.tickets import tag_id_for
+from deskterm.errors import InvalidInput, NotFound
 from deskterm.store import schema, search
 from deskterm.store.engine import new_id
 
@@ -32,7 +32,7 @@ def slugify(title: str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    clean = " ".join(title.split())
+    clean = validate.storable(" ".join(title.split()))
     if not clean:
         raise InvalidInput("title must not be empty")
     if len(clean) > MAX_TITLE:
@@ -91,7 +91,7 @@ def edit(
     if_version: int | None = None,
 ) -> Article:
     """Change an article; ``if_version`` refuses a stale edit with Conflict."""
-    from deskterm.domain.errors import Conflict
+    from deskterm.errors import Conflict
 
     values: dict[str, Any] = {}
     if title is not None:
@@ -99,7 +99,7 @@ def edit(
     if body is not None:
         values["body"] = validate.body(body)
     if category is not None:
-        values["category"] = " ".join(category.split())
+        values["category"] = validate.storable(" ".join(category.split()))
     clean_tags = validate.tags(tags) if tags is not None else None
     with desk.store.write() as conn:
         desk.actor(conn)
@@ -112,11 +112,16 @@ def edit(
         if clean_tags is not None:
             _set_tags(conn, article.id, clean_tags)
         if values or clean_tags is not None:
-            conn.execute(
+            # Versioned like tickets: two editors who read the same version cannot both win.
+            written = conn.execute(
                 update(K)
-                .where(K.c.id == article.id)
+                .where(K.c.id == article.id, K.c.version == article.version)
                 .values(**values, updated_at=desk.now(), version=article.version + 1)
             )
+            if written.rowcount == 0:
+                raise Conflict(
+                    f'article "{article.slug}" changed while you were saving; reload and try again'
+                )
         return _load(conn, article.id)
 
 
@@ -196,19 +201,22 @@ def _search_sqlite(
 def _search_postgres(
     conn: Connection, terms: list[search.SearchTerm], limit: int
 ) -> Sequence[Row[Any]]:
-    query = search.websearch_text(terms)
+    built = search.pg_tsquery(terms)
+    if built is None:
+        return []
+    tsquery, params = built
     options = f"StartSel={search.HL_START}, StopSel={search.HL_END}, MaxWords=24, MinWords=10"
     stmt = text(
-        f"""WITH q AS (SELECT websearch_to_tsquery('{search.PG_CONFIG}', :q) AS tsq)
+        f"""WITH q AS (SELECT {tsquery} AS tsq)
         SELECT k.id, k.slug, k.title, k.category,
             -ts_rank(k.search_doc, q.tsq) AS rank,
             ts_headline('{search.PG_CONFIG}', k.body, q.tsq, :opts) AS snippet
         FROM kb_articles k, q WHERE k.search_doc @@ q.tsq
         ORDER BY rank, k.id LIMIT :limit"""
     ).bindparams(
-        bindparam("q", query, String),
         bindparam("opts", options, String),
         bindparam("limit", limit, Integer),
+        **params,
     )
     return conn.execute(stmt).all()
 

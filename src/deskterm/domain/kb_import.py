@@ -31,7 +31,7 @@ from sqlalchemy import insert, select, update
 
 from deskterm.domain import kb, validate
 from deskterm.domain.desk import Desk
-from deskterm.domain.errors import DeskError, InvalidInput
+from deskterm.errors import DeskError, InvalidInput
 from deskterm.store import schema
 from deskterm.store.engine import new_id
 

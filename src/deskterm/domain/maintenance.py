@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from deskterm.config import Settings, mask_url
 from deskterm.domain.desk import connect
-from deskterm.domain.errors import DeskError
+from deskterm.errors import DeskError
 from deskterm.store import schema, search
 from deskterm.store.engine import Store, filesystem_type, on_network_filesystem
 from deskterm.store.migrate import SchemaStatus, read_state

@@ -1,7 +1,7 @@
 """The ticket query language (SPEC section 6), shared by the CLI and the TUI filter bar.
 
 :func:`parse` turns a query into a :class:`Query` of ANDed terms; the store turns it into SQL.
-Every string either parses or raises :class:`~deskterm.domain.errors.InvalidInput` whose
+Every string either parses or raises :class:`~deskterm.errors.InvalidInput` whose
 ``position`` is the 0-based offset of the problem (messages say "column", which is 1-based).
 
 Syntax
@@ -56,9 +56,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from deskterm.domain.errors import InvalidInput
 from deskterm.domain.query_time import TimeValueError, parse_time
 from deskterm.domain.vocab import CHANNELS, PRIORITIES, STATUSES, TYPES
+from deskterm.errors import InvalidInput
 
 ORDERED_KINDS = ("ordered_enum", "time", "int")
 IS_VALUES = ("unassigned", "assigned", "mine", "breached", "unsolved")

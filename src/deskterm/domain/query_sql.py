@@ -27,9 +27,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.errors import InvalidInput
 from deskterm.domain.query import FieldTerm, Query, TextTerm
 from deskterm.domain.vocab import PRIORITY_RANK, STATUSES, UNSOLVED
+from deskterm.errors import InvalidInput
 from deskterm.store import schema, search
 
 T = schema.tickets

@@ -49,7 +49,7 @@ def seed_desk(
     Needs the admin role. Returns a one-line summary with the speed in rows per second.
     """
     if tickets < 0 or articles < 0:
-        from deskterm.domain.errors import InvalidInput
+        from deskterm.errors import InvalidInput
 
         raise InvalidInput("--tickets and --articles must not be negative")
     advance = progress or (lambda _n: None)
@@ -69,6 +69,13 @@ def seed_desk(
         )
         rows += _load_articles(conn, seed, articles, anchor, ids["agents"])
         search.rebuild(conn)
+        if conn.dialect.name == "postgresql":
+            # Rows went in with explicit ids: move the sequences past them.
+            for table in ("tickets", "messages"):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                )
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("ANALYZE")
     if conn.dialect.name == "postgresql":
@@ -108,7 +115,7 @@ def _load_directory(
     ]
     if new_queues:
         conn.execute(insert(q), new_queues)
-    queue_ids = dict(conn.execute(select(q.c.name, q.c.id)).tuples().all())
+    queue_ids = dict(conn.execute(select(q.c.name, q.c.id)).all())
     for x in directory.queues:
         if x.escalates_to:
             conn.execute(
@@ -124,7 +131,7 @@ def _load_directory(
     ]
     if new_orgs:
         conn.execute(insert(o), new_orgs)
-    org_ids = dict(conn.execute(select(o.c.name, o.c.id)).tuples().all())
+    org_ids = dict(conn.execute(select(o.c.name, o.c.id)).all())
     known_contacts = set(conn.execute(select(c.c.email)).scalars())
     new_contacts = [
         {
@@ -139,10 +146,10 @@ def _load_directory(
     if new_contacts:
         conn.execute(insert(c), new_contacts)
     return {
-        "agents": dict(conn.execute(select(a.c.handle, a.c.id)).tuples().all()),
+        "agents": dict(conn.execute(select(a.c.handle, a.c.id)).all()),
         "queues": queue_ids,
-        "contacts": dict(conn.execute(select(c.c.email, c.c.id)).tuples().all()),
-        "tags": dict(conn.execute(select(schema.tags.c.name, schema.tags.c.id)).tuples().all()),
+        "contacts": dict(conn.execute(select(c.c.email, c.c.id)).all()),
+        "tags": dict(conn.execute(select(schema.tags.c.name, schema.tags.c.id)).all()),
     }
 
 

@@ -16,12 +16,12 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.errors import InvalidInput, NotFound
 from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
 from deskterm.domain.query import Query, parse
 from deskterm.domain.query_sql import where_clause
 from deskterm.domain.sla import sla_state
 from deskterm.domain.vocab import PRIORITIES
+from deskterm.errors import InvalidInput, NotFound
 from deskterm.store import schema
 
 T = schema.tickets

@@ -17,10 +17,10 @@ from sqlalchemy.engine import Connection, Row
 from deskterm.domain import validate, workflow
 from deskterm.domain.audit import record, stale_conflict, write_ticket
 from deskterm.domain.desk import Desk
-from deskterm.domain.errors import Conflict, InvalidInput, NotFound
 from deskterm.domain.models import Agent, FieldChange, Message, Ticket, UpdateResult
 from deskterm.domain.ticket_read import load_ticket
 from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
+from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 from deskterm.store.engine import new_id
 
@@ -55,8 +55,22 @@ class Changes:
 # ------------------------------------------------------------------------------ create
 
 
-def create(
-    desk: Desk,
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket to create, with every value already validated (see :func:`new_ticket`)."""
+
+    subject: str
+    body: str | None = None
+    requester: str | None = None
+    type: str = "incident"
+    priority: str = "normal"
+    queue: str | None = None
+    tags: tuple[str, ...] = ()
+    channel: str = "api"
+    assignee: str | None = None
+
+
+def new_ticket(
     *,
     subject: str,
     body: str | None = None,
@@ -67,68 +81,99 @@ def create(
     tags: Sequence[str] = (),
     channel: str = "api",
     assignee: str | None = None,
-) -> Ticket:
+) -> NewTicket:
+    """Validate what a user typed for a new ticket; InvalidInput names the bad value."""
+    return NewTicket(
+        subject=validate.subject(subject),
+        body=validate.body(body) if body is not None and body.strip() else None,
+        requester=validate.email(requester) if requester else None,
+        type=validate.ticket_type(type),
+        priority=validate.priority(priority),
+        queue=queue or None,
+        tags=validate.tags(tags),
+        channel=validate.channel(channel),
+        assignee=assignee or None,
+    )
+
+
+def create(desk: Desk, **fields: Any) -> Ticket:
     """Open a new ticket (status ``new``, or ``open`` when assigned at once).
 
-    The body becomes the first message of the thread, written by the requester when there
-    is one, otherwise by the acting agent. Unknown requesters become contacts (matched to an
-    organization by their e-mail domain). Writes a ``created`` audit event.
+    Takes the keyword arguments of :func:`new_ticket`. The body becomes the first message of
+    the thread, written by the requester when there is one, otherwise by the acting agent.
+    Unknown requesters become contacts (matched to an organization by their e-mail domain).
+    Writes a ``created`` audit event.
     """
-    clean_subject = validate.subject(subject)
-    clean_body = validate.body(body) if body is not None and body.strip() else None
-    clean_type = validate.ticket_type(type)
-    clean_priority = validate.priority(priority)
-    clean_channel = validate.channel(channel)
-    clean_tags = validate.tags(tags)
-    email = validate.email(requester) if requester else None
+    new = new_ticket(**fields)
     now = desk.now()
     with desk.store.write() as conn:
-        actor = desk.actor(conn)
-        queue_id = _queue_id(conn, queue) if queue else _default_queue_id(conn)
-        assignee_id = _agent_id(conn, desk, assignee) if assignee else None
-        contact_id = contact_for(conn, email, now) if email else None
-        ticket_id = new_id(
-            conn.execute(
-                insert(T).values(
-                    subject=clean_subject,
-                    type=clean_type,
-                    status="open" if assignee_id else "new",
-                    priority=PRIORITY_RANK[clean_priority],
-                    queue_id=queue_id,
-                    assignee_id=assignee_id,
-                    requester_id=contact_id,
-                    created_by_id=actor.id,
-                    channel=clean_channel,
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                )
-            )
-        )
-        if clean_body:
-            conn.execute(
-                insert(schema.messages).values(
-                    ticket_id=ticket_id,
-                    kind="reply",
-                    author_agent_id=None if contact_id else actor.id,
-                    author_contact_id=contact_id,
-                    body=clean_body,
-                    created_at=now,
-                )
-            )
-        _add_tags(conn, ticket_id, clean_tags)
-        record(
-            conn,
-            ticket_id,
-            [FieldChange("created", None, clean_subject)],
-            actor_id=actor.id,
-            version=1,
-            now=now,
-        )
+        ticket_id = create_in(conn, desk, desk.actor(conn), new, now)
         return load_ticket(conn, desk, ticket_id)
 
 
+def create_in(conn: Connection, desk: Desk, actor: Agent, new: NewTicket, now: datetime) -> int:
+    """The body of :func:`create` on an open write transaction (also used by ``batch``)."""
+    queue_id = _queue_id(conn, new.queue) if new.queue else _default_queue_id(conn)
+    assignee_id = _agent_id(conn, desk, new.assignee) if new.assignee else None
+    contact_id = contact_for(conn, new.requester, now) if new.requester else None
+    ticket_id = new_id(
+        conn.execute(
+            insert(T).values(
+                subject=new.subject,
+                type=new.type,
+                status="open" if assignee_id else "new",
+                priority=PRIORITY_RANK[new.priority],
+                queue_id=queue_id,
+                assignee_id=assignee_id,
+                requester_id=contact_id,
+                created_by_id=actor.id,
+                channel=new.channel,
+                created_at=now,
+                updated_at=now,
+                version=1,
+            )
+        )
+    )
+    if new.body:
+        conn.execute(
+            insert(schema.messages).values(
+                ticket_id=ticket_id,
+                kind="reply",
+                author_agent_id=None if contact_id else actor.id,
+                author_contact_id=contact_id,
+                body=new.body,
+                created_at=now,
+            )
+        )
+    _add_tags(conn, ticket_id, new.tags)
+    record(
+        conn,
+        ticket_id,
+        [FieldChange("created", None, new.subject)],
+        actor_id=actor.id,
+        version=1,
+        now=now,
+    )
+    return ticket_id
+
+
 # ------------------------------------------------------------------------------ update
+
+
+def checked(changes: Changes) -> Changes:
+    """``changes`` with every value validated and normalized; InvalidInput if one is bad."""
+    if changes.is_empty():
+        raise InvalidInput("nothing to change; give at least one field to set")
+    return Changes(
+        status=workflow.check_status(changes.status) if changes.status else None,
+        priority=validate.priority(changes.priority) if changes.priority else None,
+        type=validate.ticket_type(changes.type) if changes.type else None,
+        queue=changes.queue or None,
+        subject=validate.subject(changes.subject) if changes.subject is not None else None,
+        assignee=changes.assignee,
+        add_tags=validate.tags(changes.add_tags),
+        remove_tags=validate.tags(changes.remove_tags),
+    )
 
 
 def update(
@@ -150,67 +195,76 @@ def update(
         raise InvalidInput("no tickets to update")
     if if_version is not None and len(ids) != 1:
         raise InvalidInput("--if-version applies to a single ticket")
-    if changes.is_empty():
-        raise InvalidInput("nothing to change; give at least one field to set")
-    status = workflow.check_status(changes.status) if changes.status else None
-    prio = validate.priority(changes.priority) if changes.priority else None
-    kind = validate.ticket_type(changes.type) if changes.type else None
-    subject = validate.subject(changes.subject) if changes.subject is not None else None
-    add_tags = validate.tags(changes.add_tags)
-    remove_tags = validate.tags(changes.remove_tags)
+    valid = checked(changes)
     now = desk.now()
-    results: list[UpdateResult] = []
     with desk.store.write() as conn:
         actor = desk.actor(conn)
-        queue_id = _queue_id(conn, changes.queue) if changes.queue else None
-        assignee_id: int | _Unset | None = UNSET
-        if not isinstance(changes.assignee, _Unset):
-            assignee_id = _agent_id(conn, desk, changes.assignee) if changes.assignee else None
-        for ticket_id in ids:
-            row = _lock(conn, ticket_id)
-            if if_version is not None and row.version != if_version:
-                raise stale_conflict(conn, ticket_id, if_version)
-            ticket = load_ticket(conn, desk, ticket_id)
-            values: dict[str, Any] = {}
-            diff: list[FieldChange] = []
-            if status:
-                _status_change(row, status, now, values, diff)
-            if prio and PRIORITY_RANK[prio] != row.priority:
-                values["priority"] = PRIORITY_RANK[prio]
-                diff.append(FieldChange("priority", PRIORITIES[row.priority], prio))
-            if kind and kind != row.type:
-                values["type"] = kind
-                diff.append(FieldChange("type", row.type, kind))
-            if subject is not None and subject != row.subject:
-                values["subject"] = subject
-                diff.append(FieldChange("subject", row.subject, subject))
-            if queue_id is not None and queue_id != row.queue_id:
-                values["queue_id"] = queue_id
-                diff.append(FieldChange("queue", ticket.queue, _queue_name(conn, queue_id)))
-            if not isinstance(assignee_id, _Unset) and assignee_id != row.assignee_id:
-                values["assignee_id"] = assignee_id
-                new_handle = _agent_handle(conn, assignee_id) if assignee_id else None
-                diff.append(FieldChange("assignee", ticket.assignee, new_handle))
-                if row.status == "new" and assignee_id and "status" not in values:
-                    values["status"] = "open"
-                    diff.append(FieldChange("status", "new", "open"))
-            diff.extend(_tag_changes(conn, ticket_id, ticket.tags, add_tags, remove_tags))
-            if diff:
-                workflow.ensure_editable(ticket_id, row.status)
-                write_ticket(
-                    conn,
-                    ticket_id=ticket_id,
-                    seen_version=row.version,
-                    values=values,
-                    changes=diff,
-                    actor_id=actor.id,
-                    now=now,
-                )
-                ticket = load_ticket(conn, desk, ticket_id)
-            results.append(UpdateResult(ticket, tuple(diff)))
+        results = [update_in(conn, desk, actor, i, valid, if_version, now) for i in ids]
         if dry_run:
             conn.rollback()
     return results
+
+
+def update_in(
+    conn: Connection,
+    desk: Desk,
+    actor: Agent,
+    ticket_id: int,
+    changes: Changes,
+    if_version: int | None,
+    now: datetime,
+) -> UpdateResult:
+    """The body of :func:`update` for one ticket on an open write transaction.
+
+    ``changes`` must come from :func:`checked`.
+    """
+    row = _lock(conn, ticket_id)
+    if if_version is not None and row.version != if_version:
+        raise stale_conflict(conn, ticket_id, if_version)
+    ticket = load_ticket(conn, desk, ticket_id)
+    values: dict[str, Any] = {}
+    diff: list[FieldChange] = []
+    if changes.status:
+        _status_change(row, changes.status, now, values, diff)
+    prio = changes.priority
+    if prio and PRIORITY_RANK[prio] != row.priority:
+        values["priority"] = PRIORITY_RANK[prio]
+        diff.append(FieldChange("priority", PRIORITIES[row.priority], prio))
+    if changes.type and changes.type != row.type:
+        values["type"] = changes.type
+        diff.append(FieldChange("type", row.type, changes.type))
+    if changes.subject is not None and changes.subject != row.subject:
+        values["subject"] = changes.subject
+        diff.append(FieldChange("subject", row.subject, changes.subject))
+    if changes.queue:
+        queue_id = _queue_id(conn, changes.queue)
+        if queue_id != row.queue_id:
+            values["queue_id"] = queue_id
+            diff.append(FieldChange("queue", ticket.queue, _queue_name(conn, queue_id)))
+    if not isinstance(changes.assignee, _Unset):
+        handle = changes.assignee
+        assignee_id = _agent_id(conn, desk, handle) if handle else None
+        if assignee_id != row.assignee_id:
+            values["assignee_id"] = assignee_id
+            new_handle = _agent_handle(conn, assignee_id) if assignee_id else None
+            diff.append(FieldChange("assignee", ticket.assignee, new_handle))
+            if row.status == "new" and assignee_id and "status" not in values:
+                values["status"] = "open"
+                diff.append(FieldChange("status", "new", "open"))
+    diff.extend(_tag_changes(conn, ticket_id, ticket.tags, changes.add_tags, changes.remove_tags))
+    if not diff:
+        return UpdateResult(ticket, ())
+    workflow.ensure_editable(ticket_id, row.status)
+    write_ticket(
+        conn,
+        ticket_id=ticket_id,
+        seen_version=row.version,
+        values=values,
+        changes=diff,
+        actor_id=actor.id,
+        now=now,
+    )
+    return UpdateResult(load_ticket(conn, desk, ticket_id), tuple(diff))
 
 
 def _status_change(
@@ -278,41 +332,55 @@ def add_message(
     now = desk.now()
     with desk.store.write() as conn:
         actor = desk.actor(conn)
-        row = _lock(conn, ticket_id)
-        if if_version is not None and row.version != if_version:
-            raise stale_conflict(conn, ticket_id, if_version)
-        workflow.ensure_editable(ticket_id, row.status)
-        message_id = new_id(
-            conn.execute(
-                insert(schema.messages).values(
-                    ticket_id=ticket_id,
-                    kind=kind,
-                    author_agent_id=actor.id,
-                    body=text,
-                    created_at=now,
-                )
+        return add_message_in(conn, desk, actor, ticket_id, kind, text, target, if_version, now)
+
+
+def add_message_in(
+    conn: Connection,
+    desk: Desk,
+    actor: Agent,
+    ticket_id: int,
+    kind: str,
+    text: str,
+    status: str | None,
+    if_version: int | None,
+    now: datetime,
+) -> tuple[Ticket, Message]:
+    """The body of :func:`add_message` on an open write transaction (values validated)."""
+    row = _lock(conn, ticket_id)
+    if if_version is not None and row.version != if_version:
+        raise stale_conflict(conn, ticket_id, if_version)
+    workflow.ensure_editable(ticket_id, row.status)
+    message_id = new_id(
+        conn.execute(
+            insert(schema.messages).values(
+                ticket_id=ticket_id,
+                kind=kind,
+                author_agent_id=actor.id,
+                body=text,
+                created_at=now,
             )
         )
-        values: dict[str, Any] = {}
-        diff = [FieldChange(kind, None, str(message_id))]
-        if kind == "reply" and row.first_responded_at is None:
-            values["first_responded_at"] = now
-        if target is None and kind == "reply" and row.status == "new":
-            target = "open"
-        if target:
-            _status_change(row, target, now, values, diff)
-        write_ticket(
-            conn,
-            ticket_id=ticket_id,
-            seen_version=row.version,
-            values=values,
-            changes=diff,
-            actor_id=actor.id,
-            now=now,
-        )
-        ticket = load_ticket(conn, desk, ticket_id)
-        message = Message(message_id, ticket_id, kind, actor.handle, actor.name, text, now)
-        return ticket, message
+    )
+    values: dict[str, Any] = {}
+    diff = [FieldChange(kind, None, str(message_id))]
+    if kind == "reply" and row.first_responded_at is None:
+        values["first_responded_at"] = now
+    if status is None and kind == "reply" and row.status == "new":
+        status = "open"
+    if status:
+        _status_change(row, status, now, values, diff)
+    write_ticket(
+        conn,
+        ticket_id=ticket_id,
+        seen_version=row.version,
+        values=values,
+        changes=diff,
+        actor_id=actor.id,
+        now=now,
+    )
+    ticket = load_ticket(conn, desk, ticket_id)
+    return ticket, Message(message_id, ticket_id, kind, actor.handle, actor.name, text, now)
 
 
 def reply(desk: Desk, ticket_id: int, body: str, **kwargs: Any) -> tuple[Ticket, Message]:

@@ -15,6 +15,7 @@ are moved past the imported ids.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,8 +26,8 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk, schema_problem
-from deskterm.domain.errors import InvalidInput, StoreUnavailable
 from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK
+from deskterm.errors import InvalidInput, StoreUnavailable
 from deskterm.store import schema, search
 from deskterm.store.engine import Store
 from deskterm.store.migrate import SchemaStatus, read_state, upgrade
@@ -100,8 +101,13 @@ def _key(kind: str, column: str) -> str:
     return f"{kind}_type" if column == "type" else column
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # A lone surrogate cannot be written as UTF-8; its JSON escape keeps the exact text.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # ------------------------------------------------------------------------------- export

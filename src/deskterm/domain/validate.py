@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from deskterm.domain.errors import InvalidInput
 from deskterm.domain.vocab import CHANNELS, PRIORITIES, ROLES, TYPES
+from deskterm.errors import InvalidInput
 
 MAX_SUBJECT = 500
 MAX_BODY = 1_000_000
 MAX_TAG = 40
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_.:/+-]*$")
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+_EMAIL = re.compile(r"^[^@\s<>\"\x00]+@[^@\s<>\"\x00]+\.[^@\s<>\"\x00]+$")
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
@@ -39,8 +39,14 @@ def role(value: str) -> str:
     return choice("role", value, ROLES)
 
 
+def storable(text: str) -> str:
+    """Text as the store can keep it on both backends: PostgreSQL refuses NUL characters, so
+    they become U+FFFD (as an undecodable byte would) everywhere, SQLite included."""
+    return text.replace("\x00", "\ufffd")
+
+
 def subject(value: str) -> str:
-    text = " ".join(value.split())
+    text = storable(" ".join(value.split()))
     if not text:
         raise InvalidInput("subject must not be empty")
     if len(text) > MAX_SUBJECT:
@@ -49,7 +55,7 @@ def subject(value: str) -> str:
 
 
 def body(value: str, *, what: str = "body") -> str:
-    text = value.strip("\n")
+    text = storable(value.strip("\n"))
     if not text.strip():
         raise InvalidInput(f"{what} must not be empty")
     if len(text) > MAX_BODY:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from deskterm.domain.errors import Conflict, InvalidInput
 from deskterm.domain.vocab import STATUSES
+from deskterm.errors import Conflict, InvalidInput
 
 TRANSITIONS: Final[dict[str, tuple[str, ...]]] = {
     "new": ("open", "pending", "on_hold", "solved"),

@@ -21,9 +21,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from deskterm.domain.errors import InvalidInput, StoreUnavailable
+from deskterm.errors import InvalidInput, StoreUnavailable
 
-_WRITE = "deskterm_write"
+WRITE_OPTION = "deskterm_write"
+_WRITE = WRITE_OPTION
 _SINGLE = "deskterm_single_statement"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 NETWORK_FILESYSTEMS = frozenset(

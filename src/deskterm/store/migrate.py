@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from deskterm.store.engine import Store
@@ -32,9 +31,9 @@ class SchemaState:
 
 
 def read_state(conn: Connection) -> SchemaState:
-    inspector = inspect(conn)
-    if not inspector.has_table("alembic_version"):
-        status = SchemaStatus.FOREIGN if inspector.get_table_names() else SchemaStatus.EMPTY
+    tables = table_names(conn)
+    if "alembic_version" not in tables:
+        status = SchemaStatus.FOREIGN if tables else SchemaStatus.EMPTY
         return SchemaState(status, None)
     row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
     current = row[0] if row else None
@@ -43,6 +42,16 @@ def read_state(conn: Connection) -> SchemaState:
     if current in REVISIONS or current is None:
         return SchemaState(SchemaStatus.BEHIND, current)
     return SchemaState(SchemaStatus.AHEAD, current)
+
+
+def table_names(conn: Connection) -> set[str]:
+    """The tables in the database (a plain catalog query: SQLAlchemy's inspector costs more
+    to import than the whole check)."""
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return {str(name) for name in conn.exec_driver_sql(sql).scalars()}
 
 
 def state(store: Store) -> SchemaState:

@@ -31,7 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlalchemy.types import TypeDecorator
 
 #: The exact text of the partial index's condition. SQLite uses a partial index only when the
 #: query contains this same term, so the query builder adds it verbatim (domain/query_sql.py).
@@ -61,18 +61,25 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(String())
-        return dialect.type_descriptor(DateTime(timezone=True))
+    def bind_processor(self, dialect: Dialect) -> Any:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+            return sqlite_datetime(value)
+
+        return process
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        # PostgreSQL only: SQLite has its own bind_processor above.
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
-        if dialect.name == "sqlite":
-            return sqlite_datetime(value)
         return value.astimezone(UTC)
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Any:

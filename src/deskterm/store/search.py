@@ -268,8 +268,13 @@ def index_in_step(conn: Connection) -> tuple[bool, str]:
 # ---------------------------------------------------------------------- query building
 
 
+def _clean(text: str) -> str:
+    """Search text without NUL (no backend accepts it inside a query string)."""
+    return text.replace("\x00", " ")
+
+
 def _fts5_term(term: SearchTerm) -> str:
-    quoted = '"' + term.text.replace('"', '""') + '"'
+    quoted = '"' + _clean(term.text).replace('"', '""') + '"'
     return quoted + ("*" if term.prefix and not term.phrase else "")
 
 
@@ -289,17 +294,52 @@ def fts5_query(terms: Sequence[SearchTerm]) -> str | None:
     return expression
 
 
-def websearch_text(terms: Sequence[SearchTerm]) -> str | None:
-    """A ``websearch_to_tsquery`` input that keeps each word or phrase as the user meant it."""
+def websearch_text(terms: Sequence[SearchTerm], *, any_of: bool = False) -> str | None:
+    """A ``websearch_to_tsquery`` input that keeps each word or phrase as the user meant it
+    (quoted, so ``or``, ``-`` and quotes typed by the user are just text)."""
     parts = []
     for term in terms:
         if not has_words(term):
             continue
-        clean = term.text.replace('"', " ").strip()
+        clean = _clean(term.text).replace('"', " ").strip()
         parts.append(("-" if term.negated else "") + f'"{clean}"')
-    if not any(not t.negated and has_words(t) for t in terms):
+    return (" or " if any_of else " ").join(parts) or None
+
+
+def _prefix_word(term: SearchTerm) -> str | None:
+    """The word of a ``word*`` term reduced to what a tsquery lexeme may hold, or None."""
+    if not term.prefix or term.phrase:
         return None
-    return " ".join(parts)
+    word = re.sub(r"\W+", "", _clean(term.text)).lower()
+    return word or None
+
+
+def pg_tsquery(
+    terms: Sequence[SearchTerm], *, any_of: bool = False
+) -> tuple[str, dict[str, str]] | None:
+    """SQL for one tsquery matching ``terms`` (ANDed, or ORed with ``any_of``), with params.
+
+    Words and phrases go through ``websearch_to_tsquery``; ``word*`` prefixes, which it cannot
+    express, through ``to_tsquery('word:*')`` with the word reduced to letters and digits.
+    """
+    prefixes = [
+        ("!" if t.negated else "") + f"{word}:*"
+        for t in terms
+        if (word := _prefix_word(t)) is not None
+    ]
+    plain = [t for t in terms if _prefix_word(t) is None]
+    parts: list[str] = []
+    params: dict[str, str] = {}
+    ws = websearch_text(plain, any_of=any_of)
+    if ws:
+        parts.append(f"websearch_to_tsquery('{PG_CONFIG}', :ws_q)")
+        params["ws_q"] = ws
+    if prefixes:
+        parts.append(f"to_tsquery('{PG_CONFIG}', :pf_q)")
+        params["pf_q"] = (" | " if any_of else " & ").join(prefixes)
+    if not parts:
+        return None
+    return (" || " if any_of else " && ").join(f"({p})" for p in parts), params
 
 
 #: With more matches than this, a search is "common" and the list walks its sort index.
@@ -348,16 +388,10 @@ def _match_ids(dialect: str, terms: Sequence[SearchTerm], *, any_of: bool) -> Se
             .select_from(text("ticket_fts"))
             .where(text("ticket_fts MATCH :fts_q").bindparams(bindparam("fts_q", expression)))
         )
-    if any_of:
-        query: str | None = " or ".join(websearch_text([t]) or "" for t in terms)
-    else:
-        query = websearch_text(terms)
+    built = pg_tsquery(terms, any_of=any_of)
+    tsquery, params = built if built else ("''::tsquery", {})
     return (
         select(column("ticket_id", Integer))
         .select_from(text("ticket_search"))
-        .where(
-            text(f"doc @@ websearch_to_tsquery('{PG_CONFIG}', :ws_q)").bindparams(
-                bindparam("ws_q", query)
-            )
-        )
+        .where(text(f"doc @@ ({tsquery})").bindparams(**params))
     )

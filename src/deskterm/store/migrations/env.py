@@ -13,6 +13,7 @@ if connection is None:  # pragma: no cover - deskterm always passes a connection
 
 
 _RAW_SQL_TABLES = ("ticket_fts", "kb_fts", "ticket_search")
+_RAW_SQL_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc")
 
 
 def include_object(
@@ -20,6 +21,8 @@ def include_object(
 ) -> bool:
     """Search tables, triggers and generated columns are raw SQL in migrations, not models."""
     if type_ == "table" and name and name.startswith(_RAW_SQL_TABLES):
+        return False
+    if type_ == "index" and name in _RAW_SQL_INDEXES:
         return False
     return not (type_ == "column" and name == "search_doc")
 

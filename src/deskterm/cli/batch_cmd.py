@@ -1,0 +1,49 @@
+"""``deskterm batch [FILE|-]``: JSON-lines operations, applied in one transaction."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from deskterm.cli.context import get
+
+
+def batch(
+    ctx: typer.Context,
+    path: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="JSON lines; - (the default) reads stdin.")
+    ] = "-",
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="jsonl (default), json, csv, table.")
+    ] = None,
+) -> None:
+    """Apply JSON-lines operations in one transaction: all of them, or none.
+
+    One operation per line: create, update, reply, note, close, reopen, assign. Every line is
+    checked before anything is written; the first bad line changes nothing and the error
+    names it ("line 700: ..."). Prints one JSON result per operation.
+
+    Example: printf '%s\\n' '{"op":"update","id":12,"set":{"priority":"high"}}'
+    '{"op":"note","id":12,"body":"raised after call"}' | deskterm batch -
+    """
+    from deskterm.cli.output import emit_list
+    from deskterm.domain import batch as batch_ops
+    from deskterm.errors import InvalidInput
+
+    cli = get(ctx)
+    if path == "-":
+        text = sys.stdin.read() if sys.stdin is not None else ""
+    else:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{path} is not UTF-8 text") from None
+    operations = batch_ops.parse(text.splitlines())
+    results = batch_ops.apply(cli.desk(), operations)
+    rows = [{"line": r.line, "op": r.op, "id": r.id, "version": r.version} for r in results]
+    emit_list(rows, columns=(), fmt=fmt or "jsonl", out=cli.out, color=cli.color)

@@ -1,0 +1,64 @@
+"""``watch``: the audit log as a stream of events, for tickets a query selects.
+
+Polling, for now (SPEC: "on SQLite by polling the audit log"): every call reads the events
+with an id above the last one seen. Audit ids only grow, so nothing is missed or repeated;
+the query is applied to the ticket as it is when the event is read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from deskterm.domain.desk import Desk
+from deskterm.domain.models import AuditEvent
+from deskterm.domain.query import parse
+from deskterm.domain.query_sql import where_clause
+from deskterm.store import schema
+
+E = schema.audit_events
+T = schema.tickets
+
+
+def last_event_id(desk: Desk) -> int:
+    """The id of the newest audit event (0 for none): watch from here on."""
+    with desk.store.read(snapshot=False) as conn:
+        desk.actor(conn)
+        return int(conn.execute(select(func.coalesce(func.max(E.c.id), 0))).scalar_one())
+
+
+def check_query(desk: Desk, query: str) -> None:
+    """Raise InvalidInput (with a caret) for a bad query before watching starts."""
+    parse(query, now=desk.now())
+
+
+def events_after(
+    desk: Desk, after_id: int, query: str = "", *, limit: int = 1000
+) -> list[AuditEvent]:
+    """Audit events with id > ``after_id`` on tickets matching ``query``, oldest first."""
+    parsed = parse(query, now=desk.now())
+    a = schema.agents
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        stmt = (
+            select(E, a.c.handle)
+            .select_from(E.outerjoin(a, E.c.actor_id == a.c.id))
+            .where(E.c.id > after_id)
+            .order_by(E.c.id)
+            .limit(limit)
+        )
+        if parsed.terms:
+            matching = select(T.c.id).where(where_clause(desk, conn, parsed))
+            stmt = stmt.where(E.c.ticket_id.in_(matching))
+        return [
+            AuditEvent(
+                id=row.id,
+                ticket_id=row.ticket_id,
+                actor=row.handle,
+                field=row.field,
+                old=row.old_value,
+                new=row.new_value,
+                version=row.version,
+                at=row.at,
+            )
+            for row in conn.execute(stmt)
+        ]

@@ -1,0 +1,140 @@
+"""How tickets look in the console: list cells, SLA countdowns, states that read without colour.
+
+Every string from a requester goes through :func:`deskterm.domain.text.sanitize` and becomes
+a ``rich.text.Text`` (never markup), so ``[@click=app.quit]`` is shown, not run. States carry
+a symbol and bold/reverse/dim as well as colour, so ``NO_COLOR`` still reads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+
+from deskterm.domain.models import Ticket
+from deskterm.domain.text import one_line, sanitize
+
+PRIORITY_STYLE = {
+    "urgent": "bold reverse red",
+    "high": "bold yellow",
+    "normal": "",
+    "low": "dim",
+}
+PRIORITY_LABEL = {"urgent": "‼urgent", "high": "!high", "normal": "normal", "low": "low"}
+STATUS_STYLE = {
+    "new": "bold cyan",
+    "open": "green",
+    "pending": "italic magenta",
+    "on_hold": "italic yellow",
+    "solved": "dim",
+    "closed": "dim",
+}
+SLA_STYLE = {
+    "ok": "green",
+    "warning": "bold yellow",
+    "breached": "bold reverse red",
+    "paused": "italic",
+    "met": "dim",
+    "none": "dim",
+}
+SLA_SYMBOL = {"ok": "", "warning": "⚠ ", "breached": "✖ ", "paused": "⏸ ", "met": "✓ ", "none": ""}
+
+
+def plain(text: str | None, width: int | None = None) -> Text:
+    """Untrusted one-line text, made inert and plain."""
+    return Text(one_line(text, width), no_wrap=True, overflow="ellipsis")
+
+
+def multiline(text: str | None, limit: int = 20_000) -> Text:
+    """An untrusted body for the thread, cut (with a note) past ``limit`` characters."""
+    clean = sanitize(text, multiline=True)
+    if len(clean) > limit:
+        clean = clean[:limit] + f"\n… ({len(clean) - limit:,} more characters not shown)"
+    return Text(clean)
+
+
+def priority_cell(priority: str) -> Text:
+    return Text(PRIORITY_LABEL.get(priority, priority), style=PRIORITY_STYLE.get(priority, ""))
+
+
+def status_cell(status: str) -> Text:
+    return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+def human_duration(seconds: float) -> str:
+    """``3d 4h``, ``2h 15m``, ``45m``, ``30s``; overdue gets a ``-`` (as the CLI shows it).
+
+    Kept here because the TUI and the CLI are independent layers (import-linter)."""
+    total = int(abs(seconds))
+    sign = "-" if seconds < 0 and total > 0 else ""
+    if total < 60:
+        return f"{sign}{total}s"
+    days, rest = divmod(total // 60, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    units = [(days, "d"), (hours, "h"), (minutes, "m")]
+    first = next(i for i, (amount, _) in enumerate(units) if amount)
+    shown = [f"{amount}{unit}" for amount, unit in units[first : first + 2] if amount]
+    return sign + " ".join(shown)
+
+
+def next_due(ticket: Ticket) -> datetime | None:
+    """The due time the SLA clock is running against (first response, then resolution)."""
+    if ticket.first_responded_at is None and ticket.first_response_due is not None:
+        return ticket.first_response_due
+    return ticket.resolution_due
+
+
+def sla_text(ticket: Ticket, now: datetime) -> str:
+    state = ticket.sla_state
+    if state in ("none", "met", "paused"):
+        return SLA_SYMBOL[state] + ("" if state == "none" else state)
+    due = next_due(ticket)
+    if due is None:
+        return state
+    if due.tzinfo is None:
+        due = due.replace(tzinfo=UTC)
+    return SLA_SYMBOL.get(state, "") + human_duration((due - now).total_seconds())
+
+
+def sla_cell(ticket: Ticket, now: datetime) -> Text:
+    return Text(sla_text(ticket, now), style=SLA_STYLE.get(ticket.sla_state, ""))
+
+
+def short_time(value: datetime | None, now: datetime) -> str:
+    """``14:05`` today, ``11-22 09:42`` this year, ``2025-11-22`` before (in ``now``'s zone)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    zone = now.tzinfo
+    local, today = value.astimezone(zone), now.astimezone(zone)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
+def long_time(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M")
+
+
+def row_cells(ticket: Ticket, now: datetime, *, marked: bool) -> list[Text]:
+    """The list row of SPEC section 7: mark, id, priority, status, subject, requester,
+    assignee, queue, updated, SLA."""
+    return [
+        Text("●" if marked else " ", style="bold"),
+        Text(str(ticket.id), justify="right"),
+        priority_cell(ticket.priority),
+        status_cell(ticket.status),
+        plain(ticket.subject, 120),
+        plain(ticket.requester_name or ticket.requester, 40),
+        plain(ticket.assignee or "–", 20),
+        plain(ticket.queue, 30),
+        Text(short_time(ticket.updated_at, now)),
+        sla_cell(ticket, now),
+    ]

@@ -1,0 +1,195 @@
+"""The ticket list: a DataTable that pages through the database by keyset.
+
+It holds a window of at most ``MAX_PAGES`` pages; moving near either end loads the next or
+previous page (``after=``/``before=`` the window's cursors) and drops the far one. ``g``/``G``
+reload from the first or last page, so both are instant on a million rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from deskterm.domain.models import Page, Ticket
+from deskterm.errors import DeskError
+from deskterm.tui.messages import PageFailed, PageLoaded
+from deskterm.tui.render import row_cells
+
+if TYPE_CHECKING:
+    from deskterm.tui.app import DeskApp
+
+PAGE_SIZE = 100
+MAX_PAGES = 6
+NEAR = 15
+COLUMNS = (
+    ("", "mark", 1),
+    ("ID", "id", 6),
+    ("PRIO", "priority", 7),
+    ("STATUS", "status", 7),
+    ("SUBJECT", "subject", 40),
+    ("REQUESTER", "requester", 20),
+    ("ASSIGNEE", "assignee", 9),
+    ("QUEUE", "queue", 14),
+    ("UPDATED", "updated", 11),
+    ("SLA", "sla", 10),
+)
+
+
+class TicketTable(DataTable[object]):
+    """Rows are keyed by ticket id (as a string); ``tickets`` mirrors the rows in order."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self.query_text = ""
+        self.generation = 0
+        self.pages: list[Page] = []
+        self.tickets: list[Ticket] = []
+        self.marks: set[int] = set()
+        self._loading = False
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        for label, key, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    # -- what the screen asks for -------------------------------------------------------------
+
+    @property
+    def current(self) -> Ticket | None:
+        if not self.tickets or not 0 <= self.cursor_row < len(self.tickets):
+            return None
+        return self.tickets[self.cursor_row]
+
+    def selected(self) -> list[Ticket]:
+        """The marked tickets in list order, or else the one under the cursor."""
+        if self.marks:
+            return [t for t in self.tickets if t.id in self.marks]
+        current = self.current
+        return [current] if current else []
+
+    def load(self, query: str | None = None, *, from_end: bool = False) -> None:
+        """Start again from the first page (or the last one, for ``G``)."""
+        if query is not None:
+            self.query_text = query
+        self.generation += 1
+        self._loading = True
+        self._fetch(self.generation, "end" if from_end else "reset")
+
+    def toggle_mark(self) -> None:
+        ticket = self.current
+        if ticket is None:
+            return
+        self.marks.symmetric_difference_update({ticket.id})
+        self._redraw_row(ticket)
+
+    def clear_marks(self) -> None:
+        marked = [t for t in self.tickets if t.id in self.marks]
+        self.marks.clear()
+        for ticket in marked:
+            self._redraw_row(ticket)
+
+    def replace_ticket(self, ticket: Ticket) -> None:
+        """Show a ticket's new version in place (it keeps its row until the next reload)."""
+        for index, old in enumerate(self.tickets):
+            if old.id == ticket.id:
+                self.tickets[index] = ticket
+                self._redraw_row(ticket)
+                return
+
+    # -- paging --------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def _fetch(self, generation: int, mode: str, after: object = None) -> None:
+        from deskterm.domain.ticket_read import list_page
+
+        desk = self.desk_app.desk
+        try:
+            if mode == "append":
+                page = list_page(desk, self.query_text, limit=PAGE_SIZE, after=after)  # type: ignore[arg-type]
+            elif mode == "prepend":
+                page = list_page(desk, self.query_text, limit=PAGE_SIZE, before=after)  # type: ignore[arg-type]
+            else:
+                page = list_page(desk, self.query_text, limit=PAGE_SIZE, from_end=mode == "end")
+        except DeskError as exc:
+            self.post_message(PageFailed(generation, exc))
+            return
+        self.post_message(PageLoaded(generation, mode, page))
+
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
+        # Not stopped: the screen hears it next, after the rows are in place.
+        if message.generation != self.generation:
+            return  # an answer to a filter or jump that has since been replaced
+        self._loading = False
+        page, mode = message.page, message.mode
+        for ticket in page.items:
+            self.desk_app.known_tags.update(ticket.tags)
+        if mode in ("reset", "end"):
+            self.pages = [page]
+            self._rebuild(len(page.items) - 1 if mode == "end" else 0)
+        elif mode == "append":
+            self.pages.append(page)
+            if len(self.pages) > MAX_PAGES:
+                dropped = self.pages.pop(0)
+                self._rebuild(self.cursor_row - len(dropped.items))
+            else:
+                self._add_rows(page.items)
+        else:
+            self.pages.insert(0, page)
+            shift = len(page.items)
+            if len(self.pages) > MAX_PAGES:
+                self.pages.pop()
+            self._rebuild(self.cursor_row + shift)
+
+    @on(PageFailed)
+    def _page_failed(self, message: PageFailed) -> None:
+        if message.generation == self.generation:
+            self._loading = False
+
+    def _rebuild(self, cursor: int) -> None:
+        self.tickets = []
+        self.clear()
+        for page in self.pages:
+            self._add_rows(page.items)
+        if self.tickets:
+            self.move_cursor(row=max(0, min(cursor, len(self.tickets) - 1)), animate=False)
+
+    def _add_rows(self, tickets: tuple[Ticket, ...]) -> None:
+        now = self.desk_app.desk.now()
+        known = {t.id for t in self.tickets}
+        fresh = [t for t in tickets if t.id not in known]
+        self.tickets.extend(fresh)
+        self.add_rows(
+            (row_cells(t, now, marked=t.id in self.marks) for t in fresh),
+        )
+        # Row keys are only needed to redraw one row; DataTable gives each row a key anyway.
+
+    def _redraw_row(self, ticket: Ticket) -> None:
+        try:
+            index = next(i for i, t in enumerate(self.tickets) if t.id == ticket.id)
+        except StopIteration:
+            return
+        now = self.desk_app.desk.now()
+        for column, cell in enumerate(row_cells(ticket, now, marked=ticket.id in self.marks)):
+            self.update_cell_at(Coordinate(index, column), cell)
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self.maybe_load_more()
+
+    def maybe_load_more(self) -> None:
+        if self._loading or not self.pages:
+            return
+        row = self.cursor_row
+        if row >= len(self.tickets) - NEAR and self.pages[-1].next_cursor is not None:
+            self._loading = True
+            self._fetch(self.generation, "append", self.pages[-1].next_cursor)
+        elif row < NEAR and self.pages[0].prev_cursor is not None:
+            self._loading = True
+            self._fetch(self.generation, "prepend", self.pages[0].prev_cursor)

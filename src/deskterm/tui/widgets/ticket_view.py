@@ -1,0 +1,121 @@
+"""The detail of one ticket: fields, SLA countdown, thread and history.
+
+Public replies, internal notes and system events look different (a label and a rule each, so
+they differ without colour too); every body is sanitized and shown as plain text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from deskterm.domain.models import Message, TicketDetail
+from deskterm.domain.text import one_line
+from deskterm.tui.render import (
+    long_time,
+    multiline,
+    plain,
+    priority_cell,
+    sla_cell,
+    status_cell,
+)
+
+KIND_LABEL = {"reply": "↩ REPLY", "note": "■ INTERNAL NOTE", "event": "· event"}
+
+
+def fields_text(detail: TicketDetail, now: datetime) -> Text:
+    t = detail.ticket
+    text = Text()
+    text.append(f"#{t.id} ", style="bold")
+    text.append_text(plain(t.subject, 300).copy())
+    text.stylize("bold", 0)
+    text.append("\n")
+    pairs: list[tuple[str, Text]] = [
+        ("Status", status_cell(t.status)),
+        ("Priority", priority_cell(t.priority)),
+        ("SLA", sla_cell(t, now)),
+        ("Type", Text(t.type)),
+        ("Queue", plain(t.queue)),
+        ("Assignee", plain(t.assignee or "unassigned")),
+        ("Requester", plain(_requester(t.requester_name, t.requester))),
+        ("Org", plain(t.organization or "–")),
+        ("Tags", plain(", ".join(t.tags) or "–")),
+        ("Channel", Text(t.channel)),
+        ("Created", Text(long_time(t.created_at, now))),
+        ("Updated", Text(long_time(t.updated_at, now))),
+    ]
+    if t.resolution_due is not None:
+        pairs.append(("Due", Text(long_time(t.resolution_due, now))))
+    for index, (label, value) in enumerate(pairs):
+        text.append(f"{label}: ", style="dim")
+        text.append_text(value)
+        text.append("\n" if index % 3 == 2 else "   ")
+    text.append(f"version {t.version}", style="dim")
+    return text
+
+
+def _requester(name: str | None, email: str | None) -> str:
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or "–"
+
+
+def message_text(message: Message, now: datetime) -> Text:
+    text = Text()
+    text.append(KIND_LABEL.get(message.kind, message.kind), style="bold")
+    who = one_line(message.author_name or message.author or "system", 60)
+    text.append(f"  {who}  {long_time(message.created_at, now)}\n", style="dim")
+    text.append_text(multiline(message.body))
+    return text
+
+
+def history_text(detail: TicketDetail, now: datetime) -> Text:
+    text = Text()
+    for event in detail.history:
+        text.append(f"{long_time(event.at, now)}  v{event.version}  ", style="dim")
+        text.append(one_line(event.actor or "system", 30) + " ")
+        text.append(event.field, style="bold")
+        if event.old is not None or event.new is not None:
+            text.append(": ")
+            text.append(one_line(event.old or "–", 60))
+            text.append(" → ")
+            text.append(one_line(event.new or "–", 60))
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+class TicketView(VerticalScroll):
+    """Shows a :class:`TicketDetail`; empty until one is given."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.detail: TicketDetail | None = None
+        self.can_focus = True
+
+    def show(self, detail: TicketDetail, now: datetime) -> None:
+        keep_scroll = self.detail is not None and self.detail.ticket.id == detail.ticket.id
+        self.detail = detail
+        with self.app.batch_update():
+            self.remove_children()
+            widgets: list[Static] = [Static(fields_text(detail, now), classes="fields")]
+            widgets.append(Static(Text("Thread", style="bold underline"), classes="section"))
+            widgets.extend(
+                Static(message_text(m, now), classes=f"msg -{m.kind}") for m in detail.messages
+            )
+            if not detail.messages:
+                widgets.append(Static(Text("(no messages)", style="dim")))
+            widgets.append(Static(Text("History", style="bold underline"), classes="section"))
+            widgets.append(Static(history_text(detail, now), classes="history"))
+            self.mount_all(widgets)
+        if not keep_scroll:
+            self.scroll_home(animate=False)
+
+    def clear_detail(self, note: str = "") -> None:
+        self.detail = None
+        self.remove_children()
+        if note:
+            self.mount(Static(Text(note, style="dim")))

@@ -1,0 +1,71 @@
+"""``deskterm db init | migrate | status | doctor``."""
+
+from __future__ import annotations
+
+from clitools import SQLITE_ONLY, ok, ok_json
+
+from deskterm.domain import tickets
+
+
+def test_db_init_on_an_empty_database_makes_the_acting_agent_its_admin(
+    deskterm, empty_url: str
+) -> None:
+    env = {"DESKTERM_DB": empty_url, "DESKTERM_AGENT": "dana"}
+
+    out = ok(deskterm("db", "init", env=env))
+
+    assert "initialized" in out
+    assert 'agent "dana" is its admin' in out
+    me = ok_json(deskterm("agent", "whoami", "--format", "json", env=env))
+    assert (me["handle"], me["role"]) == ("dana", "admin")
+
+
+@SQLITE_ONLY
+def test_db_init_on_an_initialized_database_says_so_and_makes_nobody_admin(cli_inproc) -> None:
+    out = ok(cli_inproc("db", "init", env={"DESKTERM_AGENT": "carol"}))
+
+    assert "already initialized" in out
+    assert "admin" not in out
+
+
+def test_db_status_as_json_shows_the_schema_is_current_and_counts_rows(cli, desk) -> None:
+    tickets.create(desk, subject="One")
+    tickets.create(desk, subject="Two", body="with a message")
+
+    data = ok_json(cli("db", "status", "--format", "json"))
+
+    assert data["schema_current"] == data["schema_head"]
+    assert data["schema_status"] == "current"
+    assert data["backend"] in ("sqlite", "postgresql")
+    counts = data["counts"]
+    assert counts["tickets"] == 2
+    assert counts["messages"] == 1
+    assert counts["agents"] == 3
+    assert counts["queues"] == 3
+    assert all(type(value) is int for value in counts.values())
+
+
+def test_db_doctor_reports_schema_and_search_index_ok_and_exits_0(cli) -> None:
+    result = cli("db", "doctor", "--format", "json")
+
+    checks = {row["check"]: row for row in ok_json(result)}
+    assert checks["schema"]["state"] == "ok"
+    assert checks["search index"]["state"] == "ok"
+    assert checks["agent"]["state"] == "ok"
+    assert not [row for row in checks.values() if row["state"] == "fail"]
+
+
+@SQLITE_ONLY
+def test_db_doctor_as_a_table_prints_ok_lines(cli_inproc) -> None:
+    out = ok(cli_inproc("db", "doctor", "--format", "table"))
+
+    assert "ok    schema:" in out
+    assert "ok    search index:" in out
+    assert "FAIL" not in out
+
+
+@SQLITE_ONLY
+def test_db_migrate_on_a_current_database_says_it_is_up_to_date(cli_inproc) -> None:
+    out = ok(cli_inproc("db", "migrate"))
+
+    assert "up to date" in out

@@ -1,0 +1,126 @@
+"""Lost-update protection (ARCHITECTURE "Lost updates"): a stale write is refused with a
+conflict that names who changed what, and nothing is written.
+
+A second ``Desk`` on the same store is a second person at another terminal.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from deskterm.domain import ticket_read, tickets
+from deskterm.domain.tickets import Changes
+from deskterm.errors import Conflict, InvalidInput
+from support import as_agent
+
+
+def test_stale_update_is_refused_and_names_who_changed_what(desk):
+    ticket = tickets.create(desk, subject="Printer offline", tags=["printer"])
+    bob, carol = as_agent(desk, "bob"), as_agent(desk, "carol")
+    seen = ticket_read.get(bob, ticket.id)  # bob looks at the screen
+    tickets.update(carol, ticket.id, Changes(priority="urgent", add_tags=("floor3",)))
+    after_carol = ticket_read.detail(desk, ticket.id)
+
+    with pytest.raises(Conflict) as caught:
+        tickets.update(bob, ticket.id, Changes(priority="low"), if_version=seen.version)
+
+    message = str(caught.value)
+    assert "carol" in message
+    assert "priority" in message
+    assert "tags" in message
+    assert f"#{ticket.id}" in message
+    assert "version 1" in message and "now 2" in message
+    assert ticket_read.detail(desk, ticket.id) == after_carol
+    assert after_carol.ticket.priority == "urgent"
+
+
+def test_stale_reply_is_refused_and_names_who_changed_it(desk):
+    ticket = tickets.create(desk, subject="VPN")
+    bob, carol = as_agent(desk, "bob"), as_agent(desk, "carol")
+    seen = ticket_read.get(bob, ticket.id)
+    tickets.note(carol, ticket.id, "I am on it")
+    tickets.update(desk, ticket.id, Changes(status="pending"))
+    before = ticket_read.detail(desk, ticket.id)
+
+    with pytest.raises(Conflict) as caught:
+        tickets.reply(bob, ticket.id, "Restart it", if_version=seen.version)
+
+    message = str(caught.value)
+    assert "carol" in message and "note" in message
+    assert "alice" in message and "status" in message
+    assert ticket_read.detail(desk, ticket.id) == before
+
+
+def test_stale_write_from_a_second_terminal_of_the_same_agent_is_refused(desk):
+    ticket = tickets.create(desk, subject="Twice")
+    laptop, desktop = as_agent(desk, "bob"), as_agent(desk, "bob")
+    seen = ticket_read.get(laptop, ticket.id).version
+    tickets.assign(desktop, ticket.id, "me")
+    with pytest.raises(Conflict, match="bob changed assignee, status"):
+        tickets.assign(laptop, ticket.id, None, if_version=seen)
+    assert ticket_read.get(desk, ticket.id).assignee == "bob"
+
+
+def test_write_with_the_current_version_goes_through(desk):
+    ticket = tickets.create(desk, subject="Fresh")
+    tickets.update(desk, ticket.id, Changes(priority="high"))
+    current = ticket_read.get(desk, ticket.id).version
+    (result,) = tickets.update(
+        as_agent(desk, "bob"), ticket.id, Changes(priority="low"), if_version=current
+    )
+    assert result.ticket.priority == "low"
+    assert result.ticket.version == current + 1
+
+
+def test_version_check_takes_a_single_ticket(desk):
+    first = tickets.create(desk, subject="one")
+    second = tickets.create(desk, subject="two")
+    with pytest.raises(InvalidInput, match="single ticket"):
+        tickets.update(desk, [first.id, second.id], Changes(priority="low"), if_version=1)
+
+
+def test_versions_strictly_increase_with_every_change(desk):
+    ticket = tickets.create(desk, subject="Busy ticket", requester="kim@example.com")
+    bob = as_agent(desk, "bob")
+    steps = [
+        lambda: tickets.update(desk, ticket.id, Changes(priority="high"))[0].ticket,
+        lambda: tickets.reply(bob, ticket.id, "Looking")[0],
+        lambda: tickets.note(bob, ticket.id, "DNS?")[0],
+        lambda: tickets.assign(bob, ticket.id, "me").ticket,
+        lambda: tickets.escalate(bob, ticket.id, reason="L2").ticket,
+        lambda: tickets.update(desk, ticket.id, Changes(status="solved"))[0].ticket,
+        lambda: tickets.reopen(desk, ticket.id).ticket,
+    ]
+    versions = [ticket.version]
+    for step in steps:
+        versions.append(step().version)
+    assert versions == list(range(1, len(steps) + 2))
+    events = ticket_read.detail(desk, ticket.id).history
+    assert [e.version for e in events] == sorted(e.version for e in events)
+    assert {e.version for e in events} == set(versions)
+
+
+def test_concurrent_writers_on_one_ticket_lose_nothing(desk):
+    ticket = tickets.create(desk, subject="Hot ticket")
+    per_agent = 6
+    errors: list[BaseException] = []
+
+    def work(handle: str) -> None:
+        me = as_agent(desk, handle)
+        try:
+            for n in range(per_agent):
+                tickets.update(me, ticket.id, Changes(add_tags=(f"{handle}-{n}",)))
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(h,)) for h in ("bob", "carol")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    final = ticket_read.get(desk, ticket.id)
+    assert final.version == 1 + 2 * per_agent
+    assert len(final.tags) == 2 * per_agent

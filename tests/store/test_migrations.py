@@ -1,0 +1,399 @@
+"""Migrations (ARCHITECTURE "Migrations"): an older database upgrades without losing a row,
+the schema the migrations build is the schema the code declares, and a database that does not
+match the code is refused with the exact thing to do."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import func, insert, inspect, select, text
+
+from deskterm.domain import agents, kb, ticket_read, tickets
+from deskterm.domain.desk import open_desk
+from deskterm.errors import PermissionDenied, StoreUnavailable
+from deskterm.store import migrate, schema
+from deskterm.store.engine import Store, make_engine, new_id
+from deskterm.store.migrate import SchemaStatus
+from deskterm.store.migrations import HEAD, REVISIONS
+
+FIRST = "0001_initial"
+THEN = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
+COUNTED = [
+    "agents",
+    "organizations",
+    "contacts",
+    "queues",
+    "tickets",
+    "messages",
+    "audit_events",
+    "tags",
+    "ticket_tags",
+    "kb_articles",
+    "kb_article_tags",
+    "saved_views",
+]
+
+
+def store_for(url: str) -> Store:
+    return Store(make_engine(url), url)
+
+
+def alembic_config(conn) -> Config:
+    """The same configuration ``deskterm.store.migrate.upgrade`` uses."""
+    config = Config()
+    config.set_main_option("script_location", "deskterm.store:migrations")
+    config.attributes["connection"] = conn
+    return config
+
+
+def upgrade_to(store: Store, revision: str) -> None:
+    with store.write() as conn:
+        command.upgrade(alembic_config(conn), revision)
+
+
+def fill_old_database(store: Store) -> dict[str, int]:
+    """Rows as a desk of the first release holds them, written with plain SQL."""
+    s = schema
+    ids: dict[str, int] = {}
+
+    def add(key: str, table, /, **values) -> int:
+        ids[key] = new_id(conn.execute(insert(table).values(**values)))
+        return ids[key]
+
+    with store.write() as conn:
+        alice = add("alice", s.agents, handle="alice", name="Alice", role="admin", created_at=THEN)
+        bob = add("bob", s.agents, handle="bob", name="Bob", role="agent", created_at=THEN)
+        acme = add(
+            "acme", s.organizations, name="Acme Corp", domain="acme.example", created_at=THEN
+        )
+        jane = add(
+            "jane",
+            s.contacts,
+            name="Jane Doe",
+            email="jane@acme.example",
+            organization_id=acme,
+            created_at=THEN,
+        )
+        queue = add("queue", s.queues, name="Service Desk", tier="L1", created_at=THEN)
+        for name, subject, status in [
+            ("mailbox", "Mailbox quota exceeded", "open"),
+            ("projector", "Projector in room 4 flickers", "new"),
+            ("closed", "Old closed matter", "closed"),
+        ]:
+            add(
+                name,
+                s.tickets,
+                subject=subject,
+                type="incident",
+                status=status,
+                priority=2,
+                queue_id=queue,
+                assignee_id=bob if name == "mailbox" else None,
+                requester_id=jane,
+                created_by_id=alice,
+                channel="email",
+                created_at=THEN,
+                updated_at=THEN,
+                version=2,
+            )
+        mailbox, projector = ids["mailbox"], ids["projector"]
+        add(
+            "m1",
+            s.messages,
+            ticket_id=mailbox,
+            kind="reply",
+            author_contact_id=jane,
+            body="My mailbox is full of attachments",
+            created_at=THEN,
+        )
+        add(
+            "m2",
+            s.messages,
+            ticket_id=mailbox,
+            kind="note",
+            author_agent_id=bob,
+            body="Archive policy applies, see kangaroo procedure",
+            created_at=THEN,
+        )
+        add(
+            "m3",
+            s.messages,
+            ticket_id=projector,
+            kind="event",
+            body="eventonlyword",
+            created_at=THEN,
+        )
+        for name in ("mailbox", "projector", "closed"):
+            conn.execute(
+                insert(s.audit_events).values(
+                    ticket_id=ids[name],
+                    actor_id=alice,
+                    field="created",
+                    new_value="x",
+                    version=1,
+                    at=THEN,
+                )
+            )
+        mail = add("mail", s.tags, name="mail")
+        av = add("av", s.tags, name="av")
+        conn.execute(insert(s.ticket_tags).values(ticket_id=mailbox, tag_id=mail))
+        conn.execute(insert(s.ticket_tags).values(ticket_id=projector, tag_id=av))
+        article = add(
+            "article",
+            s.kb_articles,
+            slug="mailbox-quota",
+            title="Mailbox quota",
+            body="Archive old mail to free space in your wombat folder",
+            category="Mail",
+            author_id=alice,
+            created_at=THEN,
+            updated_at=THEN,
+            version=1,
+        )
+        conn.execute(insert(s.kb_article_tags).values(article_id=article, tag_id=mail))
+        add("view", s.saved_views, name="Mine", query="is:mine", sort="updated", owner_id=alice)
+    return ids
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.read() as conn:
+        return {
+            name: int(
+                conn.execute(
+                    select(func.count()).select_from(schema.metadata.tables[name])
+                ).scalar_one()
+            )
+            for name in COUNTED
+        }
+
+
+def dump(store: Store) -> dict[str, list[tuple]]:
+    """Every row of every deskterm table, as plain tuples, for before/after comparisons."""
+    with store.read() as conn:
+        return {
+            name: sorted(tuple(row) for row in conn.execute(select(schema.metadata.tables[name])))
+            for name in COUNTED
+        }
+
+
+def alembic_version(store: Store) -> str | None:
+    with store.read() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# ------------------------------------------------------------------ (a) upgrade keeps data
+
+
+def test_database_of_the_first_release_upgrades_to_head_keeping_every_row(empty_url):
+    store = store_for(empty_url)
+    try:
+        upgrade_to(store, FIRST)
+        assert migrate.state(store).status is SchemaStatus.BEHIND
+        ids = fill_old_database(store)
+        before = dump(store)
+
+        migrate.upgrade(store)
+
+        assert migrate.state(store).status is SchemaStatus.CURRENT
+        assert alembic_version(store) == HEAD
+        assert dump(store) == before
+        assert counts(store)["tickets"] == 3
+    finally:
+        store.dispose()
+
+    desk = open_desk(empty_url, "bob")
+    try:
+        assert {t.subject for t in ticket_read.list_page(desk).items} == {
+            "Mailbox quota exceeded",
+            "Projector in room 4 flickers",
+            "Old closed matter",
+        }
+        detail = ticket_read.detail(desk, ids["mailbox"])
+        assert detail.ticket.requester == "jane@acme.example"
+        assert detail.ticket.organization == "Acme Corp"
+        assert detail.ticket.tags == ("mail",)
+        assert detail.messages[0].body == "My mailbox is full of attachments"
+        assert agents.whoami(desk).role == "agent"
+    finally:
+        desk.close()
+
+
+def test_search_index_finds_tickets_and_articles_written_before_the_upgrade(empty_url):
+    store = store_for(empty_url)
+    try:
+        upgrade_to(store, FIRST)
+        ids = fill_old_database(store)
+        migrate.upgrade(store)
+    finally:
+        store.dispose()
+
+    desk = open_desk(empty_url, "alice")
+    try:
+
+        def found(query: str) -> set[int]:
+            return {t.id for t in ticket_read.list_page(desk, query).items}
+
+        mailbox, projector = ids["mailbox"], ids["projector"]
+        assert found("mailbox") == {mailbox}
+        assert found("projector") == {projector}
+        assert found("kangaroo") == {mailbox}  # an internal note of the old thread
+        assert found("attachments quota") == {mailbox}
+        assert found("eventonlyword") == set()  # system events are not searched
+        assert [h.slug for h in kb.search_articles(desk, "wombat")] == ["mailbox-quota"]
+        # The index keeps up with new writes after the upgrade too.
+        tickets.reply(desk, projector, "Replaced the platypus cable")
+        assert found("platypus") == {projector}
+        new = tickets.create(desk, subject="Fresh echidna problem")
+        assert found("echidna") == {new.id}
+    finally:
+        desk.close()
+
+
+# ------------------------------------------------------------------ (b) revision list
+
+
+def test_revision_list_matches_the_migration_scripts():
+    assert list(REVISIONS) == migrate.script_revisions()
+    assert REVISIONS[-1] == HEAD
+    assert REVISIONS[0] == FIRST
+
+
+# ------------------------------------------------------------------ (c) refusing databases
+
+
+def test_database_behind_the_code_is_refused_naming_the_migrate_command(empty_url):
+    store = store_for(empty_url)
+    try:
+        upgrade_to(store, FIRST)
+        fill_old_database(store)
+        before = dump(store)
+    finally:
+        store.dispose()
+    with pytest.raises(StoreUnavailable, match="deskterm db migrate") as caught:
+        open_desk(empty_url, "alice")
+    assert FIRST in str(caught.value) and HEAD in str(caught.value)
+    store = store_for(empty_url)
+    try:
+        assert alembic_version(store) == FIRST
+        assert dump(store) == before
+    finally:
+        store.dispose()
+
+
+def test_database_from_a_newer_deskterm_is_refused_and_left_untouched(backend_url):
+    desk = open_desk(backend_url, "alice")
+    tickets.create(desk, subject="Written by the future")
+    with desk.store.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    before = dump(desk.store)
+    desk.close()
+
+    with pytest.raises(StoreUnavailable) as caught:
+        open_desk(backend_url, "alice")
+    message = str(caught.value)
+    assert "newer" in message
+    assert "9999_future" in message
+    assert "Nothing was changed" in message
+
+    store = store_for(backend_url)
+    try:
+        assert alembic_version(store) == "9999_future"
+        assert dump(store) == before
+        assert migrate.state(store).status is SchemaStatus.AHEAD
+    finally:
+        store.dispose()
+
+
+def test_foreign_database_is_refused_and_left_untouched(empty_url):
+    store = store_for(empty_url)
+    try:
+        with store.write() as conn:
+            conn.execute(text("CREATE TABLE invoices (id integer primary key, total integer)"))
+            conn.execute(text("INSERT INTO invoices (id, total) VALUES (1, 100)"))
+    finally:
+        store.dispose()
+
+    with pytest.raises(StoreUnavailable, match="not a deskterm database"):
+        open_desk(empty_url, "alice")
+
+    store = store_for(empty_url)
+    try:
+        with store.read() as conn:
+            assert set(inspect(conn).get_table_names()) == {"invoices"}
+            assert conn.execute(text("SELECT total FROM invoices")).scalar() == 100
+    finally:
+        store.dispose()
+
+
+def test_empty_database_is_initialized_on_first_open_with_the_actor_as_admin(empty_url):
+    desk = open_desk(empty_url, "dave")
+    try:
+        me = agents.whoami(desk)
+        assert (me.handle, me.role) == ("dave", "admin")
+        assert [q.name for q in agents.list_queues(desk)] == ["Service Desk"]
+        assert migrate.state(desk.store).status is SchemaStatus.CURRENT
+        assert tickets.create(desk, subject="First!").queue == "Service Desk"
+    finally:
+        desk.close()
+
+    # The second person to open it is not made an admin, nor an agent at all.
+    erin = open_desk(empty_url, "erin")
+    try:
+        with pytest.raises(PermissionDenied, match="erin"):
+            agents.whoami(erin)
+    finally:
+        erin.close()
+
+
+def test_empty_database_without_initialize_is_refused_naming_db_init(empty_url):
+    with pytest.raises(StoreUnavailable, match="deskterm db init"):
+        open_desk(empty_url, "dave", initialize=False)
+    store = store_for(empty_url)
+    try:
+        assert migrate.state(store).status is SchemaStatus.EMPTY
+    finally:
+        store.dispose()
+
+
+# ------------------------------------------------------------------ (d) schema drift
+
+_SEARCH_TABLES = ("ticket_fts", "kb_fts", "ticket_search")
+_SEARCH_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc")
+
+
+def _not_search(obj, name, type_, reflected, compare_to) -> bool:
+    """Skip what the search migration builds with raw SQL (FTS tables, tsvector, triggers)."""
+    if type_ == "table" and name and (name.startswith(_SEARCH_TABLES) or name == "alembic_version"):
+        return False
+    if type_ == "index" and name in _SEARCH_INDEXES:
+        return False
+    return not (type_ == "column" and name == "search_doc")
+
+
+def test_migrated_schema_matches_the_declared_tables(empty_url, backend, request):
+    store = store_for(empty_url)
+    try:
+        migrate.upgrade(store)
+        with store.read() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"include_object": _not_search, "compare_type": True}
+            )
+            differences = compare_metadata(context, schema.metadata)
+    finally:
+        store.dispose()
+    assert differences == []
+
+
+def test_alembic_check_through_the_shipped_env_finds_no_drift(empty_url, backend, request):
+    store = store_for(empty_url)
+    try:
+        migrate.upgrade(store)
+        with store.write() as conn:
+            command.check(alembic_config(conn))
+    finally:
+        store.dispose()

@@ -1,0 +1,76 @@
+"""Snapshots of the console at the sizes agents use (80x24 over SSH, 120x40 on a laptop).
+
+The desk's clock is fixed and the data deterministic, so each picture only changes when the
+console's look does. Regenerate with ``pytest tests/tui --snapshot-update`` and look at the
+SVGs (``tests/tui/__snapshots__``) before accepting them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from deskterm.domain import kb
+from deskterm.domain.desk import Desk
+
+from .conftest import app_for, settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def steady(pilot: Pilot[None]) -> None:
+    """Workers done and no blinking cursor, so the picture is the same every run."""
+    await settle(pilot)
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
+    await pilot.pause()
+
+
+def run_keys(*keys: str):
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot, rounds=1)
+        await steady(pilot)
+
+    return before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_screen(snap_compare, seeded: Desk, size) -> None:
+    assert snap_compare(app_for(seeded), terminal_size=size, run_before=run_keys("j"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_ticket_detail(snap_compare, seeded: Desk, size) -> None:
+    app = app_for(seeded, "id:3")
+    assert snap_compare(app, terminal_size=size, run_before=run_keys("enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_screen(snap_compare, seeded: Desk, size) -> None:
+    assert snap_compare(app_for(seeded), terminal_size=size, run_before=run_keys("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_status_picker_filtered(snap_compare, seeded: Desk, size) -> None:
+    keys = run_keys("s", "o")
+    assert snap_compare(app_for(seeded), terminal_size=size, run_before=keys)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_kb_search_results(snap_compare, seeded: Desk, size) -> None:
+    kb.add(seeded, title="Resetting the VPN client", body="Reconnect the VPN.", category="Network")
+    kb.add(seeded, title="VPN on a phone", body="Install the VPN app first.", category="Network")
+    keys = run_keys("K", "v", "p", "n")
+    assert snap_compare(app_for(seeded), terminal_size=size, run_before=keys)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filter_error(snap_compare, seeded: Desk, size) -> None:
+    keys = run_keys("slash", *"status:opne", "enter")
+    assert snap_compare(app_for(seeded), terminal_size=size, run_before=keys)
