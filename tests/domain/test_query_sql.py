@@ -222,24 +222,25 @@ def test_queue_names_match_case_insensitively(world):
     check(desk, ids, QUEUE_CASES)
 
 
-def test_unknown_queue_is_invalid_input_pointing_at_the_term(world):
+def test_unknown_queue_is_invalid_input_pointing_at_the_value(world):
     desk, _ = world
     query = "status:open queue:Nowhere"
     with pytest.raises(InvalidInput) as caught:
         ticket_read.list_page(desk, query)
-    assert caught.value.position == query.index("queue:")
+    assert caught.value.position == query.index("Nowhere")
+    assert f"column {query.index('Nowhere') + 1}" in str(caught.value)
     assert "Network L2" in str(caught.value)
     assert caught.value.caret() is not None
     with pytest.raises(InvalidInput):
         ticket_read.count(desk, query)
 
 
-def test_unknown_assignee_is_invalid_input_pointing_at_the_term(world):
+def test_unknown_assignee_is_invalid_input_pointing_at_the_value(world):
     desk, _ = world
-    query = "tag:vpn -assignee:zed"
+    query = "tag:vpn -assignee:me,zed"
     with pytest.raises(InvalidInput, match="zed") as caught:
         ticket_read.list_page(desk, query)
-    assert caught.value.position == query.index("-assignee")
+    assert caught.value.position == query.index("zed")
 
 
 RELATIVE_TIME_CASES = [

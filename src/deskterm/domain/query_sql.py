@@ -160,6 +160,16 @@ def _compare(
     raise InvalidInput(f"unknown comparison {op}")
 
 
+def _value_error(query: Query, term: FieldTerm, value: object, message: str) -> InvalidInput:
+    """InvalidInput pointing at ``value`` inside ``term`` (the caret goes under the value)."""
+    start = term.position + (1 if term.negated else 0) + len(term.field) + 1
+    found = query.source.find(str(value), start)
+    position = found if found >= 0 else start
+    return InvalidInput(
+        message.replace("{col}", str(position + 1)), text=query.source, position=position
+    )
+
+
 def _queue_ids(conn: Connection, query: Query, term: FieldTerm) -> list[int]:
     rows = conn.execute(select(schema.queues.c.id, schema.queues.c.name)).all()
     by_name = {row.name.lower(): row.id for row in rows}
@@ -168,10 +178,8 @@ def _queue_ids(conn: Connection, query: Query, term: FieldTerm) -> list[int]:
         key = str(value).lower()
         if key not in by_name:
             known = ", ".join(sorted(f'"{r.name}"' if " " in r.name else r.name for r in rows))
-            raise InvalidInput(
-                f'unknown queue "{value}"; queues: {known}',
-                text=query.source,
-                position=term.position,
+            raise _value_error(
+                query, term, value, f'unknown queue "{value}" at column {{col}}; queues: {known}'
             )
         ids.append(by_name[key])
     return ids
@@ -201,11 +209,12 @@ def _assignee_clause(
         found = {row.handle.lower() for row in rows}
         missing = [h for h in handles if h not in found]
         if missing:
-            raise InvalidInput(
-                f'unknown agent "{missing[0]}" in assignee:; use a handle, me or none '
+            raise _value_error(
+                query,
+                term,
+                missing[0],
+                f'unknown agent "{missing[0]}" at column {{col}}; use a handle, me or none '
                 "(see: deskterm agent list)",
-                text=query.source,
-                position=term.position,
             )
         clauses.append(
             and_(T.c.assignee_id.is_not(None), T.c.assignee_id.in_([row.id for row in rows]))

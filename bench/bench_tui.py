@@ -1,0 +1,155 @@
+"""Time until the first ticket subject is on screen, in a real terminal (tmux, 120x40).
+
+For databases of 1,000 and 1,000,000 tickets, the real ``deskterm`` console and the floor
+app (``floor_app.py``: Textual + sqlite3 + 50 rows) are started alternately in tmux and the
+pane is polled with ``capture-pane`` until the newest ticket's subject appears. Also: resident
+memory once the first page is up, and how long 1,000 presses of ``j`` take to be worked off
+(key repeat is ~30 per second, so under ~33 s keeps up).
+
+Usage: python bench/bench_tui.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import DESKTERM, database, ratio_line, report
+
+SESSION = "deskterm-bench"
+SIZE = ("120", "40")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def first_subject(db: Path) -> tuple[str, list[tuple[int, str]]]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT id, subject FROM tickets ORDER BY updated_at DESC, id DESC LIMIT 1002"
+    ).fetchall()
+    return rows[0][1][:30], rows
+
+
+def start(command: list[str], env: dict[str, str]) -> float:
+    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    exports = " ".join(f"{k}={v!r}" for k, v in env.items())
+    started = time.perf_counter()
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        SESSION,
+        "-x",
+        SIZE[0],
+        "-y",
+        SIZE[1],
+        f"env {exports} {' '.join(command)}",
+    )
+    return started
+
+
+def wait_for(text: str, started: float, timeout: float = 60.0) -> float:
+    while time.perf_counter() - started < timeout:
+        if text in tmux("capture-pane", "-p", "-t", SESSION):
+            return time.perf_counter() - started
+        time.sleep(0.005)
+    raise TimeoutError(f"{text!r} never appeared")
+
+
+def rss_kb() -> int:
+    pid = tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").strip()
+    # The pane runs `env ... program`; env execs the program, so the pid is the program's.
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def stop() -> None:
+    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+
+
+def time_app(db: Path, ours: bool, subject: str) -> tuple[float, int]:
+    env = {"TERM": "xterm-256color", "DESKTERM_AGENT": "alice", "DESKTERM_DB": f"sqlite:///{db}"}
+    if ours:
+        command = [str(DESKTERM), "tui"]
+    else:
+        command = [sys.executable, str(Path(__file__).with_name("floor_app.py")), str(db)]
+    started = start(command, env)
+    try:
+        elapsed = wait_for(subject, started)
+        return elapsed, rss_kb()
+    finally:
+        stop()
+
+
+def hold_j(db: Path, rows: list[tuple[int, str]]) -> float:
+    env = {"TERM": "xterm-256color", "DESKTERM_AGENT": "alice", "DESKTERM_DB": f"sqlite:///{db}"}
+    started = start([str(DESKTERM), "tui"], env)
+    try:
+        wait_for(rows[0][1][:30], started)
+        target = f"#{rows[1000][0]} "
+        began = time.perf_counter()
+        for _ in range(20):
+            tmux("send-keys", "-t", SESSION, *(["j"] * 50))
+        return wait_for(target, began, timeout=120)
+    finally:
+        stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--big", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    args = parser.parse_args()
+    lines = [
+        f"bench_tui: first subject on screen, tmux {SIZE[0]}x{SIZE[1]} (median of {args.runs})"
+    ]
+    results: dict[int, tuple[float, float, int]] = {}
+    for tickets in (args.small, args.big):
+        db = database(tickets)
+        subject, _rows = first_subject(db)
+        ours_t, floor_t, ours_m = [], [], []
+        for _ in range(args.runs):
+            t, m = time_app(db, True, subject)
+            ours_t.append(t)
+            ours_m.append(m)
+            floor_t.append(time_app(db, False, subject)[0])
+        ours, floor = statistics.median(ours_t), statistics.median(floor_t)
+        results[tickets] = (ours, floor, int(statistics.median(ours_m)))
+        lines.append(ratio_line(f"deskterm vs floor app, {tickets:,} tickets", ours, floor, 2.0))
+    big, small = results[args.big], results[args.small]
+    lines.append(
+        ratio_line(
+            f"deskterm {args.big:,} vs {args.small:,} tickets (time)", big[0], small[0], 1.15
+        )
+    )
+    lines.append(
+        f"{'deskterm resident memory ' + f'{args.big:,} vs {args.small:,}':<58} "
+        f"{big[2] / 1024:8.1f} MB / {small[2] / 1024:8.1f} MB = {big[2] / max(small[2], 1):5.2f}x"
+        + ("  ok" if big[2] / max(small[2], 1) <= 1.2 else "  OVER target 1.2x")
+    )
+    db = database(args.big)
+    _subject, rows = first_subject(db)
+    held = hold_j(db, rows)
+    lines.append(
+        f"{'1,000 presses of j worked off (key repeat 30/s = 33 s)':<58} {held:8.2f} s"
+        + ("  ok" if held < 1000 / 30 else "  too slow")
+    )
+    report(lines, "tui")
+    os.environ.pop("TMUX", None)
+
+
+if __name__ == "__main__":
+    main()
