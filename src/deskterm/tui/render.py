@@ -124,17 +124,17 @@ def long_time(value: datetime | None, now: datetime) -> str:
 
 
 def row_cells(ticket: Ticket, now: datetime, *, marked: bool) -> list[Text]:
-    """The list row of SPEC section 7: mark, id, priority, status, subject, requester,
-    assignee, queue, updated, SLA."""
+    """The list row of SPEC section 7, in ``ticket_table.COLUMNS`` order: mark, id, priority,
+    status, subject, assignee, updated, SLA, requester, queue."""
     return [
         Text("●" if marked else " ", style="bold"),
         Text(str(ticket.id), justify="right"),
         priority_cell(ticket.priority),
         status_cell(ticket.status),
         plain(ticket.subject, 120),
-        plain(ticket.requester_name or ticket.requester, 40),
         plain(ticket.assignee or "–", 20),
-        plain(ticket.queue, 30),
         Text(short_time(ticket.updated_at, now)),
         sla_cell(ticket, now),
+        plain(ticket.requester_name or ticket.requester, 40),
+        plain(ticket.queue, 30),
     ]

@@ -24,17 +24,19 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 MAX_PAGES = 6
 NEAR = 15
+# Most useful first: at 120 columns beside the sidebar everything up to SLA is in view;
+# requester and queue are one scroll away (and in the detail pane).
 COLUMNS = (
     ("", "mark", 1),
     ("ID", "id", 6),
     ("PRIO", "priority", 7),
     ("STATUS", "status", 7),
-    ("SUBJECT", "subject", 40),
-    ("REQUESTER", "requester", 20),
+    ("SUBJECT", "subject", 36),
     ("ASSIGNEE", "assignee", 9),
-    ("QUEUE", "queue", 14),
     ("UPDATED", "updated", 11),
-    ("SLA", "sla", 10),
+    ("SLA", "sla", 8),
+    ("REQUESTER", "requester", 20),
+    ("QUEUE", "queue", 14),
 )
 
 
