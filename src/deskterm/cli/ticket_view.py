@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -58,7 +57,7 @@ SHOW_FIELDS = (
 
 def ticket_dict(ticket: Ticket) -> dict[str, Any]:
     """A ticket as the stable JSON object of SPEC section 5 (field order = dataclass order)."""
-    return {f.name: getattr(ticket, f.name) for f in dataclasses.fields(ticket)}
+    return ticket._asdict()
 
 
 def detail_dict(detail: TicketDetail) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +29,10 @@ class Queue:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class Ticket:
+class Ticket(NamedTuple):
+    """A ticket as every caller sees it. A NamedTuple rather than a frozen dataclass: a list
+    page builds hundreds of these, and a tuple is built several times faster."""
+
     id: int
     subject: str
     type: str

@@ -12,12 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
-from deskterm.domain.query import Query, parse
+from deskterm.domain.query import FieldTerm, Query, parse
 from deskterm.domain.query_sql import where_clause
 from deskterm.domain.sla import sla_state
 from deskterm.domain.vocab import PRIORITIES
@@ -85,7 +95,7 @@ def ticket_select(dialect: str) -> Select[Any]:
     return stmt
 
 
-def ticket_from_row(row: Row[Any], now: datetime) -> Ticket:
+def ticket_from_row(row: Row[Any] | tuple[Any, ...], now: datetime) -> Ticket:
     # Positional unpacking: several times faster than attribute access on a page of rows.
     (
         id_,
@@ -280,30 +290,40 @@ def _order_by(spec: SortSpec, reverse: bool) -> list[ColumnElement[Any]]:
 
 
 def _after(spec: SortSpec, cursor: Cursor, reverse: bool) -> ColumnElement[bool]:
-    """Rows strictly after ``cursor`` in the (possibly reversed) order."""
+    """Rows strictly after ``cursor`` in the (possibly reversed) order.
+
+    The cursor's values enter as named bind parameters ``k0``, ``k1``... (see
+    :func:`_cursor_values`), so the compiled statement can be reused for the next page.
+    """
     descending = spec.descending != reverse
-    values = cursor.values
+    keys = [bindparam(f"k{i}", type_=col.type) for i, col in enumerate(spec.columns)]
     if spec.nullable_first:
-        first, rest_cols, rest_vals = spec.columns[0], spec.columns[1:], values[1:]
-        beyond = _tuple_after(rest_cols, rest_vals, descending)
-        if values[0] is None:
+        first, rest_cols, rest_keys = spec.columns[0], spec.columns[1:], keys[1:]
+        beyond = _tuple_after(rest_cols, rest_keys, descending)
+        if cursor.values[0] is None:
             # Inside the NULL block, which comes last (first when reversed).
             if reverse:
                 return or_(first.is_not(None), and_(first.is_(None), beyond))
             return and_(first.is_(None), beyond)
-        key_after = _tuple_after(spec.columns, values, descending)
+        key_after = _tuple_after(spec.columns, keys, descending)
         if reverse:
             return and_(first.is_not(None), key_after)
         return or_(first.is_(None), and_(first.is_not(None), key_after))
-    return _tuple_after(spec.columns, values, descending)
+    return _tuple_after(spec.columns, keys, descending)
+
+
+def _cursor_values(cursor: Cursor | None) -> dict[str, object]:
+    if cursor is None:
+        return {}
+    return {f"k{i}": value for i, value in enumerate(cursor.values) if value is not None}
 
 
 def _tuple_after(
-    columns: Sequence[ColumnElement[Any]], values: Sequence[object], descending: bool
+    columns: Sequence[ColumnElement[Any]], keys: Sequence[BindParameter[Any]], descending: bool
 ) -> ColumnElement[bool]:
     if len(columns) == 1:
-        return columns[0] < values[0] if descending else columns[0] > values[0]
-    left, right = tuple_(*columns), tuple_(*values)
+        return columns[0] < keys[0] if descending else columns[0] > keys[0]
+    left, right = tuple_(*columns), tuple_(*keys)
     return left < right if descending else left > right
 
 
@@ -316,6 +336,13 @@ def _cursor_of(spec: SortSpec, ticket: Ticket) -> Cursor:
         else:
             values.append(getattr(ticket, str(key)))
     return Cursor(tuple(values))
+
+
+def _clock_dependent(query: Query) -> bool:
+    """Whether the query's SQL bakes in the current time (then it is cached per second)."""
+    return any(
+        isinstance(t, FieldTerm) and t.field == "is" and "breached" in t.values for t in query.terms
+    )
 
 
 def list_page(
@@ -339,19 +366,33 @@ def list_page(
     parsed = parse(query, now=desk.now()) if isinstance(query, str) else query
     spec = sort_spec(sort)
     reverse = before is not None or from_end
+    cursor = before if before is not None else after
     with desk.store.read(snapshot=False) as conn:
-        desk.actor(conn)
-        stmt = ticket_select(conn.dialect.name).where(where_clause(desk, conn, parsed))
-        cursor = before if before is not None else after
-        if cursor is not None:
-            stmt = stmt.where(_after(spec, cursor, reverse))
-        stmt = stmt.order_by(*_order_by(spec, reverse)).limit(limit + 1)
-        rows = list(conn.execute(stmt).all())
+        actor = desk.actor(conn)
+
+        def build() -> Select[Any]:
+            stmt = ticket_select(conn.dialect.name).where(where_clause(desk, conn, parsed))
+            if cursor is not None:
+                stmt = stmt.where(_after(spec, cursor, reverse))
+            return stmt.order_by(*_order_by(spec, reverse)).limit(limit + 1)
+
+        key = (
+            conn.dialect.name,
+            parsed,
+            _clock_dependent(parsed) and desk.now(),
+            actor.id,
+            spec,
+            reverse,
+            limit,
+            None if cursor is None else cursor.values[0] is None,
+        )
+        rows = desk.store.statements.rows(conn, key, build, _cursor_values(cursor))
         more = len(rows) > limit
         rows = rows[:limit]
         if reverse:
             rows.reverse()
-        items = tickets_from_rows(rows, desk.now())
+        now = desk.now()
+        items = [ticket_from_row(row, now) for row in rows]
     if not items:
         return Page((), None, None)
     has_next = (more and not reverse) or (reverse and before is not None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from deskterm.errors import InvalidInput, StoreUnavailable
+from deskterm.store.prepared import StatementCache
 
 WRITE_OPTION = "deskterm_write"
 _WRITE = WRITE_OPTION
@@ -44,6 +45,8 @@ class Store:
 
     engine: Engine
     url: str
+    #: Compiled list statements (see store/prepared.py), one cache per database.
+    statements: StatementCache = field(default_factory=StatementCache)
 
     @property
     def dialect(self) -> str:
