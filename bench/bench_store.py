@@ -129,6 +129,19 @@ def main() -> None:
             f"(d) first page on {args.tickets:,} vs {args.small:,} tickets", t_big, t_small, 1.2
         )
     )
+    small_rows = len(ticket_read.list_page(small_desk, query, limit=50).items)
+    lines.append(
+        f"    (the {args.small:,}-ticket desk has {small_rows} such tickets, the big one 50)"
+    )
+    for label, default_query in (("all tickets", ""),):
+        t_big, t_small = alternate(
+            lambda q=default_query: ticket_read.list_page(big_desk, q, limit=50),
+            lambda q=default_query: ticket_read.list_page(small_desk, q, limit=50),
+            args.runs,
+        )
+        lines.append(
+            ratio_line(f"(d) first page of {label}, 50 rows on both desks", t_big, t_small, 1.2)
+        )
     seed_note = big.parent / f"desk-{args.tickets}.seed.txt"
     if seed_note.exists():
         lines.append("seeding: " + seed_note.read_text().strip().splitlines()[-1])

@@ -17,7 +17,9 @@ HEAVY = ("sqlalchemy", "textual", "psycopg", "alembic", "rich")
 def _commands(group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], bool]]:
     """(path, is_group) for every command under ``group``."""
     found = []
-    for name, command in sorted(group.commands.items()):
+    ctx = group.make_context("deskterm", [], resilient_parsing=True)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         sub = (*path, name)
         is_group = hasattr(command, "commands")
         found.append((sub, is_group))
@@ -105,3 +107,25 @@ def test_version_prints_the_version(deskterm) -> None:
     assert result.returncode == 0
     assert result.stdout == f"deskterm {__version__}\n"
     assert result.stderr == ""
+
+
+def test_lazy_command_list_matches_each_commands_own_help() -> None:
+    """`deskterm --help` lists lazy commands from a table; it must say what they say."""
+    from deskterm.cli.lazy import LAZY, load
+
+    for name, spec in LAZY.items():
+        first_line = (load(name).help or "").strip().splitlines()[0]
+        assert first_line == spec.help, name
+
+
+def test_help_builds_no_subcommand_module() -> None:
+    code = (
+        "import sys; sys.argv=['deskterm','--help']\n"
+        "from deskterm.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "loaded = [m for m in sys.modules if m.endswith('_cmd') and m.startswith('deskterm')]\n"
+        "print(','.join(sorted(loaded)), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == ""

@@ -363,7 +363,7 @@ def test_empty_database_without_initialize_is_refused_naming_db_init(empty_url):
 # ------------------------------------------------------------------ (d) schema drift
 
 _SEARCH_TABLES = ("ticket_fts", "kb_fts", "ticket_search")
-_SEARCH_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc")
+_SEARCH_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc", "ix_tickets_unsolved_updated")
 
 
 def _not_search(obj, name, type_, reflected, compare_to) -> bool:

@@ -19,11 +19,11 @@ def batch(
         str | None, typer.Option("--format", "-f", help="jsonl (default), json, csv, table.")
     ] = None,
 ) -> None:
-    """Apply JSON-lines operations in one transaction: all of them, or none.
+    """Apply JSON-lines operations in one transaction.
 
-    One operation per line: create, update, reply, note, close, reopen, assign. Every line is
-    checked before anything is written; the first bad line changes nothing and the error
-    names it ("line 700: ..."). Prints one JSON result per operation.
+    All of them, or none. One operation per line: create, update, reply, note, close,
+    reopen, assign. Every line is checked before anything is written; the first bad line
+    changes nothing and the error names it ("line 700: ..."). Prints one JSON result per operation.
 
     Example: printf '%s\\n' '{"op":"update","id":12,"set":{"priority":"high"}}'
     '{"op":"note","id":12,"body":"raised after call"}' | deskterm batch -

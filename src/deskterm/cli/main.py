@@ -14,40 +14,23 @@ from typing import Annotated, NoReturn
 import typer
 
 from deskterm import __version__, exit_codes
-from deskterm.cli import (
-    agent_cmd,
-    batch_cmd,
-    config_cmd,
-    db_cmd,
-    kb_cmd,
-    report_cmd,
-    ticket_cmd,
-    transfer_cmd,
-    watch_cmd,
-)
 from deskterm.cli.context import CliContext
+from deskterm.cli.lazy import LazyGroup
 
 app = typer.Typer(
     name="deskterm",
     help="A help desk that lives in the terminal.\n\n"
     "Run without a command to open the agent console (TUI).\n\n"
     "Example: deskterm ticket list 'status:open priority:>=high' --format json",
+    cls=LazyGroup,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=True,
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(db_cmd.app, name="db")
-app.add_typer(agent_cmd.app, name="agent")
-app.add_typer(ticket_cmd.app, name="ticket")
-app.add_typer(kb_cmd.app, name="kb")
-app.add_typer(config_cmd.app, name="config")
-app.command("batch")(batch_cmd.batch)
-app.command("export")(transfer_cmd.export)
-app.command("import")(transfer_cmd.import_)
-app.command("report")(report_cmd.report)
-app.command("watch")(watch_cmd.watch)
+# db, agent, ticket, kb, config, batch, export, import, report and watch are added by
+# LazyGroup when they run (see cli/lazy.py).
 
 
 def _version(value: bool) -> None:

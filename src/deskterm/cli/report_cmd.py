@@ -24,8 +24,10 @@ def report(
         str | None, typer.Option("--format", "-f", help="table, json, jsonl or csv.")
     ] = None,
 ) -> None:
-    """Counts by status, priority and queue, tickets created and solved, and the median
-    first-response and resolution times, for a period.
+    """Figures for a period: volume, times.
+
+    Counts by status, priority and queue, tickets created and solved, and the median
+    first-response and resolution times.
 
     Example: deskterm report summary --since 7d --format json
     """

@@ -17,8 +17,10 @@ def export(
         str | None, typer.Option("--output", "-o", metavar="FILE", help="Write here, not stdout.")
     ] = None,
 ) -> None:
-    """Write every agent, contact, queue, ticket, message, audit event, article and view as
-    JSON lines, in a stable order with ids kept (admins only).
+    """Write the whole desk as JSON lines.
+
+    Every agent, contact, queue, ticket, message, audit event, article and view, in a stable
+    order with ids kept (admins only).
 
     Example: deskterm export -o desk-$(date +%F).jsonl
     """
@@ -53,7 +55,9 @@ def import_(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(metavar="FILE", help="An export; - reads stdin.")],
 ) -> None:
-    """Restore an export into an EMPTY database, in one transaction (all or nothing).
+    """Restore an export into an empty database.
+
+    In one transaction: all or nothing.
 
     Example: deskterm --db postgresql+psycopg://desk@db/helpdesk import desk-2026-05-01.jsonl
     """

@@ -16,8 +16,10 @@ def watch(
         float, typer.Option(min=0.05, max=3600, help="Seconds between polls.")
     ] = 1.0,
 ) -> None:
-    """Print one JSON line per ticket change (ticket_id, version, actor, field, old, new,
-    at) as it happens, until Ctrl-C.
+    """Stream ticket events as JSON lines until interrupted.
+
+    One line per ticket change (ticket_id, version, actor, field, old, new, at) as it
+    happens, until Ctrl-C.
 
     Example: deskterm watch 'queue:"Network L2" priority:>=high' | jq -r .field
     """

@@ -13,7 +13,7 @@ if connection is None:  # pragma: no cover - deskterm always passes a connection
 
 
 _RAW_SQL_TABLES = ("ticket_fts", "kb_fts", "ticket_search")
-_RAW_SQL_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc")
+_RAW_SQL_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc", "ix_tickets_unsolved_updated")
 
 
 def include_object(
