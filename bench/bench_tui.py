@@ -4,7 +4,8 @@ For databases of 1,000 and 1,000,000 tickets, the real ``deskterm`` console and 
 app (``floor_app.py``: Textual + sqlite3 + 50 rows) are started alternately in tmux and the
 pane is polled with ``capture-pane`` until the newest ticket's subject appears. Also: resident
 memory once the first page is up, and how long 1,000 presses of ``j`` take to be worked off
-(key repeat is ~30 per second, so under ~33 s keeps up).
+(pressed at 60 per second, faster than keyboard auto-repeat; keeping up means the cursor
+is on row 1,000 a moment after the last press).
 
 Usage: python bench/bench_tui.py [--runs 5]
 """
@@ -93,16 +94,22 @@ def time_app(db: Path, ours: bool, subject: str) -> tuple[float, int]:
         stop()
 
 
+REPEAT_HZ = 60  # faster than any keyboard's auto-repeat (typically 25-40 per second)
+
+
 def hold_j(db: Path, rows: list[tuple[int, str]]) -> float:
+    """Press ``j`` 1,000 times at key-repeat speed; seconds from the last press until the
+    detail pane shows the ticket on row 1,000 (it shows the selected ticket)."""
     env = {"TERM": "xterm-256color", "DESKTERM_AGENT": "alice", "DESKTERM_DB": f"sqlite:///{db}"}
     started = start([str(DESKTERM), "tui"], env)
     try:
         wait_for(rows[0][1][:30], started)
         target = f"#{rows[1000][0]} "
-        began = time.perf_counter()
-        for _ in range(20):
-            tmux("send-keys", "-t", SESSION, *(["j"] * 50))
-        return wait_for(target, began, timeout=120)
+        burst = 4
+        for _ in range(1000 // burst):
+            tmux("send-keys", "-t", SESSION, *(["j"] * burst))
+            time.sleep(burst / REPEAT_HZ)
+        return wait_for(target, time.perf_counter(), timeout=30)
     finally:
         stop()
 
@@ -144,8 +151,8 @@ def main() -> None:
     _subject, rows = first_subject(db)
     held = hold_j(db, rows)
     lines.append(
-        f"{'1,000 presses of j worked off (key repeat 30/s = 33 s)':<58} {held:8.2f} s"
-        + ("  ok" if held < 1000 / 30 else "  too slow")
+        f"{f'1,000 j at {REPEAT_HZ}/s: row 1,000 shown after the last press':<58} {held:8.2f} s"
+        + ("  ok" if held < 0.5 else "  lags behind")
     )
     report(lines, "tui")
     os.environ.pop("TMUX", None)
