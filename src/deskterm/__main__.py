@@ -1,5 +1,5 @@
 """``python -m deskterm``."""
 
-from deskterm.cli.main import run
+from deskterm.cli.entry import run
 
 run()

@@ -234,3 +234,32 @@ async def test_opens_with_the_query_given_on_the_command_line(seeded: Desk) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert [t.id for t in table(app).tickets] == [2]
+
+
+async def test_quick_first_page_is_shown_and_paging_continues_on_the_desk(many: Desk) -> None:
+    """`deskterm` on an SQLite desk: rows from plain sqlite3 first, the desk opened later."""
+    from deskterm.domain.first_page import first_page
+    from deskterm.tui.app import make_app
+    from deskterm.tui.widgets.ticket_table import PAGE_SIZE
+
+    page = first_page(many.store.url, "alice", limit=PAGE_SIZE)
+    assert page is not None
+    opened: list[bool] = []
+
+    def open_desk() -> Desk:
+        opened.append(True)
+        return many
+
+    app = make_app(open_desk, first_page=page)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [t.id for t in table(app).tickets] == [t.id for t in page.items]
+        assert page.items[0].subject[:20] in screen_text(app)
+        await settle(pilot)
+        t = table(app)
+        t.move_cursor(row=95)
+        for _ in range(5):
+            await pilot.press("j")
+        await settle(pilot)
+        assert len(t.tickets) == 200  # the next page came through the real desk
+        assert opened == [True]

@@ -113,8 +113,33 @@ def demo(
     open_demo(get(ctx), tickets=tickets, path=path)
 
 
+#: A quoted value in an error longer than this is shortened (a 100 KB argument echoed back
+#: would bury the rest of the message).
+MAX_QUOTED = 80
+MAX_MESSAGE = 2000
+
+
+def one_line(message: str) -> str:
+    """An error message as one readable line: control characters (a newline in a value the
+    user typed, an escape sequence) made visible, long quoted values shortened with ``…``."""
+    import re
+
+    from deskterm.domain.text import sanitize
+
+    text = sanitize(message)
+
+    def shorten(match: re.Match[str]) -> str:
+        quoted = match.group()
+        return f"{quoted[: MAX_QUOTED - 1]}…{quoted[-1]}"
+
+    text = re.sub(rf'"[^"]{{{MAX_QUOTED},}}"|\'[^\']{{{MAX_QUOTED},}}\'', shorten, text)
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 1] + "…"
+    return text
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {one_line(message)}", file=sys.stderr)
     raise SystemExit(code)
 
 
@@ -153,9 +178,11 @@ def _report(exc: Exception) -> NoReturn:
 
     if isinstance(exc, DeskError):
         message = exc.message + (f" ({exc.hint})" if exc.hint else "")
-        print(f"error: {message}", file=sys.stderr)
-        if isinstance(exc, InvalidInput) and exc.caret():
-            print(exc.caret(), file=sys.stderr)
+        print(f"error: {one_line(message)}", file=sys.stderr)
+        if isinstance(exc, InvalidInput):
+            caret = _caret(exc.text, exc.position)
+            if caret:
+                print(caret, file=sys.stderr)
         raise SystemExit(exc.exit_code)
     usage = _usage_message(exc)
     if usage is not None:
@@ -164,6 +191,24 @@ def _report(exc: Exception) -> NoReturn:
         f"unexpected failure: {type(exc).__name__}: {exc} (run with --debug for details)",
         exit_codes.FAILURE,
     )
+
+
+CARET_WINDOW = 100
+
+
+def _caret(text: str | None, position: int | None) -> str | None:
+    """The offending text (a query) on one line, with a caret line under the problem; at most
+    :data:`CARET_WINDOW` characters of it around the problem, control characters visible."""
+    from deskterm.domain.text import sanitize
+
+    if text is None or position is None:
+        return None
+    pos = max(0, min(position, len(text)))
+    start = max(0, min(pos - CARET_WINDOW // 2, len(text) - CARET_WINDOW))
+    end = min(len(text), start + CARET_WINDOW)
+    before = ("…" if start else "") + sanitize(text[start:pos])
+    after = sanitize(text[pos:end]) + ("…" if end < len(text) else "")
+    return f"  {before}{after}\n  {' ' * len(before)}^"
 
 
 def _usage_message(exc: Exception) -> str | None:

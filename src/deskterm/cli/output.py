@@ -178,8 +178,11 @@ def _json_text(data: Any, *, pretty: bool) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _write_csv(rows: Sequence[Mapping[str, Any]], out: TextIO) -> None:
-    keys = list(dict.fromkeys(key for row in rows for key in row))
+def _write_csv(
+    rows: Sequence[Mapping[str, Any]], out: TextIO, keys: Sequence[str] | None = None
+) -> None:
+    if keys is None:
+        keys = list(dict.fromkeys(key for row in rows for key in row))
     if not rows:
         return
     minimal = csv.writer(out, lineterminator="\n")
@@ -227,8 +230,10 @@ def emit_list(
     color: bool = True,
     width: int | None = None,
     id_key: str = "id",
+    csv_keys: Sequence[str] | None = None,
 ) -> None:
-    """Write ``rows`` to ``out`` in ``fmt``; ``columns`` shape the table format only."""
+    """Write ``rows`` to ``out`` in ``fmt``; ``columns`` shape the table format only;
+    ``csv_keys`` (from ``--columns``) choose and order the csv columns, else every key."""
     fmt = _check_format(fmt)
     if fmt == "json":
         out.write(_json_text([to_jsonable(row) for row in rows], pretty=True) + "\n")
@@ -236,11 +241,39 @@ def emit_list(
         for row in rows:
             out.write(_json_text(to_jsonable(row), pretty=False) + "\n")
     elif fmt == "csv":
-        _write_csv(rows, out)
+        _write_csv(rows, out, csv_keys)
     elif fmt == "ids":
         _write_ids(rows, id_key, out)
     else:
         _write_table(rows, columns, out, color=color, width=width)
+
+
+def choose_columns(spec: str, *, keys: Sequence[str], known: Sequence[Column] = ()) -> list[Column]:
+    """The columns a ``--columns id,status,subject`` list names, in that order.
+
+    Names are the row keys (case-insensitive; spaces around commas and repeats are ignored).
+    A key with a column in ``known`` keeps its header and width rules; any other gets a plain
+    upper-case header. An unknown or missing name is :class:`InvalidInput` listing ``keys``.
+    """
+    by_key = {column.key: column for column in known}
+    allowed = ", ".join(keys)
+    names = [name.strip().lower() for name in spec.split(",")]
+    names = list(dict.fromkeys(name for name in names if name))
+    if not names:
+        raise InvalidInput(f"--columns names no column; allowed: {allowed}")
+    unknown = [name for name in names if name not in keys]
+    if unknown:
+        shown = ", ".join(repr(sanitize(name[:40])) for name in unknown[:3])
+        plural = "s" if len(unknown) > 1 else ""
+        raise InvalidInput(f"unknown column{plural} {shown}; allowed: {allowed}")
+    return [by_key.get(name) or _plain_column(name) for name in names]
+
+
+def _plain_column(key: str) -> Column:
+    header = key.replace("_", " ").upper()
+    if key in ("subject", "requester_name", "organization", "tags"):
+        return Column(key, header, min_width=6, ratio=2)
+    return Column(key, header, min_width=min(len(header), 6))
 
 
 def emit_object(

@@ -4,11 +4,16 @@ escalate. Domain imports live inside the commands so ``--help`` stays fast."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskterm.cli import completion
 from deskterm.cli.context import get
+
+if TYPE_CHECKING:
+    from deskterm.cli.output import Column
 
 app = typer.Typer(
     help="Work with tickets.\n\nExample: deskterm ticket list 'assignee:me status:open,pending'",
@@ -18,12 +23,62 @@ app = typer.Typer(
 
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="table, json, jsonl, csv or ids."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, json, jsonl, csv or ids.",
+        autocompletion=completion.formats,
+    ),
+]
+StatusOpt = Annotated[
+    str | None,
+    typer.Option(help="Also set this status.", autocompletion=completion.statuses),
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="KEY,KEY...",
+        help="Table and csv columns, from the ticket JSON keys, e.g. id,status,subject.",
+    ),
 ]
 IfVersionOpt = Annotated[
     int | None,
-    typer.Option("--if-version", metavar="N", help="Refuse unless the ticket is at version N."),
+    typer.Option(
+        "--if-version",
+        metavar="N",
+        min=0,
+        max=2**63 - 1,
+        help="Refuse unless the ticket is at version N.",
+    ),
 ]
+
+
+def _not_blank(option: str, value: str | None) -> str | None:
+    """``value`` unless it was given but empty: a script's empty variable (``--queue "$Q"``)
+    must not silently mean "leave as is", "no requester" or, for ``--query``, every ticket."""
+    if value is None or value.strip():
+        return value
+    from deskterm.domain import vocab
+    from deskterm.errors import InvalidInput
+
+    allowed = {
+        "--status": f"allowed: {', '.join(vocab.STATUSES)}",
+        "--priority": f"allowed: {', '.join(vocab.PRIORITIES)}",
+        "--type": f"allowed: {', '.join(vocab.TYPES)}",
+        "--channel": f"allowed: {', '.join(vocab.CHANNELS)}",
+        "--assignee": "give an agent's handle, me or none",
+        "HANDLE": "give an agent's handle, me or none",
+        "--query": "to select every ticket say so: --query 'id:>0'",
+        "--sort": "allowed: updated, created, priority, due or id, with :asc or :desc",
+    }.get(option, "leave the option out instead")
+    raise InvalidInput(f"{option} is empty; {allowed}")
+
+
+def _not_blank_all(option: str, values: list[str] | None) -> list[str]:
+    for value in values or ():
+        _not_blank(option, value)
+    return list(values or ())
 
 
 def _ticket_id(value: str) -> int:
@@ -50,32 +105,54 @@ def _emit_ticket(ctx: typer.Context, ticket: object, fmt: str | None) -> None:
 @app.command("list")
 def list_tickets(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Query language filter (SPEC section 6).")] = "",
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="Query language filter (SPEC section 6).", autocompletion=completion.query
+        ),
+    ] = "",
     sort: Annotated[
         str | None,
         typer.Option(help="updated (default), created, priority, due or id; add :asc or :desc."),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most N tickets.")] = 50,
     fmt: FormatOpt = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """List tickets matching a query, newest update first.
 
     Example: deskterm ticket list 'status:open,pending priority:>=high' --format json
+
+    Example: deskterm ticket list 'is:unsolved' --columns id,priority,sla_state,subject
     """
     from deskterm.cli.output import emit_list, resolve_format
     from deskterm.cli.ticket_view import LIST_COLUMNS, ticket_dict
     from deskterm.domain.ticket_read import list_page
 
     cli = get(ctx)
+    _not_blank("--sort", sort)
     chosen = resolve_format(fmt, many=True, stream=cli.out)
+    table_columns, csv_keys = _columns(columns, LIST_COLUMNS)
     page = list_page(cli.desk(), query, sort=sort, limit=limit)
     emit_list(
         [ticket_dict(t) for t in page.items],
-        columns=LIST_COLUMNS,
+        columns=table_columns,
         fmt=chosen,
         out=cli.out,
         color=cli.color,
+        csv_keys=csv_keys,
     )
+
+
+def _columns(spec: str | None, default: Sequence[Column]) -> tuple[list[Column], list[str] | None]:
+    """``--columns``: the table columns and the csv keys it chooses (default: all keys)."""
+    from deskterm.cli.output import choose_columns
+    from deskterm.domain.models import Ticket
+
+    if spec is None:
+        return list(default), None
+    chosen = choose_columns(spec, keys=Ticket._fields, known=default)
+    return chosen, [column.key for column in chosen]
 
 
 @app.command("show")
@@ -112,16 +189,35 @@ def create(
         str | None, typer.Option(metavar="EMAIL", help="Who asked (created as a contact).")
     ] = None,
     ticket_type: Annotated[
-        str, typer.Option("--type", help="incident, service_request, question, problem, change.")
+        str,
+        typer.Option(
+            "--type",
+            help="incident, service_request, question, problem, change.",
+            autocompletion=completion.types,
+        ),
     ] = "incident",
-    priority: Annotated[str, typer.Option(help="low, normal, high or urgent.")] = "normal",
-    queue: Annotated[str | None, typer.Option(help="Queue name (default: first L1).")] = None,
+    priority: Annotated[
+        str, typer.Option(help="low, normal, high or urgent.", autocompletion=completion.priorities)
+    ] = "normal",
+    queue: Annotated[
+        str | None,
+        typer.Option(help="Queue name (default: first L1).", autocompletion=completion.queues),
+    ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag; repeat for more.")] = None,
     channel: Annotated[
-        str, typer.Option(help="email, web, phone, chat, walk_in, api, monitoring.")
+        str,
+        typer.Option(
+            help="email, web, phone, chat, walk_in, api, monitoring.",
+            autocompletion=completion.channels,
+        ),
     ] = "api",
     assignee: Annotated[
-        str | None, typer.Option(metavar="HANDLE", help="Assign at once (me for yourself).")
+        str | None,
+        typer.Option(
+            metavar="HANDLE",
+            help="Assign at once (me for yourself).",
+            autocompletion=completion.assignees,
+        ),
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -134,6 +230,16 @@ def create(
     from deskterm.domain import tickets
 
     cli = get(ctx)
+    for option, value in (
+        ("--requester", requester),
+        ("--type", ticket_type),
+        ("--priority", priority),
+        ("--queue", queue),
+        ("--channel", channel),
+        ("--assignee", assignee),
+    ):
+        _not_blank(option, value)
+    tags = _not_blank_all("--tag", tag)
     text = read_body(body, what="description", required=False)
     ticket = tickets.create(
         cli.desk(),
@@ -143,7 +249,7 @@ def create(
         type=ticket_type,
         priority=priority,
         queue=queue,
-        tags=tag or [],
+        tags=tags,
         channel=channel,
         assignee=assignee,
     )
@@ -168,15 +274,33 @@ def update(
         list[str] | None, typer.Argument(metavar="ID...", help="Ticket ids; - reads stdin.")
     ] = None,
     query: Annotated[
-        str | None, typer.Option("--query", help="Update every ticket this query selects.")
+        str | None,
+        typer.Option(
+            "--query",
+            help="Update every ticket this query selects.",
+            autocompletion=completion.query,
+        ),
     ] = None,
-    status: Annotated[str | None, typer.Option(help="New status.")] = None,
-    priority: Annotated[str | None, typer.Option(help="New priority.")] = None,
-    ticket_type: Annotated[str | None, typer.Option("--type", help="New type.")] = None,
-    queue: Annotated[str | None, typer.Option(help="Move to this queue.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="New status.", autocompletion=completion.statuses)
+    ] = None,
+    priority: Annotated[
+        str | None, typer.Option(help="New priority.", autocompletion=completion.priorities)
+    ] = None,
+    ticket_type: Annotated[
+        str | None, typer.Option("--type", help="New type.", autocompletion=completion.types)
+    ] = None,
+    queue: Annotated[
+        str | None, typer.Option(help="Move to this queue.", autocompletion=completion.queues)
+    ] = None,
     subject: Annotated[str | None, typer.Option(help="New subject.")] = None,
     assignee: Annotated[
-        str | None, typer.Option(metavar="HANDLE|me|none", help="Assign or unassign.")
+        str | None,
+        typer.Option(
+            metavar="HANDLE|me|none",
+            help="Assign or unassign.",
+            autocompletion=completion.assignees,
+        ),
     ] = None,
     add_tag: Annotated[list[str] | None, typer.Option("--add-tag", help="Add a tag.")] = None,
     remove_tag: Annotated[
@@ -197,6 +321,17 @@ def update(
     from deskterm.domain import tickets
 
     cli = get(ctx)
+    for option, value in (
+        ("--query", query),
+        ("--status", status),
+        ("--priority", priority),
+        ("--type", ticket_type),
+        ("--queue", queue),
+        ("--assignee", assignee),
+    ):
+        _not_blank(option, value)
+    _not_blank_all("--add-tag", add_tag)
+    _not_blank_all("--remove-tag", remove_tag)
     changes = tickets.Changes(
         status=status,
         priority=priority,
@@ -235,6 +370,7 @@ def _message(
 
     cli = get(ctx)
     ticket_id = _ticket_id(ticket)
+    _not_blank("--status", status)
     what = "reply" if kind == "reply" else "note"
     text = read_body(body, what=what, required=True) or ""
     result, _message_obj = tickets.add_message(
@@ -248,7 +384,7 @@ def reply(
     ctx: typer.Context,
     ticket: Annotated[str, typer.Argument(metavar="ID")],
     body: Annotated[str | None, typer.Option("--body", "-b", help="Text; - reads stdin.")] = None,
-    status: Annotated[str | None, typer.Option(help="Also set this status.")] = None,
+    status: StatusOpt = None,
     if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -264,7 +400,7 @@ def note(
     ctx: typer.Context,
     ticket: Annotated[str, typer.Argument(metavar="ID")],
     body: Annotated[str | None, typer.Option("--body", "-b", help="Text; - reads stdin.")] = None,
-    status: Annotated[str | None, typer.Option(help="Also set this status.")] = None,
+    status: StatusOpt = None,
     if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -279,7 +415,9 @@ def note(
 def assign(
     ctx: typer.Context,
     ticket: Annotated[str, typer.Argument(metavar="ID")],
-    handle: Annotated[str, typer.Argument(metavar="HANDLE|me|none")],
+    handle: Annotated[
+        str, typer.Argument(metavar="HANDLE|me|none", autocompletion=completion.assignees)
+    ],
     if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -290,6 +428,7 @@ def assign(
     from deskterm.domain import tickets
 
     cli = get(ctx)
+    _not_blank("HANDLE", handle)
     target = None if handle.lower() == "none" else handle
     result = tickets.assign(cli.desk(), _ticket_id(ticket), target, if_version=if_version)
     _emit_ticket(ctx, result.ticket, fmt)
@@ -351,7 +490,9 @@ def escalate(
 @app.command("take")
 def take(
     ctx: typer.Context,
-    queue: Annotated[str | None, typer.Option(help="Only from this queue.")] = None,
+    queue: Annotated[
+        str | None, typer.Option(help="Only from this queue.", autocompletion=completion.queues)
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Claim the most urgent unassigned ticket (soonest due, then priority, then oldest).
@@ -363,6 +504,7 @@ def take(
     from deskterm.domain.claims import take as claim
 
     cli = get(ctx)
+    _not_blank("--queue", queue)
     _emit_ticket(ctx, claim(cli.desk(), queue=queue), fmt)
 
 

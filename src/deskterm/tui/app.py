@@ -7,6 +7,7 @@ pickers, KB search, editor and help screens import their widgets when first open
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,7 +19,7 @@ from deskterm.tui.commands import DeskCommands
 
 if TYPE_CHECKING:
     from deskterm.domain.desk import Desk
-    from deskterm.domain.models import Ticket
+    from deskterm.domain.models import Page, Ticket
 
 R = TypeVar("R")
 
@@ -32,7 +33,14 @@ class DeskApp(App[None]):
     # The palette's own key; listed in help and the footer like the rest.
     COMMAND_PALETTE_DISPLAY = "Commands"
 
-    def __init__(self, desk: Desk, *, query: str = "", color: bool = True) -> None:
+    def __init__(
+        self,
+        desk: Desk | Callable[[], Desk],
+        *,
+        query: str = "",
+        color: bool = True,
+        first_page: Page | None = None,
+    ) -> None:
         had = os.environ.get("NO_COLOR")
         if not color:
             # Textual reads NO_COLOR when the app is built: that gives the monochrome look.
@@ -44,7 +52,13 @@ class DeskApp(App[None]):
                 os.environ.pop("NO_COLOR", None)
             else:
                 os.environ["NO_COLOR"] = had
-        self.desk = desk
+        # A Desk, or a function that opens one: then the first page can be on screen (from
+        # ``first_page``) before the database library is even imported.
+        self._desk: Desk | None = None if callable(desk) else desk
+        self._open_desk: Callable[[], Desk] | None = desk if callable(desk) else None
+        self._desk_lock = threading.Lock()
+        #: A first page read before the app started (``domain/first_page.py``), used once.
+        self.first_page = first_page
         self.initial_query = query
         self.color = color and not self.no_color
         #: Unsent reply/note text per (ticket id, kind): survives leaving the ticket.
@@ -55,6 +69,21 @@ class DeskApp(App[None]):
         self.vocab: dict[str, list[str]] = {}
         #: Tags seen on loaded tickets (there is no tag list in the domain yet).
         self.known_tags: set[str] = set()
+
+    @property
+    def desk(self) -> Desk:
+        """The desk; opened on first use when the app was given a way to open it."""
+        if self._desk is None:
+            with self._desk_lock:
+                if self._desk is None:
+                    assert self._open_desk is not None
+                    self._desk = self._open_desk()
+        return self._desk
+
+    def take_first_page(self, query: str) -> Page | None:
+        """The pre-read first page if it answers ``query`` (only the default list does)."""
+        page, self.first_page = self.first_page, None
+        return page if page is not None and query == "" else None
 
     def on_mount(self) -> None:
         from deskterm.tui.screens.main_screen import MainScreen
@@ -131,11 +160,23 @@ class DeskApp(App[None]):
                 hook()
 
 
-def make_app(desk: Desk, *, query: str = "", color: bool = True) -> DeskApp:
+def make_app(
+    desk: Desk | Callable[[], Desk],
+    *,
+    query: str = "",
+    color: bool = True,
+    first_page: Page | None = None,
+) -> DeskApp:
     """The one factory for the CLI, the tests and the snapshots."""
-    return DeskApp(desk, query=query, color=color)
+    return DeskApp(desk, query=query, color=color, first_page=first_page)
 
 
-def run_app(desk: Desk, *, query: str = "", color: bool = True) -> None:
+def run_app(
+    desk: Desk | Callable[[], Desk],
+    *,
+    query: str = "",
+    color: bool = True,
+    first_page: Page | None = None,
+) -> None:
     """Open the console on ``desk`` until the agent quits (``deskterm tui``)."""
-    make_app(desk, query=query, color=color).run()
+    make_app(desk, query=query, color=color, first_page=first_page).run()

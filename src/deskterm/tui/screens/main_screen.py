@@ -29,6 +29,8 @@ from deskterm.tui.widgets.view_list import ViewList
 
 WIDE = 100
 DETAIL_DELAY = 0.12
+#: Seconds after the first frame before the views' counts start loading.
+FIRST_FRAME_GRACE = 0.15
 
 
 class MainScreen(TicketActions):
@@ -94,9 +96,11 @@ class MainScreen(TicketActions):
         self._update_title()
         self._schedule_detail()
         if not self._loaded_once:
-            # Only after the first page is on screen: counts and vocab are not needed for it.
+            # Only once the first page is on screen: counts and vocab are not needed for it,
+            # and loading them may import the database library (see cli/entry.py), which
+            # would hold up the first frame on its way to the terminal.
             self._loaded_once = True
-            self._load_views()
+            self.call_after_refresh(self.set_timer, FIRST_FRAME_GRACE, self._load_views)
 
     @on(PageFailed)
     def _page_failed(self, message: PageFailed) -> None:

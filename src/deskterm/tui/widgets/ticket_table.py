@@ -81,6 +81,10 @@ class TicketTable(DataTable[object]):
             self.query_text = query
         self.generation += 1
         self._loading = True
+        ready = None if from_end else self.desk_app.take_first_page(self.query_text)
+        if ready is not None:
+            self.post_message(PageLoaded(self.generation, "reset", ready))
+            return
         self._fetch(self.generation, "end" if from_end else "reset")
 
     def toggle_mark(self) -> None:

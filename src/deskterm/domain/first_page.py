@@ -1,0 +1,27 @@
+"""The console's first page without SQLAlchemy (see ``store/light.py`` for why)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from deskterm.domain.convert import ticket_from_row
+from deskterm.domain.models import Cursor, Page
+from deskterm.store.light import first_page_rows, sqlite_path
+
+
+def first_page(url: str, handle: str, *, limit: int) -> Page | None:
+    """The first ``limit`` tickets of the default list (no filter, newest update first), the
+    same Page ``ticket_read.list_page(desk, "", limit=limit)`` gives; None when this quick
+    path does not apply (not a plain SQLite file, another schema revision, unknown agent)."""
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    rows = first_page_rows(path, handle, limit + 1)
+    if rows is None:
+        return None
+    now = datetime.now(UTC).replace(microsecond=0)
+    items = tuple(ticket_from_row(row, now) for row in rows[:limit])
+    if len(rows) > limit and items:
+        last = items[-1]
+        return Page(items, Cursor((last.updated_at, last.id)), None)
+    return Page(items, None, None)
