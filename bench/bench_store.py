@@ -71,7 +71,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    big, small = database(args.tickets), database(args.small)
+    # The small desk is young (a week of history), so its first pages hold as many matching
+    # tickets as the big desk's do: (d) then compares equal work on tables of different size.
+    big, small = database(args.tickets), database(args.small, days=7)
     lines = [
         f"bench_store: {args.tickets:,} tickets vs raw sqlite3 (median of {args.runs}, interleaved)"
     ]
@@ -133,16 +135,14 @@ def main() -> None:
     lines.append(
         f"    (the {args.small:,}-ticket desk has {small_rows} such tickets, the big one 50)"
     )
-    for label, default_query in (("all tickets", ""),):
+    for label, default_query in (("all tickets", ""), ("is:unsolved", "is:unsolved")):
         t_big, t_small = alternate(
             lambda q=default_query: ticket_read.list_page(big_desk, q, limit=50),
             lambda q=default_query: ticket_read.list_page(small_desk, q, limit=50),
             args.runs,
         )
-        lines.append(
-            ratio_line(f"(d) first page of {label}, 50 rows on both desks", t_big, t_small, 1.2)
-        )
-    seed_note = big.parent / f"desk-{args.tickets}.seed.txt"
+        lines.append(ratio_line(f"(d) first page of {label}, 50 rows on both", t_big, t_small, 1.2))
+    seed_note = big.with_suffix(".seed.txt")
     if seed_note.exists():
         lines.append("seeding: " + seed_note.read_text().strip().splitlines()[-1])
     report(lines, "store")

@@ -23,10 +23,10 @@ SEED = 7
 AGENT = "alice"
 
 
-def database(tickets: int) -> Path:
-    """A desk seeded with ``tickets`` tickets (made once, then reused)."""
+def database(tickets: int, days: int = 365) -> Path:
+    """A desk seeded with ``tickets`` tickets over ``days`` days (made once, then reused)."""
     DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"desk-{tickets}.db"
+    path = DATA / (f"desk-{tickets}.db" if days == 365 else f"desk-{tickets}-{days}d.db")
     if path.exists():
         return path
     partial = path.with_suffix(".partial.db")
@@ -49,6 +49,8 @@ def database(tickets: int) -> Path:
             "40",
             "--seed",
             str(SEED),
+            "--days",
+            str(days),
         ],
         check=True,
         capture_output=True,
@@ -56,7 +58,7 @@ def database(tickets: int) -> Path:
     )
     print(proc.stderr.strip(), file=sys.stderr)
     partial.rename(path)
-    (DATA / f"desk-{tickets}.seed.txt").write_text(proc.stderr)
+    path.with_suffix(".seed.txt").write_text(proc.stderr)
     return path
 
 

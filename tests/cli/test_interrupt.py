@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from deskterm.domain.desk import Desk, open_desk
 from deskterm.domain.seed import seed_desk
@@ -71,9 +72,11 @@ def _state(url: str) -> State:
     desk = open_desk(url, "alice", initialize=False)
     try:
         with desk.store.read() as conn:
-            audit_rows = conn.exec_driver_sql(
-                "SELECT count(*) FROM audit_events "
-                f"WHERE field = 'tags' AND new_value LIKE '%{TAG}%'"
+            audit_rows = conn.execute(
+                text(
+                    "SELECT count(*) FROM audit_events WHERE field = 'tags' AND new_value LIKE :p"
+                ),
+                {"p": f"%{TAG}%"},
             ).scalar_one()
             version_sum = conn.exec_driver_sql("SELECT sum(version) FROM tickets").scalar_one()
         return State(
@@ -88,9 +91,9 @@ def _state(url: str) -> State:
 
 def _start(url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice"}
+    update = ("ticket", "update", "--query", QUERY, "--add-tag", TAG, "--yes")
     return subprocess.Popen(
-        [str(DESKTERM), "--quiet", "ticket", "update", "--query", QUERY, "--add-tag", TAG]
-        + ["--yes", "--format", "ids"],
+        [str(DESKTERM), "--quiet", *update, "--format", "ids"],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

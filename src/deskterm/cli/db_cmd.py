@@ -138,6 +138,9 @@ def seed(
     tickets: Annotated[int, typer.Option(min=0, max=10_000_000)] = 2000,
     articles: Annotated[int, typer.Option(min=0, max=10_000)] = 30,
     seed_value: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,
+    days: Annotated[
+        int, typer.Option(min=1, max=3650, help="History to spread the tickets over.")
+    ] = 365,
 ) -> None:
     """Fill the desk with realistic generated IT help-desk data.
 
@@ -149,6 +152,11 @@ def seed(
     cli = get(ctx)
     with progress_bar(cli, "seeding", total=tickets) as advance:
         summary = seed_desk(
-            cli.desk(), tickets=tickets, articles=articles, seed=seed_value, progress=advance
+            cli.desk(),
+            tickets=tickets,
+            articles=articles,
+            seed=seed_value,
+            days=days,
+            progress=advance,
         )
     typer.echo(summary, err=True)

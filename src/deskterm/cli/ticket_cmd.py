@@ -311,6 +311,9 @@ def update(
         bool, typer.Option("--dry-run", help="Show changes, change nothing.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before many.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar (as deskterm --quiet).")
+    ] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Change fields of one or more tickets, in one transaction.
@@ -321,6 +324,7 @@ def update(
     from deskterm.domain import tickets
 
     cli = get(ctx)
+    cli.quiet = cli.quiet or quiet
     for option, value in (
         ("--query", query),
         ("--status", status),

@@ -42,16 +42,19 @@ def seed_desk(
     tickets: int,
     articles: int = 30,
     seed: int = 1,
+    days: int = 365,
     progress: Callable[[int], None] | None = None,
 ) -> str:
     """Add generated agents, queues, organizations, contacts, tickets and KB articles.
 
     Needs the admin role. Returns a one-line summary with the speed in rows per second.
     """
-    if tickets < 0 or articles < 0:
+    if tickets < 0 or articles < 0 or not 1 <= days <= 3650:
         from deskterm.errors import InvalidInput
 
-        raise InvalidInput("--tickets and --articles must not be negative")
+        raise InvalidInput(
+            "--tickets and --articles must not be negative; --days must be 1 to 3650"
+        )
     advance = progress or (lambda _n: None)
     started = time.perf_counter()
     anchor = seed_anchor(desk.now())
@@ -62,7 +65,7 @@ def seed_desk(
         search.suspend_ticket_index(conn)
         rows = _load_tickets(
             conn,
-            generate_tickets(seed, tickets, now=anchor, directory=directory),
+            generate_tickets(seed, tickets, now=anchor, directory=directory, days=days),
             ids,
             actor.id,
             advance,

@@ -238,7 +238,7 @@ _HOUR_TABLE: Final = tuple(hour for hour, weight in enumerate(_HOURS) for _ in r
 
 
 def _day_counts(
-    rnd: Callable[[], float], count: int, now: datetime
+    rnd: Callable[[], float], count: int, now: datetime, days: int = 365
 ) -> Iterator[tuple[datetime, int, float]]:
     """(day start, tickets that day, seconds of the day that are before ``now``), oldest first.
 
@@ -246,24 +246,24 @@ def _day_counts(
     today counts only the part of its business-hour mass that has already passed.
     """
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    start = today - timedelta(days=365)
+    start = today - timedelta(days=days)
     elapsed = (now - today).total_seconds()
     full = int(elapsed // 3600)
     today_mass = (sum(_HOURS[:full]) + (elapsed % 3600) / 3600 * _HOURS[min(full, 23)]) / sum(
         _HOURS
     )
     weights = []
-    for day in range(366):
+    for day in range(days + 1):
         weekday = _WEEKDAYS[(start.weekday() + day) % 7]
-        weights.append(math.exp(0.7 * day / 365) * weekday * (0.8 + 0.4 * rnd()))
+        weights.append(math.exp(0.7 * day / days) * weekday * (0.8 + 0.4 * rnd()))
     weights[-1] *= today_mass
     total = sum(weights)
     done, cumulative = 0, 0.0
     for day, weight in enumerate(weights):
         cumulative += weight
-        upto = round(count * cumulative / total) if day < 365 else count
+        upto = round(count * cumulative / total) if day < days else count
         if upto > done:
-            limit = elapsed if day == 365 else 86_400.0
+            limit = elapsed if day == days else 86_400.0
             yield start + timedelta(days=day), upto - done, limit
             done = upto
 
@@ -741,9 +741,9 @@ class _TicketFactory:
 
 
 def generate_tickets(
-    seed: int, count: int, *, now: datetime, directory: Directory
+    seed: int, count: int, *, now: datetime, directory: Directory, days: int = 365
 ) -> Iterator[SeedTicket]:
-    """Yield ``count`` tickets created over the 365 days before ``now``, oldest first.
+    """Yield ``count`` tickets created over the ``days`` days before ``now``, oldest first.
 
     Ticket ``created_at`` values never decrease (ties are possible), messages are in time
     order and every time is at most ``now``. Insert in the order yielded, messages in tuple order.
@@ -753,7 +753,7 @@ def generate_tickets(
     rnd = random.Random(derive_seed(seed, "tickets")).random
     factory = _TicketFactory(rnd, directory)
     hours = _HOUR_TABLE
-    for day, n, limit in _day_counts(rnd, count, now):
+    for day, n, limit in _day_counts(rnd, count, now, days):
         offsets = []
         for _ in range(n):
             offset = hours[int(rnd() * len(hours))] * 3600 + int(rnd() * 3600)
