@@ -39,7 +39,7 @@ def ticket_from_row(row: Any, now: datetime) -> Ticket:
         resolution_due,
         version,
         tags,
-    ) = tuple(row)
+    ) = row
     return Ticket(
         id_,
         subject,

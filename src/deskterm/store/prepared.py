@@ -32,7 +32,7 @@ class _Prepared:
     names: tuple[str, ...] | None  # positional order (qmark drivers); None for named styles
     constants: dict[str, Any]  # bound values that do not change, already processed
     processors: dict[str, Callable[[Any], Any] | None]  # for the values that do change
-    converters: tuple[Callable[[Any], Any] | None, ...]  # per result column
+    convert_at: tuple[tuple[int, Callable[[Any], Any]], ...]  # result columns to convert
     born: float
 
 
@@ -73,15 +73,18 @@ class StatementCache:
             raw = cursor.fetchall()
         finally:
             cursor.close()
-        converters = entry.converters
-        if not any(converters):
+        convert_at = entry.convert_at
+        if not convert_at:
             return [tuple(row) for row in raw]
-        return [
-            tuple(
-                v if c is None or v is None else c(v) for v, c in zip(row, converters, strict=True)
-            )
-            for row in raw
-        ]
+        out = []
+        for row in raw:
+            cells = list(row)
+            for i, convert in convert_at:
+                value = cells[i]
+                if value is not None:
+                    cells[i] = convert(value)
+            out.append(tuple(cells))
+        return out
 
     @staticmethod
     def _prepare(conn: Connection, stmt: Select[Any], variable: set[str]) -> _Prepared:
@@ -107,6 +110,6 @@ class StatementCache:
             names=names,
             constants=constants,
             processors={n: processors.get(n) for n in variable},
-            converters=converters,
+            convert_at=tuple((i, c) for i, c in enumerate(converters) if c is not None),
             born=time.monotonic(),
         )
