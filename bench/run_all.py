@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SCRIPTS = ("bench_store.py", "bench_cli.py", "bench_tui.py")
+SCRIPTS = ("bench_store.py", "bench_cli.py", "bench_bulk.py", "bench_tui.py")
 
 
 def main() -> int:

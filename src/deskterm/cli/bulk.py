@@ -34,7 +34,8 @@ def run_update(
     if query is not None:
         ids = ticket_read.matching_ids(desk, query)
         if not ids:
-            print("0 tickets match; nothing to change", file=sys.stderr)
+            if not cli.quiet:
+                print("0 tickets match; nothing to change", file=sys.stderr)
             return
     if not dry_run and len(ids) > 1 and not yes:
         _confirm(len(ids))

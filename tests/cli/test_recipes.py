@@ -1,0 +1,255 @@
+"""The README "Scripting" recipes, run as written through ``bash -c`` with the real
+``deskterm`` on PATH, on a SQLite desk arranged through the domain.
+
+Each ``RECIPE_*`` string is the text the README shows (keep them in step): if a recipe here
+breaks, the README is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+
+import pytest
+from clitools import SQLITE_ONLY
+from sqlalchemy import update
+
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.ticket_read import get
+from deskterm.store import schema
+
+pytestmark = SQLITE_ONLY
+
+BIN = os.path.dirname(sys.executable)
+
+RECIPE_AUTOCLOSE = """\
+deskterm ticket update --query 'status:solved updated:<7d' --status closed \\
+    --yes --quiet --format ids
+"""
+
+RECIPE_INCIDENT_HOOK = """\
+set -eu
+HOST=${1:?host}
+open=$(deskterm ticket list "tag:disk-full is:unsolved" --format ids --limit 1)
+if [ -z "$open" ]; then
+    deskterm ticket create --subject "Disk full on $HOST" --type incident \\
+        --priority high --channel monitoring --tag disk-full \\
+        --body "Monitoring reports a full disk on $HOST." --format ids
+else
+    deskterm ticket note "$open" --body "Disk still full on $HOST." --format ids
+fi
+"""
+
+RECIPE_DAILY_CSV = """\
+set -eu
+day=$(date -d yesterday +%F)
+deskterm ticket list "created:$day" --sort created:asc --limit 10000 --format csv \\
+    --columns id,created_at,status,priority,queue,assignee,requester,subject \\
+    > "tickets-$day.csv"
+"""
+
+RECIPE_REASSIGN = """\
+set -eu
+deskterm ticket update --query 'assignee:bob is:unsolved' --assignee none --dry-run
+deskterm ticket update --query 'assignee:bob is:unsolved' --assignee none --yes --format ids
+"""
+
+RECIPE_REASSIGN_TO = """\
+deskterm ticket update --query 'assignee:bob is:unsolved' --assignee carol --yes --format ids
+"""
+
+
+@pytest.fixture
+def sh(backend_url: str, tmp_path):
+    """``sh(script, *args, env=None)``: the script under ``bash -c`` in ``tmp_path``, with the
+    installed ``deskterm`` first on PATH, on this test's desk, acting as alice."""
+
+    def run(
+        script: str, *args: str, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        full = {
+            **os.environ,
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "DESKTERM_DB": backend_url,
+            "DESKTERM_AGENT": "alice",
+            **(env or {}),
+        }
+        return subprocess.run(
+            ["bash", "-c", script, "recipe", *args],
+            cwd=tmp_path,
+            env=full,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+
+    return run
+
+
+def _ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr}"
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def _backdate(desk: Desk, ticket_id: int, **columns: datetime) -> None:
+    with desk.store.write() as conn:
+        conn.execute(
+            update(schema.tickets).where(schema.tickets.c.id == ticket_id).values(**columns)
+        )
+
+
+def _solved(desk: Desk, subject: str) -> int:
+    ticket = tickets.create(desk, subject=subject, assignee="bob")
+    tickets.update(desk, ticket.id, tickets.Changes(status="solved"))
+    return ticket.id
+
+
+# -- (a) auto-close from cron ---------------------------------------------------------------------
+
+
+def test_autoclose_closes_only_tickets_solved_more_than_7_days_ago(desk, sh) -> None:
+    long_ago = desk.now() - timedelta(days=10)
+    old = _solved(desk, "Solved long ago")
+    _backdate(desk, old, updated_at=long_ago, solved_at=long_ago)
+    recent = _solved(desk, "Solved yesterday")
+    _backdate(desk, recent, updated_at=desk.now() - timedelta(days=1))
+    stale_open = tickets.create(desk, subject="Open and forgotten").id
+    _backdate(desk, stale_open, updated_at=long_ago)
+
+    assert _ok(sh(RECIPE_AUTOCLOSE)).split() == [str(old)]
+    assert get(desk, old).status == "closed"
+    assert get(desk, recent).status == "solved"
+    assert get(desk, stale_open).status == "new"
+
+    again = sh(RECIPE_AUTOCLOSE)  # the next night: nothing to do is not an error
+    assert _ok(again) == ""
+
+
+def test_autoclose_fails_loudly_when_the_database_is_gone(sh, tmp_path) -> None:
+    result = sh(RECIPE_AUTOCLOSE, env={"DESKTERM_DB": "postgresql://nobody@127.0.0.1:1/desk"})
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: ")
+
+
+# -- (b) monitoring hook ------------------------------------------------------------------------
+
+
+def _disk_full(desk: Desk) -> list[tuple[int, str]]:
+    from deskterm.domain.ticket_read import list_page
+
+    page = list_page(desk, "tag:disk-full", sort="id:asc", limit=100)
+    return [(t.id, t.status) for t in page.items]
+
+
+def test_the_hook_opens_one_incident_and_notes_repeats(desk, sh) -> None:
+    first = _ok(sh(RECIPE_INCIDENT_HOOK, "db1.example")).strip()
+    assert first.isdigit()
+    ticket = get(desk, int(first))
+    assert ticket.subject == "Disk full on db1.example"
+    assert (ticket.priority, ticket.channel, ticket.tags) == ("high", "monitoring", ("disk-full",))
+
+    assert _ok(sh(RECIPE_INCIDENT_HOOK, "db1.example")).strip() == first
+    assert _disk_full(desk) == [(int(first), "new")]
+
+    # Once it is solved, the next alert opens a new incident.
+    tickets.update(desk, int(first), tickets.Changes(status="solved"))
+    second = _ok(sh(RECIPE_INCIDENT_HOOK, "db1.example")).strip()
+    assert second != first
+    assert _disk_full(desk) == [(int(first), "solved"), (int(second), "new")]
+
+
+def test_the_hook_creates_nothing_when_the_lookup_fails(desk, sh) -> None:
+    result = sh(RECIPE_INCIDENT_HOOK, "db1.example", env={"DESKTERM_AGENT": "nobody"})
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: ")
+    assert _disk_full(desk) == []
+
+
+# -- (c) daily CSV ------------------------------------------------------------------------------
+
+
+def _local_noon(days_ago: int) -> datetime:
+    day = datetime.now().astimezone().date() - timedelta(days=days_ago)
+    return datetime.combine(day, time(12, 0)).astimezone()
+
+
+def test_the_daily_csv_has_yesterdays_tickets_only(desk, sh, tmp_path) -> None:
+    made = {}
+    for days_ago in (0, 1, 1, 2):
+        ticket = tickets.create(desk, subject=f"Created {days_ago} days ago, 'quoted, too'")
+        _backdate(desk, ticket.id, created_at=_local_noon(days_ago))
+        made.setdefault(days_ago, []).append(ticket.id)
+    edge = tickets.create(desk, subject="Created at the first minute of yesterday")
+    start = datetime.combine(_local_noon(1).date(), time(0, 0)).astimezone()
+    _backdate(desk, edge.id, created_at=start)
+
+    _ok(sh(RECIPE_DAILY_CSV))
+    (path,) = tmp_path.glob("tickets-*.csv")
+    assert path.name == f"tickets-{_local_noon(1).date().isoformat()}.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert [int(row["id"]) for row in rows] == [edge.id, *made[1]]
+    assert list(rows[0]) == [
+        "id",
+        "created_at",
+        "status",
+        "priority",
+        "queue",
+        "assignee",
+        "requester",
+        "subject",
+    ]
+    assert rows[1]["subject"] == "Created 1 days ago, 'quoted, too'"
+
+
+def test_the_daily_csv_of_a_quiet_day_is_an_empty_file(sh, tmp_path) -> None:
+    _ok(sh(RECIPE_DAILY_CSV))
+    (path,) = tmp_path.glob("tickets-*.csv")
+    assert path.read_text() == ""
+
+
+# -- (d) an agent who left ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def bobs(desk) -> dict[str, int]:
+    return {
+        "open": tickets.create(desk, subject="Bob's open one", assignee="bob").id,
+        "pending": tickets.create(desk, subject="Bob's pending one", assignee="bob").id,
+        "solved": _solved(desk, "Bob's solved one"),
+        "carols": tickets.create(desk, subject="Carol's", assignee="carol").id,
+    }
+
+
+def test_reassigning_an_agents_unsolved_tickets_to_the_queue(desk, sh, bobs) -> None:
+    tickets.update(desk, bobs["pending"], tickets.Changes(status="pending"))
+    out = _ok(sh(RECIPE_REASSIGN))
+    plan = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [change for row in plan for change in row["changes"]] == [
+        {"field": "assignee", "old": "bob", "new": None}
+    ] * 2
+    assert sorted(int(line) for line in out.splitlines() if line.isdigit()) == sorted(
+        [bobs["open"], bobs["pending"]]
+    )
+    assert get(desk, bobs["open"]).assignee is None
+    assert get(desk, bobs["pending"]).assignee is None
+    assert get(desk, bobs["pending"]).status == "pending"
+    assert get(desk, bobs["solved"]).assignee == "bob"
+    assert get(desk, bobs["carols"]).assignee == "carol"
+
+
+def test_reassigning_an_agents_unsolved_tickets_to_a_colleague(desk, sh, bobs) -> None:
+    _ok(sh(RECIPE_REASSIGN_TO))
+    assert get(desk, bobs["open"]).assignee == "carol"
+    assert get(desk, bobs["pending"]).assignee == "carol"
+    assert get(desk, bobs["solved"]).assignee == "bob"
+    assert _ok(sh(RECIPE_REASSIGN_TO)) == ""  # nothing left: not an error
