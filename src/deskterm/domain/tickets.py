@@ -19,7 +19,7 @@ from deskterm.domain.audit import record, stale_conflict, write_ticket
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Agent, FieldChange, Message, Ticket, UpdateResult
 from deskterm.domain.ticket_read import load_ticket
-from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
+from deskterm.domain.vocab import PRIORITY_RANK, UNSOLVED
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 from deskterm.store.engine import new_id
@@ -199,7 +199,9 @@ def update(
     now = desk.now()
     with desk.store.write() as conn:
         actor = desk.actor(conn)
-        results = [update_in(conn, desk, actor, i, valid, if_version, now) for i in ids]
+        from deskterm.domain.ticket_bulk import update_many_in
+
+        results = update_many_in(conn, desk, actor, ids, valid, if_version, now)
         if dry_run:
             conn.rollback()
     return results
@@ -216,55 +218,12 @@ def update_in(
 ) -> UpdateResult:
     """The body of :func:`update` for one ticket on an open write transaction.
 
-    ``changes`` must come from :func:`checked`.
+    ``changes`` must come from :func:`checked`. The work is done by
+    ``ticket_bulk.update_many_in``, the one implementation for one ticket or ten thousand.
     """
-    row = _lock(conn, ticket_id)
-    if if_version is not None and row.version != if_version:
-        raise stale_conflict(conn, ticket_id, if_version)
-    ticket = load_ticket(conn, desk, ticket_id)
-    values: dict[str, Any] = {}
-    diff: list[FieldChange] = []
-    if changes.status:
-        _status_change(row, changes.status, now, values, diff)
-    prio = changes.priority
-    if prio and PRIORITY_RANK[prio] != row.priority:
-        values["priority"] = PRIORITY_RANK[prio]
-        diff.append(FieldChange("priority", PRIORITIES[row.priority], prio))
-    if changes.type and changes.type != row.type:
-        values["type"] = changes.type
-        diff.append(FieldChange("type", row.type, changes.type))
-    if changes.subject is not None and changes.subject != row.subject:
-        values["subject"] = changes.subject
-        diff.append(FieldChange("subject", row.subject, changes.subject))
-    if changes.queue:
-        queue_id = _queue_id(conn, changes.queue)
-        if queue_id != row.queue_id:
-            values["queue_id"] = queue_id
-            diff.append(FieldChange("queue", ticket.queue, _queue_name(conn, queue_id)))
-    if not isinstance(changes.assignee, _Unset):
-        handle = changes.assignee
-        assignee_id = _agent_id(conn, desk, handle) if handle else None
-        if assignee_id != row.assignee_id:
-            values["assignee_id"] = assignee_id
-            new_handle = _agent_handle(conn, assignee_id) if assignee_id else None
-            diff.append(FieldChange("assignee", ticket.assignee, new_handle))
-            if row.status == "new" and assignee_id and "status" not in values:
-                values["status"] = "open"
-                diff.append(FieldChange("status", "new", "open"))
-    diff.extend(_tag_changes(conn, ticket_id, ticket.tags, changes.add_tags, changes.remove_tags))
-    if not diff:
-        return UpdateResult(ticket, ())
-    workflow.ensure_editable(ticket_id, row.status)
-    write_ticket(
-        conn,
-        ticket_id=ticket_id,
-        seen_version=row.version,
-        values=values,
-        changes=diff,
-        actor_id=actor.id,
-        now=now,
-    )
-    return UpdateResult(load_ticket(conn, desk, ticket_id), tuple(diff))
+    from deskterm.domain.ticket_bulk import update_many_in
+
+    return update_many_in(conn, desk, actor, [ticket_id], changes, if_version, now)[0]
 
 
 def _status_change(
