@@ -31,6 +31,7 @@ from deskterm.store import schema
 
 T = schema.tickets
 MAX_LINES: Final = 100_000
+MAX_VERSION: Final = 2**31 - 1
 
 # key -> (accepted JSON types, human name); None is accepted only where listed.
 _STR = ((str,), "a string")
@@ -156,8 +157,8 @@ def _checked(line: int, op: str, data: dict[str, Any]) -> Operation:
     if "id" in data:
         ticket_id = _field("id", validate.ticket_id, data["id"])
     if_version = data.get("if_version")
-    if if_version is not None and if_version < 1:
-        raise _fail(line, '"if_version" must be a positive integer')
+    if if_version is not None and not 1 <= if_version <= MAX_VERSION:
+        raise InvalidInput(f'"if_version" must be a positive integer up to {MAX_VERSION}')
     values: dict[str, Any] = {}
     if op == "create":
         values["subject"] = _field("subject", validate.subject, data["subject"])

@@ -101,6 +101,6 @@ def handle(value: str) -> str:
 
 def ticket_id(value: int | str) -> int:
     text = str(value).strip().lstrip("#")
-    if not text.isdigit() or len(text) > 18 or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
         raise InvalidInput(f'invalid ticket id "{value}"; expected a positive number like 123')
     return int(text)
