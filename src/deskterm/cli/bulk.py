@@ -39,7 +39,13 @@ def run_update(
             return
     if not dry_run and len(ids) > 1 and not yes:
         _confirm(len(ids))
-    results = tickets.update(desk, ids, changes, if_version=if_version, dry_run=dry_run)
+    from deskterm.cli.progress import progress_bar
+
+    label = "checking" if dry_run else "updating"
+    with progress_bar(cli, label, total=len(ids) if len(ids) > 1 else 0) as advance:
+        results = tickets.update(
+            desk, ids, changes, if_version=if_version, dry_run=dry_run, progress=advance
+        )
     if dry_run:
         _print_plan(cli, results, fmt)
     else:

@@ -11,7 +11,7 @@ seventy thousand.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +45,8 @@ def update_many_in(
     changes: Any,
     if_version: int | None,
     now: datetime,
+    *,
+    progress: Callable[[int], None] | None = None,
 ) -> list[UpdateResult]:
     """Apply checked ``changes`` (``tickets.checked``) to ``ids`` on an open write transaction.
 
@@ -171,6 +173,8 @@ def update_many_in(
             for row in conn.execute(ticket_select(conn.dialect.name).where(T.c.id.in_(chunk)))
         }
         results += [UpdateResult(loaded[i], diffs[i]) for i in chunk]
+        if progress is not None:
+            progress(len(chunk))
     return results
 
 

@@ -6,7 +6,7 @@ so the CLI, the TUI, ``batch`` and the tests all get the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -183,6 +183,7 @@ def update(
     *,
     if_version: int | None = None,
     dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> list[UpdateResult]:
     """Apply ``changes`` to each ticket, all in one transaction (all or nothing).
 
@@ -201,7 +202,7 @@ def update(
         actor = desk.actor(conn)
         from deskterm.domain.ticket_bulk import update_many_in
 
-        results = update_many_in(conn, desk, actor, ids, valid, if_version, now)
+        results = update_many_in(conn, desk, actor, ids, valid, if_version, now, progress=progress)
         if dry_run:
             conn.rollback()
     return results
