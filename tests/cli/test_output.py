@@ -21,11 +21,11 @@ from deskterm.cli.output import (
     emit_list,
     emit_object,
     fit_widths,
-    human_duration,
     humanize_time,
     resolve_format,
     to_jsonable,
 )
+from deskterm.domain.sla import human_duration
 from deskterm.errors import InvalidInput
 
 

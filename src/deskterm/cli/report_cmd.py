@@ -59,7 +59,7 @@ def _as_dict(result: Any) -> dict[str, Any]:
 
 
 def _duration(seconds: float | None) -> str:
-    from deskterm.cli.output import human_duration
+    from deskterm.domain.sla import human_duration
 
     return "-" if seconds is None else human_duration(seconds)
 

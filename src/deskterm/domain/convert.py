@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from deskterm.domain.models import Ticket
+from deskterm.domain.models import AuditEvent, Ticket
 from deskterm.domain.sla import sla_state
 from deskterm.domain.vocab import PRIORITIES
 
@@ -68,4 +68,18 @@ def ticket_from_row(row: Any, now: datetime) -> Ticket:
             now=now,
         ),
         version,
+    )
+
+
+def audit_event_from_row(row: Any) -> AuditEvent:
+    """An AuditEvent from an ``audit_events`` row joined with the actor's ``handle``."""
+    return AuditEvent(
+        id=row.id,
+        ticket_id=row.ticket_id,
+        actor=row.handle,
+        field=row.field,
+        old=row.old_value,
+        new=row.new_value,
+        version=row.version,
+        at=row.at,
     )

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Row
 
-from deskterm.domain.convert import ticket_from_row
+from deskterm.domain.convert import audit_event_from_row, ticket_from_row
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
 from deskterm.domain.query import FieldTerm, Query, parse
@@ -167,19 +167,7 @@ def history(conn: Connection, ticket_id: int, since_version: int = 0) -> list[Au
         .where(e.c.ticket_id == ticket_id, e.c.version > since_version)
         .order_by(e.c.id)
     )
-    return [
-        AuditEvent(
-            id=row.id,
-            ticket_id=row.ticket_id,
-            actor=row.handle,
-            field=row.field,
-            old=row.old_value,
-            new=row.new_value,
-            version=row.version,
-            at=row.at,
-        )
-        for row in rows
-    ]
+    return [audit_event_from_row(row) for row in rows]
 
 
 # ------------------------------------------------------------------------------ sorting

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from deskterm.domain.convert import audit_event_from_row
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent
 from deskterm.domain.query import parse
@@ -49,16 +50,4 @@ def events_after(
         if parsed.terms:
             matching = select(T.c.id).where(where_clause(desk, conn, parsed))
             stmt = stmt.where(E.c.ticket_id.in_(matching))
-        return [
-            AuditEvent(
-                id=row.id,
-                ticket_id=row.ticket_id,
-                actor=row.handle,
-                field=row.field,
-                old=row.old_value,
-                new=row.new_value,
-                version=row.version,
-                at=row.at,
-            )
-            for row in conn.execute(stmt)
-        ]
+        return [audit_event_from_row(row) for row in conn.execute(stmt)]

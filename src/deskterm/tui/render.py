@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from rich.text import Text
 
 from deskterm.domain.models import Ticket
+from deskterm.domain.sla import human_duration
 from deskterm.domain.text import one_line, sanitize
 
 PRIORITY_STYLE = {
@@ -59,22 +60,6 @@ def priority_cell(priority: str) -> Text:
 
 def status_cell(status: str) -> Text:
     return Text(status, style=STATUS_STYLE.get(status, ""))
-
-
-def human_duration(seconds: float) -> str:
-    """``3d 4h``, ``2h 15m``, ``45m``, ``30s``; overdue gets a ``-`` (as the CLI shows it).
-
-    Kept here because the TUI and the CLI are independent layers (import-linter)."""
-    total = int(abs(seconds))
-    sign = "-" if seconds < 0 and total > 0 else ""
-    if total < 60:
-        return f"{sign}{total}s"
-    days, rest = divmod(total // 60, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    units = [(days, "d"), (hours, "h"), (minutes, "m")]
-    first = next(i for i, (amount, _) in enumerate(units) if amount)
-    shown = [f"{amount}{unit}" for amount, unit in units[first : first + 2] if amount]
-    return sign + " ".join(shown)
 
 
 def next_due(ticket: Ticket) -> datetime | None:
