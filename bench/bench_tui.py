@@ -114,7 +114,22 @@ def hold_j(db: Path, rows: list[tuple[int, str]]) -> float:
         stop()
 
 
+def keep_server() -> None:
+    """Keep one idle session so the tmux server does not shut down (and race a new session)
+    each time a measured session ends."""
+    subprocess.run(["tmux", "kill-session", "-t", SESSION + "-keep"], capture_output=True)
+    tmux("new-session", "-d", "-s", SESSION + "-keep", "sleep 3600")
+
+
 def main() -> None:
+    keep_server()
+    try:
+        run()
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", SESSION + "-keep"], capture_output=True)
+
+
+def run() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--big", type=int, default=1_000_000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
@@ -79,6 +80,13 @@ class DeskApp(App[None]):
                     assert self._open_desk is not None
                     self._desk = self._open_desk()
         return self._desk
+
+    def now(self) -> datetime:
+        """The desk's clock, without opening the desk just to read it (the first page is
+        drawn before the database library is loaded)."""
+        if self._desk is not None:
+            return self._desk.now()
+        return datetime.now(UTC).replace(microsecond=0)
 
     def take_first_page(self, query: str) -> Page | None:
         """The pre-read first page if it answers ``query`` (only the default list does)."""

@@ -53,7 +53,7 @@ class DetailScreen(TicketActions):
     @on(DetailLoaded)
     def _loaded(self, message: DetailLoaded) -> None:
         self.ticket = message.detail.ticket
-        self.query_one(TicketView).show(message.detail, self.desk_app.desk.now())
+        self.query_one(TicketView).show(message.detail, self.desk_app.now())
 
     def selected_tickets(self) -> list[Ticket]:
         return [self.ticket]

@@ -174,7 +174,7 @@ class MainScreen(TicketActions):
     def _detail_loaded(self, message: DetailLoaded) -> None:
         current = self.table.current
         if current is not None and current.id == message.detail.ticket.id:
-            self.query_one(TicketView).show(message.detail, self.desk_app.desk.now())
+            self.query_one(TicketView).show(message.detail, self.desk_app.now())
 
     # -- views and counts ----------------------------------------------------------------------
 

@@ -167,7 +167,7 @@ class TicketTable(DataTable[object]):
             self.move_cursor(row=max(0, min(cursor, len(self.tickets) - 1)), animate=False)
 
     def _add_rows(self, tickets: tuple[Ticket, ...]) -> None:
-        now = self.desk_app.desk.now()
+        now = self.desk_app.now()
         known = {t.id for t in self.tickets}
         fresh = [t for t in tickets if t.id not in known]
         self.tickets.extend(fresh)
@@ -181,7 +181,7 @@ class TicketTable(DataTable[object]):
             index = next(i for i, t in enumerate(self.tickets) if t.id == ticket.id)
         except StopIteration:
             return
-        now = self.desk_app.desk.now()
+        now = self.desk_app.now()
         for column, cell in enumerate(row_cells(ticket, now, marked=ticket.id in self.marks)):
             self.update_cell_at(Coordinate(index, column), cell)
 
