@@ -263,3 +263,18 @@ async def test_quick_first_page_is_shown_and_paging_continues_on_the_desk(many: 
         await settle(pilot)
         assert len(t.tickets) == 200  # the next page came through the real desk
         assert opened == [True]
+
+
+async def test_S_saves_the_current_filter_as_a_view_in_the_sidebar(seeded: Desk) -> None:
+    from deskterm.domain.views import list_views
+
+    app = app_for(seeded, "priority:>=high")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press(*"Hot")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(v.name, v.query) for v in list_views(seeded)] == [("Hot", "priority:>=high")]
+        assert "Hot" in screen_text(app)

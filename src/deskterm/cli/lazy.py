@@ -31,6 +31,7 @@ LAZY: dict[str, Lazy] = {
     "ticket": Lazy("deskterm.cli.ticket_cmd", "app", "Work with tickets."),
     "kb": Lazy("deskterm.cli.kb_cmd", "app", "The knowledge base."),
     "config": Lazy("deskterm.cli.config_cmd", "app", "Settings and the config file."),
+    "view": Lazy("deskterm.cli.view_cmd", "app", "Saved views."),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",
         "batch",

@@ -136,3 +136,12 @@ class ArticleHit:
     rank: float
     #: The snippet as segments of (text, matched) so a UI can highlight without markup.
     snippet: tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    id: int
+    name: str
+    query: str
+    sort: str
+    owner: str | None  # None: shared with every agent

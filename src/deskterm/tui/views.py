@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deskterm.domain.models import Queue
+from deskterm.domain.models import Queue, SavedView
 
 
 @dataclass(frozen=True)
@@ -27,5 +27,7 @@ def queue_query(name: str) -> str:
     return f'queue:"{escaped}" is:unsolved'
 
 
-def all_views(queues: list[Queue]) -> list[View]:
-    return [*BUILT_IN, *(View(q.name, queue_query(q.name)) for q in queues)]
+def all_views(queues: list[Queue], saved: list[SavedView] | None = None) -> list[View]:
+    """Built-in views, then the agent's saved views (``deskterm view``), then one per queue."""
+    mine = [View(v.name, v.query) for v in saved or ()]
+    return [*BUILT_IN, *mine, *(View(q.name, queue_query(q.name)) for q in queues)]

@@ -45,6 +45,7 @@ class MainScreen(TicketActions):
         Binding("space", "mark", "Mark", show=False),
         *TICKET_BINDINGS,
         Binding("escape", "back", "Clear marks", show=False),
+        Binding("S", "save_view", "Save view", show=False),
         Binding("q", "quit", "Quit"),
         *(Binding(str(n), f"view({n})", f"View {n}", show=False) for n in range(1, 10)),
     ]
@@ -182,16 +183,19 @@ class MainScreen(TicketActions):
     def _load_views(self) -> None:
         from deskterm.domain.agents import list_agents, list_queues
         from deskterm.domain.ticket_read import count
+        from deskterm.domain.views import list_views
 
         desk = self.desk_app.desk
         try:
             queues = list_queues(desk)
             agents = list_agents(desk)
+            saved = list_views(desk)
         except DeskError:
             return
-        self.app.call_from_thread(self._set_views, all_views(queues), queues, agents)
+        views = all_views(queues, saved)
+        self.app.call_from_thread(self._set_views, views, queues, agents)
         counts: dict[str, int] = {}
-        for view in all_views(queues):
+        for view in views:
             try:
                 counts[view.query] = count(desk, view.query)
             except DeskError:
@@ -234,6 +238,26 @@ class MainScreen(TicketActions):
             self._load_views()
 
     # -- keys ----------------------------------------------------------------------------------
+
+    def action_save_view(self) -> None:
+        """Save the current filter as a view in the sidebar (``deskterm view`` lists them)."""
+        from textual.content import Content
+
+        from deskterm.domain.views import save_view
+        from deskterm.tui.screens.name_prompt import NamePromptScreen
+
+        query = self.query_text
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            self.desk_app.run_domain(
+                lambda: save_view(self.desk_app.desk, name, query),
+                lambda _view: self._load_views(),
+            )
+
+        question = Content.assemble("Save the filter ", (query or "(all tickets)", "bold"), " as:")
+        self.app.push_screen(NamePromptScreen(question), named)
 
     def action_view(self, number: int) -> None:
         if number <= len(self.views):

@@ -1,0 +1,70 @@
+"""Saved views: a named query (and sort) an agent keeps, or shares with the whole desk.
+
+The console lists them in its sidebar, after the built-in views and before the queues, on
+keys 1..9 in that order; ``deskterm view`` manages them from the command line.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, or_, select, update
+
+from deskterm.domain.desk import Desk
+from deskterm.domain.models import SavedView
+from deskterm.domain.query import parse
+from deskterm.domain.ticket_read import sort_spec
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.store import schema
+
+V = schema.saved_views
+MAX_NAME = 60
+
+
+def list_views(desk: Desk) -> list[SavedView]:
+    """The acting agent's own views, then the shared ones, each by name."""
+    a = schema.agents
+    with desk.store.read() as conn:
+        me = desk.actor(conn)
+        rows = conn.execute(
+            select(V, a.c.handle)
+            .select_from(V.outerjoin(a, V.c.owner_id == a.c.id))
+            .where(or_(V.c.owner_id == me.id, V.c.owner_id.is_(None)))
+            .order_by(V.c.owner_id.is_(None), V.c.name)
+        )
+        return [SavedView(r.id, r.name, r.query, r.sort, r.handle) for r in rows]
+
+
+def save_view(
+    desk: Desk, name: str, query: str, *, sort: str | None = None, shared: bool = False
+) -> SavedView:
+    """Save (or replace, by name) a view. The query must parse; shared views need a lead."""
+    clean = " ".join(name.split())
+    if not clean or len(clean) > MAX_NAME:
+        raise InvalidInput(f"a view name is 1 to {MAX_NAME} characters")
+    parse(query)  # InvalidInput with a caret if the query is wrong
+    sort_name = sort_spec(sort).name
+    with desk.store.write() as conn:
+        me = desk.require_role(conn, "lead", "admin") if shared else desk.actor(conn)
+        owner = None if shared else me.id
+        mine = V.c.owner_id.is_(None) if shared else V.c.owner_id == owner
+        found = conn.execute(select(V.c.id).where(V.c.name == clean, mine)).scalar()
+        if found is None:
+            conn.execute(insert(V).values(name=clean, query=query, sort=sort_name, owner_id=owner))
+        else:
+            conn.execute(update(V).where(V.c.id == found).values(query=query, sort=sort_name))
+        row = conn.execute(
+            select(V).where(
+                V.c.name == clean, V.c.owner_id.is_(owner) if shared else V.c.owner_id == owner
+            )
+        ).one()
+        return SavedView(row.id, row.name, row.query, row.sort, None if shared else me.handle)
+
+
+def delete_view(desk: Desk, name: str) -> None:
+    """Delete the acting agent's view ``name`` (a lead or admin may delete a shared one)."""
+    with desk.store.write() as conn:
+        me = desk.actor(conn)
+        gone = conn.execute(delete(V).where(V.c.name == name, V.c.owner_id == me.id)).rowcount
+        if not gone and me.role in ("lead", "admin"):
+            gone = conn.execute(delete(V).where(V.c.name == name, V.c.owner_id.is_(None))).rowcount
+        if not gone:
+            raise NotFound(f'no saved view "{name}"; see: deskterm view list')
