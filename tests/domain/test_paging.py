@@ -179,3 +179,28 @@ def test_unknown_sort_or_page_size_is_invalid_input(desk):
     for limit in (0, -1, 10_001):
         with pytest.raises(InvalidInput, match="limit"):
             ticket_read.list_page(desk, limit=limit)
+
+
+def test_breached_list_follows_the_clock_between_pages(sqlite_desk) -> None:
+    """The compiled list statement is reused; the time it compares with must not be."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from deskterm.domain import ticket_read, tickets
+    from deskterm.domain.desk import Desk
+    from deskterm.store import schema
+
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    now = [start]
+    desk = Desk(sqlite_desk.store, "alice", clock=lambda: now[0])
+    ticket = tickets.create(desk, subject="Payroll app 502")
+    with desk.store.write() as conn:
+        conn.execute(
+            update(schema.tickets)
+            .where(schema.tickets.c.id == ticket.id)
+            .values(status="open", resolution_due=start + timedelta(hours=1))
+        )
+    assert ticket_read.list_page(desk, "is:breached").items == ()
+    now[0] = start + timedelta(hours=2)
+    assert [t.id for t in ticket_read.list_page(desk, "is:breached").items] == [ticket.id]

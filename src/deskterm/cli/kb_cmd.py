@@ -11,7 +11,7 @@ import typer
 from deskterm.cli.context import CliContext, get
 
 if TYPE_CHECKING:
-    from deskterm.domain.models import ArticleHit
+    from deskterm.domain.models import Article, ArticleHit
 
 app = typer.Typer(
     help="The knowledge base.\n\nExample: deskterm kb search 'vpn drops'",
@@ -136,17 +136,12 @@ def add(
     Example: deskterm kb add --title 'Reset your password' --tag password --body - < reset.md
     """
     from deskterm.cli.body import read_body
-    from deskterm.cli.output import emit_object, resolve_format
     from deskterm.domain.kb import add as create
 
     cli = get(ctx)
     text = read_body(body, what="article", required=True) or ""
     article = create(cli.desk(), title=title, body=text, category=category, tags=tag or [])
-    chosen = resolve_format(fmt, many=False, stream=cli.out)
-    data = dataclasses.asdict(article)
-    if chosen == "table":
-        data.pop("body")
-    emit_object(data, fmt=chosen, out=cli.out, color=cli.color)
+    _emit_article(cli, article, fmt)
 
 
 @app.command("list")
@@ -230,7 +225,6 @@ def edit(
     Example: deskterm kb edit reset-password --tag password --tag sso
     """
     from deskterm.cli.body import read_body
-    from deskterm.cli.output import emit_object, resolve_format
     from deskterm.domain import kb
     from deskterm.domain.kb_import import render_front_matter, split_front_matter
     from deskterm.errors import InvalidInput
@@ -261,11 +255,7 @@ def edit(
     article = kb.edit(
         desk, ref, title=title, body=text, category=category, tags=tags, if_version=if_version
     )
-    chosen = resolve_format(fmt, many=False, stream=cli.out)
-    data = dataclasses.asdict(article)
-    if chosen == "table":
-        data.pop("body")
-    emit_object(data, fmt=chosen, out=cli.out, color=cli.color)
+    _emit_article(cli, article, fmt)
 
 
 @app.command("import")
@@ -315,3 +305,14 @@ def import_dir(
         Column("name", "FILE", ratio=2),
     )
     emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+
+
+def _emit_article(cli: CliContext, article: Article, fmt: str | None) -> None:
+    """An article as an object; a table leaves out the Markdown body (``kb show`` renders it)."""
+    from deskterm.cli.output import emit_object, resolve_format
+
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    data = dataclasses.asdict(article)
+    if chosen == "table":
+        data.pop("body")
+    emit_object(data, fmt=chosen, out=cli.out, color=cli.color)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from deskterm.cli.output import Column, emit_object, humanize_time, make_console
+from deskterm.domain.text import short_time
 
 if TYPE_CHECKING:
     from deskterm.domain.models import Ticket, TicketDetail
@@ -18,22 +18,8 @@ LIST_COLUMNS = (
     Column("requester", "REQUESTER", min_width=6, ratio=2, max_width=26),
     Column("assignee", "ASSIGNEE", min_width=4, max_width=10),
     Column("queue", "QUEUE", min_width=5, ratio=1, max_width=18),
-    Column("updated_at", "UPDATED", min_width=5, max_width=11, formatter=lambda v: short_time(v)),
+    Column("updated_at", "UPDATED", min_width=5, max_width=11, formatter=short_time),
 )
-
-
-def short_time(value: datetime | None, now: datetime | None = None) -> str:
-    """A list cell's time in local time: ``14:05`` today, ``11-22 09:42`` this year,
-    ``2025-11-22`` before."""
-    if value is None:
-        return ""
-    local = value.astimezone()
-    today = (now or datetime.now(UTC)).astimezone()
-    if local.date() == today.date():
-        return local.strftime("%H:%M")
-    if local.year == today.year:
-        return local.strftime("%m-%d %H:%M")
-    return local.strftime("%Y-%m-%d")
 
 
 SHOW_FIELDS = (

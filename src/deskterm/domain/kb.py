@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -269,15 +268,14 @@ def _load(conn: Connection, article_id: int) -> Article:
         .where(schema.kb_article_tags.c.article_id == article_id)
         .order_by(schema.tags.c.name)
     )
-    tags = defaultdict(list)
-    tags[article_id] = [r.name for r in tag_rows]
+    tags = tuple(r.name for r in tag_rows)
     return Article(
         id=row.id,
         slug=row.slug,
         title=row.title,
         body=row.body,
         category=row.category,
-        tags=tuple(tags[article_id]),
+        tags=tags,
         author=row.handle,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     exists,
     false,
     func,
@@ -33,6 +34,8 @@ from deskterm.errors import InvalidInput
 from deskterm.store import schema, search
 
 T = schema.tickets
+#: The bound parameter holding "now" in clauses that depend on the current time.
+NOW_PARAM = "now_at"
 
 
 def where_clause(desk: Desk, conn: Connection, query: Query) -> ColumnElement[bool]:
@@ -266,7 +269,9 @@ def _is_clause(desk: Desk, conn: Connection, value: str) -> ColumnElement[bool]:
     if value == "unsolved":
         return T.c.status.in_(UNSOLVED)
     if value == "breached":
-        now = desk.now()
+        # A named parameter, not a baked-in time: a compiled list statement is re-run with
+        # the current time (ticket_read.list_page binds NOW_PARAM).
+        now = bindparam(NOW_PARAM, desk.now(), type_=T.c.resolution_due.type)
         return and_(
             T.c.status.in_(UNSOLVED),
             T.c.status != "pending",

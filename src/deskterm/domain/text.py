@@ -17,6 +17,7 @@ markup ones. Machine output (JSON, CSV) never goes through here: it keeps the da
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, tzinfo
 
 REPLACEMENT = "\ufffd"
 _TAB_WIDTH = 4
@@ -75,3 +76,24 @@ def one_line(text: str | None, width: int | None = None) -> str:
     if width is not None and len(clean) > width:
         return clean[: max(0, width - 1)] + "…"
     return clean
+
+
+def short_time(
+    value: datetime | None, now: datetime | None = None, *, zone: tzinfo | None = None
+) -> str:
+    """A list cell's time: ``14:05`` today, ``11-22 09:42`` this year, ``2025-11-22`` before.
+
+    In ``zone``, by default the local one; ``now`` (default: the current time) says what
+    "today" is. The CLI and the console both show list times through this.
+    """
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(zone)
+    today = (now or datetime.now(UTC)).astimezone(zone)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")

@@ -122,15 +122,11 @@ def update_many_in(
                 if row.status == "new" and assignee_id and "status" not in values:
                     values["status"] = "open"
                     diff.append(FieldChange("status", "new", "open"))
-            now_tags = current_tags.get(ticket_id, [])
-            to_add = [
-                t for t in changes.add_tags if t not in now_tags and t not in changes.remove_tags
-            ]
-            to_remove = [t for t in changes.remove_tags if t in now_tags]
-            if to_add or to_remove:
-                after = sorted((set(now_tags) | set(to_add)) - set(to_remove))
-                before = ",".join(sorted(now_tags)) or None
-                diff.append(FieldChange("tags", before, ",".join(after) or None))
+            to_add, to_remove, tag_change = tk.tag_diff(
+                current_tags.get(ticket_id, []), changes.add_tags, changes.remove_tags
+            )
+            if tag_change is not None:
+                diff.append(tag_change)
                 tags_in += [{"ticket_id": ticket_id, "tag_id": tag_ids[t]} for t in to_add]
                 tags_out += [{"t_id": ticket_id, "g_id": tag_ids[t]} for t in to_remove]
             diffs[ticket_id] = tuple(diff)

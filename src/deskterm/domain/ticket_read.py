@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -23,13 +22,13 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from deskterm.domain.convert import audit_event_from_row, ticket_from_row
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
-from deskterm.domain.query import FieldTerm, Query, parse
-from deskterm.domain.query_sql import where_clause
+from deskterm.domain.query import Query, parse
+from deskterm.domain.query_sql import NOW_PARAM, where_clause
 from deskterm.domain.vocab import PRIORITIES
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.store import schema
@@ -93,10 +92,6 @@ def ticket_select(dialect: str) -> Select[Any]:
     stmt = select(*_COLUMNS, _tag_list(dialect)).select_from(joined)
     _SELECTS[dialect] = stmt
     return stmt
-
-
-def tickets_from_rows(rows: Sequence[Row[Any]], now: datetime) -> list[Ticket]:
-    return [ticket_from_row(row, now) for row in rows]
 
 
 def load_ticket(conn: Connection, desk: Desk, ticket_id: int) -> Ticket:
@@ -271,13 +266,6 @@ def _cursor_of(spec: SortSpec, ticket: Ticket) -> Cursor:
     return Cursor(tuple(values))
 
 
-def _clock_dependent(query: Query) -> bool:
-    """Whether the query's SQL bakes in the current time (then it is cached per second)."""
-    return any(
-        isinstance(t, FieldTerm) and t.field == "is" and "breached" in t.values for t in query.terms
-    )
-
-
 def list_page(
     desk: Desk,
     query: Query | str = "",
@@ -312,14 +300,14 @@ def list_page(
         key = (
             conn.dialect.name,
             parsed,
-            _clock_dependent(parsed) and desk.now(),
             actor.id,
             spec,
             reverse,
             limit,
             None if cursor is None else cursor.values[0] is None,
         )
-        rows = desk.store.statements.rows(conn, key, build, _cursor_values(cursor))
+        values = {NOW_PARAM: desk.now(), **_cursor_values(cursor)}
+        rows = desk.store.statements.rows(conn, key, build, values)
         more = len(rows) > limit
         rows = rows[:limit]
         if reverse:

@@ -250,9 +250,8 @@ def _tag_changes(
     add: Sequence[str],
     remove: Sequence[str],
 ) -> list[FieldChange]:
-    to_add = [t for t in add if t not in current and t not in remove]
-    to_remove = [t for t in remove if t in current]
-    if not to_add and not to_remove:
+    to_add, to_remove, change = tag_diff(current, add, remove)
+    if change is None:
         return []
     _add_tags(conn, ticket_id, to_add)
     if to_remove:
@@ -263,8 +262,23 @@ def _tag_changes(
                 schema.ticket_tags.c.tag_id.in_(tag_ids),
             )
         )
+    return [change]
+
+
+def tag_diff(
+    current: Sequence[str], add: Sequence[str], remove: Sequence[str]
+) -> tuple[list[str], list[str], FieldChange | None]:
+    """Which tags to add and remove, and the ``tags`` audit change (None if nothing changes).
+
+    A tag both added and removed is removed; the audit values are the sorted tag lists.
+    """
+    to_add = [t for t in add if t not in current and t not in remove]
+    to_remove = [t for t in remove if t in current]
+    if not to_add and not to_remove:
+        return [], [], None
     after = sorted((set(current) | set(to_add)) - set(to_remove))
-    return [FieldChange("tags", ",".join(sorted(current)) or None, ",".join(after) or None)]
+    change = FieldChange("tags", ",".join(sorted(current)) or None, ",".join(after) or None)
+    return to_add, to_remove, change
 
 
 # ------------------------------------------------------------------------------ thread

@@ -42,9 +42,6 @@ class StatementCache:
         self.size = size
         self.ttl = ttl
 
-    def clear(self) -> None:
-        self._entries.clear()
-
     def rows(
         self,
         conn: Connection,
@@ -53,7 +50,8 @@ class StatementCache:
         values: Mapping[str, Any],
     ) -> list[tuple[Any, ...]]:
         """Run the statement ``build()`` makes (compiled once per ``key``) with ``values``
-        bound to its named ``bindparam``s; return the rows as converted tuples."""
+        bound to its named ``bindparam``s (names it lacks are ignored); return the rows as
+        converted tuples. The same ``key`` must always offer the same names."""
         entry = self._entries.get(key)
         if entry is None or time.monotonic() - entry.born > self.ttl:
             entry = self._prepare(conn, build(), set(values))
@@ -63,8 +61,8 @@ class StatementCache:
         else:
             self._entries.move_to_end(key)
         params = dict(entry.constants)
-        for name, value in values.items():
-            process = entry.processors.get(name)
+        for name, process in entry.processors.items():
+            value = values[name]
             params[name] = process(value) if process and value is not None else value
         bound: Any = params if entry.names is None else [params[n] for n in entry.names]
         cursor = conn.connection.cursor()
@@ -109,7 +107,8 @@ class StatementCache:
             sql=compiled.string,
             names=names,
             constants=constants,
-            processors={n: processors.get(n) for n in variable},
+            # Only the changing values this statement actually has (a caller may offer more).
+            processors={n: processors[n] for n in variable if n in compiled.binds},
             convert_at=tuple((i, c) for i, c in enumerate(converters) if c is not None),
             born=time.monotonic(),
         )

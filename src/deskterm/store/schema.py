@@ -40,7 +40,6 @@ from sqlalchemy.types import TypeDecorator
 #: SQLAlchemy import every dialect (and asyncio) at start-up; like the search objects it lives
 #: in the migrations only and is left out of autogenerate (migrations/env.py).
 UNSOLVED_PREDICATE = "status IN ('new', 'open', 'pending', 'on_hold')"
-UNSOLVED_INDEX = "ix_tickets_unsolved_updated"
 
 # A naming convention lets later migrations alter constraints by name on both backends.
 metadata = MetaData(

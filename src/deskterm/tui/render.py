@@ -13,7 +13,7 @@ from rich.text import Text
 
 from deskterm.domain.models import Ticket
 from deskterm.domain.sla import human_duration
-from deskterm.domain.text import one_line, sanitize
+from deskterm.domain.text import one_line, sanitize, short_time
 
 PRIORITY_STYLE = {
     "urgent": "bold reverse red",
@@ -85,21 +85,6 @@ def sla_cell(ticket: Ticket, now: datetime) -> Text:
     return Text(sla_text(ticket, now), style=SLA_STYLE.get(ticket.sla_state, ""))
 
 
-def short_time(value: datetime | None, now: datetime) -> str:
-    """``14:05`` today, ``11-22 09:42`` this year, ``2025-11-22`` before (in ``now``'s zone)."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    zone = now.tzinfo
-    local, today = value.astimezone(zone), now.astimezone(zone)
-    if local.date() == today.date():
-        return local.strftime("%H:%M")
-    if local.year == today.year:
-        return local.strftime("%m-%d %H:%M")
-    return local.strftime("%Y-%m-%d")
-
-
 def long_time(value: datetime | None, now: datetime) -> str:
     if value is None:
         return ""
@@ -118,7 +103,7 @@ def row_cells(ticket: Ticket, now: datetime, *, marked: bool) -> list[Text]:
         status_cell(ticket.status),
         plain(ticket.subject, 120),
         plain(ticket.assignee or "–", 20),
-        Text(short_time(ticket.updated_at, now)),
+        Text(short_time(ticket.updated_at, now, zone=now.tzinfo)),
         sla_cell(ticket, now),
         plain(ticket.requester_name or ticket.requester, 40),
         plain(ticket.queue, 30),

@@ -33,19 +33,22 @@ class TicketActions(Screen[None]):
     def clear_marks(self) -> None:
         """Forget marks after a bulk action (the main screen has them)."""
 
-    def _one(self) -> Ticket | None:
+    def _chosen(self) -> list[Ticket]:
+        """The tickets an action applies to; says so when there are none."""
         tickets = self.selected_tickets()
         if not tickets:
             self.notify("No ticket selected", severity="warning")
-            return None
-        return tickets[0]
+        return tickets
+
+    def _one(self) -> Ticket | None:
+        tickets = self._chosen()
+        return tickets[0] if tickets else None
 
     # -- field changes ---------------------------------------------------------------------
 
     def apply_changes(self, changes: Changes, what: str) -> None:
-        tickets = self.selected_tickets()
+        tickets = self._chosen()
         if not tickets:
-            self.notify("No ticket selected", severity="warning")
             return
         desk = self.desk_app.desk
 
@@ -98,8 +101,7 @@ class TicketActions(Screen[None]):
         *,
         allow_new: str | None = None,
     ) -> None:
-        if not self.selected_tickets():
-            self.notify("No ticket selected", severity="warning")
+        if not self._chosen():
             return
         from deskterm.tui.screens.picker import PickerScreen
 
@@ -178,9 +180,8 @@ class TicketActions(Screen[None]):
         self._pick("Tags (type a new one to add it)", options, apply, allow_new="+")
 
     def action_escalate(self) -> None:
-        tickets = self.selected_tickets()
+        tickets = self._chosen()
         if not tickets:
-            self.notify("No ticket selected", severity="warning")
             return
         desk = self.desk_app.desk
 
