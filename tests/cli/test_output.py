@@ -21,11 +21,11 @@ from deskterm.cli.output import (
     emit_list,
     emit_object,
     fit_widths,
-    humanize_time,
     resolve_format,
     to_jsonable,
 )
 from deskterm.domain.sla import human_duration
+from deskterm.domain.text import long_time
 from deskterm.errors import InvalidInput
 
 
@@ -426,7 +426,7 @@ def test_table_shows_times_in_local_time_and_none_as_blank() -> None:
     columns = [Column("id", "ID"), Column("created_at", "CREATED"), Column("assignee", "WHO")]
     out = io.StringIO()
     emit_list([ticket()], columns=columns, fmt="table", out=out, width=80)
-    assert humanize_time(WHEN) in out.getvalue()
+    assert long_time(WHEN) in out.getvalue()
 
 
 def test_column_formatter_output_is_sanitized_too() -> None:
@@ -490,24 +490,24 @@ def test_object_table_wraps_long_values_instead_of_cutting_them() -> None:
 # -- human times ------------------------------------------------------------------------------
 
 
-def test_humanize_time_of_none_is_blank() -> None:
-    assert humanize_time(None) == ""
+def test_long_time_of_none_is_blank() -> None:
+    assert long_time(None) == ""
 
 
-def test_humanize_time_shows_minutes_in_the_zone_of_now() -> None:
+def test_long_time_shows_minutes_in_the_zone_given() -> None:
     berlin_winter = timezone(timedelta(hours=1))
-    now = datetime(2026, 11, 23, 12, 0, tzinfo=berlin_winter)
     assert (
-        humanize_time(datetime(2026, 11, 23, 19, 5, 59, tzinfo=UTC), now=now) == "2026-11-23 20:05"
+        long_time(datetime(2026, 11, 23, 19, 5, 59, tzinfo=UTC), zone=berlin_winter)
+        == "2026-11-23 20:05"
     )
 
 
-def test_humanize_time_uses_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_time_uses_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     try:
-        assert humanize_time(datetime(2026, 11, 23, 19, 5, tzinfo=UTC)) == "2026-11-23 14:05"
-        assert humanize_time(datetime(2026, 7, 1, 19, 5)) == "2026-07-01 15:05"  # naive is UTC
+        assert long_time(datetime(2026, 11, 23, 19, 5, tzinfo=UTC)) == "2026-11-23 14:05"
+        assert long_time(datetime(2026, 7, 1, 19, 5)) == "2026-07-01 15:05"  # naive is UTC
     finally:
         monkeypatch.undo()
         time.tzset()

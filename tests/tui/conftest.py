@@ -1,13 +1,16 @@
 """Fixtures for the console: a desk with a fixed clock and deterministic tickets.
 
-The clock is fixed so SLA countdowns, "updated" cells and snapshots never change between runs.
+The clock is fixed and the local zone pinned to UTC, so SLA countdowns, "updated" cells and
+snapshots never change between runs or machines.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -27,6 +30,20 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     names = pyfuncitem._fixtureinfo.argnames
     asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
     return True
+
+
+@pytest.fixture(autouse=True)
+def utc_is_local() -> Iterator[None]:
+    """The console shows times in the local zone (as the CLI does); pin it for every test."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from deskterm.domain import ticket_read
@@ -28,6 +30,29 @@ async def test_list_shows_tickets_in_the_cli_default_order(seeded: Desk) -> None
         text = screen_text(app)
         assert "VPN drops every 10 minutes" in text
         assert "All tickets" in text
+
+
+async def test_times_are_shown_in_the_local_zone(
+    seeded: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")  # 09:00 UTC is 04:00 there, on 11-20
+    time.tzset()
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        # "VPN drops..." was created 03:00 UTC: 22:00 the evening before, in New York.
+        vpn = next(line for line in text.splitlines() if "VPN drops" in line)
+        assert "11-19 22:00" in vpn
+        # The disk ticket, 07:00 UTC, is today there: 02:00.
+        disk = next(line for line in text.splitlines() if "Disk full" in line)
+        assert "02:00" in disk and "07:00" not in disk
+        await pilot.press("enter")
+        await settle(pilot)
+        # The detail of the top ticket, #3, created 05:00 UTC: midnight in New York.
+        detail = screen_text(app)
+        assert "New laptop for Frank" in detail
+        assert "2026-11-20 00:00" in detail and "2026-11-20 05:00" not in detail
 
 
 async def test_j_k_g_G_move_the_cursor(seeded: Desk) -> None:

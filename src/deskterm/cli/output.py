@@ -42,7 +42,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from deskterm.domain.text import sanitize
+from deskterm.domain.text import long_time, sanitize
 from deskterm.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -489,7 +489,7 @@ def _cell_text(value: Any, column: Column | None = None, *, multiline: bool = Fa
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return humanize_time(value)
+        return long_time(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset) and _is_scalar(value):
@@ -526,21 +526,3 @@ def _rstrip(line: list[Segment]) -> list[Segment]:
         last = segments[-1]
         segments[-1] = Segment(last.text.rstrip(" "), last.style)
     return segments
-
-
-# -- times ------------------------------------------------------------------------------------
-
-
-def humanize_time(value: datetime | None, *, now: datetime | None = None) -> str:
-    """``value`` as local ``YYYY-MM-DD HH:MM`` for tables; ``""`` for None.
-
-    Naive values are UTC. "Local" is the system zone, or the zone of ``now`` when an aware
-    ``now`` is given (so a caller, or a test, can pin the zone the user sees).
-    """
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    zone = now.tzinfo if now is not None and now.tzinfo is not None else None
-    local = value.astimezone(zone)
-    return local.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TextIO
 
-from deskterm.cli.output import Column, emit_object, humanize_time, make_console
-from deskterm.domain.text import short_time
+from deskterm.cli.output import Column, emit_object, make_console
+from deskterm.domain.text import long_time, short_time
 
 if TYPE_CHECKING:
     from deskterm.domain.models import Ticket, TicketDetail
@@ -92,13 +92,13 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
         head.append(sanitize(message.author_name or message.author or "system"))
         if message.author and message.author_name:
             head.append(f" <{sanitize(message.author)}>", style="dim")
-        head.append(f"  {humanize_time(message.created_at)}", style="dim")
+        head.append(f"  {long_time(message.created_at)}", style="dim")
         console.print(head)
         console.print(Text(sanitize(message.body, multiline=True)), soft_wrap=False)
         console.print()
     console.print(Rule(Text("History"), style="dim"))
     for event in detail.history:
-        line = Text(f"{humanize_time(event.at)}  v{event.version}  ", style="dim")
+        line = Text(f"{long_time(event.at)}  v{event.version}  ", style="dim")
         line.append(sanitize(event.actor or "system"))
         line.append(f"  {event.field}")
         if event.old is not None or event.new is not None:

@@ -78,6 +78,16 @@ def one_line(text: str | None, width: int | None = None) -> str:
     return clean
 
 
+def long_time(value: datetime | None, *, zone: tzinfo | None = None) -> str:
+    """A detail's time: ``2026-11-23 14:05`` in ``zone``, by default the local one; ``""``
+    for None. Naive values are UTC. The CLI's tables and the console's detail pane use this."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
 def short_time(
     value: datetime | None, now: datetime | None = None, *, zone: tzinfo | None = None
 ) -> str:

@@ -85,14 +85,6 @@ def sla_cell(ticket: Ticket, now: datetime) -> Text:
     return Text(sla_text(ticket, now), style=SLA_STYLE.get(ticket.sla_state, ""))
 
 
-def long_time(value: datetime | None, now: datetime) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M")
-
-
 def row_cells(ticket: Ticket, now: datetime, *, marked: bool) -> list[Text]:
     """The list row of SPEC section 7, in ``ticket_table.COLUMNS`` order: mark, id, priority,
     status, subject, assignee, updated, SLA, requester, queue."""
@@ -103,7 +95,7 @@ def row_cells(ticket: Ticket, now: datetime, *, marked: bool) -> list[Text]:
         status_cell(ticket.status),
         plain(ticket.subject, 120),
         plain(ticket.assignee or "–", 20),
-        Text(short_time(ticket.updated_at, now, zone=now.tzinfo)),
+        Text(short_time(ticket.updated_at, now)),
         sla_cell(ticket, now),
         plain(ticket.requester_name or ticket.requester, 40),
         plain(ticket.queue, 30),

@@ -13,9 +13,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from deskterm.domain.models import Message, TicketDetail
-from deskterm.domain.text import one_line
+from deskterm.domain.text import long_time, one_line
 from deskterm.tui.render import (
-    long_time,
     multiline,
     plain,
     priority_cell,
@@ -44,11 +43,11 @@ def fields_text(detail: TicketDetail, now: datetime) -> Text:
         ("Org", plain(t.organization or "–")),
         ("Tags", plain(", ".join(t.tags) or "–")),
         ("Channel", Text(t.channel)),
-        ("Created", Text(long_time(t.created_at, now))),
-        ("Updated", Text(long_time(t.updated_at, now))),
+        ("Created", Text(long_time(t.created_at))),
+        ("Updated", Text(long_time(t.updated_at))),
     ]
     if t.resolution_due is not None:
-        pairs.append(("Due", Text(long_time(t.resolution_due, now))))
+        pairs.append(("Due", Text(long_time(t.resolution_due))))
     for index, (label, value) in enumerate(pairs):
         text.append(f"{label}: ", style="dim")
         text.append_text(value)
@@ -63,19 +62,19 @@ def _requester(name: str | None, email: str | None) -> str:
     return name or email or "–"
 
 
-def message_text(message: Message, now: datetime) -> Text:
+def message_text(message: Message) -> Text:
     text = Text()
     text.append(KIND_LABEL.get(message.kind, message.kind), style="bold")
     who = one_line(message.author_name or message.author or "system", 60)
-    text.append(f"  {who}  {long_time(message.created_at, now)}\n", style="dim")
+    text.append(f"  {who}  {long_time(message.created_at)}\n", style="dim")
     text.append_text(multiline(message.body))
     return text
 
 
-def history_text(detail: TicketDetail, now: datetime) -> Text:
+def history_text(detail: TicketDetail) -> Text:
     text = Text()
     for event in detail.history:
-        text.append(f"{long_time(event.at, now)}  v{event.version}  ", style="dim")
+        text.append(f"{long_time(event.at)}  v{event.version}  ", style="dim")
         text.append(one_line(event.actor or "system", 30) + " ")
         text.append(event.field, style="bold")
         if event.old is not None or event.new is not None:
@@ -104,12 +103,12 @@ class TicketView(VerticalScroll):
             widgets: list[Static] = [Static(fields_text(detail, now), classes="fields")]
             widgets.append(Static(Text("Thread", style="bold underline"), classes="section"))
             widgets.extend(
-                Static(message_text(m, now), classes=f"msg -{m.kind}") for m in detail.messages
+                Static(message_text(m), classes=f"msg -{m.kind}") for m in detail.messages
             )
             if not detail.messages:
                 widgets.append(Static(Text("(no messages)", style="dim")))
             widgets.append(Static(Text("History", style="bold underline"), classes="section"))
-            widgets.append(Static(history_text(detail, now), classes="history"))
+            widgets.append(Static(history_text(detail), classes="history"))
             self.mount_all(widgets)
         if not keep_scroll:
             self.scroll_home(animate=False)
