@@ -224,7 +224,10 @@ def _after(spec: SortSpec, cursor: Cursor, reverse: bool) -> ColumnElement[bool]
     :func:`_cursor_values`), so the compiled statement can be reused for the next page.
     """
     descending = spec.descending != reverse
-    keys = [bindparam(f"k{i}", type_=col.type) for i, col in enumerate(spec.columns)]
+    # A placeholder value (never sent: ``StatementCache.rows`` binds the real ones) because
+    # a statement with a list (``status:new,open``) is compiled with its IN expanded, and
+    # SQLAlchemy refuses to render that while a parameter has no value.
+    keys = [bindparam(f"k{i}", None, type_=col.type) for i, col in enumerate(spec.columns)]
     if spec.nullable_first:
         first, rest_cols, rest_keys = spec.columns[0], spec.columns[1:], keys[1:]
         beyond = _tuple_after(rest_cols, rest_keys, descending)
