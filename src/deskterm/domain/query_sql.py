@@ -13,7 +13,6 @@ from typing import Any, cast
 from sqlalchemy import (
     ColumnElement,
     Select,
-    String,
     and_,
     bindparam,
     exists,
@@ -26,6 +25,8 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.query import FieldTerm, Query, TextTerm
@@ -135,13 +136,12 @@ def _unindexed(conn: Connection, column: ColumnElement[Any]) -> ColumnElement[An
     A list or range on a low-cardinality field (``status:open,pending``, ``priority:>=high``)
     cannot give rows in sort order, and SQLite would read every match and sort it; walking the
     sort's own index and filtering stops after one page instead, at any table size. This is
-    SQLite's documented unary-``+`` idiom, written portably (``x || ''``, ``x + 0``).
+    SQLite's documented unary-``+`` idiom: ``+x`` is ``x`` unchanged, at no cost per row (the
+    portable ``x || ''`` built a string for every row scanned and made a page 1.5x slower).
     """
     if conn.dialect.name != "sqlite":
         return column
-    if isinstance(column.type, String):
-        return column.concat("")
-    return column + 0
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
 def _compare(
