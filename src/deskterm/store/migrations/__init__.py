@@ -5,5 +5,11 @@ database's revision with it without importing Alembic (which costs a third of a 
 every command). A test checks this list against Alembic's own view of ``versions/``.
 """
 
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_search", "0003_unsolved_index")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_search",
+    "0003_unsolved_index",
+    "0004_unsolved_sort_indexes",
+    "0005_planner_statistics",
+)
 HEAD = REVISIONS[-1]

@@ -13,7 +13,9 @@ if connection is None:  # pragma: no cover - deskterm always passes a connection
 
 
 _RAW_SQL_TABLES = ("ticket_fts", "kb_fts", "ticket_search")
-_RAW_SQL_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc", "ix_tickets_unsolved_updated")
+_RAW_SQL_INDEXES = ("ix_kb_articles_search", "ix_ticket_search_doc")
+#: Partial indexes (migrations 0003, 0004): declared in the migrations only.
+_PARTIAL_INDEX_PREFIX = "ix_tickets_unsolved_"
 
 
 def include_object(
@@ -22,7 +24,11 @@ def include_object(
     """Search tables, triggers and generated columns are raw SQL in migrations, not models."""
     if type_ == "table" and name and name.startswith(_RAW_SQL_TABLES):
         return False
-    if type_ == "index" and name in _RAW_SQL_INDEXES:
+    if (
+        type_ == "index"
+        and name
+        and (name in _RAW_SQL_INDEXES or name.startswith(_PARTIAL_INDEX_PREFIX))
+    ):
         return False
     return not (type_ == "column" and name == "search_doc")
 
