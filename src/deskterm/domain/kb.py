@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, delete, insert, select, text, update
@@ -15,7 +16,7 @@ from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Article, ArticleHit
 from deskterm.domain.tickets import tag_id_for
-from deskterm.errors import InvalidInput, NotFound
+from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema, search
 from deskterm.store.engine import new_id
 
@@ -30,7 +31,7 @@ def slugify(title: str) -> str:
     return slug[:80].strip("-") or "article"
 
 
-def _clean_title(title: str) -> str:
+def clean_title(title: str) -> str:
     clean = validate.storable(" ".join(title.split()))
     if not clean:
         raise InvalidInput("title must not be empty")
@@ -49,34 +50,84 @@ def add(
     slug: str | None = None,
 ) -> Article:
     """Add an article; its slug comes from the title (made unique with ``-2``, ``-3``...)."""
-    clean_title = _clean_title(title)
+    checked_title = clean_title(title)
     clean_body = validate.body(body)
     clean_tags = validate.tags(tags)
     now = desk.now()
     with desk.store.write() as conn:
         actor = desk.actor(conn)
-        base = slugify(slug or clean_title)
+        base = slugify(slug or checked_title)
         unique = base
         n = 2
         while conn.execute(select(K.c.id).where(K.c.slug == unique)).first():
             unique = f"{base}-{n}"
             n += 1
-        article_id = new_id(
-            conn.execute(
-                insert(K).values(
-                    slug=unique,
-                    title=clean_title,
-                    body=clean_body,
-                    category=" ".join(category.split()),
-                    author_id=actor.id,
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                )
+        article_id = insert_article(
+            conn,
+            slug=unique,
+            title=checked_title,
+            body=clean_body,
+            category=" ".join(category.split()),
+            tags=clean_tags,
+            author_id=actor.id,
+            now=now,
+        )
+        return load_article(conn, article_id)
+
+
+def insert_article(
+    conn: Connection,
+    *,
+    slug: str,
+    title: str,
+    body: str,
+    category: str,
+    tags: Sequence[str],
+    author_id: int,
+    now: datetime,
+) -> int:
+    """Write a new article (values already checked) and its tags; return its id."""
+    article_id = new_id(
+        conn.execute(
+            insert(K).values(
+                slug=slug,
+                title=title,
+                body=body,
+                category=category,
+                author_id=author_id,
+                created_at=now,
+                updated_at=now,
+                version=1,
             )
         )
-        _set_tags(conn, article_id, clean_tags)
-        return _load(conn, article_id)
+    )
+    _set_tags(conn, article_id, tags)
+    return article_id
+
+
+def update_article(
+    conn: Connection,
+    article: Article,
+    values: dict[str, Any],
+    tags: Sequence[str] | None,
+    now: datetime,
+) -> None:
+    """Write ``values`` and ``tags`` (None: keep them) over ``article`` as its next version.
+
+    Versioned like tickets: two editors who read the same version cannot both win; the
+    second gets Conflict.
+    """
+    if tags is not None:
+        _set_tags(conn, article.id, tags)
+    written = conn.execute(
+        update(K)
+        .where(K.c.id == article.id, K.c.version == article.version)
+        .values(**values, updated_at=now, version=article.version + 1)
+    )
+    if written.rowcount == 0:
+        raise Conflict(
+            f'article "{article.slug}" changed while you were saving; reload and try again'
+        )
 
 
 def edit(
@@ -90,11 +141,9 @@ def edit(
     if_version: int | None = None,
 ) -> Article:
     """Change an article; ``if_version`` refuses a stale edit with Conflict."""
-    from deskterm.errors import Conflict
-
     values: dict[str, Any] = {}
     if title is not None:
-        values["title"] = _clean_title(title)
+        values["title"] = clean_title(title)
     if body is not None:
         values["body"] = validate.body(body)
     if category is not None:
@@ -102,40 +151,29 @@ def edit(
     clean_tags = validate.tags(tags) if tags is not None else None
     with desk.store.write() as conn:
         desk.actor(conn)
-        article = _load(conn, _resolve(conn, ref))
+        article = load_article(conn, _resolve(conn, ref))
         if if_version is not None and article.version != if_version:
             raise Conflict(
                 f'article "{article.slug}" changed since you read it (version {if_version}, '
                 f"now {article.version}); reload and try again"
             )
-        if clean_tags is not None:
-            _set_tags(conn, article.id, clean_tags)
         if values or clean_tags is not None:
-            # Versioned like tickets: two editors who read the same version cannot both win.
-            written = conn.execute(
-                update(K)
-                .where(K.c.id == article.id, K.c.version == article.version)
-                .values(**values, updated_at=desk.now(), version=article.version + 1)
-            )
-            if written.rowcount == 0:
-                raise Conflict(
-                    f'article "{article.slug}" changed while you were saving; reload and try again'
-                )
-        return _load(conn, article.id)
+            update_article(conn, article, values, clean_tags, desk.now())
+        return load_article(conn, article.id)
 
 
 def show(desk: Desk, ref: str | int) -> Article:
     """The article with id or slug ``ref``; NotFound otherwise."""
     with desk.store.read() as conn:
         desk.actor(conn)
-        return _load(conn, _resolve(conn, ref))
+        return load_article(conn, _resolve(conn, ref))
 
 
 def list_articles(desk: Desk, *, limit: int = 100) -> list[Article]:
     with desk.store.read() as conn:
         desk.actor(conn)
         ids = conn.execute(select(K.c.id).order_by(K.c.title).limit(limit)).scalars().all()
-        return [_load(conn, article_id) for article_id in ids]
+        return [load_article(conn, article_id) for article_id in ids]
 
 
 def search_articles(desk: Desk, query: str, *, limit: int = 20) -> list[ArticleHit]:
@@ -253,7 +291,7 @@ def _set_tags(conn: Connection, article_id: int, names: Sequence[str]) -> None:
         )
 
 
-def _load(conn: Connection, article_id: int) -> Article:
+def load_article(conn: Connection, article_id: int) -> Article:
     a = schema.agents
     row = conn.execute(
         select(K, a.c.handle)

@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from deskterm.domain import kb, validate
 from deskterm.domain.desk import Desk
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.store import schema
-from deskterm.store.engine import new_id
 
 K = schema.kb_articles
 KNOWN_KEYS = ("title", "tags", "category", "slug")
@@ -128,7 +127,7 @@ def parse_document(name: str, text: str) -> Document:
         return Document(
             name=name,
             slug=kb.slugify(meta.get("slug") or stem),
-            title=kb._clean_title(title),
+            title=kb.clean_title(title),
             body=validate.body(body, what="article body"),
             category=" ".join(str(meta.get("category", "")).split()),
             tags=validate.tags(meta.get("tags", [])),
@@ -155,24 +154,19 @@ def import_documents(desk: Desk, documents: Sequence[Document]) -> list[Imported
             try:
                 existing = conn.execute(select(K.c.id).where(K.c.slug == doc.slug)).scalar()
                 if existing is None:
-                    article_id = new_id(
-                        conn.execute(
-                            insert(K).values(
-                                slug=doc.slug,
-                                title=doc.title,
-                                body=doc.body,
-                                category=doc.category,
-                                author_id=actor.id,
-                                created_at=now,
-                                updated_at=now,
-                                version=1,
-                            )
-                        )
+                    article_id = kb.insert_article(
+                        conn,
+                        slug=doc.slug,
+                        title=doc.title,
+                        body=doc.body,
+                        category=doc.category,
+                        tags=doc.tags,
+                        author_id=actor.id,
+                        now=now,
                     )
-                    kb._set_tags(conn, article_id, doc.tags)
                     results.append(Imported(doc.name, article_id, doc.slug, "created", 1))
                     continue
-                current = kb._load(conn, int(existing))
+                current = kb.load_article(conn, int(existing))
                 same = (current.title, current.body, current.category, current.tags) == (
                     doc.title,
                     doc.body,
@@ -184,17 +178,12 @@ def import_documents(desk: Desk, documents: Sequence[Document]) -> list[Imported
                         Imported(doc.name, current.id, doc.slug, "unchanged", current.version)
                     )
                     continue
-                kb._set_tags(conn, current.id, doc.tags)
-                conn.execute(
-                    update(K)
-                    .where(K.c.id == current.id)
-                    .values(
-                        title=doc.title,
-                        body=doc.body,
-                        category=doc.category,
-                        updated_at=now,
-                        version=current.version + 1,
-                    )
+                kb.update_article(
+                    conn,
+                    current,
+                    {"title": doc.title, "body": doc.body, "category": doc.category},
+                    doc.tags,
+                    now,
                 )
                 results.append(
                     Imported(doc.name, current.id, doc.slug, "updated", current.version + 1)

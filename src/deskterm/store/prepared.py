@@ -51,7 +51,11 @@ class StatementCache:
     ) -> list[tuple[Any, ...]]:
         """Run the statement ``build()`` makes (compiled once per ``key``) with ``values``
         bound to its named ``bindparam``s (names it lacks are ignored); return the rows as
-        converted tuples. The same ``key`` must always offer the same names."""
+        converted tuples. The same ``key`` must always offer the same names.
+
+        Declare each changing ``bindparam`` with a placeholder value (``bindparam("k0", None,
+        ...)``): a statement with an IN list is compiled with the list expanded, which
+        SQLAlchemy refuses while a parameter has no value. The placeholder is never sent."""
         entry = self._entries.get(key)
         if entry is None or time.monotonic() - entry.born > self.ttl:
             entry = self._prepare(conn, build(), set(values))
