@@ -21,6 +21,18 @@ def config_dir() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
+def state_dir() -> Path:
+    """Where per-user state lives (``~/.local/state/deskterm`` on Linux): drafts."""
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir(APP_NAME, appauthor=False))
+
+
+def drafts_dir() -> Path:
+    """Unsent replies and notes, one folder per desk (see ``deskterm/drafts.py``)."""
+    return state_dir() / "drafts"
+
+
 def default_config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -523,6 +523,32 @@ def test_escalate_from_the_top_tier_is_a_conflict(desk):
     assert ticket_read.detail(desk, ticket.id) == before
 
 
+def test_escalate_lists_the_chain_and_may_skip_to_a_tier_further_up(desk):
+    ticket = tickets.create(desk, subject="Core switch down")
+    chain = [q.name for q in tickets.escalation_targets(desk, ticket.id)]
+    assert chain == ["Network L2", "Infrastructure L3"]
+    result = tickets.escalate(desk, ticket.id, "outage", to_queue="infrastructure l3")
+    assert result.ticket.queue == "Infrastructure L3"
+    assert "Service Desk to Infrastructure L3: outage" in thread(desk, ticket.id)[-1].body
+    assert tickets.escalation_targets(desk, ticket.id) == []
+
+
+def test_escalate_to_a_queue_not_further_up_is_refused_naming_the_allowed_ones(desk):
+    ticket = tickets.create(desk, subject="Wrong way", queue="Network L2")
+    before = ticket_read.detail(desk, ticket.id)
+    with pytest.raises(InvalidInput, match="queues further up: Infrastructure L3"):
+        tickets.escalate(desk, ticket.id, to_queue="Service Desk")
+    assert ticket_read.detail(desk, ticket.id) == before
+
+
+def test_escalate_with_a_stale_version_is_refused(desk):
+    ticket = tickets.create(desk, subject="Seen at version 1")
+    tickets.update(desk, ticket.id, Changes(priority="high"))
+    with pytest.raises(Conflict, match="changed since you read it"):
+        tickets.escalate(desk, ticket.id, if_version=ticket.version)
+    assert ticket_read.get(desk, ticket.id).queue == "Service Desk"
+
+
 # ------------------------------------------------------------------------------ not found
 
 

@@ -478,16 +478,31 @@ def escalate(
     ctx: typer.Context,
     ticket: Annotated[str, typer.Argument(metavar="ID")],
     reason: Annotated[str | None, typer.Option(help="Why; kept as an internal note.")] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="QUEUE",
+            help="Any queue further up the chain (default: the next tier).",
+            autocompletion=completion.queues,
+        ),
+    ] = None,
+    if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Move a ticket to the next support tier's queue.
+    """Move a ticket up its queue's escalation chain (L1 -> L2 -> L3) and unassign it.
 
     Example: deskterm ticket escalate 12 --reason 'needs firewall change'
+
+    Example: deskterm ticket escalate 12 --to 'Infrastructure L3' --reason 'outage'
     """
     from deskterm.domain import tickets
 
     cli = get(ctx)
-    result = tickets.escalate(cli.desk(), _ticket_id(ticket), reason)
+    _not_blank("--to", to)
+    result = tickets.escalate(
+        cli.desk(), _ticket_id(ticket), reason, to_queue=to, if_version=if_version
+    )
     _emit_ticket(ctx, result.ticket, fmt)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Row
 from deskterm.domain import validate, workflow
 from deskterm.domain.audit import record, stale_conflict, write_ticket
 from deskterm.domain.desk import Desk
-from deskterm.domain.models import Agent, FieldChange, Message, Ticket, UpdateResult
+from deskterm.domain.models import Agent, FieldChange, Message, Queue, Ticket, UpdateResult
 from deskterm.domain.ticket_read import load_ticket
 from deskterm.domain.vocab import PRIORITY_RANK, UNSOLVED
 from deskterm.errors import Conflict, InvalidInput, NotFound
@@ -386,31 +386,83 @@ def reopen(desk: Desk, ticket_id: int, **kw: Any) -> UpdateResult:
     return update(desk, ticket_id, Changes(status="open"), **kw)[0]
 
 
-def escalate(desk: Desk, ticket_id: int, reason: str | None = None) -> UpdateResult:
-    """Move the ticket to its queue's escalation queue (a higher tier) and unassign it.
+def escalation_targets(desk: Desk, ticket_id: int) -> list[Queue]:
+    """The queues a ticket may be escalated to: its queue's escalates-to chain, nearest
+    tier first (L1 -> L2 -> L3). Empty when its queue escalates nowhere."""
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        row = _lock_free(conn, ticket_id)
+        return _chain(conn, row.queue_id)
 
-    The reason, if given, is kept as an internal note. Conflict if the queue escalates nowhere.
+
+def _chain(conn: Connection, queue_id: int) -> list[Queue]:
+    """The escalates-to chain above ``queue_id`` (never looping, even on a bad desk)."""
+    q = schema.queues
+    rows = {row.id: row for row in conn.execute(select(q))}
+    chain: list[Queue] = []
+    seen = {queue_id}
+    current = rows[queue_id].escalates_to_id if queue_id in rows else None
+    while current is not None and current not in seen and current in rows:
+        seen.add(current)
+        row = rows[current]
+        above = rows.get(row.escalates_to_id) if row.escalates_to_id is not None else None
+        chain.append(
+            Queue(row.id, row.name, row.tier, above.name if above else None, row.description)
+        )
+        current = row.escalates_to_id
+    return chain
+
+
+def escalate(
+    desk: Desk,
+    ticket_id: int,
+    reason: str | None = None,
+    *,
+    to_queue: str | None = None,
+    if_version: int | None = None,
+) -> UpdateResult:
+    """Move the ticket up its queue's escalation chain and unassign it.
+
+    ``to_queue`` picks any queue further up the chain (default: the next tier); another
+    queue is InvalidInput naming the allowed ones. The reason, if given, is kept in the
+    internal note that records the escalation. Conflict if the queue escalates nowhere, or
+    if the ticket changed since ``if_version``.
     """
     now = desk.now()
     with desk.store.write() as conn:
         actor = desk.actor(conn)
         row = _lock(conn, ticket_id)
+        if if_version is not None and row.version != if_version:
+            raise stale_conflict(conn, ticket_id, if_version)
         workflow.ensure_editable(ticket_id, row.status)
         queue = conn.execute(select(schema.queues).where(schema.queues.c.id == row.queue_id)).one()
-        if queue.escalates_to_id is None:
+        chain = _chain(conn, row.queue_id)
+        if not chain:
             raise Conflict(
                 f'queue "{queue.name}" ({queue.tier}) has no higher tier to escalate to; '
                 "move the ticket with --queue instead"
             )
-        target = _queue_name(conn, queue.escalates_to_id)
-        values: dict[str, Any] = {"queue_id": queue.escalates_to_id}
-        diff = [FieldChange("queue", queue.name, target)]
+        target = chain[0]
+        if to_queue is not None:
+            wanted = to_queue.strip().lower()
+            found = [q for q in chain if q.name.lower() == wanted]
+            if not found:
+                allowed = ", ".join(q.name for q in chain)
+                raise InvalidInput(
+                    f'cannot escalate from "{queue.name}" to "{to_queue}"; '
+                    f"queues further up: {allowed}"
+                )
+            target = found[0]
+        values: dict[str, Any] = {"queue_id": target.id}
+        diff = [FieldChange("queue", queue.name, target.name)]
         if row.assignee_id is not None:
             values["assignee_id"] = None
             diff.append(FieldChange("assignee", _agent_handle(conn, row.assignee_id), None))
-        text = f"Escalated from {queue.name} to {target}" + (f": {reason}" if reason else "")
+        text = f"Escalated from {queue.name} to {target.name}" + (
+            f": {reason.strip()}" if reason and reason.strip() else ""
+        )
         message_id = _system_note(conn, ticket_id, actor, text, now)
-        diff.append(FieldChange("escalated", queue.name, target))
+        diff.append(FieldChange("escalated", queue.name, target.name))
         diff.append(FieldChange("note", None, str(message_id)))
         write_ticket(
             conn,
@@ -430,6 +482,13 @@ def escalate(desk: Desk, ticket_id: int, reason: str | None = None) -> UpdateRes
 def _lock(conn: Connection, ticket_id: int) -> Row[Any]:
     """Read the ticket row for writing (``FOR UPDATE`` on PostgreSQL; SQLite holds the lock)."""
     row = conn.execute(select(T).where(T.c.id == ticket_id).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"ticket #{ticket_id} not found")
+    return row
+
+
+def _lock_free(conn: Connection, ticket_id: int) -> Row[Any]:
+    row = conn.execute(select(T).where(T.c.id == ticket_id)).first()
     if row is None:
         raise NotFound(f"ticket #{ticket_id} not found")
     return row
