@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -51,7 +51,7 @@ def open_private(path: Path, mode: str = "w", *, encoding: str = "utf-8") -> Tex
     fd = os.open(path, flags, PRIVATE_FILE)
     with contextlib.suppress(OSError):
         os.fchmod(fd, PRIVATE_FILE)
-    return os.fdopen(fd, mode, encoding=encoding, newline="\n")
+    return cast(TextIO, os.fdopen(fd, mode, encoding=encoding, newline="\n"))
 
 
 @contextmanager
