@@ -58,6 +58,43 @@ class Conflict(DeskError):
     exit_code = 4
 
 
+class StaleVersion(Conflict):
+    """A write based on a version of the ticket that is no longer current, where what it
+    changes was changed since by someone else (exit 4).
+
+    Carries the data each front end phrases in its own words: the ticket, the version the
+    caller read, the version now, and who changed what since (``changes``: actor handle or
+    None for the system -> the fields or thread entries they changed, in order).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        ticket_id: int,
+        seen: int,
+        now: int,
+        changes: tuple[tuple[str | None, tuple[str, ...]], ...] = (),
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.ticket_id = ticket_id
+        self.seen = seen
+        self.now = now
+        self.changes = changes
+
+
+class Busy(Conflict):
+    """The desk was busy: a lock or statement waited longer than the configured limit (exit 4).
+    Nothing was changed; trying again later is the remedy."""
+
+
+class RetryableConflict(Conflict):
+    """A deadlock or serialization failure the database resolved by aborting this
+    transaction (exit 4 if it reaches the user). The domain retries the whole call a bounded
+    number of times before letting it through."""
+
+
 class PermissionDenied(DeskError):
     """The acting agent may not do this (exit 5)."""
 

@@ -12,7 +12,7 @@ import pytest
 
 from deskterm.domain import ticket_read, tickets
 from deskterm.domain.tickets import Changes
-from deskterm.errors import Conflict, InvalidInput
+from deskterm.errors import Conflict, InvalidInput, StaleVersion
 from support import as_agent
 
 
@@ -124,3 +124,18 @@ def test_concurrent_writers_on_one_ticket_lose_nothing(desk):
     final = ticket_read.get(desk, ticket.id)
     assert final.version == 1 + 2 * per_agent
     assert len(final.tags) == 2 * per_agent
+
+
+def test_a_bulk_change_refuses_a_ticket_that_changed_since_it_was_shown(desk):
+    first = tickets.create(desk, subject="Shown at version 1")
+    second = tickets.create(desk, subject="Also shown at version 1")
+    tickets.update(desk, second.id, tickets.Changes(priority="high"))
+    shown = {first.id: first.version, second.id: second.version}
+    with pytest.raises(StaleVersion) as refused:
+        tickets.update(
+            desk, [first.id, second.id], tickets.Changes(status="pending"), seen_versions=shown
+        )
+    assert refused.value.ticket_id == second.id
+    assert (refused.value.seen, refused.value.now) == (1, 2)
+    assert refused.value.changes == (("alice", ("priority",)),)
+    assert ticket_read.get(desk, first.id).status == "new"

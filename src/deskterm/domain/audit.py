@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from deskterm.domain.models import FieldChange
-from deskterm.errors import Conflict
+from deskterm.errors import NotFound, StaleVersion
 from deskterm.store import schema
 
 T = schema.tickets
@@ -71,32 +71,40 @@ def record(
     )
 
 
-def stale_conflict(conn: Connection, ticket_id: int, seen_version: int) -> Conflict:
-    """A Conflict saying who changed which fields of the ticket since ``seen_version``."""
+def stale_conflict(conn: Connection, ticket_id: int, seen_version: int) -> StaleVersion | NotFound:
+    """A StaleVersion saying who changed which fields of the ticket since ``seen_version``
+    (NotFound if the ticket is gone)."""
     from deskterm.domain.ticket_read import history
 
+    row = conn.execute(select(T.c.version).where(T.c.id == ticket_id)).first()
+    if row is None:
+        return NotFound(f"ticket #{ticket_id} not found")
     events = history(conn, ticket_id, since_version=seen_version)
-    if not events:
-        from deskterm.errors import NotFound
-
-        row = conn.execute(
-            schema.tickets.select().with_only_columns(T.c.version).where(T.c.id == ticket_id)
-        ).first()
-        if row is None:
-            return NotFound(f"ticket #{ticket_id} not found")  # type: ignore[return-value]
-        return Conflict(
-            f"ticket #{ticket_id} changed since you read it (version {seen_version}, "
-            f"now {row.version}); reload and try again"
-        )
-    by_actor: dict[str, list[str]] = {}
+    by_actor: dict[str | None, list[str]] = {}
     for event in events:
-        fields = by_actor.setdefault(event.actor or "system", [])
-        label = {"reply": "a reply", "note": "a note"}.get(event.field, event.field)
-        if label not in fields:
-            fields.append(label)
-    who = "; ".join(f"{actor} changed {', '.join(fields)}" for actor, fields in by_actor.items())
-    latest = events[-1].version
-    return Conflict(
-        f"ticket #{ticket_id} changed since you read it (version {seen_version}, now {latest}): "
-        f"{who}; reload and try again"
+        fields = by_actor.setdefault(event.actor, [])
+        if event.field not in fields:
+            fields.append(event.field)
+    changes = tuple((actor, tuple(fields)) for actor, fields in by_actor.items())
+    latest = int(row.version)
+    if not events:
+        message = (
+            f"ticket #{ticket_id} changed since you read it (version {seen_version}, "
+            f"now {latest}); reload and try again"
+        )
+    else:
+        who = "; ".join(
+            f"{actor or 'system'} changed {', '.join(_LABELS.get(f, f) for f in fields)}"
+            for actor, fields in changes
+        )
+        message = (
+            f"ticket #{ticket_id} changed since you read it (version {seen_version}, "
+            f"now {latest}): {who}; reload and try again"
+        )
+    return StaleVersion(
+        message, ticket_id=ticket_id, seen=seen_version, now=latest, changes=changes
     )
+
+
+#: How a thread entry reads in "who changed what".
+_LABELS = {"reply": "a reply", "note": "a note"}

@@ -11,7 +11,7 @@ seventy thousand.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,12 +47,14 @@ def update_many_in(
     now: datetime,
     *,
     progress: Callable[[int], None] | None = None,
+    seen: Mapping[int, int] | None = None,
 ) -> list[UpdateResult]:
     """Apply checked ``changes`` (``tickets.checked``) to ``ids`` on an open write transaction.
 
     Raises like the single-ticket path: NotFound for a missing ticket, Conflict for a move
-    the workflow refuses, a closed ticket, or a stale ``if_version``; the caller's transaction
-    then rolls everything back.
+    the workflow refuses, a closed ticket, or a stale ``if_version`` (or a stale version in
+    ``seen``, ticket id -> the version the caller showed); the caller's transaction then
+    rolls everything back.
     """
     from deskterm.domain import tickets as tk
 
@@ -95,8 +97,9 @@ def update_many_in(
         diffs: dict[int, tuple[FieldChange, ...]] = {}
         for ticket_id in chunk:
             row = rows[ticket_id]
-            if if_version is not None and row.version != if_version:
-                raise stale_conflict(conn, ticket_id, if_version)
+            expected = seen.get(ticket_id, if_version) if seen is not None else if_version
+            if expected is not None and row.version != expected:
+                raise stale_conflict(conn, ticket_id, expected)
             values: dict[str, Any] = {}
             diff: list[FieldChange] = []
             if changes.status:

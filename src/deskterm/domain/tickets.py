@@ -6,7 +6,7 @@ so the CLI, the TUI, ``batch`` and the tests all get the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -182,13 +182,16 @@ def update(
     changes: Changes,
     *,
     if_version: int | None = None,
+    seen_versions: Mapping[int, int] | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[UpdateResult]:
     """Apply ``changes`` to each ticket, all in one transaction (all or nothing).
 
-    ``if_version`` refuses the write (Conflict naming who changed what) unless the stored
-    version is exactly that. ``dry_run`` computes and returns the changes, then rolls back.
+    ``if_version`` refuses the write (StaleVersion naming who changed what) unless the stored
+    version is exactly that; ``seen_versions`` (ticket id -> version shown) does the same per
+    ticket for a bulk change of tickets an agent looked at (the console's marks).
+    ``dry_run`` computes and returns the changes, then rolls back.
     A ticket whose values already match gets no audit event and keeps its version.
     """
     ids = [ticket_ids] if isinstance(ticket_ids, int) else list(dict.fromkeys(ticket_ids))
@@ -202,7 +205,9 @@ def update(
         actor = desk.actor(conn)
         from deskterm.domain.ticket_bulk import update_many_in
 
-        results = update_many_in(conn, desk, actor, ids, valid, if_version, now, progress=progress)
+        results = update_many_in(
+            conn, desk, actor, ids, valid, if_version, now, progress=progress, seen=seen_versions
+        )
         if dry_run:
             conn.rollback()
     return results
