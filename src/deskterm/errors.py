@@ -31,12 +31,22 @@ class InvalidInput(DeskError):
         hint: str | None = None,
         text: str | None = None,
         position: int | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         #: The text the error is about (a query) and the 0-based offset of the problem in it,
         #: so a caller can draw a caret under it.
         self.text = text
         self.position = position
+        #: The field the bad value was given for (``status``, ``subject``), when known, so a
+        #: caller can name it in its own terms (``"set.status"`` in a batch line).
+        self.field = field
+
+    def about(self, field: str) -> InvalidInput:
+        """This error, marked as being about ``field`` (the first field named wins)."""
+        if self.field is None:
+            self.field = field
+        return self
 
     def caret(self) -> str | None:
         """The offending text with a caret line under the problem, or None."""

@@ -104,7 +104,7 @@ def test_a_failing_line_rolls_back_everything_and_keeps_the_error_class(desk: De
         batch.run(
             desk,
             _lines(
-                {"op": "note", "id": ticket.id, "body": "n"},
+                {"op": "update", "id": ticket.id, "set": {"priority": "high"}},
                 {"op": "update", "id": ticket.id, "set": {"priority": "low"}, "if_version": 1},
             ),
         )

@@ -126,16 +126,68 @@ def test_concurrent_writers_on_one_ticket_lose_nothing(desk):
     assert len(final.tags) == 2 * per_agent
 
 
-def test_a_bulk_change_refuses_a_ticket_that_changed_since_it_was_shown(desk):
+def test_a_bulk_change_refuses_a_ticket_whose_field_changed_since_it_was_shown(desk):
     first = tickets.create(desk, subject="Shown at version 1")
     second = tickets.create(desk, subject="Also shown at version 1")
-    tickets.update(desk, second.id, tickets.Changes(priority="high"))
+    tickets.update(as_agent(desk, "carol"), second.id, Changes(priority="high"))
     shown = {first.id: first.version, second.id: second.version}
     with pytest.raises(StaleVersion) as refused:
-        tickets.update(
-            desk, [first.id, second.id], tickets.Changes(status="pending"), seen_versions=shown
-        )
+        tickets.update(desk, [first.id, second.id], Changes(priority="low"), seen_versions=shown)
     assert refused.value.ticket_id == second.id
     assert (refused.value.seen, refused.value.now) == (1, 2)
-    assert refused.value.changes == (("alice", ("priority",)),)
-    assert ticket_read.get(desk, first.id).status == "new"
+    assert refused.value.changes == (("carol", ("priority",)),)
+    assert ticket_read.get(desk, first.id).priority == "normal"
+    results = tickets.update(
+        desk, [first.id, second.id], Changes(status="pending"), seen_versions=shown
+    )
+    assert [r.ticket.status for r in results] == ["pending", "pending"]
+
+
+def test_a_colleagues_tag_does_not_block_my_priority_change_and_both_are_kept(desk):
+    ticket = tickets.create(desk, subject="VPN")
+    bob, carol = as_agent(desk, "bob"), as_agent(desk, "carol")
+    seen = ticket_read.get(bob, ticket.id)
+    tickets.update(carol, ticket.id, Changes(add_tags=("vpn",)))
+    (result,) = tickets.update(bob, ticket.id, Changes(priority="high"), if_version=seen.version)
+    assert (result.ticket.priority, result.ticket.tags) == ("high", ("vpn",))
+    changes = {(e.actor, e.field) for e in ticket_read.detail(desk, ticket.id).history}
+    assert {("carol", "tags"), ("bob", "priority")} <= changes
+
+
+def test_a_colleagues_tag_or_note_does_not_block_my_reply(desk):
+    ticket = tickets.create(desk, subject="Printer")
+    bob, carol = as_agent(desk, "bob"), as_agent(desk, "carol")
+    seen = ticket_read.get(bob, ticket.id).version
+    tickets.update(carol, ticket.id, Changes(add_tags=("printer",)))
+    tickets.note(carol, ticket.id, "Toner ordered")
+    ticket_after, message = tickets.reply(bob, ticket.id, "It is on its way", if_version=seen)
+    assert message.body == "It is on its way"
+    assert ticket_after.tags == ("printer",)
+
+
+def test_a_reply_after_an_unseen_reply_is_refused_but_a_note_is_not(desk):
+    ticket = tickets.create(desk, subject="Outage")
+    bob, carol = as_agent(desk, "bob"), as_agent(desk, "carol")
+    seen = ticket_read.get(bob, ticket.id).version
+    tickets.reply(carol, ticket.id, "We are looking into it")
+    with pytest.raises(StaleVersion, match="carol changed a reply"):
+        tickets.reply(bob, ticket.id, "Looking into it!", if_version=seen)
+    tickets.note(bob, ticket.id, "Carol answered already", if_version=seen)
+    bodies = [m.body for m in ticket_read.detail(desk, ticket.id).messages]
+    assert bodies == ["We are looking into it", "Carol answered already"]
+
+
+def test_solving_after_an_unseen_reply_is_refused(desk):
+    ticket = tickets.create(desk, subject="Still broken?", assignee="bob")
+    bob = as_agent(desk, "bob")
+    seen = ticket_read.get(bob, ticket.id).version
+    tickets.reply(as_agent(desk, "carol"), ticket.id, "Can you try again?")
+    with pytest.raises(StaleVersion):
+        tickets.update(bob, ticket.id, Changes(status="solved"), if_version=seen)
+    assert ticket_read.get(desk, ticket.id).status == "open"
+
+
+def test_a_version_the_ticket_never_had_is_refused(desk):
+    ticket = tickets.create(desk, subject="Typo in --if-version")
+    with pytest.raises(StaleVersion, match="is at version 1, not 7"):
+        tickets.update(desk, ticket.id, Changes(priority="low"), if_version=7)

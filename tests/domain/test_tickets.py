@@ -543,10 +543,13 @@ def test_escalate_to_a_queue_not_further_up_is_refused_naming_the_allowed_ones(d
 
 def test_escalate_with_a_stale_version_is_refused(desk):
     ticket = tickets.create(desk, subject="Seen at version 1")
-    tickets.update(desk, ticket.id, Changes(priority="high"))
+    tickets.update(desk, ticket.id, Changes(assignee="bob"))
     with pytest.raises(Conflict, match="changed since you read it"):
-        tickets.escalate(desk, ticket.id, if_version=ticket.version)
+        tickets.escalate(as_agent(desk, "carol"), ticket.id, if_version=ticket.version)
     assert ticket_read.get(desk, ticket.id).queue == "Service Desk"
+    tickets.update(desk, ticket.id, Changes(priority="high"))
+    moved = tickets.escalate(desk, ticket.id, if_version=2)  # a priority change is no conflict
+    assert moved.ticket.queue == "Network L2"
 
 
 # ------------------------------------------------------------------------------ not found

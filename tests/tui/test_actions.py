@@ -159,11 +159,11 @@ async def test_stale_save_names_who_changed_it_and_keeps_the_draft(seeded: Desk)
         await open_first(pilot)
         await pilot.press("r", *"my answer")
         bob = Desk(seeded.store, "bob", clock=seeded.clock)
-        tickets.update(bob, 1, tickets.Changes(priority="low"))
+        tickets.update(bob, 1, tickets.Changes(status="pending"))
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
-        assert "bob changed priority" in app.screen.question.plain
+        assert "bob changed status" in app.screen.question.plain
         await pilot.press("y")  # reload
         await settle(pilot)
         assert isinstance(app.screen, ComposeScreen)

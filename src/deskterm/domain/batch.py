@@ -6,8 +6,9 @@ written, so a typo on line 900 costs nothing; then all of them run in ONE write 
 with the same rules as the single-ticket calls (workflow, versions, audit events). The first
 failing line rolls everything back, and the error names it: ``line 700: ...``.
 
-The op logic works on the open connection with the helpers of ``tickets.py`` (the public
-calls there each open their own transaction, which would break all-or-nothing).
+Each line is checked by the same functions the single-ticket calls use (``new_ticket``,
+``checked``), and applied through their ``*_in`` bodies inside the one transaction (the
+public calls each open their own, which would break all-or-nothing).
 """
 
 from __future__ import annotations
@@ -15,21 +16,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Final
-
-from sqlalchemy.engine import Connection
 
 from deskterm.domain import tickets as tk
 from deskterm.domain import validate, workflow
 from deskterm.domain.desk import Desk
-from deskterm.domain.models import Agent
-from deskterm.domain.ticket_read import load_ticket
-from deskterm.domain.vocab import UNSOLVED
-from deskterm.errors import Conflict, DeskError, InvalidInput
-from deskterm.store import schema
+from deskterm.domain.tickets import change as tk_change
+from deskterm.domain.tickets.create import checked_field, create_in
+from deskterm.domain.tickets.write import Context, transact
+from deskterm.errors import DeskError, InvalidInput
 
-T = schema.tickets
 MAX_LINES: Final = 100_000
 MAX_VERSION: Final = 2**31 - 1
 
@@ -138,76 +134,64 @@ def parse_line(line: int, text: str) -> Operation | None:
     try:
         return _checked(line, op, data)
     except InvalidInput as exc:
-        field_name = getattr(exc, "batch_field", None)
-        prefix = f'"{field_name}": ' if field_name else ""
+        prefix = f'"{exc.field}": ' if exc.field else ""
         raise _fail(line, prefix + exc.message) from None
 
 
-def _field(name: str, func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a validator; an InvalidInput it raises remembers the field it was about."""
-    try:
-        return func(*args, **kwargs)
-    except InvalidInput as exc:
-        exc.batch_field = name  # type: ignore[attr-defined]
-        raise
-
-
 def _checked(line: int, op: str, data: dict[str, Any]) -> Operation:
+    """The line's values, checked by the same functions the single-ticket calls use."""
     ticket_id = None
     if "id" in data:
-        ticket_id = _field("id", validate.ticket_id, data["id"])
+        ticket_id = checked_field("id", validate.ticket_id, data["id"])
     if_version = data.get("if_version")
     if if_version is not None and not 1 <= if_version <= MAX_VERSION:
-        raise InvalidInput(f'"if_version" must be a positive integer up to {MAX_VERSION}')
+        raise InvalidInput(f"must be a positive integer up to {MAX_VERSION}", field="if_version")
     values: dict[str, Any] = {}
     if op == "create":
-        values["subject"] = _field("subject", validate.subject, data["subject"])
-        body = data.get("body")
-        values["body"] = _field("body", validate.body, body) if body and body.strip() else None
-        requester = data.get("requester")
-        values["requester"] = _field("requester", validate.email, requester) if requester else None
-        values["type"] = _field("type", validate.ticket_type, data.get("type", "incident"))
-        values["priority"] = _field("priority", validate.priority, data.get("priority", "normal"))
-        values["channel"] = _field("channel", validate.channel, data.get("channel", "api"))
-        values["tags"] = _field("tags", validate.tags, data.get("tags", []))
-        values["queue"] = data.get("queue") or None
-        values["assignee"] = data.get("assignee") or None
+        values["new"] = tk.new_ticket(**{k: v for k, v in data.items() if k != "op"})
     elif op == "update":
-        values = _checked_set(line, data["set"])
+        values["changes"] = _checked_set(line, data["set"])
     elif op in ("reply", "note"):
-        values["body"] = _field("body", validate.body, data["body"], what=op)
+        values["body"] = checked_field("body", validate.body, data["body"], what=op)
         if "status" in data:
-            values["status"] = _field("status", workflow.check_status, data["status"])
+            values["status"] = checked_field("status", workflow.check_status, data["status"])
     elif op == "assign":
-        handle = data["assignee"]
-        values["assignee"] = None if handle is None or handle.lower() == "none" else handle
+        values["changes"] = tk.Changes(assignee=_handle(data["assignee"]))
+    elif op == "close":
+        values["changes"] = tk.Changes(status="closed")
+    elif op == "reopen":
+        values["changes"] = tk.Changes(status="open")
     return Operation(line, op, ticket_id, values, if_version)
 
 
-def _checked_set(line: int, changes: dict[str, Any]) -> dict[str, Any]:
+def _handle(value: str | None) -> str | None:
+    return None if value is None or value.lower() == "none" else value
+
+
+def _checked_set(line: int, changes: dict[str, Any]) -> tk.Changes:
     if not changes:
         raise _fail(line, '"set" is empty; give at least one field to change')
-    out: dict[str, Any] = {}
     for key, value in changes.items():
         if key not in _SET_KEYS:
             raise _fail(line, f'unknown key "set.{key}"; allowed: {", ".join(_SET_KEYS)}')
         _check_type(line, f"set.{key}", value, _SET_KEYS[key])
-        name = f"set.{key}"
-        if key == "status":
-            out[key] = _field(name, workflow.check_status, value)
-        elif key == "priority":
-            out[key] = _field(name, validate.priority, value)
-        elif key == "type":
-            out[key] = _field(name, validate.ticket_type, value)
-        elif key == "subject":
-            out[key] = _field(name, validate.subject, value)
-        elif key in ("add_tags", "remove_tags"):
-            out[key] = _field(name, validate.tags, value)
-        elif key == "assignee":
-            out[key] = None if value is None or value.lower() == "none" else value
-        else:
-            out[key] = value
-    return out
+    try:
+        return tk.checked(
+            tk.Changes(
+                status=changes.get("status"),
+                priority=changes.get("priority"),
+                type=changes.get("type"),
+                queue=changes.get("queue"),
+                subject=changes.get("subject"),
+                assignee=_handle(changes["assignee"]) if "assignee" in changes else tk.UNSET,
+                add_tags=tuple(changes.get("add_tags", ())),
+                remove_tags=tuple(changes.get("remove_tags", ())),
+            )
+        )
+    except InvalidInput as exc:
+        if exc.field is not None:
+            exc.field = f"set.{exc.field}"
+        raise
 
 
 def parse(lines: Iterable[str]) -> list[Operation]:
@@ -233,16 +217,17 @@ def apply(desk: Desk, operations: Sequence[Operation]) -> list[BatchResult]:
     The first failing line raises the same error class as the single-ticket call would
     (NotFound, Conflict, ...) with ``line N:`` in front, and nothing is changed.
     """
-    results: list[BatchResult] = []
-    now = desk.now()
-    with desk.store.write() as conn:
-        actor = desk.actor(conn)
+
+    def work(ctx: Context) -> list[BatchResult]:
+        results: list[BatchResult] = []
         for operation in operations:
             try:
-                results.append(_apply_one(conn, desk, actor, operation, now))
+                results.append(_apply_one(ctx, operation))
             except DeskError as exc:
                 raise _at_line(exc, operation.line) from None
-    return results
+        return results
+
+    return transact(desk, work)
 
 
 def run(desk: Desk, lines: Iterable[str]) -> list[BatchResult]:
@@ -251,35 +236,26 @@ def run(desk: Desk, lines: Iterable[str]) -> list[BatchResult]:
 
 
 def _at_line(exc: DeskError, line: int) -> DeskError:
-    error = type(exc)(f"line {line}: {exc.message}")
-    error.hint = exc.hint
-    return error
+    """The same error (its class and data kept), its message naming the batch line."""
+    exc.message = f"line {line}: {exc.message}"
+    exc.args = (exc.message,)
+    return exc
 
 
-def _apply_one(
-    conn: Connection, desk: Desk, actor: Agent, operation: Operation, now: datetime
-) -> BatchResult:
+def _apply_one(ctx: Context, operation: Operation) -> BatchResult:
     """One line, through the same transaction-free bodies the single-ticket calls use."""
     op, v = operation.op, operation.values
     if op == "create":
-        new_id = tk.create_in(conn, desk, actor, tk.NewTicket(**v), now)
+        new_id = create_in(ctx, v["new"])
         return BatchResult(operation.line, op, new_id, 1)
     if operation.ticket_id is None:  # pragma: no cover - parse() requires an id for these ops
         raise InvalidInput(f"line {operation.line}: missing id")
     ticket_id = operation.ticket_id
+    seen = {ticket_id: operation.if_version} if operation.if_version is not None else {}
     if op in ("reply", "note"):
-        ticket, _ = tk.add_message_in(
-            conn, desk, actor, ticket_id, op, v["body"], v.get("status"), operation.if_version, now
+        ticket, _ = tk_change.add_message_in(
+            ctx, ticket_id, op, v["body"], v.get("status"), operation.if_version
         )
         return BatchResult(operation.line, op, ticket_id, ticket.version)
-    changes = dict(v)
-    if op == "close":
-        changes = {"status": "closed"}
-    elif op == "reopen":
-        status = load_ticket(conn, desk, ticket_id).status
-        if status in UNSOLVED:
-            raise Conflict(f"ticket #{ticket_id} is {status}, not solved; nothing to reopen")
-        changes = {"status": "open"}
-    valid = tk.checked(tk.Changes(**changes))
-    result = tk.update_in(conn, desk, actor, ticket_id, valid, operation.if_version, now)
+    (result,) = tk_change.update_in(ctx, [ticket_id], v["changes"], seen, reopen=op == "reopen")
     return BatchResult(operation.line, op, ticket_id, result.ticket.version)

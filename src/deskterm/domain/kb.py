@@ -15,10 +15,10 @@ from sqlalchemy.engine import Connection, Row
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Article, ArticleHit
-from deskterm.domain.tickets import tag_id_for
+from deskterm.domain.tags import tag_id_for
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema, search
-from deskterm.store.engine import new_id
+from deskterm.store.upsert import insert_unless_taken
 
 K = schema.kb_articles
 MAX_TITLE = 300
@@ -57,22 +57,23 @@ def add(
     with desk.store.write() as conn:
         actor = desk.actor(conn)
         base = slugify(slug or checked_title)
-        unique = base
-        n = 2
-        while conn.execute(select(K.c.id).where(K.c.slug == unique)).first():
-            unique = f"{base}-{n}"
+        n = 1
+        while True:
+            # Inserted unless the slug is taken, also by a `kb add` running at this moment:
+            # then the next suffix (-2, -3...).
+            found = try_insert_article(
+                conn,
+                slug=base if n == 1 else f"{base}-{n}",
+                title=checked_title,
+                body=clean_body,
+                category=" ".join(category.split()),
+                tags=clean_tags,
+                author_id=actor.id,
+                now=now,
+            )
+            if found is not None:
+                return load_article(conn, found)
             n += 1
-        article_id = insert_article(
-            conn,
-            slug=unique,
-            title=checked_title,
-            body=clean_body,
-            category=" ".join(category.split()),
-            tags=clean_tags,
-            author_id=actor.id,
-            now=now,
-        )
-        return load_article(conn, article_id)
 
 
 def insert_article(
@@ -86,22 +87,53 @@ def insert_article(
     author_id: int,
     now: datetime,
 ) -> int:
-    """Write a new article (values already checked) and its tags; return its id."""
-    article_id = new_id(
-        conn.execute(
-            insert(K).values(
-                slug=slug,
-                title=title,
-                body=body,
-                category=category,
-                author_id=author_id,
-                created_at=now,
-                updated_at=now,
-                version=1,
-            )
-        )
+    """Write a new article (values already checked) and its tags; return its id.
+    Conflict if the slug is taken."""
+    article_id = try_insert_article(
+        conn,
+        slug=slug,
+        title=title,
+        body=body,
+        category=category,
+        tags=tags,
+        author_id=author_id,
+        now=now,
     )
-    _set_tags(conn, article_id, tags)
+    if article_id is None:
+        raise Conflict(f'an article with the slug "{slug}" exists already')
+    return article_id
+
+
+def try_insert_article(
+    conn: Connection,
+    *,
+    slug: str,
+    title: str,
+    body: str,
+    category: str,
+    tags: Sequence[str],
+    author_id: int,
+    now: datetime,
+) -> int | None:
+    """:func:`insert_article`, but a taken slug (also by another process at this moment)
+    inserts nothing and answers None."""
+    article_id = insert_unless_taken(
+        conn,
+        K,
+        {
+            "slug": slug,
+            "title": title,
+            "body": body,
+            "category": category,
+            "author_id": author_id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        },
+        "slug",
+    )
+    if article_id is not None:
+        _set_tags(conn, article_id, tags)
     return article_id
 
 

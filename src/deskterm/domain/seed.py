@@ -315,7 +315,7 @@ def _load_articles(
     if count == 0:
         return 0
     from deskterm.domain.kb import slugify
-    from deskterm.domain.tickets import tag_id_for
+    from deskterm.domain.tags import tag_id_for
 
     k = schema.kb_articles
     taken = set(conn.execute(select(k.c.slug)).scalars())

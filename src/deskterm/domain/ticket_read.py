@@ -113,12 +113,11 @@ def detail(desk: Desk, ticket_id: int) -> TicketDetail:
     with desk.store.read() as conn:
         desk.actor(conn)
         ticket = load_ticket(conn, desk, ticket_id)
-        return TicketDetail(
-            ticket, tuple(_messages(conn, ticket_id)), tuple(history(conn, ticket_id))
-        )
+        return TicketDetail(ticket, tuple(thread(conn, ticket_id)), tuple(history(conn, ticket_id)))
 
 
-def _messages(conn: Connection, ticket_id: int) -> list[Message]:
+def thread(conn: Connection, ticket_id: int) -> list[Message]:
+    """The ticket's messages, oldest first, with their authors' names."""
     m, a, c = schema.messages, schema.agents, schema.contacts
     rows = conn.execute(
         select(

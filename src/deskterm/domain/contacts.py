@@ -1,0 +1,34 @@
+"""Contacts: the people who ask, matched to organizations by their e-mail domain.
+
+Two processes creating tickets for the same new requester at once both succeed and share one
+contact (``ON CONFLICT DO NOTHING`` on the unique e-mail, then read).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from deskterm.store import schema
+from deskterm.store.upsert import insert_missing
+
+C, ORGS = schema.contacts, schema.organizations
+
+
+def contact_for(conn: Connection, email: str, now: datetime) -> int:
+    """The contact with ``email`` (already lower case), created if new."""
+    found = conn.execute(select(C.c.id).where(func.lower(C.c.email) == email)).scalar()
+    if found is not None:
+        return int(found)
+    domain = email.rsplit("@", 1)[1]
+    org_id = conn.execute(select(ORGS.c.id).where(func.lower(ORGS.c.domain) == domain)).scalar()
+    name = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title()
+    insert_missing(
+        conn,
+        C,
+        [{"name": name, "email": email, "organization_id": org_id, "created_at": now}],
+        "email",
+    )
+    return int(conn.execute(select(C.c.id).where(C.c.email == email)).scalar_one())

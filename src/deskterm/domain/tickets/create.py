@@ -1,0 +1,135 @@
+"""Opening tickets: what a user typed is checked once (:func:`new_ticket`), then inserted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import insert
+
+from deskterm.domain import tags as tag_store
+from deskterm.domain import validate
+from deskterm.domain.contacts import contact_for
+from deskterm.domain.desk import Desk
+from deskterm.domain.models import Ticket
+from deskterm.domain.ticket_read import load_ticket
+from deskterm.domain.tickets import lookup
+from deskterm.domain.tickets.plan import opens
+from deskterm.domain.tickets.write import Context, record_created, transact
+from deskterm.domain.vocab import PRIORITY_RANK
+from deskterm.errors import InvalidInput
+from deskterm.store import schema
+from deskterm.store.engine import new_id
+
+V = TypeVar("V")
+
+
+def checked_field(name: str, check: Callable[..., V], *args: Any, **kwargs: Any) -> V:
+    """Run a validator; the InvalidInput it raises says which field it was about."""
+    try:
+        return check(*args, **kwargs)
+    except InvalidInput as exc:
+        raise exc.about(name) from None
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket to create, with every value already validated (see :func:`new_ticket`)."""
+
+    subject: str
+    body: str | None = None
+    requester: str | None = None
+    type: str = "incident"
+    priority: str = "normal"
+    queue: str | None = None
+    tags: tuple[str, ...] = ()
+    channel: str = "api"
+    assignee: str | None = None
+
+
+def new_ticket(
+    *,
+    subject: str,
+    body: str | None = None,
+    requester: str | None = None,
+    type: str = "incident",
+    priority: str = "normal",
+    queue: str | None = None,
+    tags: Sequence[str] = (),
+    channel: str = "api",
+    assignee: str | None = None,
+) -> NewTicket:
+    """Check what a user typed for a new ticket; InvalidInput names the bad field."""
+    return NewTicket(
+        subject=checked_field("subject", validate.subject, subject),
+        body=checked_field("body", validate.body, body) if body and body.strip() else None,
+        requester=checked_field("requester", validate.email, requester) if requester else None,
+        type=checked_field("type", validate.ticket_type, type),
+        priority=checked_field("priority", validate.priority, priority),
+        queue=queue or None,
+        tags=checked_field("tags", validate.tags, tags),
+        channel=checked_field("channel", validate.channel, channel),
+        assignee=assignee or None,
+    )
+
+
+def create(desk: Desk, **fields: Any) -> Ticket:
+    """Open a new ticket (status ``new``, or ``open`` when assigned at once).
+
+    Takes the keyword arguments of :func:`new_ticket`. The body becomes the first message of
+    the thread, written by the requester when there is one, otherwise by the acting agent.
+    Unknown requesters become contacts (matched to an organization by their e-mail domain).
+    Writes a ``created`` audit event.
+    """
+    new = new_ticket(**fields)
+
+    def work(ctx: Context) -> Ticket:
+        return load_ticket(ctx.conn, desk, create_in(ctx, new))
+
+    return transact(desk, work)
+
+
+def create_in(ctx: Context, new: NewTicket) -> int:
+    """Insert ``new`` (checked) in the open transaction; returns its id."""
+    conn, now = ctx.conn, ctx.now
+    queue_id = lookup.queue_id(conn, new.queue) if new.queue else lookup.default_queue_id(conn)
+    assignee_id = lookup.agent_id(conn, ctx.actor, new.assignee) if new.assignee else None
+    contact_id = contact_for(conn, new.requester, now) if new.requester else None
+    ticket_id = new_id(
+        conn.execute(
+            insert(schema.tickets).values(
+                subject=new.subject,
+                type=new.type,
+                status="open" if opens("new", assigned=assignee_id is not None) else "new",
+                priority=PRIORITY_RANK[new.priority],
+                queue_id=queue_id,
+                assignee_id=assignee_id,
+                requester_id=contact_id,
+                created_by_id=ctx.actor.id,
+                channel=new.channel,
+                created_at=now,
+                updated_at=now,
+                version=1,
+            )
+        )
+    )
+    if new.body:
+        conn.execute(
+            insert(schema.messages).values(
+                ticket_id=ticket_id,
+                kind="reply",
+                author_agent_id=None if contact_id else ctx.actor.id,
+                author_contact_id=contact_id,
+                body=new.body,
+                created_at=now,
+            )
+        )
+    if new.tags:
+        ids = tag_store.ids_for(conn, new.tags, create=True)
+        conn.execute(
+            insert(schema.ticket_tags),
+            [{"ticket_id": ticket_id, "tag_id": ids[name]} for name in new.tags],
+        )
+    record_created(ctx, ticket_id, new.subject)
+    return ticket_id

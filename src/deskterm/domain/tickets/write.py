@@ -1,0 +1,259 @@
+"""The one versioned write, and the transaction every ticket change runs in.
+
+:func:`transact` runs a change in a write transaction and runs it again, a bounded number of
+times, when the database aborted it to resolve a deadlock or a serialization failure
+(``RetryableConflict``); the caller never sees those unless they persist.
+
+:func:`read` reads tickets for writing (``FOR UPDATE`` on PostgreSQL; SQLite's
+``BEGIN IMMEDIATE`` already holds the lock) with their tags and the audit events a caller has
+not seen; :func:`store` writes plans: ``UPDATE ... SET ..., version = version + 1 WHERE id = :id
+AND version = :read``, the tag rows, the message, and one audit event per change, stamped with
+the new version. Many plans go out as one ``executemany`` per kind of row, so ten thousand
+tickets cost a few dozen statements; one ticket is the same code with a list of one.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, TypeVar
+
+from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from deskterm.domain import tags as tag_store
+from deskterm.domain.desk import Desk
+from deskterm.domain.models import Agent, AuditEvent, FieldChange
+from deskterm.domain.ticket_read import history
+from deskterm.domain.tickets.plan import Current, Names, Plan, stale
+from deskterm.errors import NotFound, RetryableConflict
+from deskterm.store import schema
+from deskterm.store.engine import new_id
+
+T = schema.tickets
+R = TypeVar("R")
+CHUNK: Final = 500
+#: Attempts of a transaction the database aborted to break a deadlock, and the first pause.
+ATTEMPTS: Final = 5
+BACKOFF: Final = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who is acting and when, for everything one transaction writes."""
+
+    conn: Connection
+    desk: Desk
+    actor: Agent
+    now: datetime
+
+
+def transact(desk: Desk, work: Callable[[Context], R]) -> R:
+    """Run ``work`` in one write transaction; again (up to :data:`ATTEMPTS` times, with a
+    growing random pause) if the database aborted it to break a deadlock."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with desk.store.write() as conn:
+                return work(Context(conn, desk, desk.actor(conn), desk.now()))
+        except RetryableConflict:
+            if attempt == ATTEMPTS:
+                raise
+            time.sleep(BACKOFF * attempt * (1 + random.random()))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def names(conn: Connection) -> Names:
+    return Names(
+        queues=dict(conn.execute(select(schema.queues.c.id, schema.queues.c.name)).all()),
+        agents=dict(conn.execute(select(schema.agents.c.id, schema.agents.c.handle)).all()),
+    )
+
+
+def read(conn: Connection, ids: Sequence[int]) -> dict[int, Current]:
+    """The tickets ``ids``, locked for this transaction; NotFound names the first missing."""
+    rows = {
+        row.id: row
+        for row in conn.execute(
+            select(
+                T.c.id,
+                T.c.status,
+                T.c.priority,
+                T.c.type,
+                T.c.subject,
+                T.c.queue_id,
+                T.c.assignee_id,
+                T.c.first_responded_at,
+                T.c.solved_at,
+                T.c.merged_into_id,
+                T.c.problem_id,
+                T.c.version,
+            )
+            .where(T.c.id.in_(ids))
+            # Locks are taken in id order, so two bulk changes over overlapping tickets wait
+            # for each other instead of deadlocking.
+            .order_by(T.c.id)
+            .with_for_update()
+        )
+    }
+    for ticket_id in ids:
+        if ticket_id not in rows:
+            raise NotFound(f"ticket #{ticket_id} not found")
+    tags: dict[int, list[str]] = defaultdict(list)
+    for ticket_id, name in conn.execute(
+        select(schema.ticket_tags.c.ticket_id, schema.tags.c.name)
+        .join(schema.tags, schema.tags.c.id == schema.ticket_tags.c.tag_id)
+        .where(schema.ticket_tags.c.ticket_id.in_(ids))
+    ):
+        tags[ticket_id].append(name)
+    return {
+        ticket_id: Current(**row._mapping, tags=tuple(sorted(tags.get(ticket_id, ()))))
+        for ticket_id, row in rows.items()
+    }
+
+
+def read_one(conn: Connection, ticket_id: int) -> Current:
+    return read(conn, [ticket_id])[ticket_id]
+
+
+def unseen(
+    conn: Connection, current: Mapping[int, Current], seen: Mapping[int, int]
+) -> dict[int, list[AuditEvent]]:
+    """The audit events after the version each caller saw, for the tickets that moved on."""
+    return {
+        ticket_id: history(conn, ticket_id, since_version=version)
+        for ticket_id, version in seen.items()
+        if ticket_id in current and current[ticket_id].version > version
+    }
+
+
+def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, ...]]:
+    """Write every plan that changes something; returns each ticket's audit entries (with
+    the message entry first when the plan adds one)."""
+    conn, now = ctx.conn, ctx.now
+    written: dict[int, tuple[FieldChange, ...]] = {}
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    audit: list[dict[str, Any]] = []
+    tags_in: list[tuple[int, str]] = []
+    tags_out: list[tuple[int, str]] = []
+    for plan in plans:
+        if not plan.writes:
+            written[plan.ticket_id] = plan.changes
+            continue
+        changes = plan.changes
+        if plan.message is not None:
+            message_id = new_id(
+                conn.execute(
+                    insert(schema.messages).values(
+                        ticket_id=plan.ticket_id,
+                        kind=plan.message.kind,
+                        author_agent_id=plan.message.author_id,
+                        body=plan.message.body,
+                        created_at=now,
+                    )
+                )
+            )
+            changes = (FieldChange(plan.message.kind, None, str(message_id)), *changes)
+        version = plan.version + 1
+        updates[tuple(sorted(plan.values))].append(
+            {**plan.values, "b_id": plan.ticket_id, "b_seen": plan.version, "b_new": version}
+        )
+        tags_in += [(plan.ticket_id, name) for name in plan.add_tags]
+        tags_out += [(plan.ticket_id, name) for name in plan.remove_tags]
+        audit += [
+            {
+                "ticket_id": plan.ticket_id,
+                "actor_id": ctx.actor.id,
+                "field": change.field,
+                "old_value": change.old,
+                "new_value": change.new,
+                "version": version,
+                "at": now,
+            }
+            for change in changes
+        ]
+        written[plan.ticket_id] = changes
+    _update(conn, updates, now)
+    _move_tags(conn, tags_in, tags_out)
+    if audit:
+        conn.execute(insert(schema.audit_events), audit)
+    return written
+
+
+def record_created(ctx: Context, ticket_id: int, subject: str) -> None:
+    """The audit event of a new ticket (version 1)."""
+    ctx.conn.execute(
+        insert(schema.audit_events).values(
+            ticket_id=ticket_id,
+            actor_id=ctx.actor.id,
+            field="created",
+            old_value=None,
+            new_value=subject,
+            version=1,
+            at=ctx.now,
+        )
+    )
+
+
+def _update(
+    conn: Connection, writes: dict[tuple[str, ...], list[dict[str, Any]]], now: datetime
+) -> None:
+    """One executemany per set of changed columns, each guarded by the version read."""
+    for columns, params in writes.items():
+        stmt = (
+            update(T)
+            .where(T.c.id == bindparam("b_id"), T.c.version == bindparam("b_seen"))
+            .values(
+                {
+                    **{name: bindparam(name) for name in columns},
+                    "updated_at": now,
+                    "version": bindparam("b_new"),
+                }
+            )
+        )
+        result = conn.execute(stmt, params)
+        # The rows are locked (BEGIN IMMEDIATE / FOR UPDATE), so this is a safety net only.
+        if conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(params):
+            for item in params:
+                now_at = conn.execute(select(T.c.version).where(T.c.id == item["b_id"])).scalar()
+                if now_at != item["b_new"]:
+                    if now_at is None:
+                        raise NotFound(f"ticket #{item['b_id']} not found")
+                    raise stale(
+                        item["b_id"],
+                        item["b_seen"],
+                        now_at,
+                        history(conn, item["b_id"], since_version=item["b_seen"]),
+                    )
+
+
+def _move_tags(
+    conn: Connection, tags_in: Sequence[tuple[int, str]], tags_out: Sequence[tuple[int, str]]
+) -> None:
+    if not tags_in and not tags_out:
+        return
+    ids = tag_store.ids_for(conn, {name for _t, name in tags_in}, create=True)
+    ids.update(tag_store.ids_for(conn, {name for _t, name in tags_out}, create=False))
+    if tags_in:
+        conn.execute(
+            insert(schema.ticket_tags),
+            [{"ticket_id": ticket_id, "tag_id": ids[name]} for ticket_id, name in tags_in],
+        )
+    if tags_out:
+        conn.execute(
+            delete(schema.ticket_tags).where(
+                and_(
+                    schema.ticket_tags.c.ticket_id == bindparam("t_id"),
+                    schema.ticket_tags.c.tag_id == bindparam("g_id"),
+                )
+            ),
+            [{"t_id": ticket_id, "g_id": ids[name]} for ticket_id, name in tags_out],
+        )

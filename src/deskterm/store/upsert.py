@@ -1,0 +1,43 @@
+"""``INSERT ... ON CONFLICT DO NOTHING`` on both backends.
+
+For rows that several processes may create at the same moment (a tag, a contact, an
+article's slug): each inserts what it needs and reads the row back, and none of them fails
+with a unique violation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+
+
+def insert_missing(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str) -> int:
+    """Insert ``rows`` into ``table``, skipping those whose unique ``key`` exists already;
+    returns how many were inserted."""
+    if not rows:
+        return 0
+    result = conn.execute(_skip_taken(conn, table, key), list(rows))
+    return max(0, result.rowcount or 0)
+
+
+def _skip_taken(conn: Connection, table: Table, key: str) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=[key])
+
+
+def insert_unless_taken(
+    conn: Connection, table: Table, row: dict[str, Any], key: str
+) -> int | None:
+    """Insert ``row`` and return its id, or None (and insert nothing) when its unique ``key``
+    is taken, also by another process at this very moment."""
+    stmt = _skip_taken(conn, table, key).values(**row).returning(table.c.id)
+    found = conn.execute(stmt).scalar()
+    return None if found is None else int(found)
