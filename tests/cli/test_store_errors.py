@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from clitools import SQLITE_ONLY, fails, ok, one_error_line
-from sqlalchemy import func, select, text
+from clitools import SQLITE_ONLY, fails, ok, ok_json, one_error_line
+from sqlalchemy import func, insert, select, text
 
 from deskterm.domain import ticket_read, tickets
 from deskterm.domain.desk import Desk
@@ -300,6 +300,74 @@ def test_db_doctor_on_a_file_that_is_not_a_desk_names_it_and_leaves_it_untouched
         path.stat().st_mtime_ns,
     )
     assert after == before
+
+
+# -- ids and versions: 64-bit on both backends, out of range is invalid input ---------------
+
+
+def test_a_ticket_number_beyond_32_bits_is_simply_not_found(cli) -> None:
+    result = cli("ticket", "show", "2147483648")
+
+    line = one_error_line(result, 3)
+    assert "2147483648" in line
+    assert "SELECT" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["9223372036854775808", "99999999999999999999999", "0", "-1", "-9223372036854775809"]
+)
+def test_a_ticket_number_out_of_the_64_bit_range_is_invalid_input(cli, value: str) -> None:
+    result = cli("ticket", "show", "--", value)
+
+    line = one_error_line(result, 2)
+    assert "9223372036854775807" in line
+    assert "SELECT" not in result.stderr
+
+
+def test_ids_and_versions_past_32_bits_work_on_both_backends(cli, desk) -> None:
+    big = 2**40
+    now = desk.now()
+    with desk.store.write() as conn:
+        queue = conn.execute(select(schema.queues.c.id).limit(1)).scalar_one()
+        conn.execute(
+            insert(schema.tickets).values(
+                id=big,
+                subject="Ticket from a very busy desk",
+                type="incident",
+                status="open",
+                priority=1,
+                queue_id=queue,
+                channel="email",
+                created_at=now,
+                updated_at=now,
+                version=big,
+            )
+        )
+        if desk.store.dialect == "postgresql":
+            setval = "SELECT setval(pg_get_serial_sequence('tickets', 'id'), :v)"
+            conn.execute(text(setval), {"v": big})
+
+    shown = ok_json(cli("ticket", "show", str(big), "--format", "json"))
+    updated = ok_json(
+        cli(
+            "ticket",
+            "update",
+            str(big),
+            "--priority",
+            "high",
+            "--if-version",
+            str(big),
+            "-f",
+            "json",
+        )
+    )
+    created = ok_json(cli("ticket", "create", "-s", "After the jump", "--format", "json"))
+    found = cli("ticket", "list", "busy", "--format", "ids")
+
+    assert (shown["id"], shown["version"]) == (big, big)
+    assert (updated["priority"], updated["version"]) == ("high", big + 1)
+    assert created["id"] == big + 1
+    assert ok(found).split() == [str(big)]
 
 
 # -- a desk kept busy by another process: exit 4, nothing changed ------------------------------
