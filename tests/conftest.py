@@ -84,7 +84,7 @@ def require_pg(pg_available: str | None) -> None:
 def _seed_template(url: str) -> None:
     from deskterm.domain.agents import add_agent
 
-    desk = open_desk(url, ADMIN)
+    desk = open_desk(url, ADMIN, create=True)
     try:
         for handle, name, role in EXTRA_AGENTS:
             add_agent(desk, handle, name=name, role=role, email=f"{handle}@corp.example")
@@ -162,9 +162,12 @@ def backend_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) ->
 
 @pytest.fixture
 def empty_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with nothing in it yet, on either backend."""
+    """A database with nothing in it yet, on either backend (on SQLite an empty file, as an
+    empty PostgreSQL database exists: a desk named explicitly must exist to be used)."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        path = tmp_path / "empty.db"
+        path.touch(mode=0o600)
+        yield f"sqlite:///{path}"
         return
     require_pg(request.getfixturevalue("pg_available"))
     name = f"deskterm_e_{uuid.uuid4().hex[:12]}"

@@ -11,17 +11,20 @@ import getpass
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from deskterm import paths
 from deskterm.errors import InvalidInput
+from deskterm.store.options import MAX_TIMEOUT, TIMEOUT_KEYS, StoreOptions
 
 ENV_DB = "DESKTERM_DB"
 ENV_AGENT = "DESKTERM_AGENT"
 ENV_CONFIG = "DESKTERM_CONFIG"
+#: The source of a setting nobody set.
+DEFAULT = "default"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Settings:
     color: Setting
     config_exists: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[store]`` limits in seconds (StoreOptions' fields), each with where it came from.
+    timeouts: Mapping[str, Setting] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -50,6 +55,16 @@ class Settings:
     @property
     def use_color(self) -> bool:
         return bool(self.color.value)
+
+    @property
+    def default_desk(self) -> bool:
+        """True when no flag, variable or file named the database: the default desk under
+        the platform data dir, the only one created on first use (SPEC section 3)."""
+        return self.db_url.source == DEFAULT
+
+    def store_options(self, on_wait: Callable[[float], None] | None = None) -> StoreOptions:
+        limits = {key: float(setting.value) for key, setting in self.timeouts.items()}
+        return StoreOptions(**limits, on_wait=on_wait)
 
 
 def mask_url(url: str) -> str:
@@ -65,13 +80,119 @@ def _login_name() -> str:
 
 
 def load_file(path: Path) -> dict[str, Any]:
+    """The config file as TOML, checked: unknown keys, wrong types and bytes that are not
+    UTF-8 are one-line errors naming the file and the key (``check``)."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"config file {path} is not valid TOML: {exc}") from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"config file {path} is not UTF-8 text: byte 0x{raw[exc.start]:02x} on line {line}"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"config file {path} is not valid TOML: {exc}") from None
+    check(data, path)
+    return data
+
+
+def _seconds(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 0 <= value <= MAX_TIMEOUT
+        and value == value  # not NaN
+    )
+
+
+_SECONDS = (_seconds, f"a number of seconds from 0 (no limit) to {MAX_TIMEOUT}")
+_TEXT = (lambda value: isinstance(value, str) and bool(value.strip()), "a non-empty string")
+_BOOL = (lambda value: isinstance(value, bool), "true or false")
+
+#: Every key the config file may hold: table -> key -> (check, what the check wants).
+#: ``config.example.toml`` documents each one (a test keeps them in step).
+KEYS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
+    "store": {"url": _TEXT, **{key: _SECONDS for key in TIMEOUT_KEYS}},
+    "agent": {"handle": _TEXT},
+    "ui": {"color": _BOOL},
+}
+
+
+def check(data: Mapping[str, Any], path: Path) -> None:
+    """Refuse what deskterm would otherwise ignore: a mistyped key silently sends writes to
+    another desk. Names the key and the nearest known one."""
+    for name, table in data.items():
+        if name not in KEYS:
+            raise InvalidInput(f"{path}: unknown {_where(name, table)}" + _nearest_top(name))
+        if not isinstance(table, dict):
+            raise InvalidInput(f"{path}: [{name}] must be a table, not a {_kind(table)}")
+        known = KEYS[name]
+        for key, value in table.items():
+            if key not in known:
+                what = f"table [{name}.{key}]" if isinstance(value, dict) else f"key {key!r}"
+                hint = _nearest(key, known)
+                raise InvalidInput(
+                    f"{path}: unknown {what} in [{name}]"
+                    + (f"; did you mean {hint!r}?" if hint else "")
+                    + f" (known: {', '.join(known)})"
+                )
+            accepts, wanted = known[key]
+            if not accepts(value):
+                raise InvalidInput(f"{path}: [{name}] {key} must be {wanted}, not {_show(value)}")
+
+
+def _where(name: str, value: object) -> str:
+    return f"table [{name}]" if isinstance(value, dict) else f"key {name!r} at the top level"
+
+
+def _nearest_top(name: str) -> str:
+    table = _nearest(name, KEYS)
+    if table:
+        return f"; did you mean [{table}]? (known: {', '.join(f'[{t}]' for t in KEYS)})"
+    owners = [t for t, keys in KEYS.items() if name in keys]
+    if owners:
+        return f"; it belongs in [{owners[0]}]"
+    for table_name, keys in KEYS.items():
+        key = _nearest(name, keys)
+        if key:
+            return f"; did you mean {key!r} in [{table_name}]?"
+    return f" (known tables: {', '.join(f'[{t}]' for t in KEYS)})"
+
+
+def _nearest(word: str, known: Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "table"
+    return type(value).__name__
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 40 else f'"{value[:39]}…"'
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return repr(value)
+    return f"a {_kind(value)}"
 
 
 def resolve(
@@ -85,6 +206,9 @@ def resolve(
 ) -> Settings:
     """Resolve every setting from flags, then the environment, then the file, then defaults."""
     env = os.environ if environ is None else environ
+    for flag, given in (("--db", db), ("--as", agent), ("--config", config)):
+        if given is not None and not given.strip():
+            raise InvalidInput(f"{flag} was given an empty value")
 
     if config:
         config_setting = Setting(Path(config).expanduser(), "flag --config")
@@ -101,27 +225,25 @@ def resolve(
         )
     data = load_file(config_path) if exists else {}
     file_source = f"config file {config_path}"
-
-    store = _table(data, "store", config_path)
-    agent_table = _table(data, "agent", config_path)
-    ui = _table(data, "ui", config_path)
+    store = data.get("store", {})
+    agent_table = data.get("agent", {})
+    ui = data.get("ui", {})
 
     if db:
         db_setting = Setting(db, "flag --db")
     elif env.get(ENV_DB):
         db_setting = Setting(env[ENV_DB], f"environment {ENV_DB}")
     elif "url" in store:
-        db_setting = Setting(_string(store["url"], "[store] url", config_path), file_source)
+        db_setting = Setting(store["url"], file_source)
     else:
-        db_setting = Setting(paths.default_database_url(), "default")
+        db_setting = Setting(paths.default_database_url(), DEFAULT)
 
     if agent:
         agent_setting = Setting(agent, "flag --as")
     elif env.get(ENV_AGENT):
         agent_setting = Setting(env[ENV_AGENT], f"environment {ENV_AGENT}")
     elif "handle" in agent_table:
-        handle = _string(agent_table["handle"], "[agent] handle", config_path)
-        agent_setting = Setting(handle, file_source)
+        agent_setting = Setting(agent_table["handle"], file_source)
     else:
         agent_setting = Setting(_login_name(), "default (login name)")
 
@@ -130,11 +252,17 @@ def resolve(
     elif env.get("NO_COLOR"):
         color_setting = Setting(False, "environment NO_COLOR")
     elif "color" in ui:
-        if not isinstance(ui["color"], bool):
-            raise InvalidInput(f"{config_path}: [ui] color must be true or false")
         color_setting = Setting(ui["color"], file_source)
     else:
-        color_setting = Setting(True, "default")
+        color_setting = Setting(True, DEFAULT)
+
+    defaults = StoreOptions()
+    timeouts = {
+        key: Setting(store[key], file_source)
+        if key in store
+        else Setting(getattr(defaults, key), DEFAULT)
+        for key in TIMEOUT_KEYS
+    }
 
     return Settings(
         db_url=db_setting,
@@ -143,17 +271,5 @@ def resolve(
         color=color_setting,
         config_exists=exists,
         extra=data,
+        timeouts=timeouts,
     )
-
-
-def _table(data: Mapping[str, Any], name: str, path: Path) -> Mapping[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise InvalidInput(f"{path}: [{name}] must be a table")
-    return value
-
-
-def _string(value: object, key: str, path: Path) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(f"{path}: {key} must be a non-empty string")
-    return value

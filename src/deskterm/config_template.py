@@ -6,6 +6,8 @@ TEMPLATE = """\
 # Precedence: command-line flag > environment variable > this file > default.
 # `deskterm config show` prints every setting in force and where it came from;
 # `deskterm config path` prints where this file is looked for.
+# A key deskterm does not know, or a value of the wrong type, is an error naming it.
+# Every key is shown below, commented out (timeouts and colour at their defaults).
 
 [store]
 # Database URL (flag --db, environment DESKTERM_DB).
@@ -14,7 +16,26 @@ TEMPLATE = """\
 # A shared PostgreSQL store for a team (psycopg 3); leave the password out and use
 # PGPASSWORD or ~/.pgpass as with psql:
 #   url = "postgresql+psycopg://deskterm@db.internal:5432/desk"
+# An SQLite desk named here must exist: create it with `deskterm --db URL db init`.
+# In-memory databases (sqlite://, :memory:) are refused: what you write would be lost.
 # url = "sqlite:////home/alice/.local/share/deskterm/desk.db"
+#
+# Waiting for others, in seconds (0 = no limit):
+#
+# SQLite: how long a change waits for another deskterm that is writing to the same desk
+# (a long `batch` or `import` keeps the desk until it is done). After a few seconds the
+# waiting command says so on stderr; after this long it gives up with exit 4 and changes
+# nothing.
+# busy_timeout = 60
+#
+# PostgreSQL, set on every connection:
+# how long a change waits for a row another agent's transaction holds (then exit 4);
+# lock_timeout = 10
+# the longest one statement may run (then exit 4);
+# statement_timeout = 300
+# a client that stops half-way through a transaction (laptop suspended, network lost) is
+# disconnected after this long, so it cannot block the team.
+# idle_in_transaction_session_timeout = 60
 
 [agent]
 # The agent you act as (flag --as, environment DESKTERM_AGENT).

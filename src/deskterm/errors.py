@@ -111,6 +111,11 @@ class PermissionDenied(DeskError):
     exit_code = 5
 
 
+class ReadOnlyDesk(PermissionDenied):
+    """The desk can be read but not written: a read-only file, folder or mount, or a
+    read-only PostgreSQL server (exit 5). Reads work; the write changed nothing."""
+
+
 class StoreUnavailable(DeskError):
     """The database cannot be opened: unreachable server, unwritable path, wrong schema (exit 1)."""
 

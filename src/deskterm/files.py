@@ -45,6 +45,21 @@ def make_private(path: Path) -> None:
         path.chmod(PRIVATE_FILE)
 
 
+def create_private(path: Path) -> bool:
+    """Create ``path`` as an empty owner-only file unless it exists (never truncates: another
+    process may be creating the same file at the same moment). True if this call made it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    try:
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+    return True
+
+
 def open_private(path: Path, mode: str = "w", *, encoding: str = "utf-8") -> TextIO:
     """Open ``path`` for writing text, created with owner-only permissions."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)

@@ -222,3 +222,159 @@ def test_config_init_writes_the_same_text_as_config_example_toml(invoke, tmp_pat
 def test_the_template_documents_every_settings_key() -> None:
     for key in ("[store]", "url =", "[agent]", "handle =", "[ui]", "color ="):
         assert key in TEMPLATE
+
+
+# -- the config file cannot silently point elsewhere ----------------------------------------
+
+
+def _config_with(text: str | bytes) -> Path:
+    config = paths.default_config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        config.write_bytes(text)
+    else:
+        config.write_text(text, encoding="utf-8")
+    return config
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "nearest"),
+    [
+        pytest.param('[store]\nulr = "sqlite:////srv/x.db"\n', '"ulr"', '"url"', id="store-key"),
+        pytest.param('[agent]\nhandel = "bob"\n', '"handel"', '"handle"', id="agent-key"),
+        pytest.param("[ui]\ncolour = false\n", '"colour"', '"color"', id="ui-key"),
+        pytest.param('[stroe]\nurl = "sqlite:////srv/x.db"\n', "[stroe]", "[store]", id="table"),
+        pytest.param('url = "sqlite:////srv/x.db"\n', '"url"', "[store]", id="top-level-key"),
+        pytest.param(
+            '[store.extra]\nurl = "x"\n', "[store.extra]", "url", id="table-inside-a-table"
+        ),
+        pytest.param("[store]\nlock_timout = 5\n", '"lock_timout"', '"lock_timeout"', id="timeout"),
+    ],
+)
+def test_an_unknown_key_in_the_config_file_is_an_error_naming_it_and_the_nearest_known_one(
+    deskterm, text: str, named: str, nearest: str
+) -> None:
+    config = _config_with(text)
+
+    line = one_error_line(deskterm("ticket", "list"), 2)
+
+    assert str(config) in line
+    assert named in line.replace("'", '"')
+    assert nearest in line.replace("'", '"')
+    assert not paths.default_database_file().exists()  # no desk was created anywhere
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "wanted"),
+    [
+        pytest.param("[store]\nurl = 5\n", "url", "string", id="url-number"),
+        pytest.param('[store]\nurl = ""\n', "url", "non-empty", id="url-empty"),
+        pytest.param("[agent]\nhandle = true\n", "handle", "string", id="handle-bool"),
+        pytest.param('[ui]\ncolor = "no"\n', "color", "true or false", id="color-string"),
+        pytest.param('[store]\nlock_timeout = "10s"\n', "lock_timeout", "seconds", id="text"),
+        pytest.param("[store]\nbusy_timeout = -1\n", "busy_timeout", "seconds", id="negative"),
+        pytest.param("[store]\nstatement_timeout = true\n", "statement_timeout", "seconds", id="b"),
+        pytest.param("[store]\nlock_timeout = nan\n", "lock_timeout", "seconds", id="nan"),
+        pytest.param('store = "x"\n', "[store]", "table", id="table-as-string"),
+    ],
+)
+def test_a_wrong_type_in_the_config_file_is_one_line_naming_the_key(
+    deskterm, text: str, key: str, wanted: str
+) -> None:
+    config = _config_with(text)
+
+    line = one_error_line(deskterm("config", "show"), 2)
+
+    assert str(config) in line
+    assert key in line
+    assert wanted in line
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line_naming_the_file_and_line(deskterm) -> None:
+    config = _config_with(b'[agent]\nhandle = "ren\xe9"\n')
+
+    line = one_error_line(deskterm("config", "show"), 2)
+
+    assert str(config) in line
+    assert "UTF-8" in line
+    assert "line 2" in line
+
+
+def _documented_keys() -> dict[str, dict[str, object]]:
+    """Every ``# key = value`` line of the template, uncommented and read as TOML."""
+    import re
+    import tomllib
+
+    lines = []
+    for line in TEMPLATE.splitlines():
+        if line.startswith("["):
+            lines.append(line)
+        elif match := re.fullmatch(r"# ([a-z_]+ = .+)", line):
+            lines.append(match.group(1))
+    return tomllib.loads("\n".join(lines))
+
+
+def test_the_template_documents_every_key_the_config_accepts_and_no_other() -> None:
+    from deskterm.config import KEYS, check
+
+    documented = _documented_keys()
+
+    assert {t: set(keys) for t, keys in documented.items()} == {
+        t: set(keys) for t, keys in KEYS.items()
+    }
+    check(documented, Path("config.example.toml"))  # every documented value is accepted
+
+
+def test_the_template_states_the_real_default_of_every_timeout() -> None:
+    from deskterm.store.options import TIMEOUT_KEYS, StoreOptions
+
+    store = _documented_keys()["store"]
+
+    assert {key: store[key] for key in TIMEOUT_KEYS} == {
+        key: getattr(StoreOptions(), key) for key in TIMEOUT_KEYS
+    }
+
+
+def test_store_timeouts_come_from_the_config_file_and_config_show_says_so(invoke) -> None:
+    config = _config_with("[store]\nlock_timeout = 2.5\nbusy_timeout = 0\n")
+
+    rows = _settings(invoke("config", "show", "--format", "json"))
+
+    assert (rows["store.lock_timeout"]["value"], rows["store.lock_timeout"]["source"]) == (
+        2.5,
+        f"config file {config}",
+    )
+    assert rows["store.busy_timeout"]["value"] == 0
+    assert (
+        rows["store.statement_timeout"]["value"],
+        rows["store.statement_timeout"]["source"],
+    ) == (
+        300.0,
+        "default",
+    )
+
+
+@pytest.mark.parametrize("flag", ["--db", "--as", "--config"])
+def test_an_empty_value_for_a_settings_flag_is_a_usage_error(deskterm, flag: str) -> None:
+    line = one_error_line(deskterm(flag, "", "ticket", "list"), 2)
+
+    assert flag in line
+    assert not paths.default_database_file().exists()
+
+
+def test_config_init_writes_a_file_only_its_owner_can_read_whatever_the_umask(
+    deskterm, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "fresh" / "conf" / "config.toml"
+    old = os.umask(0)
+    try:
+        ok(deskterm("--config", str(target), "config", "init"))
+    finally:
+        os.umask(old)
+
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(target.parent.parent.stat().st_mode) == 0o700

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from deskterm.domain.desk import connect, open_desk
 from deskterm.errors import InvalidInput, StoreUnavailable
 from deskterm.store import schema
-from deskterm.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store, make_engine
+from deskterm.store.engine import SQLITE_WAIT_SLICE_MS, Store, make_engine
 
 
 def pragma(store: Store, name: str):
@@ -26,7 +26,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(sqlite_desk):
     store = sqlite_desk.store
     assert pragma(store, "journal_mode") == "wal"
     assert pragma(store, "foreign_keys") == 1
-    assert pragma(store, "busy_timeout") == 10_000 == SQLITE_BUSY_TIMEOUT_MS
+    assert pragma(store, "busy_timeout") == 1_000 == SQLITE_WAIT_SLICE_MS
     assert pragma(store, "synchronous") == 1  # NORMAL
 
 
@@ -159,13 +159,14 @@ def test_unwritable_sqlite_path_is_store_unavailable_naming_the_path(tmp_path):
     blocker.write_text("a file where a folder should be")
     url = f"sqlite:///{blocker}/desk.db"
     with pytest.raises(StoreUnavailable) as caught:
-        open_desk(url, "alice")
+        open_desk(url, "alice", create=True)
     assert str(blocker) in str(caught.value)
+    assert blocker.read_text() == "a file where a folder should be"
 
 
-def test_missing_folder_for_a_new_sqlite_database_is_created(tmp_path):
+def test_missing_folder_for_a_new_sqlite_database_is_created_when_asked(tmp_path):
     path = tmp_path / "deep" / "er" / "desk.db"
-    desk = open_desk(f"sqlite:///{path}", "alice")
+    desk = open_desk(f"sqlite:///{path}", "alice", create=True)
     desk.close()
     assert path.exists()
 

@@ -397,3 +397,47 @@ def test_alembic_check_through_the_shipped_env_finds_no_drift(empty_url, backend
             command.check(alembic_config(conn))
     finally:
         store.dispose()
+
+
+# ------------------------------------------------------------------ (e) 64-bit ids
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_upgrading_the_previous_release_makes_every_id_and_version_64_bit_keeping_rows(
+    empty_url,
+):
+    store = store_for(empty_url)
+    try:
+        upgrade_to(store, REVISIONS[-2])
+        fill_old_database(store)
+        before = dump(store)
+
+        migrate.upgrade(store)
+
+        assert dump(store) == before
+        with store.read() as conn:
+            narrow = conn.execute(
+                text(
+                    "SELECT table_name || '.' || column_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND data_type <> 'bigint' "
+                    "AND (column_name IN ('id', 'version') OR column_name LIKE '%\\_id')"
+                )
+            ).scalars()
+            sequences = conn.execute(
+                text("SELECT DISTINCT data_type FROM information_schema.sequences")
+            ).scalars()
+            assert (sorted(narrow), sorted(sequences)) == ([], ["bigint"])
+        with store.write() as conn:
+            setval = "SELECT setval(pg_get_serial_sequence('tickets', 'id'), :n)"
+            conn.execute(text(setval), {"n": 2**33})
+    finally:
+        store.dispose()
+
+    desk = open_desk(empty_url, "alice")
+    try:
+        ticket = tickets.create(desk, subject="Quokka loose in the server room")
+        tickets.note(desk, ticket.id, "Wombat spotted near rack 12")
+        assert ticket.id == 2**33 + 1
+        assert [t.id for t in ticket_read.list_page(desk, "wombat").items] == [ticket.id]
+    finally:
+        desk.close()

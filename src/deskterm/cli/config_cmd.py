@@ -32,16 +32,23 @@ def show(
     s = cli.settings
     rows: list[dict[str, object]] = [
         {"setting": "store.url", "value": mask_url(s.url), "source": s.db_url.source},
+        *(
+            {"setting": f"store.{key}", "value": setting.value, "source": setting.source}
+            for key, setting in s.timeouts.items()
+        ),
         {"setting": "agent.handle", "value": s.handle, "source": s.agent.source},
         {"setting": "config", "value": str(s.config_file.value), "source": s.config_file.source},
         {"setting": "ui.color", "value": s.use_color, "source": s.color.source},
     ]
     from deskterm.cli.output import Column
 
+    # The value (a database URL) is what a reader checks: it keeps its width; the setting's
+    # name and where it came from give way on a narrow terminal.
+    longest = max(len(str(row["value"])) for row in rows)
     columns = (
-        Column("setting", "SETTING", min_width=8),
-        Column("value", "VALUE", ratio=3),
-        Column("source", "FROM", ratio=2),
+        Column("setting", "SETTING", min_width=12),
+        Column("value", "VALUE", min_width=max(5, min(longest, 64))),
+        Column("source", "FROM", min_width=7, ratio=1),
     )
     chosen = resolve_format(fmt, many=True, stream=cli.out)
     emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
@@ -61,16 +68,22 @@ def init(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented config file with every key (from config.example.toml).
+    """Write a commented config file with every key (from config.example.toml), readable by
+    you alone.
 
     Example: deskterm config init && deskterm config path
     """
     from deskterm.config_template import TEMPLATE
-    from deskterm.errors import Conflict
+    from deskterm.errors import Conflict, InvalidInput
+    from deskterm.files import atomic_write, private_dir
 
     target = Path(get(ctx).settings.config_file.value)
     if target.exists() and not force:
         raise Conflict(f"{target} already exists; use --force to overwrite it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(TEMPLATE, encoding="utf-8")
+    try:
+        private_dir(target.parent)
+        with atomic_write(target) as handle:
+            handle.write(TEMPLATE)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write config file {target}: {exc.strerror}") from None
     print(f"wrote {target}")

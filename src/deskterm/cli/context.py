@@ -11,6 +11,7 @@ import typer
 if TYPE_CHECKING:
     from deskterm.config import Settings
     from deskterm.domain.desk import Desk
+    from deskterm.store.options import StoreOptions
 
 
 @dataclass
@@ -20,14 +21,44 @@ class CliContext:
     quiet: bool = False
     out: TextIO = field(default_factory=lambda: sys.stdout)
     _desk: Desk | None = None
+    _last_notice: int = -1
 
-    def desk(self, *, initialize: bool = True) -> Desk:
-        """The desk for this command, opened on first use (database imports happen here)."""
+    def desk(self, *, initialize: bool = True, create: bool | None = None) -> Desk:
+        """The desk for this command, opened on first use (database imports happen here).
+
+        ``create``: may a missing SQLite file be created? By default only the default desk
+        (no flag, variable or file named one) is; ``db init``, ``db seed`` and ``demo`` pass
+        True. A writer kept waiting by another process says so on stderr (unless --quiet).
+        """
         if self._desk is None:
             from deskterm.domain.desk import open_desk
 
-            self._desk = open_desk(self.settings.url, self.settings.handle, initialize=initialize)
+            self._desk = open_desk(
+                self.settings.url,
+                self.settings.handle,
+                initialize=initialize,
+                create=self.settings.default_desk if create is None else create,
+                options=self.store_options(),
+            )
         return self._desk
+
+    def store_options(self) -> StoreOptions:
+        """The config file's waiting limits, with a notice on stderr while a write waits."""
+        return self.settings.store_options(on_wait=None if self.quiet else self._waiting)
+
+    def _waiting(self, seconds: float) -> None:
+        # Called about once a second while a write waits for another process: a line when
+        # the wait becomes noticeable, then one every 10 s.
+        whole = int(seconds)
+        if self._last_notice < 0 or whole - self._last_notice >= 10:
+            limit = self.settings.store_options().busy_timeout
+            upto = f"; giving up after {limit:g} s" if limit else ""
+            print(
+                f"waiting for another deskterm that is writing to this desk ({whole} s{upto})...",
+                file=sys.stderr,
+                flush=True,
+            )
+            self._last_notice = whole
 
     @property
     def color(self) -> bool:

@@ -17,7 +17,8 @@ app = typer.Typer(
 
 @app.command("init")
 def init(ctx: typer.Context) -> None:
-    """Create the schema; on a new desk the acting agent becomes its admin.
+    """Create a desk: the SQLite file (owner-only) if missing, the schema, and on a new desk
+    the acting agent as its admin.
 
     Example: deskterm --db postgresql+psycopg://deskterm@db.internal/desk --as alice db init
     """
@@ -26,7 +27,7 @@ def init(ctx: typer.Context) -> None:
     from deskterm.store.migrate import SchemaStatus, state
 
     cli = get(ctx)
-    store = connect(cli.settings.url)
+    store = connect(cli.settings.url, create=True, options=cli.store_options())
     current = state(store)
     if current.status not in (SchemaStatus.EMPTY, SchemaStatus.CURRENT):
         store.dispose()
@@ -63,7 +64,7 @@ def migrate(ctx: typer.Context) -> None:
     from deskterm.store.migrate import SchemaStatus, state, upgrade
 
     cli = get(ctx)
-    store = connect(cli.settings.url)
+    store = connect(cli.settings.url, options=cli.store_options())
     try:
         before = state(store)
         if before.status in (SchemaStatus.AHEAD, SchemaStatus.FOREIGN):
@@ -142,9 +143,10 @@ def seed(
         int, typer.Option(min=1, max=3650, help="History to spread the tickets over.")
     ] = 365,
 ) -> None:
-    """Fill the desk with realistic generated IT help-desk data.
+    """Fill the desk with realistic generated IT help-desk data (a named SQLite desk that
+    does not exist yet is created).
 
-    Example: deskterm --db sqlite:///tmp/big.db db seed --tickets 1000000 --seed 7
+    Example: deskterm --db sqlite:////tmp/big.db db seed --tickets 1000000 --seed 7
     """
     from deskterm.cli.progress import progress_bar
     from deskterm.domain.seed import seed_desk
@@ -152,7 +154,7 @@ def seed(
     cli = get(ctx)
     with progress_bar(cli, "seeding", total=tickets) as advance:
         summary = seed_desk(
-            cli.desk(),
+            cli.desk(create=True),
             tickets=tickets,
             articles=articles,
             seed=seed_value,

@@ -50,6 +50,8 @@ def open_demo(cli: CliContext, *, tickets: int, path: str | None) -> None:
 
         print(f"creating demo desk {target} with {tickets} tickets...", file=sys.stderr)
         with progress_bar(cli, "seeding", total=tickets) as advance:
-            summary = seed_desk(cli.desk(), tickets=tickets, articles=30, seed=1, progress=advance)
+            summary = seed_desk(
+                cli.desk(create=True), tickets=tickets, articles=30, seed=1, progress=advance
+            )
         print(summary, file=sys.stderr)
     open_tui(cli, query="")

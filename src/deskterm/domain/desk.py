@@ -21,6 +21,7 @@ from deskterm.errors import PermissionDenied, StoreUnavailable
 from deskterm.store import schema
 from deskterm.store.engine import WRITE_OPTION, Store, make_engine, mask
 from deskterm.store.migrate import SchemaStatus, read_state
+from deskterm.store.options import StoreOptions
 
 #: Seconds a read may reuse the acting agent's row before looking it up again.
 ACTOR_TTL = 30.0
@@ -89,32 +90,56 @@ def agent_from_row(row: Row[Any]) -> Agent:
     )
 
 
-def connect(url: str) -> Store:
-    """The store for ``url``, checked to answer (a clear error if it does not)."""
-    store = Store(make_engine(url), url)
-    with store.read() as conn:
-        conn.exec_driver_sql("SELECT 1")
+def connect(url: str, *, create: bool = False, options: StoreOptions | None = None) -> Store:
+    """The store for ``url``, checked to answer (a clear error if it does not).
+
+    An SQLite file that does not exist is created (owner-only, folder included) only with
+    ``create=True`` (``db init``, ``db seed``, ``demo``, ``import``, the default desk);
+    otherwise StoreUnavailable says how to create one. A file that is not an SQLite database
+    is refused untouched; a desk that cannot be written opens read-only (``store.read_only``,
+    writes raise ReadOnlyDesk). ``options`` carries the waiting limits of the config file.
+    """
+    store = Store(make_engine(url, create=create, options=options), url)
+    try:
+        with store.read() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except BaseException:
+        store.dispose()
+        raise
     return store
 
 
-def open_desk(url: str, handle: str, *, initialize: bool = True) -> Desk:
+def open_desk(
+    url: str,
+    handle: str,
+    *,
+    initialize: bool = True,
+    create: bool = False,
+    options: StoreOptions | None = None,
+) -> Desk:
     """Open the database at ``url`` for agent ``handle``.
 
     An empty database is initialized (schema at head, ``handle`` made an admin, a default
-    queue) when ``initialize`` is true: that is the zero set-up first run. A database older
-    than the code, newer than it, or not deskterm's raises StoreUnavailable saying what to do.
+    queue) when ``initialize`` is true: that is the zero set-up first run, safe when several
+    processes do it at once. ``create`` and ``options`` are as for :func:`connect`. A
+    database older than the code, newer than it, or not deskterm's raises StoreUnavailable
+    saying what to do.
     """
-    store = connect(url)
-    with store.read() as conn:
-        state = read_state(conn)
-    if state.status is SchemaStatus.CURRENT:
-        return Desk(store, handle)
-    if state.status is SchemaStatus.EMPTY and initialize:
-        from deskterm.domain.setup import initialize as init_db
+    store = connect(url, create=create, options=options)
+    try:
+        with store.read() as conn:
+            state = read_state(conn)
+        if state.status is SchemaStatus.CURRENT:
+            return Desk(store, handle)
+        if state.status is SchemaStatus.EMPTY and initialize:
+            from deskterm.domain.setup import initialize as init_db
 
-        desk = Desk(store, handle)
-        init_db(desk)
-        return desk
+            desk = Desk(store, handle)
+            init_db(desk)
+            return desk
+    except BaseException:
+        store.dispose()
+        raise
     store.dispose()
     raise StoreUnavailable(schema_problem(url, state.status, state.current, state.head))
 

@@ -77,7 +77,7 @@ def run_checks(settings: Settings) -> list[Check]:
         ),
     ]
     try:
-        store = connect(settings.url)
+        store = connect(settings.url, options=settings.store_options())
     except DeskError as exc:
         checks.append(Check("connection", "fail", exc.message))
         return checks
@@ -100,8 +100,11 @@ def _schema_checks(store: Store, settings: Settings) -> list[Check]:
         return [Check("schema", "fail", detail)]
     checks = [Check("schema", "ok", f"at {state.current} (head)")]
     with store.read() as conn:
-        in_step, detail = search.index_in_step(conn)
-        checks.append(Check("search index", "ok" if in_step else "fail", detail))
+        if store.read_only:  # SQLite's FTS5 integrity check is a write
+            checks.append(Check("search index", "info", "not checked on a read-only desk"))
+        else:
+            in_step, detail = search.index_in_step(conn)
+            checks.append(Check("search index", "ok" if in_step else "fail", detail))
         agent = conn.execute(
             select(schema.agents.c.role, schema.agents.c.active).where(
                 schema.agents.c.handle == settings.handle
@@ -123,6 +126,8 @@ def _schema_checks(store: Store, settings: Settings) -> list[Check]:
 
 def _backend_checks(store: Store) -> list[Check]:
     checks = []
+    if store.read_only:
+        checks.append(Check("access", "warn", f"read-only: {store.read_only}"))
     path = store.sqlite_path
     if path is not None:
         fs = filesystem_type(path) or "unknown"
@@ -137,9 +142,10 @@ def _backend_checks(store: Store) -> list[Check]:
             )
         else:
             checks.append(Check("filesystem", "ok", f"{path} on {fs}"))
-        with store.read() as conn:
-            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-        checks.append(Check("journal mode", "ok" if mode == "wal" else "warn", str(mode)))
+        if not store.read_only:  # read-only, SQLite reports the mode it reads with
+            with store.read() as conn:
+                mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            checks.append(Check("journal mode", "ok" if mode == "wal" else "warn", str(mode)))
     elif store.dialect == "postgresql":
         with store.read() as conn:
             version = conn.exec_driver_sql("SHOW server_version").scalar()
@@ -150,6 +156,15 @@ def _backend_checks(store: Store) -> list[Check]:
                 .scalars()
                 .all()
             )
+            limits = ", ".join(
+                f"{name} {conn.exec_driver_sql(f'SHOW {name}').scalar()}"
+                for name in (
+                    "lock_timeout",
+                    "statement_timeout",
+                    "idle_in_transaction_session_timeout",
+                )
+            )
         checks.append(Check("server", "ok", f"PostgreSQL {version}"))
+        checks.append(Check("timeouts", "info", limits))
         checks.append(Check("extensions", "info", ", ".join(extensions) or "none"))
     return checks

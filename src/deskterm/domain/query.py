@@ -57,12 +57,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from deskterm.domain.query_time import TimeValueError, parse_time
+from deskterm.domain.validate import MAX_ID
 from deskterm.domain.vocab import CHANNELS, PRIORITIES, STATUSES, TYPES
 from deskterm.errors import InvalidInput
 
 ORDERED_KINDS = ("ordered_enum", "time", "int")
 IS_VALUES = ("unassigned", "assigned", "mine", "breached", "unsolved")
-MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, insert, select
 
-from deskterm.domain.desk import Desk
+from deskterm.domain.desk import Desk, schema_problem
+from deskterm.errors import StoreUnavailable
 from deskterm.store import schema
-from deskterm.store.migrate import upgrade
+from deskterm.store.migrate import SchemaStatus, lock_for_setup, read_state, upgrade_in
 
 DEFAULT_QUEUE = "Service Desk"
 
@@ -14,12 +15,22 @@ DEFAULT_QUEUE = "Service Desk"
 def initialize(desk: Desk) -> bool:
     """Bring the schema to head and, on a desk with no agents, make the actor its admin.
 
-    Returns True when this call created the first admin. Idempotent: running it on an
-    initialized desk changes nothing.
+    Returns True when this call created the first admin. One transaction, one process at a
+    time (the store's setup lock): when several processes open an empty database at once,
+    one creates the schema, the admin and the default queue, and the others find them made.
+    Idempotent: running it on an initialized desk changes nothing. A database that is not
+    deskterm's, or newer than this code, raises StoreUnavailable and is left untouched.
     """
-    upgrade(desk.store)
     now = desk.now()
     with desk.store.write() as conn:
+        lock_for_setup(conn)
+        state = read_state(conn)
+        if state.status in (SchemaStatus.AHEAD, SchemaStatus.FOREIGN):
+            raise StoreUnavailable(
+                schema_problem(desk.store.url, state.status, state.current, state.head)
+            )
+        if state.status is not SchemaStatus.CURRENT:
+            upgrade_in(conn)
         agents = conn.execute(select(func.count()).select_from(schema.agents)).scalar_one()
         created = False
         if agents == 0:

@@ -99,8 +99,38 @@ def handle(value: str) -> str:
     return text
 
 
+#: The largest id or version either backend stores (64-bit signed: BIGINT on PostgreSQL,
+#: INTEGER on SQLite). Anything larger is refused here, before it reaches a database.
+MAX_ID = 2**63 - 1
+
+
+def identifier(value: int | str, *, what: str = "ticket id", example: str = "123") -> int:
+    """A positive 64-bit id, from a number or text such as ``#123``; InvalidInput otherwise
+    (zero, negative, not a whole number, or more than :data:`MAX_ID`)."""
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip().lstrip("#")
+        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else None
+    if number is None or not 1 <= number <= MAX_ID:
+        raise InvalidInput(
+            f'invalid {what} "{_short(value)}"; expected a whole number from 1 to {MAX_ID}, '
+            f"like {example}"
+        )
+    return number
+
+
 def ticket_id(value: int | str) -> int:
-    text = str(value).strip().lstrip("#")
-    if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
-        raise InvalidInput(f'invalid ticket id "{value}"; expected a positive number like 123')
-    return int(text)
+    return identifier(value)
+
+
+def version(value: int | str) -> int:
+    """A ticket or article version as a caller saw it (``--if-version``, ``if_version``)."""
+    return identifier(value, what="version", example="3")
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -2,32 +2,45 @@
 
 SQLite (ARCHITECTURE "SQLite, many writers"): the driver's own transaction handling is off
 (``isolation_level=None``) and every write transaction starts with ``BEGIN IMMEDIATE``, so a
-writer waits for the lock (``busy_timeout``) up front instead of failing half-way with
-"database is locked". Reads use a plain deferred ``BEGIN`` for a consistent snapshot.
+writer waits for the lock up front instead of failing half-way with "database is locked".
+It waits in slices of at most a second, so that after ``notice_after`` seconds it can say
+that it is waiting (``StoreOptions.on_wait``) and give up with ``Busy`` after
+``busy_timeout``. Reads use a plain deferred ``BEGIN`` for a consistent snapshot. Which file
+is opened, and how (read-write, read-only, created), is ``store/sqlite_file.py``.
 
-PostgreSQL goes through psycopg 3, imported by SQLAlchemy only when such a URL is used.
+PostgreSQL goes through psycopg 3, imported by SQLAlchemy only when such a URL is used; every
+connection carries ``lock_timeout``, ``statement_timeout`` and
+``idle_in_transaction_session_timeout``. What a database error means is
+``store/failures.py``.
 """
 
 from __future__ import annotations
 
-import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.engine import URL, Connection, CursorResult, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from deskterm.errors import InvalidInput, StoreUnavailable
+from deskterm.errors import InvalidInput
+from deskterm.store.failures import busy_sqlite, classify, read_only
+from deskterm.store.options import StoreOptions
 from deskterm.store.prepared import StatementCache
+from deskterm.store.sqlite_file import SQLiteFile, database_path, open_file
 
 WRITE_OPTION = "deskterm_write"
 _WRITE = WRITE_OPTION
 _SINGLE = "deskterm_single_statement"
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Execution option on the engine of a desk that can only be read: why (a sentence).
+_READ_ONLY = "deskterm_read_only"
+#: The longest one attempt at SQLite's write lock blocks before deskterm looks again.
+SQLITE_WAIT_SLICE_MS = 1000
 NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "glusterfs", "ceph"}
 )
@@ -63,6 +76,12 @@ class Store:
             return None
         return Path(database)
 
+    @property
+    def read_only(self) -> str | None:
+        """Why this desk can only be read (a phrase), or None when it can be written."""
+        reason = self.engine.get_execution_options().get(_READ_ONLY)
+        return str(reason) if reason else None
+
     @contextmanager
     def read(self, *, snapshot: bool = True) -> Iterator[Connection]:
         """A read transaction: one consistent snapshot, never takes the write lock.
@@ -70,7 +89,7 @@ class Store:
         ``snapshot=False`` is for a read of a single statement, which is consistent by itself:
         on SQLite it skips the BEGIN/COMMIT round trip, a measurable share of a list page.
         """
-        with self._translate_errors(), self.engine.connect() as conn:
+        with self.translated(), self.engine.connect() as conn:
             if not snapshot:
                 conn.execution_options(**{_SINGLE: True})
             with conn.begin():
@@ -78,30 +97,42 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: all or nothing; on SQLite it holds the write lock throughout."""
-        with self._translate_errors(), self.engine.connect() as conn:
+        """A write transaction: all or nothing; on SQLite it holds the write lock throughout.
+
+        Raises ReadOnlyDesk at once on a desk that can only be read, Busy when another
+        process keeps the desk longer than the configured limits, RetryableConflict on a
+        deadlock or serialization failure (store/failures.py)."""
+        if self.read_only:
+            raise read_only(mask(self.url), self.read_only)
+        with self.translated(), self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
 
     @contextmanager
-    def _translate_errors(self) -> Iterator[None]:
+    def translated(self) -> Iterator[None]:
+        """Database errors inside the block become deskterm's typed errors (failures.py)."""
         try:
             yield
-        except OperationalError as exc:
-            raise StoreUnavailable(describe_operational_error(self.url, exc)) from exc
+        except DBAPIError as exc:
+            found = classify(exc, mask(self.url))
+            if found is None:
+                raise
+            raise found from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def describe_operational_error(url: str, exc: DBAPIError) -> str:
-    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return f"cannot use database {mask(url)}: {text}"
+def make_engine(
+    url: str, *, echo: bool = False, create: bool = False, options: StoreOptions | None = None
+) -> Engine:
+    """Create the engine for ``url`` with deskterm's rules for that backend.
 
-
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine for ``url`` with deskterm's rules for that backend."""
+    An SQLite file that does not exist is created (owner-only) only when ``create`` is true;
+    otherwise StoreUnavailable says how to create a desk. URLs that name no file (in-memory
+    databases) are InvalidInput.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -109,44 +140,72 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             f"not a database URL: {mask(url)}",
             hint="use sqlite:///path/to/desk.db or postgresql+psycopg://user@host/db",
         ) from None
+    limits = options or StoreOptions()
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url, parsed.database, echo=echo)
+        path = database_path(mask(url), parsed.database, parsed.query)
+        desk = open_file(mask(url), path, create=create)
+        return _sqlite_engine(desk, limits, echo=echo)
     if backend == "postgresql":
-        if parsed.drivername in ("postgresql", "postgres"):
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        try:
-            return create_engine(
-                parsed,
-                echo=echo,
-                pool_pre_ping=True,
-                connect_args={"connect_timeout": 5, "application_name": "deskterm"},
-            )
-        except NoSuchModuleError:
-            raise InvalidInput(f"unsupported PostgreSQL driver in {mask(url)}") from None
+        return _postgresql_engine(url, parsed, limits, echo=echo)
     raise InvalidInput(
         f"unsupported database {mask(url)}",
         hint="deskterm stores in SQLite (sqlite:///path) or PostgreSQL (postgresql+psycopg://...)",
     )
 
 
-def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
-    if database and database != ":memory:" and not database.startswith("file:"):
-        path = Path(database).expanduser()
-        _ensure_writable(url, path)
-    engine = create_engine(
-        url,
-        echo=echo,
-        connect_args={"isolation_level": None, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+def _postgresql_engine(url: str, parsed: URL, limits: StoreOptions, *, echo: bool) -> Engine:
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    settings = " ".join(
+        f"-c {name}={round(getattr(limits, name) * 1000)}"
+        for name in ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout")
     )
+    given = parsed.query.get("options")
+    if isinstance(given, str) and given.strip():
+        settings = f"{given} {settings}"
+    try:
+        return create_engine(
+            parsed,
+            echo=echo,
+            pool_pre_ping=True,
+            connect_args={
+                "connect_timeout": 5,
+                "application_name": "deskterm",
+                "options": settings,
+            },
+        )
+    except NoSuchModuleError:
+        raise InvalidInput(f"unsupported PostgreSQL driver in {mask(url)}") from None
+
+
+def _sqlite_engine(desk: SQLiteFile, limits: StoreOptions, *, echo: bool) -> Engine:
+    slice_ms = SQLITE_WAIT_SLICE_MS
+    if limits.busy_timeout:
+        slice_ms = max(1, min(slice_ms, round(limits.busy_timeout * 1000)))
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            desk.uri,
+            uri=True,
+            isolation_level=None,
+            timeout=slice_ms / 1000,
+            check_same_thread=False,
+        )
+
+    engine = create_engine(
+        URL.create("sqlite", database=str(desk.path)), echo=echo, creator=connect
+    )
+    where = str(desk.path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA busy_timeout={slice_ms}")
+            if desk.read_only is None:
+                _use_wal(cursor, limits, where)
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
             cursor.close()
@@ -155,27 +214,64 @@ def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
     def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
         if options.get(_WRITE, False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(conn, where, limits)
         elif not options.get(_SINGLE, False):
             conn.exec_driver_sql("BEGIN")
 
+    if desk.read_only:
+        return engine.execution_options(**{_READ_ONLY: desk.read_only})
     return engine
 
 
-def _ensure_writable(url: str, path: Path) -> None:
-    """Create the folder of a new database file, or say clearly why it cannot be used."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreUnavailable(
-            f"cannot create folder {folder} for database {mask(url)}: {exc.strerror}"
-        ) from None
-    target = path if path.exists() else folder
-    if not os.access(target, os.W_OK):
-        raise StoreUnavailable(
-            f"database {mask(url)} is not writable: permission denied on {target}"
-        )
+def _use_wal(cursor: sqlite3.Cursor, limits: StoreOptions, where: str) -> None:
+    """WAL for a new desk or a deskterm desk; a foreign SQLite file is left as it is (it is
+    refused later, "nothing was changed", and setting WAL would have changed its header).
+
+    Several processes opening a new desk at once all try the switch, which needs the file to
+    themselves: a busy answer is tried again (another may have done it meanwhile)."""
+    started = monotonic()
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            tables = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master")}
+            if tables and "alembic_version" not in tables:
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        waited = monotonic() - started
+        if limits.busy_timeout and waited >= limits.busy_timeout:
+            raise busy_sqlite(where, waited)
+        sleep(0.05)  # the switch may answer "busy" at once, without SQLite's own wait
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _begin_immediate(conn: Connection, where: str, limits: StoreOptions) -> None:
+    """Take SQLite's write lock, waiting for another writer in slices: say so after
+    ``notice_after`` seconds, give up with Busy after ``busy_timeout`` (0: never)."""
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    started = monotonic()
+    while True:
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.Error as exc:
+            if not _is_busy(exc):
+                # As SQLAlchemy would have wrapped it, so that Store.translated() sees it.
+                raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+        waited = monotonic() - started
+        if limits.busy_timeout and waited >= limits.busy_timeout:
+            raise busy_sqlite(where, waited)
+        if limits.on_wait is not None and waited >= limits.notice_after:
+            limits.on_wait(waited)
 
 
 def filesystem_type(path: Path) -> str | None:

@@ -61,16 +61,43 @@ def state(store: Store) -> SchemaState:
         return result
 
 
+#: The PostgreSQL advisory lock held while a schema is created or upgraded ("deskterm").
+SETUP_LOCK = int.from_bytes(b"deskterm", "big")
+
+
+def lock_for_setup(conn: Connection) -> None:
+    """Hold, until the transaction ends, the lock that makes creating or upgrading the schema
+    one process at a time: PostgreSQL's advisory lock (waits up to ``lock_timeout``); on
+    SQLite the write transaction's ``BEGIN IMMEDIATE`` already is that lock.
+
+    Whoever waited then reads the state again and finds the work done.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SETUP_LOCK})")
+
+
 def upgrade(store: Store, target: str = "head") -> None:
-    """Run the migrations up to ``target`` in one transaction (all or nothing)."""
+    """Run the migrations up to ``target`` in one transaction (all or nothing), one process
+    at a time (:func:`lock_for_setup`)."""
+    with store.write() as conn:
+        lock_for_setup(conn)
+        upgrade_in(conn, target)
+
+
+def upgrade_in(conn: Connection, target: str = "head") -> None:
+    """Run the migrations on ``conn``, inside its write transaction (caller holds the lock).
+
+    A migration rewrites whole tables on a large desk: on PostgreSQL it may run longer than
+    ``statement_timeout`` allows an agent's statement, so that limit is off for it."""
     from alembic import command
     from alembic.config import Config
 
-    with store.write() as conn:
-        config = Config()
-        config.set_main_option("script_location", "deskterm.store:migrations")
-        config.attributes["connection"] = conn
-        command.upgrade(config, target)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    config = Config()
+    config.set_main_option("script_location", "deskterm.store:migrations")
+    config.attributes["connection"] = conn
+    command.upgrade(config, target)
 
 
 def script_revisions() -> list[str]:

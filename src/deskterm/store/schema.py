@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -110,10 +111,16 @@ def _utc() -> UTCDateTime:
     return UTCDateTime()
 
 
+#: Every id, reference and version: 64-bit on both backends. SQLite's INTEGER already is
+#: (and only ``INTEGER PRIMARY KEY`` is the rowid, so SQLite keeps that spelling); PostgreSQL
+#: needs BIGINT (migration 0006). ``domain/validate.py`` refuses what does not fit.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
 agents = Table(
     "agents",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("handle", String(64), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("email", String(320), nullable=True),
@@ -125,7 +132,7 @@ agents = Table(
 organizations = Table(
     "organizations",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("domain", String(253), nullable=True, index=True),
     Column("created_at", _utc(), nullable=False),
@@ -134,20 +141,20 @@ organizations = Table(
 contacts = Table(
     "contacts",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("email", String(320), nullable=False, unique=True),
-    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=True, index=True),
+    Column("organization_id", ID, ForeignKey("organizations.id"), nullable=True, index=True),
     Column("created_at", _utc(), nullable=False),
 )
 
 queues = Table(
     "queues",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
     Column("tier", String(2), nullable=False, server_default="L1"),
-    Column("escalates_to_id", Integer, ForeignKey("queues.id"), nullable=True),
+    Column("escalates_to_id", ID, ForeignKey("queues.id"), nullable=True),
     Column("description", Text, nullable=False, server_default=""),
     Column("created_at", _utc(), nullable=False),
 )
@@ -155,15 +162,15 @@ queues = Table(
 tickets = Table(
     "tickets",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("subject", Text, nullable=False),
     Column("type", String(20), nullable=False),
     Column("status", String(10), nullable=False),
     Column("priority", SmallInteger, nullable=False),
-    Column("queue_id", Integer, ForeignKey("queues.id"), nullable=False),
-    Column("assignee_id", Integer, ForeignKey("agents.id"), nullable=True),
-    Column("requester_id", Integer, ForeignKey("contacts.id"), nullable=True),
-    Column("created_by_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("queue_id", ID, ForeignKey("queues.id"), nullable=False),
+    Column("assignee_id", ID, ForeignKey("agents.id"), nullable=True),
+    Column("requester_id", ID, ForeignKey("contacts.id"), nullable=True),
+    Column("created_by_id", ID, ForeignKey("agents.id"), nullable=True),
     Column("channel", String(16), nullable=False),
     Column("created_at", _utc(), nullable=False),
     Column("updated_at", _utc(), nullable=False),
@@ -172,9 +179,9 @@ tickets = Table(
     Column("closed_at", _utc(), nullable=True),
     Column("first_response_due", _utc(), nullable=True),
     Column("resolution_due", _utc(), nullable=True),
-    Column("merged_into_id", Integer, ForeignKey("tickets.id"), nullable=True),
-    Column("problem_id", Integer, ForeignKey("tickets.id"), nullable=True),
-    Column("version", Integer, nullable=False, server_default="1"),
+    Column("merged_into_id", ID, ForeignKey("tickets.id"), nullable=True),
+    Column("problem_id", ID, ForeignKey("tickets.id"), nullable=True),
+    Column("version", ID, nullable=False, server_default="1"),
     # One index per list sort and per common filter + sort (ARCHITECTURE "Lists of any size").
     Index("ix_tickets_updated", "updated_at", "id"),
     Index("ix_tickets_created", "created_at", "id"),
@@ -190,11 +197,11 @@ tickets = Table(
 messages = Table(
     "messages",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("id", ID, primary_key=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
     Column("kind", String(8), nullable=False),
-    Column("author_agent_id", Integer, ForeignKey("agents.id"), nullable=True),
-    Column("author_contact_id", Integer, ForeignKey("contacts.id"), nullable=True),
+    Column("author_agent_id", ID, ForeignKey("agents.id"), nullable=True),
+    Column("author_contact_id", ID, ForeignKey("contacts.id"), nullable=True),
     Column("body", Text, nullable=False),
     Column("created_at", _utc(), nullable=False),
     Index("ix_messages_ticket", "ticket_id", "id"),
@@ -203,14 +210,14 @@ messages = Table(
 audit_events = Table(
     "audit_events",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
-    Column("actor_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("id", ID, primary_key=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", ID, ForeignKey("agents.id"), nullable=True),
     Column("field", String(40), nullable=False),
     Column("old_value", Text, nullable=True),
     Column("new_value", Text, nullable=True),
     # The ticket's version after this change: "what changed since version N" is one query.
-    Column("version", Integer, nullable=False),
+    Column("version", ID, nullable=False),
     Column("at", _utc(), nullable=False),
     Index("ix_audit_events_ticket", "ticket_id", "version"),
     Index("ix_audit_events_at", "at"),
@@ -219,7 +226,7 @@ audit_events = Table(
 tags = Table(
     "tags",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("name", String(64), nullable=False, unique=True),
 )
 
@@ -228,26 +235,26 @@ ticket_tags = Table(
     metadata,
     Column(
         "ticket_id",
-        Integer,
+        ID,
         ForeignKey("tickets.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("tag_id", Integer, ForeignKey("tags.id"), primary_key=True),
+    Column("tag_id", ID, ForeignKey("tags.id"), primary_key=True),
     Index("ix_ticket_tags_tag", "tag_id", "ticket_id"),
 )
 
 kb_articles = Table(
     "kb_articles",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("slug", String(200), nullable=False, unique=True),
     Column("title", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("category", String(100), nullable=False, server_default=""),
-    Column("author_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("author_id", ID, ForeignKey("agents.id"), nullable=True),
     Column("created_at", _utc(), nullable=False),
     Column("updated_at", _utc(), nullable=False),
-    Column("version", Integer, nullable=False, server_default="1"),
+    Column("version", ID, nullable=False, server_default="1"),
 )
 
 kb_article_tags = Table(
@@ -255,22 +262,22 @@ kb_article_tags = Table(
     metadata,
     Column(
         "article_id",
-        Integer,
+        ID,
         ForeignKey("kb_articles.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("tag_id", Integer, ForeignKey("tags.id"), primary_key=True),
+    Column("tag_id", ID, ForeignKey("tags.id"), primary_key=True),
 )
 
 saved_views = Table(
     "saved_views",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("name", String(100), nullable=False),
     Column("query", Text, nullable=False),
     Column("sort", String(40), nullable=False, server_default="updated"),
     Column("position", SmallInteger, nullable=True),
-    Column("owner_id", Integer, ForeignKey("agents.id"), nullable=True),
+    Column("owner_id", ID, ForeignKey("agents.id"), nullable=True),
     UniqueConstraint("owner_id", "name"),
 )
 

@@ -11,5 +11,6 @@ REVISIONS: tuple[str, ...] = (
     "0003_unsolved_index",
     "0004_unsolved_sort_indexes",
     "0005_planner_statistics",
+    "0006_bigint_ids",
 )
 HEAD = REVISIONS[-1]
