@@ -27,7 +27,6 @@ from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import DeskError, InvalidInput
 
 MAX_LINES: Final = 100_000
-MAX_VERSION: Final = 2**31 - 1
 
 # key -> (accepted JSON types, human name); None is accepted only where listed.
 _STR = ((str,), "a string")
@@ -144,8 +143,8 @@ def _checked(line: int, op: str, data: dict[str, Any]) -> Operation:
     if "id" in data:
         ticket_id = checked_field("id", validate.ticket_id, data["id"])
     if_version = data.get("if_version")
-    if if_version is not None and not 1 <= if_version <= MAX_VERSION:
-        raise InvalidInput(f"must be a positive integer up to {MAX_VERSION}", field="if_version")
+    if if_version is not None:
+        if_version = checked_field("if_version", validate.version, if_version)
     values: dict[str, Any] = {}
     if op == "create":
         values["new"] = tk.new_ticket(**{k: v for k, v in data.items() if k != "op"})

@@ -1,0 +1,65 @@
+"""One process of the contention test: batches, bulk updates, notes and takes, mixed at random
+until a deadline. Prints one JSON object with everything that succeeded and every error."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import sys
+import time
+
+from deskterm.domain import batch, tickets
+from deskterm.domain.desk import open_desk
+from deskterm.errors import DeskError, NotFound
+
+
+def main(url: str, worker: int, shared: list[int], seconds: float, seed: int) -> None:
+    rng = random.Random(seed * 100 + worker)
+    desk = open_desk(url, ("alice", "bob", "carol")[worker % 3], initialize=False)
+    done: dict[str, list] = {"notes": [], "tags": [], "batch_notes": [], "taken": [], "errors": []}
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        tag = f"w{worker}-{n}"
+        try:
+            kind = rng.choice(("batch", "bulk", "note", "take"))
+            if kind == "note":
+                ticket_id = rng.choice(shared)
+                body = f"note {tag}"
+                tickets.note(desk, ticket_id, body)
+                done["notes"].append([ticket_id, body])
+            elif kind == "bulk":
+                ids = rng.sample(shared, rng.randint(2, 8))
+                priority = rng.choice(("low", "normal", "high", "urgent"))
+                tickets.update(desk, ids, tickets.Changes(priority=priority, add_tags=(tag,)))
+                done["tags"] += [[ticket_id, tag] for ticket_id in ids]
+            elif kind == "batch":
+                ids = rng.sample(shared, 3)
+                lines = [
+                    json.dumps({"op": "note", "id": ids[0], "body": f"batch {tag}"}),
+                    json.dumps({"op": "update", "id": ids[1], "set": {"add_tags": [tag]}}),
+                    json.dumps({"op": "update", "id": ids[2], "set": {"add_tags": [tag]}}),
+                ]
+                batch.run(desk, lines)
+                done["batch_notes"].append([ids[0], f"batch {tag}"])
+                done["tags"] += [[ids[1], tag], [ids[2], tag]]
+            else:
+                # An empty pool (NotFound: nothing to take) is not an error.
+                with contextlib.suppress(NotFound):
+                    done["taken"].append(tickets.take(desk, queue="Network L2").id)
+        except DeskError as exc:
+            done["errors"].append(f"{kind}: {type(exc).__name__}: {exc}")
+    desk.close()
+    print(json.dumps(done))
+
+
+if __name__ == "__main__":
+    main(
+        sys.argv[1],
+        int(sys.argv[2]),
+        [int(i) for i in sys.argv[3].split(",")],
+        float(sys.argv[4]),
+        int(sys.argv[5]),
+    )
