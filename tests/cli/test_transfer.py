@@ -280,9 +280,13 @@ def test_export_killed_mid_write_leaves_the_previous_backup_and_no_partial_file(
 
 
 @SQLITE_ONLY
-def test_export_into_a_missing_folder_is_a_usage_error(cli_inproc: Run, tmp_path: Path) -> None:
+def test_export_into_a_missing_folder_or_onto_a_folder_is_a_usage_error(
+    cli_inproc: Run, tmp_path: Path
+) -> None:
     line = one_error_line(cli_inproc("export", "-o", str(tmp_path / "no" / "desk.jsonl")), 2)
     assert "cannot write" in line and "No such file or directory" in line
+    line = one_error_line(cli_inproc("export", "-o", str(tmp_path)), 2)
+    assert f"{tmp_path} is a folder; name the file to write" in line
 
 
 # -- the trailer: cut short or changed is refused -------------------------------------------

@@ -65,6 +65,9 @@ def _to_file(lines: Iterable[str], path: Path) -> None:
     from deskterm.errors import DeskError, InvalidInput
     from deskterm.files import atomic_write
 
+    if path.is_dir():
+        example = path / "desk.jsonl"
+        raise InvalidInput(f"{path} is a folder; name the file to write, e.g. {example}")
     existed = path.exists()
     started = False
     try:

@@ -50,6 +50,8 @@ def backup(desk: Desk, target: Path) -> BackupResult:
     """
     store = desk.store
     source = store.sqlite_path
+    if store.is_sqlite and source is None:
+        raise InvalidInput("an in-memory desk has no file to back up; use deskterm export")
     if source is None:
         raise InvalidInput(
             "db backup copies SQLite desks; back up this PostgreSQL desk with: "
