@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -28,22 +27,13 @@ def batch(
     Example: printf '%s\\n' '{"op":"update","id":12,"set":{"priority":"high"}}'
     '{"op":"note","id":12,"body":"raised after call"}' | deskterm batch -
     """
+    from deskterm.cli.input_lines import open_lines
     from deskterm.cli.output import emit_list
     from deskterm.domain import batch as batch_ops
-    from deskterm.errors import InvalidInput
 
     cli = get(ctx)
-    if path == "-":
-        text = sys.stdin.read() if sys.stdin is not None else ""
-    else:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise InvalidInput(f"{path} is not UTF-8 text") from None
-    operations = batch_ops.parse(text.splitlines())
+    with open_lines(path) as source:
+        operations = batch_ops.parse(source.lines)
     results = batch_ops.apply(cli.desk(), operations)
     rows = [{"line": r.line, "op": r.op, "id": r.id, "version": r.version} for r in results]
     emit_list(rows, columns=(), fmt=fmt or "jsonl", out=cli.out, color=cli.color)

@@ -162,3 +162,32 @@ def seed(
             progress=advance,
         )
     typer.echo(summary, err=True)
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="The copy to write; replaced only when complete.")
+    ],
+) -> None:
+    """Copy a live SQLite desk to PATH: consistent, checked, owner-only (admins only).
+
+    Agents can go on working meanwhile: the copy is the desk as of one moment. It replaces
+    PATH only once complete and checked, so a kill or a full disk leaves an older PATH as it
+    was. A PostgreSQL desk is backed up with pg_dump (the error gives the command).
+
+    Example: deskterm db backup ~/backups/desk-$(date +%F).db
+    """
+    from pathlib import Path
+
+    from deskterm.config import mask_url
+    from deskterm.domain.backup import backup as copy_desk
+
+    cli = get(ctx)
+    result = copy_desk(cli.desk(initialize=False), Path(path).expanduser())
+    size = f"{result.size / 1_000_000:.1f} MB"
+    print(
+        f"backed up {mask_url(cli.settings.url)} to {result.path} "
+        f"({result.tickets:,} tickets, {size}); integrity check ok"
+    )

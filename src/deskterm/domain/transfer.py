@@ -1,67 +1,59 @@
 """``export`` and ``import``: the whole desk as JSON lines, and back, exactly.
 
-The export is one JSON object per line, each with a ``"type"``, in a stable order: a header,
-then agents, organizations, contacts, queues, tags, tickets (with their tag names), messages,
-audit events, KB articles (with their tag names) and saved views, each by id. Keys are the
-columns in schema order; times are ISO 8601 UTC (``Z``), microseconds only when not zero;
-priorities are their names; a ticket's own ``type`` column is written as ``ticket_type``
-(``type`` names the entity). Ids are kept, so export -> import -> export is byte-identical.
+The export is one JSON object per line, each with a ``"type"``, in a stable order: a header
+(format, version, schema, and how many rows of each kind follow), then agents,
+organizations, contacts, queues, tags, tickets (with their tag names), messages, audit events,
+KB articles (with their tag names) and saved views, each by id, then a trailer (the counts
+again, how many lines precede it and their SHA-256). Keys are the columns in schema order;
+times are ISO 8601 UTC (``Z``), microseconds only when not zero; priorities are their names;
+a ticket's own ``type`` column is written as ``ticket_type`` (``type`` names the entity).
+Ids are kept, so export -> import -> export is byte-identical. Lines end with ``\n`` and are
+split on ``\n`` only: U+2028, U+2029 and U+0085 in a body are text, not line breaks.
 
-The import goes into an EMPTY database, in one transaction: search upkeep is suspended while
-rows load and the search indexes are rebuilt once at the end; on PostgreSQL the id sequences
-are moved past the imported ids.
+The import goes into an EMPTY database, in one transaction, after every value is checked
+(``transfer_check``): search upkeep is suspended while rows load and the search indexes are
+rebuilt once at the end; on PostgreSQL the id sequences are moved past the imported ids.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DataError, IntegrityError
 
-from deskterm.domain.desk import Desk, schema_problem
-from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK
-from deskterm.errors import InvalidInput, StoreUnavailable
+from deskterm.domain.desk import Desk, connect, schema_problem
+from deskterm.domain.transfer_check import Deferred, ExportReader, Row
+from deskterm.domain.transfer_rules import (
+    ENTITIES,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    KINDS,
+    NOUNS,
+    TABLES,
+    TAGGED,
+    key_of,
+    plural,
+)
+from deskterm.domain.vocab import PRIORITIES
+from deskterm.errors import InvalidInput, PermissionDenied, StoreUnavailable
+from deskterm.files import PRIVATE_FILE, private_dir
 from deskterm.store import schema, search
 from deskterm.store.engine import Store
 from deskterm.store.migrate import SchemaStatus, read_state, upgrade
 
-FORMAT_NAME: Final = "deskterm-export"
-FORMAT_VERSION: Final = 1
 CHUNK: Final = 2000
-
-#: (type name, table) in export order: every row's references point at earlier rows,
-#: except the columns of ``_DEFERRED``, which are set after all rows are in.
-ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
-    ("agent", schema.agents),
-    ("organization", schema.organizations),
-    ("contact", schema.contacts),
-    ("queue", schema.queues),
-    ("tag", schema.tags),
-    ("ticket", schema.tickets),
-    ("message", schema.messages),
-    ("audit_event", schema.audit_events),
-    ("kb_article", schema.kb_articles),
-    ("saved_view", schema.saved_views),
-)
-_TABLES: Final = dict(ENTITIES)
-_ORDER: Final = {name: index for index, (name, _table) in enumerate(ENTITIES)}
-#: Self-references that may point forward (a ticket merged into a newer one).
-_DEFERRED: Final = {
-    "queue": ("escalates_to_id",),
-    "ticket": ("merged_into_id", "problem_id"),
-}
-#: Entities whose tag names ride along: (link table, its key column).
-_TAGGED: Final = {
-    "ticket": (schema.ticket_tags, "ticket_id"),
-    "kb_article": (schema.kb_article_tags, "article_id"),
-}
 
 Progress = Callable[[int], None]
 
@@ -79,10 +71,6 @@ def iso(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
-def _is_time(table: Table, name: str) -> bool:
-    return isinstance(table.c[name].type, schema.UTCDateTime)
-
-
 def _encode(kind: str, table: Table, row: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"type": kind}
     for column, value in zip(table.c, row, strict=True):
@@ -92,13 +80,8 @@ def _encode(kind: str, table: Table, row: Any) -> dict[str, Any]:
             value = PRIORITIES[value]
         elif isinstance(value, bool) or column.name == "active":
             value = bool(value)
-        data[_key(kind, column.name)] = value
+        data[key_of(kind, column.name)] = value
     return data
-
-
-def _key(kind: str, column: str) -> str:
-    """The JSON key of a column: ``type`` is taken by the entity type."""
-    return f"{kind}_type" if column == "type" else column
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -117,10 +100,14 @@ def total_rows(desk: Desk) -> int:
     """How many lines an export will write (for a progress bar)."""
     with desk.store.read() as conn:
         desk.require_role(conn, "admin")
-        return 1 + sum(
-            int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-            for _kind, t in ENTITIES
-        )
+        return 2 + sum(_counts(conn).values())
+
+
+def _counts(conn: Connection) -> dict[str, int]:
+    return {
+        kind: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+        for kind, table in ENTITIES
+    }
 
 
 @contextmanager
@@ -137,28 +124,55 @@ def _snapshot(desk: Desk) -> Iterator[Connection]:
 
 
 def export_lines(desk: Desk, *, progress: Progress | None = None) -> Iterator[str]:
-    """Every entity as one JSON line (no newline), in the stable export order.
+    """Every line of the export (without its newline): header, entities, trailer.
 
     Needs the admin role (an export holds every agent and every message). Reads one
-    consistent snapshot, in chunks, so memory stays flat on a big desk.
+    consistent snapshot, in chunks, so memory stays flat on a big desk. The trailer's
+    checksum is the SHA-256 of every line before it, as UTF-8, each with its ``\n``.
     """
     advance = progress or _nothing
+    digest = hashlib.sha256()
+    written = 0
     with _snapshot(desk) as conn:
         desk.require_role(conn, "admin")
-        head = read_state(conn).head
-        yield dumps(
-            {"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION, "schema": head}
-        )
-        advance(1)
-        for kind, table in ENTITIES:
-            for rows in _chunks(conn, table):
-                tags = _tags_of(conn, kind, [row.id for row in rows])
-                for row in rows:
-                    data = _encode(kind, table, row)
-                    if tags is not None:
-                        data["tags"] = tags.get(row.id, [])
-                    yield dumps(data)
-                advance(len(rows))
+        header = {
+            "type": "header",
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "schema": read_state(conn).head,
+            "counts": _counts(conn),
+        }
+        held = dict.fromkeys(KINDS, 0)
+        for line in _body(conn, dumps(header), held, advance):
+            digest.update(line.encode("utf-8") + b"\n")
+            written += 1
+            yield line
+    yield dumps(
+        {
+            "type": "trailer",
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "lines": written,
+            "counts": held,
+            "sha256": digest.hexdigest(),
+        }
+    )
+    advance(1)
+
+
+def _body(conn: Connection, header: str, held: dict[str, int], advance: Progress) -> Iterator[str]:
+    yield header
+    advance(1)
+    for kind, table in ENTITIES:
+        for rows in _chunks(conn, table):
+            tags = _tags_of(conn, kind, [row.id for row in rows])
+            for row in rows:
+                data = _encode(kind, table, row)
+                if tags is not None:
+                    data["tags"] = tags.get(row.id, [])
+                yield dumps(data)
+            held[kind] += len(rows)
+            advance(len(rows))
 
 
 def _chunks(conn: Connection, table: Table) -> Iterator[list[Any]]:
@@ -176,9 +190,9 @@ def _chunks(conn: Connection, table: Table) -> Iterator[list[Any]]:
 
 
 def _tags_of(conn: Connection, kind: str, ids: list[int]) -> dict[int, list[str]] | None:
-    if kind not in _TAGGED:
+    if kind not in TAGGED:
         return None
-    link, key = _TAGGED[kind]
+    link, key = TAGGED[kind]
     tags: dict[int, list[str]] = {}
     stmt = (
         select(link.c[key], schema.tags.c.name)
@@ -194,40 +208,116 @@ def _tags_of(conn: Connection, kind: str, ids: list[int]) -> dict[int, list[str]
 # ------------------------------------------------------------------------------- import
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportResult:
     counts: dict[str, int]
+    #: The export format version of the file (1 has no trailer).
+    version: int
+    #: Whether the file proved complete and unchanged (a version 1 file cannot).
+    verified: bool
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
 
-def import_lines(
-    store: Store, lines: Iterable[str], *, progress: Progress | None = None
-) -> ImportResult:
-    """Restore an export into the EMPTY database of ``store``, in one transaction.
+def check_lines(lines: Iterable[str], *, progress: Progress | None = None) -> ImportResult:
+    """Check an export without a database: every value, every reference, the counts and the
+    checksum. InvalidInput naming the first problem, as :func:`restore` would raise it."""
+    reader = ExportReader()
+    for _row in reader.rows(lines, progress or _nothing):
+        pass
+    reader.finish()
+    return _result(reader)
 
-    A database with no schema gets one first. A database with data is refused
-    (InvalidInput) - except a freshly initialized one (one admin, one queue, nothing else),
-    whose two starter rows the import replaces. A bad line raises InvalidInput naming it;
-    nothing is written then.
+
+def restore(
+    url: str, handle: str, lines: Iterable[str], *, progress: Progress | None = None
+) -> ImportResult:
+    """Restore an export into the EMPTY database at ``url``, in one transaction.
+
+    ``lines`` are the file's lines split on ``\n`` only, without it (``text.split("\n")``).
+    An SQLite file that does not exist is created (an import is a way to make a desk) and
+    removed again if the import fails. A database with no schema gets one first.
+
+    Refused, with nothing imported: a desk that has agents unless ``handle`` is one of its
+    admins (PermissionDenied); a desk with data, except a freshly initialized one (one
+    admin, one queue), whose two starter rows the import replaces (InvalidInput); a bad
+    value, a file cut short or changed (InvalidInput naming the line and field).
     """
-    advance = progress or _nothing
+    created = _create_sqlite_file(url)
+    try:
+        store = connect(url)
+    except BaseException:
+        if created is not None:
+            _remove_database(created)
+        raise
+    try:
+        result = _restore(store, handle, lines, progress or _nothing)
+    except BaseException:
+        store.dispose()
+        if created is not None:
+            _remove_database(created)
+        raise
+    store.dispose()
+    return result
+
+
+def _restore(store: Store, handle: str, lines: Iterable[str], advance: Progress) -> ImportResult:
     _prepare_schema(store)
     with store.write() as conn:
+        _check_importer(conn, handle)
         _ensure_empty(conn)
         search.suspend_ticket_index(conn)
-        loader = _Loader(conn)
-        for number, text in enumerate(lines, start=1):
-            if text.strip():
-                loader.add(number, text)
-            advance(1)
-        loader.finish()
+        reader = ExportReader()
+        writer = _Writer(conn)
+        for row in reader.rows(lines, advance):
+            writer.add(row)
+        reader.finish()
+        writer.flush()
+        writer.set_deferred(reader.deferred)
         search.rebuild(conn)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
-        return ImportResult(loader.counts)
+    return _result(reader)
+
+
+def _result(reader: ExportReader) -> ImportResult:
+    return ImportResult(dict(reader.counts), reader.version or 0, reader.verified)
+
+
+def _create_sqlite_file(url: str) -> Path | None:
+    """Create the empty, owner-only file of an SQLite desk that does not exist yet; its path,
+    or None when there was nothing to create (another backend, or the file exists)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # connect() says what is wrong with the URL
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database:
+        return None
+    if database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database).expanduser()
+    if path.exists():
+        return None
+    try:
+        private_dir(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot create database {path}: {exc.strerror}") from None
+    return path
+
+
+def _remove_database(path: Path) -> None:
+    for name in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            name.unlink()
 
 
 def _prepare_schema(store: Store) -> None:
@@ -239,19 +329,33 @@ def _prepare_schema(store: Store) -> None:
         raise StoreUnavailable(schema_problem(store.url, state.status, state.current, state.head))
 
 
+def _check_importer(conn: Connection, handle: str) -> None:
+    """A desk that has agents (a freshly initialized one included) is its admins' to
+    replace: anybody else importing into it would make themselves its only admin."""
+    agents = schema.agents
+    if not conn.execute(select(func.count()).select_from(agents)).scalar_one():
+        return
+    row = conn.execute(
+        select(agents.c.role, agents.c.active).where(agents.c.handle == handle)
+    ).first()
+    if row is None or not row.active or row.role != "admin":
+        raise PermissionDenied(
+            f'only an admin of this desk may import into it, and "{handle}" is not one; '
+            "nothing was changed",
+            hint="import into a new database, e.g. --db sqlite:///restored.db",
+        )
+
+
 def _ensure_empty(conn: Connection) -> None:
-    counts = {
-        kind: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-        for kind, table in ENTITIES
-    }
+    counts = _counts(conn)
     others = {kind: n for kind, n in counts.items() if n and kind not in ("agent", "queue")}
     if not others and counts["agent"] <= 1 and counts["queue"] <= 1:
-        # A freshly initialized desk (``db init`` or first use): its starter admin and
-        # queue make way for the imported ones.
+        # A freshly initialized desk (``db init`` or first use): its starter admin (the
+        # importer, see _check_importer) and queue make way for the imported ones.
         conn.execute(schema.queues.delete())
         conn.execute(schema.agents.delete())
         return
-    held = ", ".join(f"{n} {kind}s" for kind, n in counts.items() if n)
+    held = ", ".join(plural(kind, n) for kind, n in counts.items() if n)
     raise InvalidInput(
         f"import needs an empty database; this one holds {held}; nothing was changed",
         hint="import into a new database, e.g. --db sqlite:///restored.db",
@@ -267,104 +371,46 @@ def _reset_sequences(conn: Connection) -> None:
         )
 
 
-class _Loader:
-    """Rows collected per entity and inserted in chunks, in export order."""
+class _Writer:
+    """Checked rows inserted in chunks of one kind, in file order."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.counts: dict[str, int] = {kind: 0 for kind, _t in ENTITIES}
         self.kind: str | None = None
         self.rows: list[dict[str, Any]] = []
         self.links: list[dict[str, Any]] = []
-        self.deferred: list[tuple[str, int, dict[str, Any]]] = []
-        self.tag_ids: dict[str, int] = {}
-        self.seen_header = False
+        self.lines: tuple[int, int] = (0, 0)
 
-    def add(self, number: int, text: str) -> None:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-            raise InvalidInput(f'line {number}: expected a JSON object with a "type"')
-        kind = data.pop("type")
-        if kind == "header":
-            self._header(number, data)
-            return
-        if not self.seen_header:
-            raise InvalidInput(f"line {number}: not a deskterm export (no header line first)")
-        if kind not in _TABLES:
-            raise InvalidInput(
-                f'line {number}: unknown type "{kind}"; allowed: {", ".join(_TABLES)}'
-            )
-        if self.kind is not None and _ORDER[kind] < _ORDER[self.kind]:
-            raise InvalidInput(f"line {number}: {kind} after {self.kind}s; keep the export order")
-        if kind != self.kind:
-            self._flush()
-            self.kind = kind
-        self.rows.append(self._row(number, kind, data))
-        if len(self.rows) >= CHUNK:
-            self._flush()
+    def add(self, row: Row) -> None:
+        if row.kind != self.kind or len(self.rows) >= CHUNK:
+            self.flush()
+            self.kind = row.kind
+            self.lines = (row.line, row.line)
+        self.rows.append(row.values)
+        self.lines = (self.lines[0], row.line)
+        if row.kind in TAGGED:
+            key = TAGGED[row.kind][1]
+            self.links.extend({key: row.values["id"], "tag_id": t} for t in row.tag_ids)
 
-    def _header(self, number: int, data: dict[str, Any]) -> None:
-        if data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
-            raise InvalidInput(f"line {number}: not a {FORMAT_NAME} version {FORMAT_VERSION} file")
-        self.seen_header = True
-
-    def _row(self, number: int, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-        table = _TABLES[kind]
-        names = [c.name for c in table.c]
-        keys = {_key(kind, n): n for n in names}
-        tags = data.pop("tags", None) if kind in _TAGGED else None
-        unknown = sorted(set(data) - set(keys))
-        missing = [k for k in keys if k not in data]
-        if unknown or missing:
-            what = f"unknown keys {unknown}" if unknown else f"missing keys {missing}"
-            raise InvalidInput(f"line {number}: {kind} has {what}")
-        if not isinstance(data["id"], int) or isinstance(data["id"], bool):
-            raise InvalidInput(f'line {number}: {kind} "id" must be an integer')
-        row: dict[str, Any] = {}
-        for key, name in keys.items():
-            value = data[key]
-            if value is not None and _is_time(table, name):
-                try:
-                    value = datetime.fromisoformat(value)
-                except (TypeError, ValueError):
-                    raise InvalidInput(
-                        f'line {number}: {kind} "{name}" is not an ISO 8601 time'
-                    ) from None
-            elif kind == "ticket" and name == "priority":
-                if value not in PRIORITY_RANK:
-                    raise InvalidInput(f'line {number}: unknown priority "{value}"')
-                value = PRIORITY_RANK[value]
-            row[name] = value
-        for name in _DEFERRED.get(kind, ()):
-            if row[name] is not None:
-                self.deferred.append((kind, row["id"], {name: row[name]}))
-                row[name] = None
-        if kind == "tag":
-            self.tag_ids[row["name"]] = row["id"]
-        if tags is not None:
-            _link, key = _TAGGED[kind]
-            for name in tags:
-                if name not in self.tag_ids:
-                    raise InvalidInput(f'line {number}: {kind} uses unknown tag "{name}"')
-                self.links.append({key: row["id"], "tag_id": self.tag_ids[name]})
-        return row
-
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self.kind is None or not self.rows:
             return
-        self.conn.execute(insert(_TABLES[self.kind]), self.rows)
-        self.counts[self.kind] += len(self.rows)
-        if self.kind in _TAGGED and self.links:
-            self.conn.execute(insert(_TAGGED[self.kind][0]), self.links)
+        try:
+            self.conn.execute(insert(TABLES[self.kind]), self.rows)
+            if self.links:
+                self.conn.execute(insert(TAGGED[self.kind][0]), self.links)
+        except (DataError, IntegrityError) as exc:
+            # Every value was checked; this is the database's own word on what slipped by.
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            first, last = self.lines
+            raise InvalidInput(
+                f"lines {first}-{last}: the database refused these {NOUNS[self.kind][1]}: {reason}"
+            ) from None
         self.rows, self.links = [], []
 
-    def finish(self) -> None:
-        self._flush()
-        if not self.seen_header:
-            raise InvalidInput("the file is empty or not a deskterm export; nothing was changed")
-        for kind, row_id, values in self.deferred:
-            table = _TABLES[kind]
-            self.conn.execute(update(table).where(table.c.id == row_id).values(**values))
+    def set_deferred(self, deferred: list[Deferred]) -> None:
+        for item in deferred:
+            table = TABLES[item.kind]
+            self.conn.execute(
+                update(table).where(table.c.id == item.row_id).values({item.column: item.target})
+            )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from deskterm.domain.vocab import CHANNELS, PRIORITIES, ROLES, TYPES
+from deskterm.domain.vocab import CHANNELS, PRIORITIES, ROLES, TIERS, TYPES
 from deskterm.errors import InvalidInput
 
 MAX_SUBJECT = 500
@@ -14,6 +15,7 @@ MAX_TAG = 40
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_.:/+-]*$")
 _EMAIL = re.compile(r"^[^@\s<>\"\x00]+@[^@\s<>\"\x00]+\.[^@\s<>\"\x00]+$")
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def choice(kind: str, value: str, allowed: Sequence[str]) -> str:
@@ -41,8 +43,10 @@ def role(value: str) -> str:
 
 def storable(text: str) -> str:
     """Text as the store can keep it on both backends: PostgreSQL refuses NUL characters, so
-    they become U+FFFD (as an undecodable byte would) everywhere, SQLite included."""
-    return text.replace("\x00", "\ufffd")
+    they become U+FFFD (as an undecodable byte would) everywhere, SQLite included; so does a
+    lone surrogate (half of a UTF-16 pair, which a JSON ``\\ud800`` escape can carry), which
+    is not text that either backend can hold."""
+    return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", "\ufffd"))
 
 
 def subject(value: str) -> str:
@@ -134,3 +138,24 @@ def version(value: int | str) -> int:
 def _short(value: object) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def tier(value: str) -> str:
+    text = value.strip().upper()
+    if text not in TIERS:
+        raise InvalidInput(f'unknown tier "{value}"; allowed: {", ".join(TIERS)}')
+    return text
+
+
+def zoned_time(value: str) -> datetime:
+    """An ISO 8601 time with a zone (``2026-11-23T19:00:00Z`` or ``+02:00``); a time without
+    one would be read differently on every machine."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f'"{value}" is not an ISO 8601 time; expected e.g. 2026-11-23T19:00:00Z'
+        ) from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise InvalidInput(f'time "{value}" has no zone; write it in UTC, e.g. {value}Z')
+    return parsed

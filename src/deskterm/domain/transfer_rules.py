@@ -1,0 +1,226 @@
+"""What an export holds, line by line, and the rule for every value in it.
+
+The export format (its name, version, the kinds of row in their order) and, for each column
+of each kind, the check its value must pass before an import may store it. The checks are
+the workflow's own (``validate``, ``workflow``, the vocabularies) and the facts of the schema
+(required columns, string lengths, booleans, 64-bit ids, references), derived from the tables
+so that a new column cannot be forgotten: a column no rule covers fails at import time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Boolean, Column, SmallInteger, String, Table, UniqueConstraint
+
+from deskterm.domain import validate, workflow
+from deskterm.domain.query import parse as parse_query
+from deskterm.domain.ticket_read import sort_spec
+from deskterm.domain.vocab import MESSAGE_KINDS, PRIORITY_RANK
+from deskterm.errors import InvalidInput
+from deskterm.store import schema
+
+FORMAT_NAME: Final = "deskterm-export"
+FORMAT_VERSION: Final = 2
+#: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified) and 2.
+READABLE_VERSIONS: Final = (1, 2)
+
+#: (type name, table) in export order: every row's references point at earlier rows, except
+#: the self-references of ``DEFERRED``, which may point forward and are set at the end.
+ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
+    ("agent", schema.agents),
+    ("organization", schema.organizations),
+    ("contact", schema.contacts),
+    ("queue", schema.queues),
+    ("tag", schema.tags),
+    ("ticket", schema.tickets),
+    ("message", schema.messages),
+    ("audit_event", schema.audit_events),
+    ("kb_article", schema.kb_articles),
+    ("saved_view", schema.saved_views),
+)
+KINDS: Final = tuple(kind for kind, _table in ENTITIES)
+TABLES: Final = dict(ENTITIES)
+ORDER: Final = {kind: index for index, kind in enumerate(KINDS)}
+DEFERRED: Final = {
+    "queue": ("escalates_to_id",),
+    "ticket": ("merged_into_id", "problem_id"),
+}
+#: Entities whose tag names ride along: (link table, its key column).
+TAGGED: Final = {
+    "ticket": (schema.ticket_tags, "ticket_id"),
+    "kb_article": (schema.kb_article_tags, "article_id"),
+}
+NOUNS: Final = {
+    "agent": ("agent", "agents"),
+    "organization": ("organization", "organizations"),
+    "contact": ("contact", "contacts"),
+    "queue": ("queue", "queues"),
+    "tag": ("tag", "tags"),
+    "ticket": ("ticket", "tickets"),
+    "message": ("message", "messages"),
+    "audit_event": ("audit event", "audit events"),
+    "kb_article": ("KB article", "KB articles"),
+    "saved_view": ("saved view", "saved views"),
+}
+_KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
+
+Check = Callable[[Any], Any]
+
+
+def key_of(kind: str, column: str) -> str:
+    """The JSON key of a column: ``type`` is taken by the entity type."""
+    return f"{kind}_type" if column == "type" else column
+
+
+def plural(kind: str, n: int) -> str:
+    one, many = NOUNS[kind]
+    return f"{n:,} {one if n == 1 else many}"
+
+
+# ------------------------------------------------------------------------ value checks
+
+
+def show_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)[:60]
+
+
+def as_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"must be a string, not {show_value(value)}")
+    # As every write of the workflow does: NUL and lone surrogates become U+FFFD.
+    return validate.storable(value)
+
+
+def _string(limit: int | None) -> Check:
+    def check(value: Any) -> str:
+        text = as_text(value)
+        if limit is not None and len(text) > limit:
+            raise InvalidInput(f"is {len(text)} characters; at most {limit} allowed")
+        return text
+
+    return check
+
+
+def integer(low: int, high: int) -> Check:
+    def check(value: Any) -> int:
+        # bool is an int in Python, not in JSON.
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(f"must be an integer, not {show_value(value)}")
+        if not low <= value <= high:
+            raise InvalidInput(f"{value} is out of range; allowed: {low} to {high}")
+        return value
+
+    return check
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"must be true or false, not {show_value(value)}")
+    return value
+
+
+def _time(value: Any) -> Any:
+    return validate.zoned_time(as_text(value))
+
+
+def _vocabulary(rule: Callable[[str], Any]) -> Check:
+    return lambda value: rule(as_text(value))
+
+
+def _query(text: str) -> str:
+    parse_query(text)
+    return text
+
+
+_ID: Final = integer(1, validate.MAX_ID)
+#: Values with a rule of the workflow, beyond what the schema says.
+_RULES: Final[dict[tuple[str, str], Check]] = {
+    ("agent", "role"): _vocabulary(validate.role),
+    ("queue", "tier"): _vocabulary(validate.tier),
+    ("tag", "name"): _vocabulary(validate.tag),
+    ("ticket", "type"): _vocabulary(validate.ticket_type),
+    ("ticket", "status"): _vocabulary(workflow.check_status),
+    ("ticket", "priority"): _vocabulary(lambda v: PRIORITY_RANK[validate.priority(v)]),
+    ("ticket", "channel"): _vocabulary(validate.channel),
+    ("ticket", "version"): _ID,
+    ("message", "kind"): _vocabulary(lambda v: validate.choice("message kind", v, MESSAGE_KINDS)),
+    ("audit_event", "version"): _ID,
+    ("kb_article", "version"): _ID,
+    ("saved_view", "sort"): _vocabulary(lambda v: sort_spec(v).name),
+    ("saved_view", "query"): _vocabulary(_query),
+}
+
+
+def _required(check: Check, nullable: bool) -> Check:
+    def wrapped(value: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise InvalidInput("is required, not null")
+        return check(value)
+
+    return wrapped
+
+
+# ------------------------------------------------------------------------- the shapes
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    column: str
+    check: Check
+    ref: str | None  # the kind a reference points at
+    deferred: bool
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: str
+    fields: tuple[Field, ...]
+    keys: frozenset[str]
+    unique: tuple[tuple[str, ...], ...]
+
+
+def _field(kind: str, column: Column[Any]) -> Field:
+    ref = next((_KIND_OF_TABLE[fk.column.table.name] for fk in column.foreign_keys), None)
+    if column.primary_key or ref is not None:
+        check = _ID
+    elif (kind, column.name) in _RULES:
+        check = _RULES[(kind, column.name)]
+    elif isinstance(column.type, schema.UTCDateTime):
+        check = _time
+    elif isinstance(column.type, Boolean):
+        check = _boolean
+    elif isinstance(column.type, SmallInteger):
+        check = integer(-(2**15), 2**15 - 1)
+    elif isinstance(column.type, String):
+        check = _string(column.type.length)
+    else:  # pragma: no cover - every column of the schema is one of the above
+        raise TypeError(f"no import rule for {kind}.{column.name}")
+    return Field(
+        key=key_of(kind, column.name),
+        column=column.name,
+        check=_required(check, bool(column.nullable)),
+        ref=ref,
+        deferred=column.name in DEFERRED.get(kind, ()),
+    )
+
+
+def _shape(kind: str, table: Table) -> Shape:
+    fields = tuple(_field(kind, column) for column in table.c)
+    keys = {f.key for f in fields} | ({"tags"} if kind in TAGGED else set())
+    unique = tuple(
+        tuple(c.name for c in constraint.columns)
+        for constraint in table.constraints
+        if isinstance(constraint, UniqueConstraint)
+    )
+    return Shape(kind, fields, frozenset(keys), unique)
+
+
+SHAPES: Final = {kind: _shape(kind, table) for kind, table in ENTITIES}
+REFERENCED: Final = {f.ref for shape in SHAPES.values() for f in shape.fields if f.ref}

@@ -1,0 +1,78 @@
+"""Helpers for tests of export files: edit one, and sign it again as an export would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from deskterm.domain.transfer import ENTITIES, dumps
+
+KINDS = tuple(kind for kind, _table in ENTITIES)
+
+#: Every Unicode line and paragraph separator, the C0 separators, CR and CRLF, NUL and the
+#: half of a surrogate pair an undecodable byte becomes: text that must survive a backup.
+HOSTILE = (
+    "one\u2028two\u2029three\u0085four\x0bfive\x0csix\x1cseven\x1deight\x1enine"
+    "\rten\r\neleven\x00twelve\ufffdthirteen\udcffend"
+)
+#: What the store keeps of HOSTILE: NUL and the lone surrogate become U+FFFD.
+STORED = HOSTILE.replace("\x00", "\ufffd").replace("\udcff", "\ufffd")
+
+
+def rows(lines: list[str], kind: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, data) of every line of ``kind``."""
+    found = []
+    for index, line in enumerate(lines):
+        if line.strip():
+            data = json.loads(line)
+            if data["type"] == kind:
+                found.append((index, data))
+    return found
+
+
+def edit(
+    lines: list[str], kind: str, change: Callable[[dict[str, Any]], None], which: int = 0
+) -> list[str]:
+    """The export with a ``kind`` row (the first, or number ``which``) changed by ``change``,
+    signed again: a file a careful hand changed, so only the value checks can catch it."""
+    index, data = rows(lines, kind)[which]
+    change(data)
+    edited = list(lines)
+    edited[index] = dumps(data)
+    return resign(edited)
+
+
+def resign(lines: list[str]) -> list[str]:
+    """Header counts, line count and checksum made to match the lines again."""
+    body = [line for line in lines if not line.startswith('{"type":"trailer"')]
+    counts = dict.fromkeys(KINDS, 0)
+    for line in body[1:]:
+        if line.strip():
+            kind = json.loads(line)["type"]
+            if kind in counts:
+                counts[kind] += 1
+    header = json.loads(body[0])
+    if "counts" not in header:
+        return body  # the previous format: no counts, no trailer
+    header["counts"] = counts
+    body[0] = dumps(header)
+    digest = hashlib.sha256(b"".join(line.encode() + b"\n" for line in body)).hexdigest()
+    trailer = {
+        "type": "trailer",
+        "format": header["format"],
+        "version": header["version"],
+        "lines": len(body),
+        "counts": counts,
+        "sha256": digest,
+    }
+    return [*body, dumps(trailer)]
+
+
+def as_version_1(lines: list[str]) -> list[str]:
+    """The same desk as the previous format wrote it: no counts in the header, no trailer."""
+    header = json.loads(lines[0])
+    header["version"] = 1
+    del header["counts"]
+    return [dumps(header), *(line for line in lines[1:] if '"type":"trailer"' not in line[:20])]
