@@ -12,10 +12,10 @@ from clitools import SQLITE_ONLY, fails, ok
 
 from deskterm.domain import tickets
 from deskterm.domain.seed import seed_desk
-from deskterm.domain.ticket_read import STREAM_PAGE, count, matching_ids
+from deskterm.domain.ticket_read import count, matching_ids
 
-#: More than one page of ``--all`` and more than the default limit.
-TICKETS = STREAM_PAGE + 150
+#: More than one page of ``--all`` (``ticket_read.STREAM_PAGE``) and the default limit.
+TICKETS = 1150
 
 
 @pytest.fixture
@@ -25,6 +25,9 @@ def big(desk):
 
 
 def test_all_streams_every_match_past_the_first_page(big, cli) -> None:
+    from deskterm.domain.ticket_read import STREAM_PAGE
+
+    assert TICKETS > STREAM_PAGE
     expected = matching_ids(big, "")
     out = ok(cli("ticket", "list", "--all", "--sort", "id:asc", "--format", "ids"))
     assert [int(line) for line in out.split()] == expected
