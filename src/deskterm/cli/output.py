@@ -32,6 +32,7 @@ Rich is imported only on the table path: ``import deskterm.cli.output`` stays st
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import dataclasses
 import io
@@ -40,7 +41,6 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -192,7 +192,7 @@ def _utf8(out: TextIO) -> bool:
         return False
 
 
-@contextmanager
+@contextlib.contextmanager
 def _utf8_stream(out: TextIO) -> Iterator[TextIO]:
     """``out`` itself when it writes UTF-8, else a UTF-8 writer over its bytes.
 
@@ -209,7 +209,9 @@ def _utf8_stream(out: TextIO) -> Iterator[TextIO]:
     try:
         yield writer
     finally:
-        writer.flush()
+        # Hand the bytes back to ``out`` even when the reader went away (``| head``).
+        with contextlib.suppress(OSError, ValueError):
+            writer.flush()
         writer.detach()
 
 
