@@ -48,6 +48,12 @@ ERRORS: Final = "deskterm.ascii"
 #: Like :data:`ERRORS` but other characters as ``\\xe9``-style escapes: for error messages,
 #: where the exact character a user typed matters more than a tidy line.
 ERRORS_ESCAPED: Final = "deskterm.ascii-escaped"
+#: For standard output, where a script may be reading: nothing is dropped or guessed. A
+#: character the stream cannot carry becomes a JSON escape (``\\u00e9``, a surrogate pair
+#: above U+FFFF), so JSON written by any command stays valid and exact; a byte that came in
+#: undecodable (a file name, U+DC80..U+DCFF) goes back out as that byte. People's output
+#: (tables, ``show``) converts to :data:`ERRORS` stand-ins before it gets here.
+ERRORS_EXACT: Final = "deskterm.exact"
 
 
 def can_encode(encoding: str | None, sample: str = "".join(ASCII)) -> bool:
@@ -92,12 +98,29 @@ def _stand_ins(exc: UnicodeError, other: str) -> tuple[str, int]:
     return "".join(out), exc.end
 
 
+def _exact(exc: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = bytearray()
+    for char in exc.object[exc.start : exc.end]:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(code - 0xDC00)
+        elif code > 0xFFFF:
+            code -= 0x10000
+            out += f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}".encode()
+        else:
+            out += f"\\u{code:04x}".encode()
+    return bytes(out), exc.end
+
+
 codecs.register_error(ERRORS, lambda exc: _stand_ins(exc, "?"))
+codecs.register_error(ERRORS_EXACT, _exact)
 codecs.register_error(ERRORS_ESCAPED, lambda exc: _stand_ins(exc, "escape"))
 
 
 def fall_back(stream: TextIO | None, *, errors: str = ERRORS) -> None:
-    """Make ``stream`` write what its encoding cannot carry as ASCII stand-ins, never raise.
+    """Make ``stream`` write what its encoding cannot carry through ``errors``, never raise.
 
     Nothing changes on a stream that can show deskterm's symbols (a UTF-8 terminal or pipe),
     or on one that is not a text file with an encoding (a test's ``StringIO``).

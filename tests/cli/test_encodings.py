@@ -223,3 +223,18 @@ def test_a_progress_bar_on_a_terminal_does_not_crash(backend_url, desk, locale, 
     assert b"Traceback" not in terminal
     terminal.decode(CARRIES[locale])  # only what the stream carries
     assert sorted(int(line) for line in out.split()) == ids
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_json_lines_from_any_command_stay_exact_on_stdout(backend_url, ticket_id, locale) -> None:
+    """A command that writes its own JSON (export) is not cut down to ASCII stand-ins:
+    standard output escapes what it cannot carry the JSON way."""
+    out = _ok(_run(backend_url, locale, "export"))
+    assert out.isascii() or locale == "latin-1"
+    subjects = [
+        value
+        for line in out.decode(CARRIES[locale]).splitlines()
+        for value in json.loads(line).values()
+        if value == SUBJECT
+    ]
+    assert subjects  # the ticket and its audit trail, each exactly as created

@@ -45,3 +45,14 @@ def test_as_shown_measures_what_the_stream_will_show() -> None:
     stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     assert glyphs.as_shown("Café…", stream) == "Cafe..."
     assert glyphs.as_shown("Café…", io.StringIO()) == "Café…"
+
+
+def test_standard_output_escapes_the_json_way_and_drops_nothing() -> None:
+    text = "Jos\u00e9 \u2615 \U0001f600 \u2026 caf\udcc3\udca9"
+    out = _through("ascii", text, glyphs.ERRORS_EXACT)
+    assert out == b"Jos\\u00e9 \\u2615 \\ud83d\\ude00 \\u2026 caf\xc3\xa9"
+    import json
+
+    assert json.loads(
+        _through("ascii", json.dumps({"a": text[:-6]}, ensure_ascii=False), glyphs.ERRORS_EXACT)
+    ) == {"a": text[:-6]}

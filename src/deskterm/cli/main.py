@@ -150,12 +150,13 @@ def run(argv: list[str] | None = None) -> None:
     from typer.main import get_command
 
     from deskterm.cli.decode import utf8_arguments
-    from deskterm.glyphs import ERRORS_ESCAPED, fall_back
+    from deskterm.glyphs import ERRORS_ESCAPED, ERRORS_EXACT, fall_back
 
-    # On a stream that cannot carry deskterm's symbols (LC_ALL=C, PYTHONIOENCODING=ascii, a
-    # Latin-1 terminal) they become ASCII stand-ins and other characters ? (stdout) or an
-    # escape (stderr, where the exact character a user typed matters): never an error.
-    fall_back(sys.stdout)
+    # On a stream that cannot carry every character (LC_ALL=C, PYTHONIOENCODING=ascii, a
+    # Latin-1 terminal) nothing raises: stdout, which scripts read, escapes what it cannot
+    # carry the JSON way and never drops it (tables and pages for people convert to ASCII
+    # stand-ins first, in output.make_console); stderr shows stand-ins and escapes.
+    fall_back(sys.stdout, errors=ERRORS_EXACT)
     fall_back(sys.stderr, errors=ERRORS_ESCAPED)
     args = utf8_arguments(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args

@@ -43,7 +43,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
 
 from deskterm.domain.text import long_time, sanitize
 from deskterm.errors import InvalidInput
@@ -435,7 +435,7 @@ def make_console(out: TextIO, *, color: bool, width: int | None) -> Console:
     tty = _isatty(out)
     use_color = color and tty and not os.environ.get("NO_COLOR")
     return Console(
-        file=out,
+        file=cast("IO[str]", _ShownFile(out)),
         width=max(1, width if width is not None else terminal_width(out)),
         color_system="auto" if use_color else None,
         no_color=not use_color,
@@ -531,6 +531,22 @@ class _TableWriter:
         for row_cells in cells:
             table.add_row(*(Text(text, no_wrap=True, overflow="crop") for text in row_cells))
         _print_trimmed(console, table, needed=sum(widths) + _GAP * (len(widths) - 1))
+
+
+class _ShownFile:
+    """``out`` for Rich: text goes in as ``out`` will show it (glyphs.as_shown: ASCII
+    stand-ins, accents dropped, ``?``) on a stream that cannot carry every character, so
+    people's pages read well where stdout itself would write JSON escapes."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._show = _shown_as(out)
+
+    def write(self, text: str) -> int:
+        return self._out.write(self._show(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
 
 
 def _shown_as(out: TextIO) -> Callable[[str], str]:
