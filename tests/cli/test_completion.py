@@ -206,7 +206,8 @@ def test_bash_completion_offers_statuses_through_the_real_script(cli) -> None:
 @SQLITE_ONLY
 def test_bash_completion_offers_queues_agents_and_query_fields(cli) -> None:
     queues = _bash(cli, "deskterm ticket update 1 --queue N")
-    assert queues.stdout.splitlines() == ["Network L2"], queues.stderr
+    # Bash inserts a completion as given: the space is escaped to keep one word.
+    assert queues.stdout.splitlines() == ["Network\\ L2"], queues.stderr
     handles = _bash(cli, "deskterm ticket assign 7 ")
     assert handles.stdout.splitlines() == ["me", "none", "alice", "bob", "carol"], handles.stderr
     fields = _bash(cli, "deskterm ticket list pri")
@@ -244,3 +245,38 @@ def test_bash_completion_without_a_database_prints_no_error(deskterm, tmp_path: 
     assert result.stdout.strip() == ""
     assert result.stderr == ""
     assert not target.exists()
+
+
+@SQLITE_ONLY
+def test_bash_gets_values_quoted_for_the_quote_the_user_opened(cli) -> None:
+    def offered(words: str, cword: int) -> list[str]:
+        result = cli(
+            env={
+                "_DESKTERM_COMPLETE": "complete_bash",
+                "COMP_WORDS": words,
+                "COMP_CWORD": str(cword),
+            }
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()
+
+    assert offered("deskterm ticket take --queue 'Net", 4) == ["Network L2"]
+    assert offered('deskterm ticket take --queue "Infra', 4) == ["Infrastructure L3"]
+    assert offered("deskterm ticket list 'is:unsolved queue:\"Net", 3) == [
+        'is:unsolved queue:"Network L2"'
+    ]
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_get_plain_values_they_quote_themselves(cli, shell) -> None:
+    result = cli(
+        env={
+            "_DESKTERM_COMPLETE": f"complete_{shell}",
+            "_TYPER_COMPLETE_ARGS": "deskterm ticket update 1 --queue Net",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Network L2" in result.stdout
+    assert "Network\\ L2" not in result.stdout

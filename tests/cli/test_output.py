@@ -20,6 +20,7 @@ from deskterm.cli.output import (
     Column,
     emit_list,
     emit_object,
+    emit_pages,
     fit_widths,
     resolve_format,
     to_jsonable,
@@ -538,3 +539,64 @@ def test_human_duration(seconds: float, shown: str) -> None:
 def test_human_duration_refuses_infinity() -> None:
     with pytest.raises(ValueError, match="finite"):
         human_duration(float("inf"))
+
+
+# -- streaming (ticket list --all) ----------------------------------------------------------------
+
+
+PAGES = [
+    [ticket(1), ticket(2, subject="Line\u2028separator and \u0085 next-line")],
+    [],
+    [ticket(3, subject="Third", assignee="bob")],
+]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "ids"])
+def test_pages_written_as_they_come_equal_one_list(fmt) -> None:
+    streamed = io.StringIO()
+    written = emit_pages(iter(PAGES), columns=COLUMNS, fmt=fmt, out=streamed)
+    assert written == 3
+    assert streamed.getvalue() == render([row for page in PAGES for row in page], fmt)
+
+
+def test_a_streamed_json_array_keeps_unicode_line_separators_inside_strings() -> None:
+    out = io.StringIO()
+    emit_pages(iter(PAGES), columns=COLUMNS, fmt="json", out=out)
+    assert [row["subject"] for row in json.loads(out.getvalue())][1] == PAGES[0][1]["subject"]
+
+
+def test_a_streamed_table_takes_its_widths_from_the_first_page() -> None:
+    out = io.StringIO()
+    later = [ticket(4, subject="A much longer subject than any on the first page, by far")]
+    emit_pages(iter([[ticket(1)], later]), columns=COLUMNS, fmt="table", out=out, width=80)
+    header, first, second = out.getvalue().splitlines()
+    assert header.split() == ["ID", "SUBJECT", "STATUS", "ASSIGNEE", "TAGS"]
+    assert len(second) == len(first)
+    assert "…" in second
+
+
+def test_a_stream_of_no_rows_is_an_empty_list() -> None:
+    for fmt, expected in (("json", "[]\n"), ("jsonl", ""), ("csv", ""), ("table", NO_ROWS + "\n")):
+        out = io.StringIO()
+        assert emit_pages(iter([[], []]), columns=COLUMNS, fmt=fmt, out=out) == 0
+        assert out.getvalue() == expected
+
+
+def test_json_on_a_stream_that_is_not_utf8_escapes_and_keeps_the_data() -> None:
+    raw = io.BytesIO()
+    latin = io.TextIOWrapper(raw, encoding="latin-1")
+    row = ticket(1, subject="Café ☕")
+    emit_list([row], columns=COLUMNS, fmt="jsonl", out=latin)
+    latin.flush()
+    assert raw.getvalue().isascii()
+    assert json.loads(raw.getvalue())["subject"] == "Café ☕"
+
+
+def test_csv_on_a_stream_that_is_not_utf8_is_utf8() -> None:
+    raw = io.BytesIO()
+    ascii_out = io.TextIOWrapper(raw, encoding="ascii")
+    emit_list([ticket(1, subject="Café ☕")], columns=COLUMNS, fmt="csv", out=ascii_out)
+    ascii_out.write("after\n")  # the stream is still usable afterwards
+    ascii_out.flush()
+    assert "Café ☕" in raw.getvalue().decode("utf-8")
+    assert raw.getvalue().endswith(b"after\n")

@@ -1,8 +1,8 @@
-"""The README "Scripting" recipes, run as written through ``bash -c`` with the real
+"""The README "Scripting" recipes, run as written through ``bash -eu -c`` with the real
 ``deskterm`` on PATH, on a SQLite desk arranged through the domain.
 
-Each ``RECIPE_*`` string is the text the README shows (keep them in step): if a recipe here
-breaks, the README is wrong.
+Each ``RECIPE_*`` string is the text the README shows, and a test checks that the README
+still shows it: if a recipe here breaks, the README is wrong.
 """
 
 from __future__ import annotations
@@ -48,15 +48,13 @@ fi
 """
 
 RECIPE_DAILY_CSV = """\
-set -eu
 day=$(date -d yesterday +%F)
-deskterm ticket list "created:$day" --sort created:asc --limit 10000 --format csv \\
+deskterm ticket list "created:$day" --sort created:asc --all --format csv \\
     --columns id,created_at,status,priority,queue,assignee,requester,subject \\
     > "tickets-$day.csv"
 """
 
 RECIPE_REASSIGN = """\
-set -eu
 deskterm ticket update --query 'assignee:bob is:unsolved' --assignee none --dry-run
 deskterm ticket update --query 'assignee:bob is:unsolved' --assignee none --yes --format ids
 """
@@ -64,6 +62,12 @@ deskterm ticket update --query 'assignee:bob is:unsolved' --assignee none --yes 
 RECIPE_REASSIGN_TO = """\
 deskterm ticket update --query 'assignee:bob is:unsolved' --assignee carol --yes --format ids
 """
+
+RECIPE_IDS_FROM_A_PIPE = """\
+deskterm ticket list 'tag:vpn' --all --format ids | deskterm ticket update - --add-tag network --yes
+"""
+
+RECIPES = {name: value for name, value in globals().items() if name.startswith("RECIPE_")}
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ def sh(backend_url: str, tmp_path):
             **(env or {}),
         }
         return subprocess.run(
-            ["bash", "-c", script, "recipe", *args],
+            ["bash", "-eu", "-o", "pipefail", "-c", script, "recipe", *args],
             cwd=tmp_path,
             env=full,
             capture_output=True,
@@ -253,3 +257,16 @@ def test_reassigning_an_agents_unsolved_tickets_to_a_colleague(desk, sh, bobs) -
     assert get(desk, bobs["pending"]).assignee == "carol"
     assert get(desk, bobs["solved"]).assignee == "bob"
     assert _ok(sh(RECIPE_REASSIGN_TO)) == ""  # nothing left: not an error
+
+
+# -- (e) ids from a pipe ------------------------------------------------------------------------
+
+
+def test_ids_from_a_pipe_change_every_match_not_only_the_first_page(desk, sh) -> None:
+    vpn = [tickets.create(desk, subject=f"VPN {n}", tags=["vpn"]).id for n in range(60)]
+    other = tickets.create(desk, subject="Printer", tags=["printer"]).id
+    result = sh(RECIPE_IDS_FROM_A_PIPE)
+    _ok(result)
+    assert "shown" not in result.stderr  # --all: nothing was left out
+    assert all("network" in get(desk, ticket_id).tags for ticket_id in vpn)
+    assert get(desk, other).tags == ("printer",)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 
+from deskterm.cli.decode import read_stdin
 from deskterm.errors import InvalidInput
 
 EDITOR_TEMPLATE = "\n# Write the {what} above. Lines starting with '#' are ignored.\n"
@@ -19,7 +20,7 @@ def read_body(option: str | None, *, what: str, required: bool) -> str | None:
     if option is not None and option != "-":
         return option
     if option == "-" or not _stdin_is_terminal():
-        text = sys.stdin.read() if sys.stdin is not None else ""
+        text = read_stdin()
         if not text.strip() and required:
             raise InvalidInput(f"{what} on standard input is empty; nothing was changed")
         return text if text.strip() else None

@@ -14,6 +14,7 @@ Typer at the top; the domain is imported when a callback runs.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -27,10 +28,59 @@ if TYPE_CHECKING:
 _DB_FIELDS = re.compile(r"(?i)\b(queue|assignee):")
 
 
+#: The variable the shell's completion script sets (Typer's ``_{PROG}_COMPLETE`` protocol).
+COMPLETE_VAR = "_DESKTERM_COMPLETE"
+
+
+def _for_shell(values: list[str]) -> list[str]:
+    """``values`` as the shell asking needs them.
+
+    Bash inserts a completion exactly as given, after any quote the user opened: a value with
+    a space (``Network L2``) has to come escaped (``Network\\ L2``) to stay one word, or,
+    inside an open quote, in the form that quote needs (readline closes it). zsh and fish
+    quote what they insert themselves and get the plain value.
+    """
+    if not os.environ.get(COMPLETE_VAR, "").startswith("complete_bash"):
+        return values
+    quote = _open_quote(os.environ.get("COMP_WORDS", ""))
+    return [_bash_word(value, quote) for value in values]
+
+
+_BASH_SPECIAL = re.compile(r"""([^\w@%+=:,./-])""")
+
+
+def _bash_word(value: str, quote: str | None) -> str:
+    if quote == "'":
+        return value.replace("'", "'\\''")
+    if quote == '"':
+        return re.sub(r'(["\\$`])', r"\\\1", value)
+    return _BASH_SPECIAL.sub(r"\\\1", value)
+
+
+def _open_quote(line: str) -> str | None:
+    """The quote left open at the end of a bash command line (``'`` or ``"``), or None."""
+    quote: str | None = None
+    escaped = False
+    for char in line:
+        if escaped:
+            escaped = False
+        elif quote == "'":
+            quote = None if char == "'" else quote
+        elif char == "\\":
+            escaped = True
+        elif quote == '"':
+            quote = None if char == '"' else quote
+        elif char in "'\"":
+            quote = char
+    return quote
+
+
 def _matching(values: Iterable[str], incomplete: str) -> list[str]:
-    """``values`` starting with ``incomplete`` (case-insensitive), in order, no repeats."""
+    """``values`` starting with ``incomplete`` (case-insensitive), in order, no repeats,
+    quoted for the shell that asks."""
     prefix = (incomplete or "").lower()
-    return [value for value in dict.fromkeys(values) if value.lower().startswith(prefix)]
+    found = [value for value in dict.fromkeys(values) if value.lower().startswith(prefix)]
+    return _for_shell(found)
 
 
 def statuses(incomplete: str) -> list[str]:
@@ -88,7 +138,8 @@ def query(ctx: typer.Context, incomplete: str) -> list[str]:
         if _DB_FIELDS.search(text):
             vocab = _from_desk(ctx, _query_vocab) or {}
         start = completion_start(text, len(text))
-        return [text[:start] + value for value in complete(text, len(text), vocab=vocab)]
+        found = [text[:start] + value for value in complete(text, len(text), vocab=vocab)]
+        return _for_shell(found)
     except Exception:  # completion must never print a traceback
         return []
 

@@ -71,7 +71,12 @@ class CliContext:
 
 
 def get(ctx: typer.Context) -> CliContext:
+    """The shared context; every command calls this first, so it also refuses arguments that
+    are not valid UTF-8 before the command does anything (see ``cli/decode.py``)."""
+    from deskterm.cli.decode import check_arguments
+
     obj: Any = ctx.find_root().obj
     if not isinstance(obj, CliContext):  # pragma: no cover - the root callback always sets it
         raise RuntimeError("deskterm context missing")
+    check_arguments(ctx)
     return obj

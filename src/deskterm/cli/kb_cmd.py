@@ -183,12 +183,14 @@ def _edit_markdown(initial: str) -> str:
     import subprocess
     import tempfile
 
+    from deskterm.cli.decode import utf8
     from deskterm.errors import InvalidInput
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with tempfile.NamedTemporaryFile("w", suffix=".md", prefix="deskterm-kb-", delete=False) as f:
         f.write(initial)
         path = f.name
+    keep = False
     try:
         try:
             result = subprocess.run([*shlex.split(editor), path], check=False)
@@ -196,10 +198,19 @@ def _edit_markdown(initial: str) -> str:
             raise InvalidInput(f'editor "{editor}" not found; set $EDITOR or pass --body') from None
         if result.returncode != 0:
             raise InvalidInput(f"editor exited with status {result.returncode}; nothing changed")
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
+        with open(path, "rb") as handle:
+            data = handle.read()
+        try:
+            return utf8(data, where="the edited article")
+        except InvalidInput as exc:
+            # What the user wrote stays where it is; the error says where.
+            keep = True
+            raise InvalidInput(
+                f"{exc.message}; nothing changed, your text is kept in {path}", hint=exc.hint
+            ) from None
     finally:
-        os.unlink(path)
+        if not keep:
+            os.unlink(path)
 
 
 @app.command("edit")
@@ -273,6 +284,7 @@ def import_dir(
     """
     from pathlib import Path
 
+    from deskterm.cli.decode import utf8
     from deskterm.cli.output import Column, emit_list, resolve_format
     from deskterm.cli.progress import progress_bar
     from deskterm.domain.kb_import import import_documents, parse_document
@@ -290,10 +302,10 @@ def import_dir(
         for path in files:
             name = str(path.relative_to(root))
             try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise InvalidInput(f"{name}: cannot read as UTF-8 text ({exc})") from None
-            documents.append(parse_document(name, text))
+                data = path.read_bytes()
+            except OSError as exc:
+                raise InvalidInput(f"{name}: cannot read it ({exc.strerror})") from None
+            documents.append(parse_document(name, utf8(data, where=name)))
             advance(1)
     results = import_documents(cli.desk(), documents)
     chosen = resolve_format(fmt, many=True, stream=cli.out)

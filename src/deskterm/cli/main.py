@@ -63,8 +63,10 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
+    from deskterm.cli.decode import check_arguments
     from deskterm.config import resolve
 
+    check_arguments(ctx)
     settings = resolve(
         db=db,
         agent=as_agent,
@@ -147,7 +149,16 @@ def run(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and map every error to one line and a code."""
     from typer.main import get_command
 
-    args = sys.argv[1:] if argv is None else argv
+    from deskterm.cli.decode import utf8_arguments
+    from deskterm.glyphs import ERRORS_ESCAPED, ERRORS_EXACT, fall_back
+
+    # On a stream that cannot carry every character (LC_ALL=C, PYTHONIOENCODING=ascii, a
+    # Latin-1 terminal) nothing raises: stdout, which scripts read, escapes what it cannot
+    # carry the JSON way and never drops it (tables and pages for people convert to ASCII
+    # stand-ins first, in output.make_console); stderr shows stand-ins and escapes.
+    fall_back(sys.stdout, errors=ERRORS_EXACT)
+    fall_back(sys.stderr, errors=ERRORS_ESCAPED)
+    args = utf8_arguments(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     command = get_command(app)
     try:
@@ -200,6 +211,7 @@ def _caret(text: str | None, position: int | None) -> str | None:
     """The offending text (a query) on one line, with a caret line under the problem; at most
     :data:`CARET_WINDOW` characters of it around the problem, control characters visible."""
     from deskterm.domain.text import sanitize
+    from deskterm.glyphs import ERRORS_ESCAPED, as_shown
 
     if text is None or position is None:
         return None
@@ -208,25 +220,37 @@ def _caret(text: str | None, position: int | None) -> str | None:
     end = min(len(text), start + CARET_WINDOW)
     before = ("…" if start else "") + sanitize(text[start:pos])
     after = sanitize(text[pos:end]) + ("…" if end < len(text) else "")
-    return f"  {before}{after}\n  {' ' * len(before)}^"
+    # The caret goes under what the terminal shows: \u2615 on a stream that cannot carry ☕.
+    indent = len(as_shown(before, sys.stderr, errors=ERRORS_ESCAPED))
+    return f"  {before}{after}\n  {' ' * indent}^"
 
 
 def _usage_message(exc: Exception) -> str | None:
-    """Click's usage errors (bad option, missing argument) as one line, or None."""
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    """Click's usage errors (bad option, missing argument) as one line, or None.
 
-    if isinstance(exc, NoArgsIsHelpError):
+    Typer (0.26 and later) carries its own copy of Click and raises only its subclasses of
+    the public ``typer.TyperException``; the installed ``click`` package is not Typer's and
+    its exceptions never reach here. A usage error is one with exit code 2; the one name no
+    public module offers, "a group was given no command", is pinned with the Typer versions
+    it was checked against in tests/cli/test_typer_pin.py.
+    """
+    if not isinstance(exc, typer.TyperException):
+        return None
+    if _no_command_given(exc):
         # A command group given no subcommand: its help is the answer, on stdout, exit 2.
         print(exc.format_message())
         raise SystemExit(exit_codes.USAGE)
-    if isinstance(exc, UsageError):
-        message = exc.format_message()
-        if exc.ctx is not None:
-            message += f" (see: {exc.ctx.command_path} --help)"
-        return message
-    if isinstance(exc, ClickException):
-        return exc.format_message()
-    return None
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if exc.exit_code == exit_codes.USAGE and ctx is not None:
+        message += f" (see: {ctx.command_path} --help)"
+    return message
+
+
+def _no_command_given(exc: Exception) -> bool:
+    from typer._click.exceptions import NoArgsIsHelpError  # pinned: test_typer_pin.py
+
+    return isinstance(exc, NoArgsIsHelpError)
 
 
 if __name__ == "__main__":  # pragma: no cover

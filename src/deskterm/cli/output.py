@@ -31,16 +31,19 @@ Rich is imported only on the table path: ``import deskterm.cli.output`` stays st
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import dataclasses
+import io
 import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
 
 from deskterm.domain.text import long_time, sanitize
 from deskterm.errors import InvalidInput
@@ -168,30 +171,73 @@ def _ordered(items: Iterable[Any]) -> list[Any]:
         return sorted(items, key=repr)
 
 
-def _json_text(data: Any, *, pretty: bool) -> str:
+def _json_text(data: Any, *, pretty: bool, ascii_only: bool = False) -> str:
     if pretty:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2)
+        text = json.dumps(data, ensure_ascii=ascii_only, allow_nan=False, indent=2)
     else:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        text = json.dumps(data, ensure_ascii=ascii_only, allow_nan=False, separators=(",", ":"))
     # A lone surrogate (from undecodable bytes) cannot be written as UTF-8; inside a JSON
     # string its escape (backslash, u, four hex digits) is valid and keeps the data.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _write_csv(
-    rows: Sequence[Mapping[str, Any]], out: TextIO, keys: Sequence[str] | None = None
-) -> None:
-    if keys is None:
-        keys = list(dict.fromkeys(key for row in rows for key in row))
-    if not rows:
+def _utf8(out: TextIO) -> bool:
+    """Whether ``out`` writes UTF-8 (or is a text buffer with no encoding, e.g. StringIO)."""
+    encoding = getattr(out, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+@contextlib.contextmanager
+def _utf8_stream(out: TextIO) -> Iterator[TextIO]:
+    """``out`` itself when it writes UTF-8, else a UTF-8 writer over its bytes.
+
+    csv has no escapes, so the only way to keep its data exact on a stream whose locale
+    cannot carry it (LC_ALL=C, Latin-1) is to write UTF-8 anyway, as jq does: the bytes of a
+    file do not depend on the locale of the cron job that wrote it.
+    """
+    buffer = getattr(out, "buffer", None)
+    if _utf8(out) or buffer is None:
+        yield out
         return
-    minimal = csv.writer(out, lineterminator="\n")
-    # csv does not quote a lone \r when the line terminator is \n; quote such rows fully.
-    quote_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    minimal.writerow(keys)
-    for row in rows:
-        cells = [_csv_cell(row.get(key)) for key in keys]
-        (quote_all if any("\r" in cell for cell in cells) else minimal).writerow(cells)
+    out.flush()
+    writer = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield writer
+    finally:
+        # Hand the bytes back to ``out`` even when the reader went away (``| head``).
+        with contextlib.suppress(OSError, ValueError):
+            writer.flush()
+        writer.detach()
+
+
+class _CsvWriter:
+    """csv rows, the header written before the first row (nothing at all for no rows)."""
+
+    def __init__(self, out: TextIO, keys: Sequence[str] | None) -> None:
+        self.keys = list(keys) if keys is not None else None
+        self.started = False
+        self.minimal = csv.writer(out, lineterminator="\n")
+        # csv does not quote a lone \r when the line terminator is \n; quote such rows fully.
+        self.quote_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.keys is None:
+            self.keys = list(dict.fromkeys(key for row in rows for key in row))
+        if not self.started:
+            self.minimal.writerow(self.keys)
+            self.started = True
+        for row in rows:
+            cells = [_csv_cell(row.get(key)) for key in self.keys]
+            (self.quote_all if any("\r" in cell for cell in cells) else self.minimal).writerow(
+                cells
+            )
 
 
 def _csv_cell(value: Any) -> str:
@@ -218,6 +264,16 @@ def _write_ids(rows: Sequence[Mapping[str, Any]], id_key: str, out: TextIO) -> N
         out.write(f"{to_jsonable(row[id_key])}\n")
 
 
+def _json_item(row: Mapping[str, Any], ascii_only: bool) -> str:
+    """One element of a pretty JSON array, indented as ``json.dumps(list, indent=2)`` would.
+
+    Lines are split on ``\\n`` only: JSON text has no other line breaks outside its strings,
+    and a U+2028 inside a string must not be taken for one.
+    """
+    text = _json_text(to_jsonable(row), pretty=True, ascii_only=ascii_only)
+    return "\n".join("  " + line for line in text.split("\n"))
+
+
 # -- emitting ---------------------------------------------------------------------------------
 
 
@@ -234,18 +290,71 @@ def emit_list(
 ) -> None:
     """Write ``rows`` to ``out`` in ``fmt``; ``columns`` shape the table format only;
     ``csv_keys`` (from ``--columns``) choose and order the csv columns, else every key."""
+    emit_pages(
+        [rows],
+        columns=columns,
+        fmt=fmt,
+        out=out,
+        color=color,
+        width=width,
+        id_key=id_key,
+        csv_keys=csv_keys,
+    )
+
+
+def emit_pages(
+    pages: Iterable[Sequence[Mapping[str, Any]]],
+    *,
+    columns: Sequence[Column],
+    fmt: str,
+    out: TextIO,
+    color: bool = True,
+    width: int | None = None,
+    id_key: str = "id",
+    csv_keys: Sequence[str] | None = None,
+) -> int:
+    """Write rows that arrive page by page, each page as soon as it comes; return how many.
+
+    Memory stays that of one page whatever the total. The output is the same as
+    :func:`emit_list` of all the rows at once, except that what needs every row is decided
+    on the first page: the csv header (its keys, unless ``csv_keys``) and the table's column
+    widths (later cells that do not fit end in ``…``). ``json`` is one array, written as it
+    goes; ``ids`` refuses a page with a row without an id before writing any of that page.
+    """
     fmt = _check_format(fmt)
-    if fmt == "json":
-        out.write(_json_text([to_jsonable(row) for row in rows], pretty=True) + "\n")
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(_json_text(to_jsonable(row), pretty=False) + "\n")
+    count = 0
+    if fmt == "table":
+        table = _TableWriter(columns, out, color=color, width=width)
+        for page in pages:
+            table.write(page)
+            count += len(page)
+        table.close()
     elif fmt == "csv":
-        _write_csv(rows, out, csv_keys)
+        with _utf8_stream(out) as stream:
+            writer = _CsvWriter(stream, csv_keys)
+            for page in pages:
+                writer.write(page)
+                count += len(page)
     elif fmt == "ids":
-        _write_ids(rows, id_key, out)
+        for page in pages:
+            _write_ids(page, id_key, out)
+            count += len(page)
+    elif fmt == "jsonl":
+        ascii_only = not _utf8(out)
+        for page in pages:
+            out.writelines(
+                _json_text(to_jsonable(row), pretty=False, ascii_only=ascii_only) + "\n"
+                for row in page
+            )
+            count += len(page)
     else:
-        _write_table(rows, columns, out, color=color, width=width)
+        ascii_only = not _utf8(out)
+        for page in pages:
+            for row in page:
+                out.write(("[\n" if count == 0 else ",\n") + _json_item(row, ascii_only))
+                count += 1
+        out.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def choose_columns(spec: str, *, keys: Sequence[str], known: Sequence[Column] = ()) -> list[Column]:
@@ -288,12 +397,12 @@ def emit_object(
     """Write one object; ``fields`` ((key, label) pairs) choose the rows of the table format,
     by default every key whose value is not a nested object or list of objects."""
     fmt = _check_format(fmt)
-    if fmt == "json":
-        out.write(_json_text(to_jsonable(obj), pretty=True) + "\n")
-    elif fmt == "jsonl":
-        out.write(_json_text(to_jsonable(obj), pretty=False) + "\n")
+    if fmt in ("json", "jsonl"):
+        text = _json_text(to_jsonable(obj), pretty=fmt == "json", ascii_only=not _utf8(out))
+        out.write(text + "\n")
     elif fmt == "csv":
-        _write_csv([obj], out)
+        with _utf8_stream(out) as stream:
+            _CsvWriter(stream, None).write([obj])
     elif fmt == "ids":
         _write_ids([obj], "id", out)
     else:
@@ -326,7 +435,7 @@ def make_console(out: TextIO, *, color: bool, width: int | None) -> Console:
     tty = _isatty(out)
     use_color = color and tty and not os.environ.get("NO_COLOR")
     return Console(
-        file=out,
+        file=cast("IO[str]", _ShownFile(out)),
         width=max(1, width if width is not None else terminal_width(out)),
         color_system="auto" if use_color else None,
         no_color=not use_color,
@@ -342,44 +451,123 @@ def make_console(out: TextIO, *, color: bool, width: int | None) -> Console:
     )
 
 
-def _write_table(
-    rows: Sequence[Mapping[str, Any]],
-    columns: Sequence[Column],
-    out: TextIO,
-    *,
-    color: bool,
-    width: int | None,
-) -> None:
-    if not rows:
-        out.write(NO_ROWS + "\n")
-        return
-    if not columns:
-        columns = [Column(key, key) for key in rows[0]]
-    from rich.cells import cell_len
-    from rich.table import Table
-    from rich.text import Text
+class _TableWriter:
+    """A table written page by page: column widths from the first page, header once."""
 
-    console = make_console(out, color=color, width=width)
-    headers = [sanitize(column.header) for column in columns]
-    cells = [[_cell_text(row.get(column.key), column) for column in columns] for row in rows]
-    natural = []
-    for index, column in enumerate(columns):
-        content = max(cell_len(text) for text in [headers[index], *(r[index] for r in cells)])
-        natural.append(max(1, min(content, column.max_width or content)))
-    widths = fit_widths(natural, columns, console.width - _GAP * (len(columns) - 1))
+    def __init__(
+        self, columns: Sequence[Column], out: TextIO, *, color: bool, width: int | None
+    ) -> None:
+        self.columns = list(columns)
+        self.out = out
+        self.color = color
+        self.width = width
+        self.widths: list[int] | None = None
+        self.console: Console | None = None
 
-    table = Table(box=None, padding=(0, _GAP // 2), pad_edge=False, header_style="bold")
-    for column, header, column_width in zip(columns, headers, widths, strict=True):
-        table.add_column(
-            Text(header),
-            width=column_width,
-            no_wrap=True,
-            overflow="ellipsis",
-            justify=column.justify,
+    def write(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        from rich.cells import cell_len
+
+        if not self.columns:
+            self.columns = [Column(key, key) for key in rows[0]]
+        columns = self.columns
+        show = _shown_as(self.out)
+        cells = [
+            [show(_cell_text(row.get(column.key), column)) for column in columns] for row in rows
+        ]
+        headers = [show(sanitize(column.header)) for column in columns]
+        first = self.widths is None
+        if self.widths is None:
+            self.console = make_console(self.out, color=self.color, width=self.width)
+            natural = []
+            for index, column in enumerate(columns):
+                content = max(
+                    cell_len(text) for text in [headers[index], *(r[index] for r in cells)]
+                )
+                natural.append(max(1, min(content, column.max_width or content)))
+            available = self.console.width - _GAP * (len(columns) - 1)
+            self.widths = fit_widths(natural, columns, available)
+        assert self.console is not None
+        ellipsis = show("…")
+        cells = [
+            [_fit(text, width, ellipsis) for text, width in zip(row, self.widths, strict=True)]
+            for row in cells
+        ]
+        headers = [
+            _fit(text, width, ellipsis) for text, width in zip(headers, self.widths, strict=True)
+        ]
+        self._print(self.console, headers if first else None, cells, self.widths)
+
+    def close(self) -> None:
+        if self.widths is None:
+            self.out.write(NO_ROWS + "\n")
+
+    def _print(
+        self,
+        console: Console,
+        headers: list[str] | None,
+        cells: list[list[str]],
+        widths: list[int],
+    ) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(
+            box=None,
+            padding=(0, _GAP // 2),
+            pad_edge=False,
+            header_style="bold",
+            show_header=headers is not None,
         )
-    for row_cells in cells:
-        table.add_row(*(Text(text, no_wrap=True, overflow="ellipsis") for text in row_cells))
-    _print_trimmed(console, table, needed=sum(widths) + _GAP * (len(widths) - 1))
+        for index, (column, column_width) in enumerate(zip(self.columns, widths, strict=True)):
+            table.add_column(
+                Text(headers[index] if headers is not None else ""),
+                width=column_width,
+                no_wrap=True,
+                overflow="crop",
+                justify=column.justify,
+            )
+        for row_cells in cells:
+            table.add_row(*(Text(text, no_wrap=True, overflow="crop") for text in row_cells))
+        _print_trimmed(console, table, needed=sum(widths) + _GAP * (len(widths) - 1))
+
+
+class _ShownFile:
+    """``out`` for Rich: text goes in as ``out`` will show it (glyphs.as_shown: ASCII
+    stand-ins, accents dropped, ``?``) on a stream that cannot carry every character, so
+    people's pages read well where stdout itself would write JSON escapes."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._show = _shown_as(out)
+
+    def write(self, text: str) -> int:
+        return self._out.write(self._show(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
+
+
+def _shown_as(out: TextIO) -> Callable[[str], str]:
+    """What ``out`` will show for a text: itself on a stream that carries deskterm's symbols,
+    else with the ASCII stand-ins and ``?`` the stream falls back to (glyphs.py), so that
+    widths are measured on what the terminal will really get."""
+    from deskterm.glyphs import as_shown
+
+    return lambda text: as_shown(text, out)
+
+
+def _fit(text: str, width: int, ellipsis: str) -> str:
+    """``text`` cut to ``width`` terminal cells, ending in ``ellipsis`` when it was cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    room = width - cell_len(ellipsis)
+    if room < 1:
+        return set_cell_size(text, width)
+    return set_cell_size(text, room).rstrip(" ") + ellipsis
 
 
 def fit_widths(natural: Sequence[int], columns: Sequence[Column], available: int) -> list[int]:

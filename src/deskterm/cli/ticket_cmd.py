@@ -14,6 +14,8 @@ from deskterm.cli.context import get
 
 if TYPE_CHECKING:
     from deskterm.cli.output import Column
+    from deskterm.domain.desk import Desk
+    from deskterm.domain.query import Query
 
 app = typer.Typer(
     help="Work with tickets.\n\nExample: deskterm ticket list 'assignee:me status:open,pending'",
@@ -102,6 +104,10 @@ def _emit_ticket(ctx: typer.Context, ticket: object, fmt: str | None) -> None:
     )
 
 
+#: How many tickets ``ticket list`` shows without ``--limit``.
+DEFAULT_LIMIT = 50
+
+
 @app.command("list")
 def list_tickets(
     ctx: typer.Context,
@@ -115,25 +121,58 @@ def list_tickets(
         str | None,
         typer.Option(help="updated (default), created, priority, due or id; add :asc or :desc."),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most N tickets.")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, max=10_000, help=f"At most N tickets (default {DEFAULT_LIMIT})."),
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every match, streamed page by page (for pipes and files)."),
+    ] = False,
     fmt: FormatOpt = None,
     columns: ColumnsOpt = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No note on stderr when --limit cuts the list."),
+    ] = False,
 ) -> None:
     """List tickets matching a query, newest update first.
 
+    When there are more than --limit matches, stderr says so ("50 of 171 shown"); --all
+    streams every match at constant memory in every format.
+
     Example: deskterm ticket list 'status:open,pending priority:>=high' --format json
 
-    Example: deskterm ticket list 'is:unsolved' --columns id,priority,sla_state,subject
+    Example: deskterm ticket list 'tag:vpn' --all --format ids | deskterm ticket update - --yes
+    --add-tag network
     """
-    from deskterm.cli.output import emit_list, resolve_format
+    from deskterm.cli.output import emit_list, emit_pages, resolve_format
     from deskterm.cli.ticket_view import LIST_COLUMNS, ticket_dict
-    from deskterm.domain.ticket_read import list_page
+    from deskterm.domain.query import parse
+    from deskterm.domain.ticket_read import list_page, sort_spec, stream_pages
+    from deskterm.errors import InvalidInput
 
     cli = get(ctx)
     _not_blank("--sort", sort)
+    if every and limit is not None:
+        raise InvalidInput("--all and --limit do not go together; give one of them")
     chosen = resolve_format(fmt, many=True, stream=cli.out)
     table_columns, csv_keys = _columns(columns, LIST_COLUMNS)
-    page = list_page(cli.desk(), query, sort=sort, limit=limit)
+    desk = cli.desk()
+    parsed = parse(query, now=desk.now())
+    sort_spec(sort)
+    if every:
+        emit_pages(
+            ([ticket_dict(t) for t in page] for page in stream_pages(desk, parsed, sort=sort)),
+            columns=table_columns,
+            fmt=chosen,
+            out=cli.out,
+            color=cli.color,
+            csv_keys=csv_keys,
+        )
+        return
+    shown = limit or DEFAULT_LIMIT
+    page = list_page(desk, parsed, sort=sort, limit=shown)
     emit_list(
         [ticket_dict(t) for t in page.items],
         columns=table_columns,
@@ -142,6 +181,34 @@ def list_tickets(
         color=cli.color,
         csv_keys=csv_keys,
     )
+    if page.next_cursor is not None and not (quiet or cli.quiet):
+        cli.out.flush()
+        print(_more_note(desk, parsed, len(page.items)), file=sys.stderr)
+
+
+#: ``ticket list`` counts matches up to this many for its note on stderr.
+COUNT_CAP = 10_000
+
+
+def _more_note(desk: Desk, query: Query, shown: int) -> str:
+    """What stderr says when ``--limit`` cut the list: ``50 of 171 shown; ...``.
+
+    The cost of the note is bounded whatever the size of the desk (measured on a
+    million-ticket desk, docs/DECISIONS.md): field filters are counted up to
+    :data:`COUNT_CAP` matches (``50 of more than 10000 shown``); a full-text search is not
+    counted at all (``50 shown; more match``), since its matches cost a search each.
+    """
+    from deskterm.domain.ticket_read import count
+
+    hint = "--limit N or --all"
+    if query.text_terms:
+        return f"{shown} shown; more match; {hint}"
+    # The count is a read of its own: a ticket added or closed since the page was read must
+    # not make it say fewer than were shown.
+    total = max(count(desk, query, cap=COUNT_CAP), shown + 1)
+    if total > COUNT_CAP:
+        return f"{shown} of more than {COUNT_CAP} shown; {hint}"
+    return f"{shown} of {total} shown; {hint}"
 
 
 def _columns(spec: str | None, default: Sequence[Column]) -> tuple[list[Column], list[str] | None]:
@@ -257,13 +324,25 @@ def create(
 
 
 def _read_ids(values: list[str]) -> list[int]:
-    """Ticket ids from arguments; ``-`` reads more ids (one per line or space) from stdin."""
+    """Ticket ids from arguments; ``-`` reads more ids (one per line or space) from stdin.
+
+    A bad id on stdin is named by its line (``standard input, line 3: invalid ticket id``);
+    bytes that are not UTF-8 make that line's id invalid like any other typo.
+    """
+    from deskterm.cli.decode import stdin_bytes
+    from deskterm.errors import InvalidInput
+
     ids: list[int] = []
     for value in values:
-        if value == "-":
-            ids.extend(_ticket_id(word) for word in sys.stdin.read().split())
-        else:
+        if value != "-":
             ids.append(_ticket_id(value))
+            continue
+        for number, line in enumerate(stdin_bytes().split(b"\n"), start=1):
+            for word in line.decode("utf-8", "replace").split():
+                try:
+                    ids.append(_ticket_id(word))
+                except InvalidInput as exc:
+                    raise InvalidInput(f"standard input, line {number}: {exc.message}") from None
     return ids
 
 

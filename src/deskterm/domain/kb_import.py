@@ -37,6 +37,9 @@ from deskterm.store import schema
 K = schema.kb_articles
 KNOWN_KEYS = ("title", "tags", "category", "slug")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+#: A line break in a file: \n, \r\n or \r, never the Unicode separators (U+2028, U+0085...)
+#: that ``str.splitlines`` also splits on, which are text inside a line.
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     silently become metadata or body).
     """
     text = text.lstrip("\ufeff")
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)
     if not lines or lines[0].strip() != "---":
         return {}, text
     for end in range(1, len(lines)):
@@ -111,7 +114,7 @@ def render_front_matter(title: str, category: str, tags: Sequence[str], body: st
 
 
 def first_heading(body: str) -> str | None:
-    for line in body.splitlines():
+    for line in _LINE_BREAK.split(body):
         match = _HEADING.match(line)
         if match:
             return match.group(1)
