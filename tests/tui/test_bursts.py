@@ -7,6 +7,8 @@ keys is checked too. Each test reads the result back from the desk.
 
 from __future__ import annotations
 
+import pytest
+
 from deskterm.domain import kb, ticket_read, tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.views import list_views
@@ -190,3 +192,24 @@ async def test_keys_after_a_refused_send_are_dropped_not_run_elsewhere(seeded: D
         assert app.screen.text == "first"
     assert bodies(seeded, 6) == []
     assert ticket_read.get(seeded, 6).type == "question"
+
+
+async def test_a_kb_search_that_fails_does_not_hold_the_keyboard(
+    seeded: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskterm.domain import kb as domain_kb
+    from deskterm.errors import StoreUnavailable
+
+    def down(*args: object, **kwargs: object) -> list[object]:
+        raise StoreUnavailable("cannot use database: the server went away")
+
+    monkeypatch.setattr(domain_kb, "search_articles", down)
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        burst(pilot, "Kvpn\r")
+        await settle(pilot)
+        assert any(n.startswith("The desk cannot be reached") for n in notified(app))
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert app.typeahead.waiting == 0

@@ -93,9 +93,15 @@ class KbScreen(Screen[str | None]):
         try:
             hits = search_articles(app.desk, text, limit=LIMIT)
         except DeskError as exc:
-            self.app.call_from_thread(app.show_error, exc)
+            self.app.call_from_thread(self._failed, exc)
             return
         self.post_message(self.Results(text, hits))
+
+    def _failed(self, exc: DeskError) -> None:
+        release, self._open_when_found = self._open_when_found, None
+        if release is not None:
+            release(True)
+        desk_app(self).show_error(exc)
 
     @on(Results)
     def _results(self, message: Results) -> None:
