@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.views import delete_view, list_views, save_view
+from deskterm.domain.views import ViewExists, delete_view, list_views, save_view
 from deskterm.errors import InvalidInput, NotFound, PermissionDenied
 from support import as_agent
 
@@ -22,6 +22,23 @@ def test_saving_a_view_again_by_name_replaces_it(desk: Desk) -> None:
     save_view(desk, "Mine", "is:mine")
     save_view(desk, "Mine", "is:mine priority:>=high")
     assert [v.query for v in list_views(desk)] == ["is:mine priority:>=high"]
+
+
+def test_views_are_listed_in_the_order_they_were_saved(desk: Desk) -> None:
+    carol = as_agent(desk, "carol")
+    save_view(desk, "Zulu", "tag:z")
+    save_view(carol, "Team", "is:unsolved", shared=True)
+    save_view(desk, "Alpha", "tag:a")
+    save_view(desk, "Zulu", "tag:zz")  # replacing keeps its place
+    assert [v.name for v in list_views(desk)] == ["Zulu", "Team", "Alpha"]
+
+
+def test_saving_under_an_existing_name_without_replace_is_refused(desk: Desk) -> None:
+    save_view(desk, "Mine", "is:mine")
+    with pytest.raises(ViewExists) as caught:
+        save_view(desk, "Mine", "priority:high", replace=False)
+    assert (caught.value.name, caught.value.query) == ("Mine", "is:mine")
+    assert [v.query for v in list_views(desk)] == ["is:mine"]
 
 
 def test_shared_view_needs_a_lead_and_is_seen_by_everyone(desk: Desk) -> None:

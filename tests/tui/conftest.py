@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rich.segment import Segment
 from textual.pilot import Pilot
 
 from deskterm.domain import tickets
@@ -124,3 +125,32 @@ def screen_text(app: DeskApp) -> str:
     svg = app.export_screenshot()
     lines = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
     return html.unescape("".join(lines)).replace("\xa0", " ")
+
+
+def burst(pilot: Pilot[None], typed: str) -> None:
+    """Deliver ``typed`` as one write to the terminal (a burst over SSH, a fast typist): the
+    bytes go through Textual's own terminal parser and every key reaches the app's queue
+    before the app handles the first, as the driver's input thread delivers them.
+
+    ``typed`` is what the terminal sends: ``"\\x13"`` is ctrl+s, ``"\\r"`` enter."""
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    events = [*parser.feed(typed), *parser.tick()]
+    driver = pilot.app._driver
+    assert driver is not None
+    for event in events:
+        driver.process_message(event)
+
+
+def notified(app: DeskApp) -> list[str]:
+    """The notifications the app has raised and not yet timed out, as "title: message"
+    (``run_test`` does not draw toasts, so they are read from the app)."""
+    return [f"{n.title}: {n.message}" if n.title else n.message for n in app._notifications]
+
+
+def rendered(app: DeskApp) -> list[list[Segment]]:
+    """The screen as Textual renders it for the terminal, line by line (after its line
+    filters: monochrome, ASCII), as segments with their final styles."""
+    update = app.screen._compositor.render_update(full=True)
+    return [[segment for strip in line for segment in strip] for line in update.strips]

@@ -6,14 +6,16 @@ import time
 
 import pytest
 
-from deskterm.domain import ticket_read
+from deskterm.domain import ticket_read, tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.views import list_views, save_view
+from deskterm.tui.screens.confirm import ConfirmScreen
 from deskterm.tui.screens.detail_screen import DetailScreen
 from deskterm.tui.screens.help_screen import HelpScreen
 from deskterm.tui.screens.main_screen import MainScreen
 from deskterm.tui.widgets.ticket_table import TicketTable
 
-from .conftest import app_for, screen_text, settle
+from .conftest import app_for, notified, screen_text, settle
 
 
 def table(app) -> TicketTable:
@@ -199,7 +201,7 @@ async def test_enter_opens_the_ticket_and_escape_goes_back(seeded: Desk, size) -
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         text = screen_text(app)
-        assert "Thread" in text and "REPLY" in text
+        assert "Thread" in text and "REQUESTER WROTE" in text
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
@@ -209,7 +211,9 @@ async def test_narrow_screen_folds_sidebar_and_detail(seeded: Desk) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.has_class("-narrow")
-        assert not app.screen.query_one("#sidebar").display or True
+        assert app.screen.query_one("#sidebar").region.width == 0
+        assert app.screen.query_one("#detail").region.height == 0
+        assert "Views" not in screen_text(app)
         assert "VPN drops" in screen_text(app)
 
 
@@ -291,8 +295,6 @@ async def test_quick_first_page_is_shown_and_paging_continues_on_the_desk(many: 
 
 
 async def test_S_saves_the_current_filter_as_a_view_in_the_sidebar(seeded: Desk) -> None:
-    from deskterm.domain.views import list_views
-
     app = app_for(seeded, "priority:>=high")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -303,3 +305,66 @@ async def test_S_saves_the_current_filter_as_a_view_in_the_sidebar(seeded: Desk)
         await settle(pilot)
         assert [(v.name, v.query) for v in list_views(seeded)] == [("Hot", "priority:>=high")]
         assert "Hot" in screen_text(app)
+        assert 'Saved view "Hot"' in notified(app)
+
+
+async def test_saving_under_a_taken_name_asks_before_replacing(seeded: Desk) -> None:
+    save_view(seeded, "Hot", "priority:urgent")
+    app = app_for(seeded, "priority:>=high")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S", *"Hot", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "already exists (priority:urgent)" in app.screen.question.plain
+        await pilot.press("n")
+        await settle(pilot)
+        assert [v.query for v in list_views(seeded)] == ["priority:urgent"]
+        await pilot.press("S", *"Hot", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert [v.query for v in list_views(seeded)] == ["priority:>=high"]
+
+
+async def test_adding_a_view_moves_no_number_key(seeded: Desk) -> None:
+    save_view(seeded, "Zulu", "tag:vpn")
+    app = app_for(seeded, "priority:>=high")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = [v.label for v in app.screen.views]
+        await pilot.press("S", *"Alpha", "enter")
+        await settle(pilot)
+        after = [v.label for v in app.screen.views]
+        assert after == [*before, "Alpha"]
+        await pilot.press(str(after.index("Zulu") + 1))
+        await settle(pilot)
+        assert app.screen.query_text == "tag:vpn"
+
+
+async def test_a_write_re_reads_only_the_counts_it_can_change(
+    seeded: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskterm.domain import ticket_read as reads
+
+    counted: list[str] = []
+    real = reads.count
+
+    def count(desk, query=""):
+        counted.append(query)
+        return real(desk, query)
+
+    monkeypatch.setattr(reads, "count", count)
+    tickets.update(seeded, 6, tickets.Changes(status="open"))  # (assigning a new one opens it)
+    app = app_for(seeded, "id:6")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        counted.clear()
+        await pilot.press("a")  # assign to me: only who-owns-it views can change
+        await settle(pilot)
+        assert sorted(counted) == sorted(["is:mine is:unsolved", "is:unassigned is:unsolved"])
+        assert "My tickets 2" in screen_text(app)
+        counted.clear()
+        await pilot.press("t", *"printer", "enter")  # a tag: no view here filters on tags
+        await settle(pilot)
+        assert counted == []

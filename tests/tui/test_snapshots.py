@@ -74,3 +74,38 @@ def test_kb_search_results(snap_compare, seeded: Desk, size) -> None:
 def test_filter_error(snap_compare, seeded: Desk, size) -> None:
     keys = run_keys("slash", *"status:opne", "enter")
     assert snap_compare(app_for(seeded), terminal_size=size, run_before=keys)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_escalate_screen(snap_compare, seeded: Desk, size) -> None:
+    keys = run_keys("e", *"needs a firewall change")
+    assert snap_compare(app_for(seeded, "id:6"), terminal_size=size, run_before=keys)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_editor_sending(snap_compare, seeded: Desk, size, monkeypatch) -> None:
+    """A reply being sent: the editor says so and takes no more keys."""
+    import threading
+
+    from deskterm.domain import tickets as domain_tickets
+
+    gate = threading.Event()
+    real = domain_tickets.add_message
+
+    def held(*args, **kwargs):
+        gate.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(domain_tickets, "add_message", held)
+
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("r", *"Please restart the VPN client.", "ctrl+s")
+        for area in pilot.app.screen.query(TextArea):
+            area.cursor_blink = False
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app_for(seeded, "id:6"), terminal_size=size, run_before=before)
+    finally:
+        gate.set()

@@ -448,17 +448,12 @@ def _message(
     if_version: int | None,
     fmt: str | None,
 ) -> None:
-    from deskterm.cli.body import read_body
-    from deskterm.domain import tickets
+    from deskterm.cli.body import send_message
 
     cli = get(ctx)
     ticket_id = _ticket_id(ticket)
     _not_blank("--status", status)
-    what = "reply" if kind == "reply" else "note"
-    text = read_body(body, what=what, required=True) or ""
-    result, _message_obj = tickets.add_message(
-        cli.desk(), ticket_id, kind, text, status=status, if_version=if_version
-    )
+    result = send_message(cli, ticket_id, kind, body, status=status, if_version=if_version)
     _emit_ticket(ctx, result, fmt)
 
 

@@ -79,6 +79,7 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
+    from deskterm.domain.history_text import describe, messages_by_id
     from deskterm.domain.text import sanitize
 
     data = ticket_dict(detail.ticket)
@@ -97,10 +98,9 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
         console.print(Text(sanitize(message.body, multiline=True)), soft_wrap=False)
         console.print()
     console.print(Rule(Text("History"), style="dim"))
+    messages = messages_by_id(detail.messages)
     for event in detail.history:
         line = Text(f"{long_time(event.at)}  v{event.version}  ", style="dim")
         line.append(sanitize(event.actor or "system"))
-        line.append(f"  {event.field}")
-        if event.old is not None or event.new is not None:
-            line.append(f": {sanitize(event.old or '-')} -> {sanitize(event.new or '-')}")
+        line.append(f"  {describe(event, messages, ascii=True)}")
         console.print(line)

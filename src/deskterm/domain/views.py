@@ -1,7 +1,8 @@
 """Saved views: a named query (and sort) an agent keeps, or shares with the whole desk.
 
-The console lists them in its sidebar, after the built-in views and before the queues, on
-keys 1..9 in that order; ``deskterm view`` manages them from the command line.
+The console lists them in its sidebar after the built-in views and the queues, in the order
+they were saved, so a new view never moves the number key of another; ``deskterm view``
+manages them from the command line.
 """
 
 from __future__ import annotations
@@ -12,15 +13,24 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.models import SavedView
 from deskterm.domain.query import parse
 from deskterm.domain.ticket_read import sort_spec
-from deskterm.errors import InvalidInput, NotFound
+from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 
 V = schema.saved_views
 MAX_NAME = 60
 
 
+class ViewExists(Conflict):
+    """A view of that name is already saved (and replacing it was not asked for)."""
+
+    def __init__(self, name: str, query: str) -> None:
+        super().__init__(f'a view named "{name}" already exists (query: {query or "all"})')
+        self.name = name
+        self.query = query
+
+
 def list_views(desk: Desk) -> list[SavedView]:
-    """The acting agent's own views, then the shared ones, each by name."""
+    """The acting agent's own views and the shared ones, in the order they were saved."""
     a = schema.agents
     with desk.store.read() as conn:
         me = desk.actor(conn)
@@ -28,15 +38,23 @@ def list_views(desk: Desk) -> list[SavedView]:
             select(V, a.c.handle)
             .select_from(V.outerjoin(a, V.c.owner_id == a.c.id))
             .where(or_(V.c.owner_id == me.id, V.c.owner_id.is_(None)))
-            .order_by(V.c.owner_id.is_(None), V.c.name)
+            .order_by(V.c.id)
         )
         return [SavedView(r.id, r.name, r.query, r.sort, r.handle) for r in rows]
 
 
 def save_view(
-    desk: Desk, name: str, query: str, *, sort: str | None = None, shared: bool = False
+    desk: Desk,
+    name: str,
+    query: str,
+    *,
+    sort: str | None = None,
+    shared: bool = False,
+    replace: bool = True,
 ) -> SavedView:
-    """Save (or replace, by name) a view. The query must parse; shared views need a lead."""
+    """Save a view, or replace the one of that name (ViewExists instead when not
+    ``replace``). The query must parse; shared views need a lead. A replaced view keeps its
+    place in the list."""
     clean = " ".join(name.split())
     if not clean or len(clean) > MAX_NAME:
         raise InvalidInput(f"a view name is 1 to {MAX_NAME} characters")
@@ -49,6 +67,9 @@ def save_view(
         found = conn.execute(select(V.c.id).where(V.c.name == clean, mine)).scalar()
         if found is None:
             conn.execute(insert(V).values(name=clean, query=query, sort=sort_name, owner_id=owner))
+        elif not replace:
+            existing = conn.execute(select(V.c.query).where(V.c.id == found)).scalar_one()
+            raise ViewExists(clean, existing)
         else:
             conn.execute(update(V).where(V.c.id == found).values(query=query, sort=sort_name))
         row = conn.execute(

@@ -2,25 +2,37 @@
 
 Start-up matters (issue 5 bench): this module imports only what the first page needs; the
 pickers, KB search, editor and help screens import their widgets when first opened.
+
+Keys go through :class:`~deskterm.tui.typeahead.TypeAhead`, so a burst of keys is handled
+one key at a time, each after the work of the one before (see that module). After a write
+the app publishes :class:`~deskterm.tui.messages.TicketsChanged` on :attr:`ticket_changes`;
+screens subscribe to it and re-read only what the write can have changed.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.content import Content
+from textual.signal import Signal
 
-from deskterm.errors import Conflict, DeskError
+from deskterm.errors import DeskError, StaleVersion
 from deskterm.tui.commands import DeskCommands
+from deskterm.tui.messages import TicketsChanged
+from deskterm.tui.phrases import error_text, error_title
+from deskterm.tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from deskterm.domain.desk import Desk
     from deskterm.domain.models import Page, Ticket
+    from deskterm.drafts import Draft, Drafts
 
 R = TypeVar("R")
 
@@ -41,7 +53,12 @@ class DeskApp(App[None]):
         query: str = "",
         color: bool = True,
         first_page: Page | None = None,
+        drafts: Drafts | None = None,
+        encoding: str | None = "detect",
     ) -> None:
+        """``encoding``: what the terminal can show; ``"detect"`` reads it from the output
+        stream, None means Unicode, ``"ascii"`` (or another) draws only what it can carry
+        (``tui/ascii_screen.py``)."""
         had = os.environ.get("NO_COLOR")
         if not color:
             # Textual reads NO_COLOR when the app is built: that gives the monochrome look.
@@ -53,23 +70,32 @@ class DeskApp(App[None]):
                 os.environ.pop("NO_COLOR", None)
             else:
                 os.environ["NO_COLOR"] = had
+        from deskterm.tui.ascii_screen import install, stream_encoding
+
+        self.encoding = stream_encoding() if encoding == "detect" else encoding
+        if self.encoding is not None:
+            install(self, self.encoding)
         # A Desk, or a function that opens one: then the first page can be on screen (from
         # ``first_page``) before the database library is even imported.
         self._desk: Desk | None = None if callable(desk) else desk
         self._open_desk: Callable[[], Desk] | None = desk if callable(desk) else None
         self._desk_lock = threading.Lock()
+        self._drafts = drafts
         #: A first page read before the app started (``domain/first_page.py``), used once.
         self.first_page = first_page
         self.initial_query = query
         self.color = color and not self.no_color
-        #: Unsent reply/note text per (ticket id, kind): survives leaving the ticket.
-        self.drafts: dict[tuple[int, str], str] = {}
         #: Recent filters, newest last (the filter bar walks them with up/down).
         self.filter_history: list[str] = []
         #: Completion values for the filter bar, filled once the first page is shown.
         self.vocab: dict[str, list[str]] = {}
         #: Tags seen on loaded tickets (there is no tag list in the domain yet).
         self.known_tags: set[str] = set()
+        self.typeahead = TypeAhead(self)
+        #: What the console changed; screens subscribe (see the module docstring).
+        self.ticket_changes: Signal[TicketsChanged] = Signal(self, "ticket-changes")
+        #: Flushes of open editors, run when the terminal hangs up (see ``_hang_up``).
+        self.before_exit: list[Callable[[], object]] = []
 
     @property
     def desk(self) -> Desk:
@@ -80,6 +106,22 @@ class DeskApp(App[None]):
                     assert self._open_desk is not None
                     self._desk = self._open_desk()
         return self._desk
+
+    @property
+    def drafts(self) -> Drafts:
+        """Unsent replies and notes on disk for this desk and agent (``deskterm/drafts.py``)."""
+        if self._drafts is None:
+            from deskterm.drafts import Drafts
+
+            self._drafts = Drafts.for_desk(self.desk.store.url, self.desk.handle)
+        return self._drafts
+
+    def draft_list(self) -> list[Draft]:
+        """The drafts on disk; none while the desk is still opening and its drafts folder is
+        not known yet (the first page is shown before the desk is open)."""
+        if self._drafts is None and self._desk is None:
+            return []
+        return self.drafts.all()
 
     def now(self) -> datetime:
         """The desk's clock, without opening the desk just to read it (the first page is
@@ -96,7 +138,43 @@ class DeskApp(App[None]):
     def on_mount(self) -> None:
         from deskterm.tui.screens.main_screen import MainScreen
 
+        self._catch_hang_up()
         self.push_screen(MainScreen(self.initial_query))
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+            and not self.typeahead.admit(event)
+        ):
+            return  # it waits its turn (tui/typeahead.py)
+        await super().on_event(event)
+
+    # -- leaving -------------------------------------------------------------------------------
+
+    def _catch_hang_up(self) -> None:
+        """A lost SSH session (SIGHUP) or a polite kill (SIGTERM): keep what is being written,
+        then leave. Without this the process would die with the last keys unsaved."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(number, self._hang_up)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            return  # not the main thread (tests) or no such signal on this platform
+
+    def _hang_up(self) -> None:
+        self.keep_drafts()
+        self.exit()
+
+    def keep_drafts(self) -> None:
+        """Write every open editor's text to its draft now."""
+        for flush in list(self.before_exit):
+            try:
+                flush()
+            except Exception:
+                continue
 
     # -- running domain calls ------------------------------------------------------------------
 
@@ -107,26 +185,59 @@ class DeskApp(App[None]):
         *,
         group: str = "write",
         ticket_id: int | None = None,
+        failed: Callable[[DeskError], bool] | None = None,
     ) -> None:
         """Run a blocking domain call in a thread; ``done`` gets the result on the UI thread.
 
-        A DeskError becomes a notification (a Conflict also offers to reload the ticket).
+        Keys typed meanwhile wait until ``done`` has run (so they act on what it left: the
+        ticket's new version, the picker it opened); after a failure they are dropped, since
+        they were meant for what did not happen. ``failed`` hears of a DeskError first and
+        returns True when it has said all there is to say; otherwise it becomes a
+        notification, and a stale version also offers to reload ``ticket_id``.
         """
+        release = self.typeahead.hold()
+
+        def finish(result: R) -> None:
+            try:
+                done(result)
+            finally:
+                release(False)
+
+        def fail(exc: DeskError) -> None:
+            release(True)
+            if failed is not None and failed(exc):
+                return
+            self.show_error(exc, ticket_id)
 
         def work() -> None:
             try:
                 result = call()
             except DeskError as exc:
-                self.call_from_thread(self.show_error, exc, ticket_id)
+                self.call_from_thread(fail, exc)
+            except Exception as exc:
+                self.call_from_thread(self._unexpected, exc, release)
             else:
-                self.call_from_thread(done, result)
+                self.call_from_thread(finish, result)
 
         self.run_worker(work, thread=True, group=group, exit_on_error=False)
 
+    def _unexpected(self, exc: Exception, release: Callable[[bool], None]) -> None:
+        from deskterm.domain.text import one_line
+
+        release(True)
+        self.notify(
+            one_line(str(exc), 300) or "no details",
+            markup=False,
+            title="Unexpected failure",
+            severity="error",
+            timeout=10,
+        )
+
     def show_error(self, exc: DeskError, ticket_id: int | None = None) -> None:
-        text = exc.message + (f" ({exc.hint})" if exc.hint else "")
-        self.notify(text, markup=False, title=type(exc).__name__, severity="error", timeout=8)
-        if isinstance(exc, Conflict) and ticket_id is not None and "since you read it" in text:
+        """Say what went wrong in words; a stale version offers to reload the ticket."""
+        text = error_text(exc)
+        self.notify(text, markup=False, title=error_title(exc), severity="error", timeout=8)
+        if isinstance(exc, StaleVersion) and ticket_id is not None:
             from deskterm.tui.screens.confirm import ConfirmScreen
 
             def answer(reload: bool | None) -> None:
@@ -135,37 +246,31 @@ class DeskApp(App[None]):
 
             self.push_screen(
                 ConfirmScreen(
-                    Content(f"{text}\n\nReload ticket #{ticket_id}? Your draft is kept."),
+                    Content(f"{text}\n\nReload ticket #{ticket_id}? What you wrote is kept."),
                     yes="Reload",
                     no="Not now",
                 ),
                 answer,
             )
 
-    def open_ticket(self, ticket: Ticket) -> None:
+    def open_ticket(self, ticket: Ticket, *, take_queue: str | None = None) -> None:
+        """Open ``ticket`` on its own screen; ``T`` there takes from ``take_queue``."""
         from deskterm.tui.screens.detail_screen import DetailScreen
 
-        self.push_screen(DetailScreen(ticket))
+        self.push_screen(DetailScreen(ticket, take_queue=take_queue))
 
     def reload_ticket(self, ticket_id: int) -> None:
         from deskterm.domain.ticket_read import get
 
-        self.run_domain(lambda: get(self.desk, ticket_id), self.ticket_changed, group="read")
+        self.run_domain(
+            lambda: get(self.desk, ticket_id),
+            lambda ticket: self.tickets_changed([ticket]),
+            group="read",
+        )
 
-    def ticket_changed(self, ticket: Ticket) -> None:
-        """Tell every open screen that ``ticket`` has a new version."""
-        for screen in self.screen_stack:
-            hook = getattr(screen, "ticket_changed", None)
-            if hook is not None:
-                hook(ticket)
-
-    def tickets_changed(self, tickets: list[Ticket]) -> None:
-        for ticket in tickets:
-            self.ticket_changed(ticket)
-        for screen in self.screen_stack:
-            hook = getattr(screen, "refresh_counts", None)
-            if hook is not None:
-                hook()
+    def tickets_changed(self, tickets: list[Ticket], fields: frozenset[str] = frozenset()) -> None:
+        """Tell every screen that ``tickets`` are now as given, after a change of ``fields``."""
+        self.ticket_changes.publish(TicketsChanged(tuple(tickets), fields))
 
 
 def make_app(
@@ -174,9 +279,13 @@ def make_app(
     query: str = "",
     color: bool = True,
     first_page: Page | None = None,
+    drafts: Drafts | None = None,
+    encoding: str | None = "detect",
 ) -> DeskApp:
     """The one factory for the CLI, the tests and the snapshots."""
-    return DeskApp(desk, query=query, color=color, first_page=first_page)
+    return DeskApp(
+        desk, query=query, color=color, first_page=first_page, drafts=drafts, encoding=encoding
+    )
 
 
 def run_app(
@@ -185,6 +294,7 @@ def run_app(
     query: str = "",
     color: bool = True,
     first_page: Page | None = None,
+    drafts: Drafts | None = None,
 ) -> None:
     """Open the console on ``desk`` until the agent quits (``deskterm tui``)."""
-    make_app(desk, query=query, color=color, first_page=first_page).run()
+    make_app(desk, query=query, color=color, first_page=first_page, drafts=drafts).run()

@@ -1,10 +1,13 @@
-"""Messages workers post back to the UI thread (the UI never waits on a query)."""
+"""Messages workers post back to the UI thread (the UI never waits on a query), and what the
+app tells every screen after a write."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.message import Message
 
-from deskterm.domain.models import Page, TicketDetail
+from deskterm.domain.models import Page, Ticket, TicketDetail
 from deskterm.errors import DeskError
 
 
@@ -37,3 +40,14 @@ class CountsLoaded(Message):
     def __init__(self, counts: dict[str, int]) -> None:
         super().__init__()
         self.counts = counts
+
+
+@dataclass(frozen=True)
+class TicketsChanged:
+    """Published on :attr:`DeskApp.ticket_changes` after the console wrote to tickets (or
+    reloaded one): the tickets as they are now and what changed, as the history names it
+    (``status``, ``assignee``, ``reply``, ...). Empty ``fields`` means "anything may have":
+    a reload after someone else's change."""
+
+    tickets: tuple[Ticket, ...]
+    fields: frozenset[str] = frozenset()

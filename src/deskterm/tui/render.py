@@ -39,6 +39,24 @@ SLA_STYLE = {
     "none": "dim",
 }
 SLA_SYMBOL = {"ok": "", "warning": "⚠ ", "breached": "✖ ", "paused": "⏸ ", "met": "✓ ", "none": ""}
+#: Without colour (``NO_COLOR``, ``--no-color``) states keep their symbols and take text
+#: attributes only, in the terminal's own colours: a grey from a colour, or dim, can fall
+#: below the 4.5:1 contrast of WCAG AA (``tests/tui/test_monochrome.py`` measures it).
+MONO_STYLE = {
+    "urgent": "bold reverse",
+    "high": "bold",
+    "new": "bold",
+    "pending": "italic",
+    "on_hold": "italic underline",
+    "warning": "bold",
+    "breached": "bold reverse",
+    "paused": "italic",
+}
+
+
+def state_style(table: dict[str, str], value: str, *, color: bool) -> str:
+    """The style of a state (priority, status, SLA) in colour or without it."""
+    return table.get(value, "") if color else MONO_STYLE.get(value, "")
 
 
 def plain(text: str | None, width: int | None = None) -> Text:
@@ -54,12 +72,13 @@ def multiline(text: str | None, limit: int = 20_000) -> Text:
     return Text(clean)
 
 
-def priority_cell(priority: str) -> Text:
-    return Text(PRIORITY_LABEL.get(priority, priority), style=PRIORITY_STYLE.get(priority, ""))
+def priority_cell(priority: str, *, color: bool = True) -> Text:
+    label = PRIORITY_LABEL.get(priority, priority)
+    return Text(label, style=state_style(PRIORITY_STYLE, priority, color=color))
 
 
-def status_cell(status: str) -> Text:
-    return Text(status, style=STATUS_STYLE.get(status, ""))
+def status_cell(status: str, *, color: bool = True) -> Text:
+    return Text(status, style=state_style(STATUS_STYLE, status, color=color))
 
 
 def next_due(ticket: Ticket) -> datetime | None:
@@ -81,22 +100,26 @@ def sla_text(ticket: Ticket, now: datetime) -> str:
     return SLA_SYMBOL.get(state, "") + human_duration((due - now).total_seconds())
 
 
-def sla_cell(ticket: Ticket, now: datetime) -> Text:
-    return Text(sla_text(ticket, now), style=SLA_STYLE.get(ticket.sla_state, ""))
+def sla_cell(ticket: Ticket, now: datetime, *, color: bool = True) -> Text:
+    style = state_style(SLA_STYLE, ticket.sla_state, color=color)
+    return Text(sla_text(ticket, now), style=style)
 
 
-def row_cells(ticket: Ticket, now: datetime, *, marked: bool) -> list[Text]:
-    """The list row of SPEC section 7, in ``ticket_table.COLUMNS`` order: mark, id, priority,
-    status, subject, assignee, updated, SLA, requester, queue."""
+def row_cells(
+    ticket: Ticket, now: datetime, *, marked: bool, draft: bool = False, color: bool = True
+) -> list[Text]:
+    """The list row of SPEC section 7, in ``ticket_table.COLUMNS`` order: mark (``●`` marked,
+    ``✎`` holds an unsent draft), id, priority, status, subject, assignee, updated, SLA,
+    requester, queue."""
     return [
-        Text("●" if marked else " ", style="bold"),
+        Text(("●" if marked else " ") + ("✎" if draft else " "), style="bold"),
         Text(str(ticket.id), justify="right"),
-        priority_cell(ticket.priority),
-        status_cell(ticket.status),
+        priority_cell(ticket.priority, color=color),
+        status_cell(ticket.status, color=color),
         plain(ticket.subject, 120),
         plain(ticket.assignee or "–", 20),
         Text(short_time(ticket.updated_at, now)),
-        sla_cell(ticket, now),
+        sla_cell(ticket, now, color=color),
         plain(ticket.requester_name or ticket.requester, 40),
         plain(ticket.queue, 30),
     ]

@@ -1,17 +1,50 @@
 """The reply/note editor: ``ctrl+s`` sends, ``escape`` asks before discarding, ``ctrl+k``
-inserts a knowledge-base article. The text is kept as a draft per ticket until it is sent."""
+inserts a knowledge-base article.
+
+What is written is kept on disk as a draft (``deskterm/drafts.py``) a moment after each change
+and whenever the editor is left, so it survives ``q``, a crash, a lost SSH session and a
+restart; it is removed once sent or discarded. While a reply is being sent the editor says
+so and takes no keys: the keys typed meanwhile wait for the send to finish (see
+``tui/typeahead.py``), and a second ``ctrl+s`` sends nothing twice.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from deskterm.domain.models import Message, Ticket
 from deskterm.domain.text import one_line
+from deskterm.errors import DeskError
+from deskterm.tui.access import desk_app
+from deskterm.tui.messages import TicketsChanged
+
+#: Seconds after the last change before the draft is written to disk.
+DRAFT_DELAY = 0.4
+
+
+def paragraph_insert(before: str, text: str, after: str) -> tuple[str, str]:
+    """``text`` made into a paragraph of its own between ``before`` and ``after`` (a blank
+    line on each side where there is text): returns (what to insert, the part of it that
+    comes before the cursor's new place)."""
+    body = text.strip("\n")
+    lead = "" if not before.strip() else "\n" * max(0, 2 - _trailing_newlines(before))
+    tail = "" if not after.strip() else "\n" * max(0, 2 - _leading_newlines(after))
+    return lead + body + tail, lead + body
+
+
+def _trailing_newlines(text: str) -> int:
+    return len(text) - len(text.rstrip("\n"))
+
+
+def _leading_newlines(text: str) -> int:
+    return len(text) - len(text.lstrip("\n"))
 
 
 class ComposeScreen(Screen[None]):
@@ -25,10 +58,13 @@ class ComposeScreen(Screen[None]):
         super().__init__()
         self.ticket = ticket
         self.kind = kind
-
-    @property
-    def draft_key(self) -> tuple[int, str]:
-        return (self.ticket.id, self.kind)
+        self.sending = False
+        #: Sent or discarded: nothing more to keep.
+        self.finished = False
+        self._draft_timer: Timer | None = None
+        #: The text as last changed (kept here too: the editor is gone by unmount time).
+        self._latest = ""
+        self._kept: str | None = None
 
     def compose(self) -> ComposeResult:
         label = "Reply to" if self.kind == "reply" else "INTERNAL NOTE on"
@@ -39,39 +75,90 @@ class ComposeScreen(Screen[None]):
         if self.kind == "note":
             title.append("\nonly agents see notes", style="dim")
         yield Static(title, id="compose-title", classes=f"-{self.kind}")
-        draft = self.app.drafts.get(self.draft_key, "")  # type: ignore[attr-defined]
+        draft = desk_app(self).drafts.load(self.ticket.id, self.kind) or ""
+        self._kept = draft or None
+        self._latest = draft
+        yield Static("", id="compose-status")
         yield TextArea(draft, id="editor", soft_wrap=True, tab_behavior="indent")
         yield Footer()
 
     def on_mount(self) -> None:
+        app = desk_app(self)
+        app.ticket_changes.subscribe(self, self._tickets_changed)
+        app.before_exit.append(self.keep_draft)
         editor = self.query_one(TextArea)
         editor.focus()
         editor.move_cursor(editor.document.end)
+        if self._kept:
+            self._status("Your unsent draft is back.")
+
+    def on_unmount(self) -> None:
+        app = desk_app(self)
+        if self.keep_draft in app.before_exit:
+            app.before_exit.remove(self.keep_draft)
+        self.keep_draft()
 
     @property
     def text(self) -> str:
-        return self.query_one(TextArea).text
+        """What is in the editor (as last changed, once the editor is gone)."""
+        editors = self.query(TextArea)
+        return editors.first().text if editors else self._latest
 
-    def _keep_draft(self) -> None:
-        drafts: dict[tuple[int, str], str] = self.app.drafts  # type: ignore[attr-defined]
-        if self.text.strip():
-            drafts[self.draft_key] = self.text
-        else:
-            drafts.pop(self.draft_key, None)
+    def _status(self, text: str, style: str = "dim") -> None:
+        self.query_one("#compose-status", Static).update(Text(text, style=style))
 
-    def ticket_changed(self, ticket: Ticket) -> None:
+    # -- the draft -----------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#editor")
+    def _edited(self, event: TextArea.Changed) -> None:
+        self._latest = event.text_area.text
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft)
+
+    def keep_draft(self) -> None:
+        """Write the text to its draft file now (nothing once sent or discarded)."""
+        if self.finished:
+            return
+        text = self.text
+        if text == (self._kept or ""):
+            return
+        try:
+            desk_app(self).drafts.save(self.ticket.id, self.kind, text)
+        except OSError as exc:
+            self._status(f"The draft could not be saved: {exc.strerror or exc}", "bold")
+            return
+        self._kept = text
+
+    def _forget_draft(self) -> None:
+        self.finished = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        desk_app(self).drafts.remove(self.ticket.id, self.kind)
+
+    def _tickets_changed(self, change: TicketsChanged) -> None:
         # After "reload" on a conflict: send against the version now on screen.
-        if ticket.id == self.ticket.id:
-            self.ticket = ticket
+        for ticket in change.tickets:
+            if ticket.id == self.ticket.id:
+                self.ticket = ticket
+
+    # -- keys ----------------------------------------------------------------------------------
 
     def action_send(self) -> None:
+        if self.sending or self.finished:
+            return  # a second ctrl+s while the first is saving
         body = self.text
         if not body.strip():
             self.notify("Nothing to send", severity="warning")
             return
-        self._keep_draft()
-        desk = self.app.desk  # type: ignore[attr-defined]
+        self.keep_draft()  # should the send not come back, the text is on disk
+        app = desk_app(self)
+        desk = app.desk
         ticket, kind = self.ticket, self.kind
+        editor = self.query_one(TextArea)
+        self.sending = True
+        editor.read_only = True
+        self._status("Sending…" if kind == "reply" else "Saving the note…", "bold")
 
         def call() -> tuple[Ticket, Message]:
             from deskterm.domain.tickets import add_message
@@ -79,28 +166,39 @@ class ComposeScreen(Screen[None]):
             return add_message(desk, ticket.id, kind, body, if_version=ticket.version)
 
         def done(result: tuple[Ticket, Message]) -> None:
-            self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
-            self.app.ticket_changed(result[0])  # type: ignore[attr-defined]
+            self.sending = False
+            self._forget_draft()
+            fields = {kind} | ({"status"} if result[0].status != ticket.status else set())
+            app.tickets_changed([result[0]], frozenset(fields))
             what = "Reply sent" if kind == "reply" else "Note added"
             self.notify(f"{what} on #{ticket.id}", markup=False)
             if self.is_attached:
                 self.dismiss()
 
-        self.app.run_domain(call, done, ticket_id=ticket.id)  # type: ignore[attr-defined]
+        def failed(exc: DeskError) -> bool:
+            self.sending = False
+            if self.is_mounted:
+                editor.read_only = False
+                self._status("Not sent; your text is kept as a draft.", "bold")
+            return False
+
+        app.run_domain(call, done, ticket_id=ticket.id, failed=failed)
 
     def action_leave(self) -> None:
+        if self.sending:
+            return
         if not self.text.strip():
-            self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
+            self._forget_draft()
             self.dismiss()
             return
         from deskterm.tui.screens.confirm import ConfirmScreen
 
         def answer(discard: bool | None) -> None:
             if discard:
-                self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
+                self._forget_draft()
                 self.dismiss()
             elif discard is False:
-                self._keep_draft()
+                self.keep_draft()
                 self.dismiss()
 
         self.app.push_screen(
@@ -113,12 +211,32 @@ class ComposeScreen(Screen[None]):
         )
 
     def action_insert_article(self) -> None:
+        if self.sending:
+            return
         from deskterm.tui.screens.kb_screen import KbScreen
 
-        def insert(body: str | None) -> None:
-            if body:
-                editor = self.query_one(TextArea)
-                editor.insert(body)
-                editor.focus()
+        def insert(text: str | None) -> None:
+            if not text:
+                return
+            editor = self.query_one(TextArea)
+            start, end = sorted((editor.selection.start, editor.selection.end))
+            whole = editor.text
+            at, to = _offset(whole, start), _offset(whole, end)
+            piece, up_to_cursor = paragraph_insert(whole[:at], text, whole[to:])
+            editor.replace(piece, start, end)
+            editor.move_cursor(_location(editor.text, at + len(up_to_cursor)))
+            editor.focus()
 
         self.app.push_screen(KbScreen(pick=True), insert)
+
+
+def _offset(text: str, location: tuple[int, int]) -> int:
+    """The index in ``text`` of a (row, column) location."""
+    row, column = location
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[:row]) + column
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n"), len(before) - (before.rfind("\n") + 1)

@@ -9,8 +9,9 @@ from textual.widgets import Footer
 
 from deskterm.domain.models import Ticket
 from deskterm.errors import DeskError
+from deskterm.tui.access import desk_app
 from deskterm.tui.keys import TICKET_BINDINGS
-from deskterm.tui.messages import DetailLoaded
+from deskterm.tui.messages import DetailLoaded, TicketsChanged
 from deskterm.tui.screens.ticket_actions import TicketActions
 from deskterm.tui.widgets.ticket_view import TicketView
 
@@ -26,9 +27,10 @@ class DetailScreen(TicketActions):
         *TICKET_BINDINGS,
     ]
 
-    def __init__(self, ticket: Ticket) -> None:
+    def __init__(self, ticket: Ticket, *, take_queue: str | None = None) -> None:
         super().__init__()
         self.ticket = ticket
+        self._take_queue = take_queue
 
     def compose(self) -> ComposeResult:
         yield TicketView(id="detail-full")
@@ -46,22 +48,26 @@ class DetailScreen(TicketActions):
         from deskterm.domain.ticket_read import detail
 
         try:
-            self.post_message(DetailLoaded(detail(self.desk_app.desk, ticket_id)))
+            self.post_message(DetailLoaded(detail(desk_app(self).desk, ticket_id)))
         except DeskError as exc:
-            self.app.call_from_thread(self.desk_app.show_error, exc)
+            self.app.call_from_thread(desk_app(self).show_error, exc)
 
     @on(DetailLoaded)
     def _loaded(self, message: DetailLoaded) -> None:
         self.ticket = message.detail.ticket
-        self.query_one(TicketView).show(message.detail, self.desk_app.now())
+        self.query_one(TicketView).show(message.detail, desk_app(self).now())
 
     def selected_tickets(self) -> list[Ticket]:
         return [self.ticket]
 
-    def ticket_changed(self, ticket: Ticket) -> None:
-        if ticket.id == self.ticket.id:
-            self.ticket = ticket
-            self.load()
+    def take_queue(self) -> str | None:
+        return self._take_queue
+
+    def tickets_changed(self, change: TicketsChanged) -> None:
+        for ticket in change.tickets:
+            if ticket.id == self.ticket.id:
+                self.ticket = ticket
+                self.load()
 
     def action_back(self) -> None:
         self.dismiss()

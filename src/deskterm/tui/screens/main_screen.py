@@ -7,25 +7,37 @@ pane fold away and ``enter`` opens the ticket as its own screen (views stay on `
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, OptionList, Static
 
-from deskterm.domain.models import Ticket
+from deskterm.domain.models import Agent, Queue, Ticket
 from deskterm.errors import DeskError
+from deskterm.tui.access import desk_app
 from deskterm.tui.keys import TICKET_BINDINGS
-from deskterm.tui.messages import CountsLoaded, DetailLoaded, PageFailed, PageLoaded
+from deskterm.tui.messages import (
+    CountsLoaded,
+    DetailLoaded,
+    PageFailed,
+    PageLoaded,
+    TicketsChanged,
+)
 from deskterm.tui.screens.ticket_actions import TicketActions
-from deskterm.tui.views import View, all_views
+from deskterm.tui.views import View, all_views, count_may_change
 from deskterm.tui.widgets.filter_bar import FilterBar
 from deskterm.tui.widgets.ticket_table import TicketTable
 from deskterm.tui.widgets.ticket_view import TicketView
 from deskterm.tui.widgets.view_list import ViewList
+
+if TYPE_CHECKING:
+    from deskterm.domain.views import ViewExists
 
 WIDE = 100
 DETAIL_DELAY = 0.12
@@ -105,7 +117,7 @@ class MainScreen(TicketActions):
 
     @on(PageFailed)
     def _page_failed(self, message: PageFailed) -> None:
-        self.desk_app.show_error(message.error)
+        desk_app(self).show_error(message.error)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -140,11 +152,29 @@ class MainScreen(TicketActions):
         self.table.clear_marks()
         self._update_title()
 
-    def ticket_changed(self, ticket: Ticket) -> None:
-        self.table.replace_ticket(ticket)
+    def current_view(self) -> View | None:
+        return next((v for v in self.views if v.query == self.query_text), None)
+
+    def take_queue(self) -> str | None:
+        view = self.current_view()
+        return view.queue if view is not None else None
+
+    def tickets_changed(self, change: TicketsChanged) -> None:
+        """Show the tickets as the write left them; re-read the detail if it shows one of
+        them, and the counts the write can have changed (not every view's)."""
+        for ticket in change.tickets:
+            self.table.replace_ticket(ticket)
         detail = self.query_one(TicketView).detail
-        if detail is not None and detail.ticket.id == ticket.id:
-            self._load_detail(ticket.id)
+        if detail is not None and any(t.id == detail.ticket.id for t in change.tickets):
+            self._load_detail(detail.ticket.id)
+        queries = {v.query for v in self.views} | {self.query_text}
+        stale = sorted(q for q in queries if count_may_change(q, change.fields))
+        if stale:
+            self._recount(stale)
+
+    def on_screen_resume(self) -> None:
+        # Back from the editor: a draft may have been kept, sent or discarded.
+        self.table.show_drafts()
 
     # -- the detail pane -----------------------------------------------------------------------
 
@@ -167,7 +197,7 @@ class MainScreen(TicketActions):
         from deskterm.domain.ticket_read import detail
 
         try:
-            self.post_message(DetailLoaded(detail(self.desk_app.desk, ticket_id)))
+            self.post_message(DetailLoaded(detail(desk_app(self).desk, ticket_id)))
         except DeskError:
             return  # the ticket vanished or cannot be read: the list says so on refresh
 
@@ -175,7 +205,7 @@ class MainScreen(TicketActions):
     def _detail_loaded(self, message: DetailLoaded) -> None:
         current = self.table.current
         if current is not None and current.id == message.detail.ticket.id:
-            self.query_one(TicketView).show(message.detail, self.desk_app.now())
+            self.query_one(TicketView).show(message.detail, desk_app(self).now())
 
     # -- views and counts ----------------------------------------------------------------------
 
@@ -185,7 +215,7 @@ class MainScreen(TicketActions):
         from deskterm.domain.ticket_read import count
         from deskterm.domain.views import list_views
 
-        desk = self.desk_app.desk
+        desk = desk_app(self).desk
         try:
             queues = list_queues(desk)
             agents = list_agents(desk)
@@ -195,31 +225,35 @@ class MainScreen(TicketActions):
         views = all_views(queues, saved)
         self.app.call_from_thread(self._set_views, views, queues, agents)
         counts: dict[str, int] = {}
-        for view in views:
-            try:
-                counts[view.query] = count(desk, view.query)
-            except DeskError:
-                continue
-        if self.query_text not in counts:
+        for query in dict.fromkeys([*(v.query for v in views), self.query_text]):
             with contextlib.suppress(DeskError):
-                counts[self.query_text] = count(desk, self.query_text)
+                counts[query] = count(desk, query)
         self.post_message(CountsLoaded(counts))
 
-    def _set_views(self, views: list[View], queues: list[object], agents: list[object]) -> None:
+    @work(thread=True, group="counts", exit_on_error=False)
+    def _recount(self, queries: list[str]) -> None:
+        from deskterm.domain.ticket_read import count
+
+        desk = desk_app(self).desk
+        counts: dict[str, int] = {}
+        for query in queries:
+            with contextlib.suppress(DeskError):
+                counts[query] = count(desk, query)
+        self.post_message(CountsLoaded(counts))
+
+    def _set_views(self, views: list[View], queues: list[Queue], agents: list[Agent]) -> None:
         self.views = views
         self.query_one(ViewList).set_views(views)
-        vocab = self.desk_app.vocab
-        vocab["queue"] = [q.name for q in queues]  # type: ignore[attr-defined]
-        vocab["assignee"] = [a.handle for a in agents]  # type: ignore[attr-defined]
-        vocab["tag"] = sorted(self.desk_app.known_tags)
+        app = desk_app(self)
+        app.vocab["queue"] = [q.name for q in queues]
+        app.vocab["assignee"] = [a.handle for a in agents]
+        app.vocab["tag"] = sorted(app.known_tags)
+        self.table.show_drafts()  # the desk is open now, so its drafts are known
 
     @on(CountsLoaded)
     def _counts_loaded(self, message: CountsLoaded) -> None:
         self.query_one(ViewList).set_counts(message.counts)
         self._update_title()
-
-    def refresh_counts(self) -> None:
-        self._load_views()
 
     @on(OptionList.OptionSelected, "#sidebar")
     def _view_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -240,24 +274,50 @@ class MainScreen(TicketActions):
     # -- keys ----------------------------------------------------------------------------------
 
     def action_save_view(self) -> None:
-        """Save the current filter as a view in the sidebar (``deskterm view`` lists them)."""
-        from textual.content import Content
-
-        from deskterm.domain.views import save_view
+        """Save the current filter as a view in the sidebar (``deskterm view`` lists them).
+        A name already taken asks before replacing that view."""
         from deskterm.tui.screens.name_prompt import NamePromptScreen
 
         query = self.query_text
-
-        def named(name: str | None) -> None:
-            if not name:
-                return
-            self.desk_app.run_domain(
-                lambda: save_view(self.desk_app.desk, name, query),
-                lambda _view: self._load_views(),
-            )
-
         question = Content.assemble("Save the filter ", (query or "(all tickets)", "bold"), " as:")
-        self.app.push_screen(NamePromptScreen(question), named)
+        self.app.push_screen(NamePromptScreen(question), lambda name: self._save_view(name, query))
+
+    def _save_view(self, name: str | None, query: str, *, replace: bool = False) -> None:
+        from deskterm.domain.models import SavedView
+        from deskterm.domain.views import ViewExists, save_view
+
+        if not name:
+            return
+        app = desk_app(self)
+        desk = app.desk
+
+        def saved(view: SavedView) -> None:
+            self.notify(f'Saved view "{view.name}"', markup=False)
+            self._load_views()
+
+        def exists(exc: DeskError) -> bool:
+            if not isinstance(exc, ViewExists):
+                return False
+            self._ask_replace(exc, query)
+            return True
+
+        app.run_domain(lambda: save_view(desk, name, query, replace=replace), saved, failed=exists)
+
+    def _ask_replace(self, exc: ViewExists, query: str) -> None:
+        from deskterm.tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._save_view(exc.name, query, replace=True)
+
+        question = Content.assemble(
+            "A view named ",
+            (exc.name, "bold"),
+            f" already exists ({exc.query or 'all tickets'}).\nReplace it with ",
+            (query or "all tickets", "bold"),
+            "?",
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Replace", no="Keep it"), answer)
 
     def action_view(self, number: int) -> None:
         if number <= len(self.views):
@@ -299,7 +359,7 @@ class MainScreen(TicketActions):
     def action_open(self) -> None:
         current = self.table.current
         if current is not None:
-            self.desk_app.open_ticket(current)
+            desk_app(self).open_ticket(current, take_queue=self.take_queue())
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open(self.query_text)
@@ -319,7 +379,22 @@ class MainScreen(TicketActions):
         self.app.push_screen(HelpScreen(self))
 
     def action_quit(self) -> None:
-        self.app.exit()
+        """Leave; with unsent drafts, say which and ask first (they stay on disk)."""
+        drafts = desk_app(self).draft_list()
+        if not drafts:
+            self.app.exit()
+            return
+        from deskterm.tui.screens.confirm import ConfirmScreen
 
-    def notify_error(self, exc: DeskError) -> None:
-        self.notify(exc.message, markup=False, severity="error")
+        which = ", ".join(f"#{d.ticket_id} {d.kind}" for d in drafts[:6])
+        more = f" and {len(drafts) - 6} more" if len(drafts) > 6 else ""
+        question = Content(
+            f"{len(drafts)} unsent draft{'s' if len(drafts) > 1 else ''}: {which}{more}.\n"
+            "They are kept and come back when you open those tickets. Quit now?"
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        self.app.push_screen(ConfirmScreen(question, yes="Quit", no="Stay"), answer)

@@ -16,7 +16,8 @@ from deskterm.domain.text import one_line
 
 class PickerScreen(ModalScreen[str | None]):
     """``options`` are (value, label); with ``allow_new`` the typed text is offered too,
-    returned as ``allow_new + text`` (e.g. ``+newtag``)."""
+    returned as ``allow_new + text`` (e.g. ``+newtag``). The list starts on ``current`` (the
+    ticket's value now) and, once the agent types, on the first match."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -26,12 +27,18 @@ class PickerScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, title: str, options: list[tuple[str, str]], *, allow_new: str | None = None
+        self,
+        title: str,
+        options: list[tuple[str, str]],
+        *,
+        allow_new: str | None = None,
+        current: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.options = options
         self.allow_new = allow_new
+        self.current = current
         self.shown: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -70,7 +77,9 @@ class PickerScreen(ModalScreen[str | None]):
         options.clear_options()
         options.add_options(Option(Text(one_line(label, 60))) for _, label in matches)
         if matches:
-            options.highlighted = 0
+            current = self.current
+            at_current = not needle and current is not None and current in self.shown
+            options.highlighted = self.shown.index(current) if at_current and current else 0
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)

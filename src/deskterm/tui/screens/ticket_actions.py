@@ -1,7 +1,7 @@
 """What ``a``, ``A``, ``s``, ``p``, ``t``, ``m``, ``e``, ``T``, ``r``, ``n`` and ``K`` do, for
 every screen that shows tickets. A screen supplies :meth:`selected_tickets` (the marked ones or
 the one in view); each change is one domain call (one transaction), sent with the version the
-agent saw, so a stale write is refused with a Conflict naming who changed what.
+agent saw for every ticket it changes, so a change nobody saw is never overwritten.
 """
 
 from __future__ import annotations
@@ -14,21 +14,44 @@ from textual.screen import Screen
 
 from deskterm.domain.models import Ticket, UpdateResult
 from deskterm.domain.vocab import PRIORITIES, STATUSES
+from deskterm.domain.workflow import TRANSITIONS
+from deskterm.tui.access import desk_app
+from deskterm.tui.messages import TicketsChanged
 
 if TYPE_CHECKING:
     from deskterm.domain.tickets import Changes
-    from deskterm.tui.app import DeskApp
+    from deskterm.errors import DeskError
+
+
+def status_moves(tickets: list[Ticket]) -> list[str]:
+    """The statuses every one of ``tickets`` may move to (its own status included: choosing
+    it changes nothing), in workflow order."""
+    allowed = set(STATUSES)
+    for ticket in tickets:
+        allowed &= {ticket.status, *TRANSITIONS.get(ticket.status, ())}
+    return [s for s in STATUSES if s in allowed]
+
+
+def changed_fields(results: list[UpdateResult]) -> frozenset[str]:
+    return frozenset(change.field for r in results for change in r.changes)
 
 
 class TicketActions(Screen[None]):
     """Base for screens that act on tickets."""
 
-    @property
-    def desk_app(self) -> DeskApp:
-        return self.app  # type: ignore[return-value]
+    def on_mount(self) -> None:
+        # Textual calls this as well as a subclass's own on_mount: do not call it again there.
+        desk_app(self).ticket_changes.subscribe(self, self.tickets_changed)
+
+    def tickets_changed(self, change: TicketsChanged) -> None:
+        """Show what the console changed (subclasses re-read what the change can affect)."""
 
     def selected_tickets(self) -> list[Ticket]:
         raise NotImplementedError
+
+    def take_queue(self) -> str | None:
+        """The queue ``T`` takes from: the queue of the view the agent is in, if it is one."""
+        return None
 
     def clear_marks(self) -> None:
         """Forget marks after a bulk action (the main screen has them)."""
@@ -50,28 +73,29 @@ class TicketActions(Screen[None]):
         tickets = self._chosen()
         if not tickets:
             return
-        desk = self.desk_app.desk
+        app = desk_app(self)
+        desk = app.desk
+        seen = {t.id: t.version for t in tickets}
 
         def call() -> list[UpdateResult]:
             from deskterm.domain.tickets import update
 
             if len(tickets) == 1:
                 return update(desk, tickets[0].id, changes, if_version=tickets[0].version)
-            return update(desk, [t.id for t in tickets], changes)
+            return update(desk, list(seen), changes, seen_versions=seen)
 
         def done(results: list[UpdateResult]) -> None:
-            changed = [r.ticket for r in results if r.changes]
             self.clear_marks()
-            self.desk_app.tickets_changed([r.ticket for r in results])
+            fields = changed_fields(results)
+            if fields:
+                app.tickets_changed([r.ticket for r in results], fields)
             ids = ", ".join(f"#{r.ticket.id}" for r in results[:5])
             more = f" and {len(results) - 5} more" if len(results) > 5 else ""
-            verb = what if changed else f"{what}: nothing to change on"
+            verb = what if fields else f"{what}: nothing to change on"
             self.notify(f"{verb} {ids}{more}", markup=False)
 
         ticket_id = tickets[0].id if len(tickets) == 1 else None
-        self._confirm_bulk(
-            tickets, what, lambda: self.desk_app.run_domain(call, done, ticket_id=ticket_id)
-        )
+        self._confirm_bulk(tickets, what, lambda: app.run_domain(call, done, ticket_id=ticket_id))
 
     def _confirm_bulk(self, tickets: list[Ticket], what: str, go: Callable[[], Any]) -> None:
         if len(tickets) == 1:
@@ -100,6 +124,7 @@ class TicketActions(Screen[None]):
         then: Callable[[str], Any],
         *,
         allow_new: str | None = None,
+        current: str | None = None,
     ) -> None:
         if not self._chosen():
             return
@@ -109,29 +134,54 @@ class TicketActions(Screen[None]):
             if value is not None:
                 then(value)
 
-        self.app.push_screen(PickerScreen(title, options, allow_new=allow_new), picked)
+        self.app.push_screen(
+            PickerScreen(title, options, allow_new=allow_new, current=current), picked
+        )
 
     def action_pick_status(self) -> None:
         from deskterm.domain.tickets import Changes
 
+        tickets = self._chosen()
+        if not tickets:
+            return
+        moves = status_moves(tickets)
+        now = tickets[0].status
+        if moves == [now] or not moves:
+            self.notify(
+                f"#{tickets[0].id} is {now}; its status cannot change"
+                if len(tickets) == 1
+                else "The marked tickets have no status move in common",
+                severity="warning",
+                markup=False,
+            )
+            return
+        options = [(s, f"{s}  (now)" if s == now and len(tickets) == 1 else s) for s in moves]
         self._pick(
             "Set status",
-            [(s, s) for s in STATUSES],
+            options,
             lambda v: self.apply_changes(Changes(status=v), f"Status {v}"),
+            current=now if now in moves else None,
         )
 
     def action_pick_priority(self) -> None:
         from deskterm.domain.tickets import Changes
 
+        tickets = self._chosen()
+        if not tickets:
+            return
         self._pick(
             "Set priority",
             [(p, p) for p in reversed(PRIORITIES)],
             lambda v: self.apply_changes(Changes(priority=v), f"Priority {v}"),
+            current=tickets[0].priority,
         )
 
     def action_pick_assignee(self) -> None:
         from deskterm.domain.agents import list_agents
         from deskterm.domain.tickets import Changes
+
+        if not self._chosen():
+            return
 
         def choose(agents: list[Any]) -> None:
             options = [("me", "me"), ("", "nobody (unassign)")]
@@ -143,12 +193,17 @@ class TicketActions(Screen[None]):
 
             self._pick("Assign to", options, apply)
 
-        desk = self.desk_app.desk
-        self.desk_app.run_domain(lambda: list_agents(desk), choose, group="read")
+        app = desk_app(self)
+        desk = app.desk
+        app.run_domain(lambda: list_agents(desk), choose, group="read")
 
     def action_pick_queue(self) -> None:
         from deskterm.domain.agents import list_queues
         from deskterm.domain.tickets import Changes
+
+        tickets = self._chosen()
+        if not tickets:
+            return
 
         def choose(queues: list[Any]) -> None:
             options = [(q.name, f"{q.name}  ({q.tier})") for q in queues]
@@ -156,17 +211,19 @@ class TicketActions(Screen[None]):
                 "Move to queue",
                 options,
                 lambda v: self.apply_changes(Changes(queue=v), f"Moved to {v}"),
+                current=tickets[0].queue,
             )
 
-        desk = self.desk_app.desk
-        self.desk_app.run_domain(lambda: list_queues(desk), choose, group="read")
+        app = desk_app(self)
+        desk = app.desk
+        app.run_domain(lambda: list_queues(desk), choose, group="read")
 
     def action_pick_tags(self) -> None:
         from deskterm.domain.tickets import Changes
 
         tickets = self.selected_tickets()
         current = sorted({tag for t in tickets for tag in t.tags})
-        others = sorted(self.desk_app.known_tags - set(current))
+        others = sorted(desk_app(self).known_tags - set(current))
         options = [(f"-{tag}", f"− remove {tag}") for tag in current]
         options += [(f"+{tag}", f"+ add {tag}") for tag in others]
 
@@ -179,39 +236,92 @@ class TicketActions(Screen[None]):
 
         self._pick("Tags (type a new one to add it)", options, apply, allow_new="+")
 
+    # -- escalate and take -----------------------------------------------------------------
+
     def action_escalate(self) -> None:
+        """Show where the ticket would go, let the agent pick another tier, ask why."""
         tickets = self._chosen()
         if not tickets:
             return
-        desk = self.desk_app.desk
+        from deskterm.domain.tickets import escalation_targets
+
+        app = desk_app(self)
+        desk = app.desk
+
+        def call() -> list[list[Any]]:
+            return [escalation_targets(desk, t.id) for t in tickets]
+
+        app.run_domain(call, lambda chains: self._ask_escalation(tickets, chains), group="read")
+
+    def _ask_escalation(self, tickets: list[Ticket], chains: list[list[Any]]) -> None:
+        from deskterm.tui.screens.escalate_screen import EscalateScreen, Escalation
+
+        stuck = [t for t, chain in zip(tickets, chains, strict=True) if not chain]
+        if stuck:
+            where = ", ".join(f"#{t.id} ({t.queue})" for t in stuck[:5])
+            self.notify(
+                f"No higher tier to escalate to from {where}; move it with m instead",
+                title="Not allowed now",
+                severity="warning",
+                markup=False,
+            )
+            return
+        names = [[q.name for q in chain] for chain in chains]
+        # A choice of tier makes sense only when every ticket climbs the same ladder.
+        same = all(n == names[0] for n in names)
+        targets = [(q.name, q.tier) for q in chains[0]] if same else []
+
+        def escalate(answer: Escalation | None) -> None:
+            if answer is not None:
+                self._escalate(tickets, answer)
+
+        self.app.push_screen(EscalateScreen(tickets, targets), escalate)
+
+    def _escalate(self, tickets: list[Ticket], answer: Any) -> None:
+        app = desk_app(self)
+        desk = app.desk
 
         def call() -> list[UpdateResult]:
             from deskterm.domain.tickets import escalate
 
-            return [escalate(desk, t.id) for t in tickets]
+            return [
+                escalate(desk, t.id, answer.reason, to_queue=answer.queue, if_version=t.version)
+                for t in tickets
+            ]
 
         def done(results: list[UpdateResult]) -> None:
             self.clear_marks()
-            self.desk_app.tickets_changed([r.ticket for r in results])
+            app.tickets_changed([r.ticket for r in results], changed_fields(results))
             where = results[-1].ticket.queue if results else ""
-            self.notify(f"Escalated {len(results)} ticket(s) to {where}", markup=False)
+            count = f"{len(results)} tickets" if len(results) > 1 else f"#{results[0].ticket.id}"
+            self.notify(f"Escalated {count} to {where}", markup=False)
 
-        self._confirm_bulk(tickets, "Escalate", lambda: self.desk_app.run_domain(call, done))
+        ticket_id = tickets[0].id if len(tickets) == 1 else None
+        app.run_domain(call, done, ticket_id=ticket_id)
 
     def action_take_next(self) -> None:
-        from deskterm.tui.take import take_next
+        """Take the next ticket (``deskterm ticket take``): from this view's queue, if it is
+        a queue's view, else from any queue."""
+        from deskterm.domain.claims import take
+        from deskterm.errors import NotFound
 
-        desk = self.desk_app.desk
+        app = desk_app(self)
+        desk = app.desk
+        queue = self.take_queue()
 
-        def done(ticket: Ticket | None) -> None:
-            if ticket is None:
-                self.notify("No unassigned unsolved ticket to take")
-                return
-            self.desk_app.tickets_changed([ticket])
+        def done(ticket: Ticket) -> None:
+            app.tickets_changed([ticket], frozenset({"assignee", "status"}))
             self.notify(f"Took #{ticket.id}: {ticket.subject}", markup=False)
-            self.desk_app.open_ticket(ticket)
+            app.open_ticket(ticket, take_queue=queue)
 
-        self.desk_app.run_domain(lambda: take_next(desk), done)
+        def nothing(exc: DeskError) -> bool:
+            if not isinstance(exc, NotFound):
+                return False
+            where = f" in {queue}" if queue else ""
+            self.notify(f"No unassigned ticket is waiting{where}", title="Nothing to take")
+            return True
+
+        app.run_domain(lambda: take(desk, queue=queue), done, failed=nothing)
 
     # -- thread ----------------------------------------------------------------------------
 
@@ -224,6 +334,16 @@ class TicketActions(Screen[None]):
     def _open_editor(self, kind: str) -> None:
         ticket = self._one()
         if ticket is None:
+            return
+        if ticket.status == "closed":
+            what = "reply" if kind == "reply" else "note"
+            self.notify(
+                f"#{ticket.id} is closed: no {what} can be added. Open a new ticket that "
+                "refers to it.",
+                title="Not allowed now",
+                severity="warning",
+                markup=False,
+            )
             return
         from deskterm.tui.screens.compose_screen import ComposeScreen
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -16,9 +15,7 @@ from textual.widgets import Input, Static
 from deskterm.domain.query import complete, completion_start, parse
 from deskterm.domain.text import sanitize
 from deskterm.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from deskterm.tui.app import DeskApp
+from deskterm.tui.access import desk_app
 
 MAX_HISTORY = 50
 MAX_SHOWN = 8
@@ -35,13 +32,9 @@ class QueryInput(Input):
         super().__init__(placeholder="filter: status:open priority:>=high queue:… words", id=id)
         self._history_at: int | None = None
 
-    @property
-    def desk_app(self) -> DeskApp:
-        return self.app  # type: ignore[return-value]
-
     def candidates(self) -> tuple[int, list[str]]:
         text, cursor = self.value, self.cursor_position
-        return completion_start(text, cursor), complete(text, cursor, vocab=self.desk_app.vocab)
+        return completion_start(text, cursor), complete(text, cursor, vocab=desk_app(self).vocab)
 
     def action_complete(self) -> None:
         start, found = self.candidates()
@@ -57,7 +50,7 @@ class QueryInput(Input):
         self.cursor_position = start + len(insert)
 
     def action_history(self, step: int) -> None:
-        history = self.desk_app.filter_history
+        history = desk_app(self).filter_history
         if not history:
             return
         at = len(history) if self._history_at is None else self._history_at
@@ -120,7 +113,7 @@ class FilterBar(Vertical):
         except InvalidInput as exc:
             self._show_error(exc)
             return
-        history = self.desk_app.filter_history
+        history = desk_app(self).filter_history
         if query and (not history or history[-1] != query):
             if query in history:
                 history.remove(query)
@@ -129,10 +122,6 @@ class FilterBar(Vertical):
         self._show_error(None)
         self.display = False
         self.post_message(self.Applied(query))
-
-    @property
-    def desk_app(self) -> DeskApp:
-        return self.app  # type: ignore[return-value]
 
     def _show_error(self, exc: InvalidInput | None) -> None:
         error = self.query_one("#filter-error", Static)

@@ -7,19 +7,18 @@ reload from the first or last page, so both are instant on a million rows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
 
+from rich.text import Text
 from textual import on, work
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from deskterm.domain.models import Page, Ticket
+from deskterm.domain.models import Cursor, Page, Ticket
 from deskterm.errors import DeskError
+from deskterm.tui.access import desk_app
 from deskterm.tui.messages import PageFailed, PageLoaded
 from deskterm.tui.render import row_cells
-
-if TYPE_CHECKING:
-    from deskterm.tui.app import DeskApp
 
 PAGE_SIZE = 100
 MAX_PAGES = 6
@@ -27,7 +26,7 @@ NEAR = 15
 # Most useful first: at 120 columns beside the sidebar everything up to SLA is in view;
 # requester and queue are one scroll away (and in the detail pane).
 COLUMNS = (
-    ("", "mark", 1),
+    ("", "mark", 2),
     ("ID", "id", 6),
     ("PRIO", "priority", 7),
     ("STATUS", "status", 7),
@@ -50,11 +49,9 @@ class TicketTable(DataTable[object]):
         self.pages: list[Page] = []
         self.tickets: list[Ticket] = []
         self.marks: set[int] = set()
+        #: Tickets that hold an unsent reply or note (marked in the first column).
+        self.drafts: frozenset[int] = frozenset()
         self._loading = False
-
-    @property
-    def desk_app(self) -> DeskApp:
-        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         for label, key, width in COLUMNS:
@@ -81,7 +78,7 @@ class TicketTable(DataTable[object]):
             self.query_text = query
         self.generation += 1
         self._loading = True
-        ready = None if from_end else self.desk_app.take_first_page(self.query_text)
+        ready = None if from_end else desk_app(self).take_first_page(self.query_text)
         if ready is not None:
             self.post_message(PageLoaded(self.generation, "reset", ready))
             return
@@ -100,6 +97,17 @@ class TicketTable(DataTable[object]):
         for ticket in marked:
             self._redraw_row(ticket)
 
+    def show_drafts(self) -> None:
+        """Mark the rows of tickets that hold a draft (read from disk: it is a folder list)."""
+        drafts = frozenset(d.ticket_id for d in desk_app(self).draft_list())
+        if drafts == self.drafts:
+            return
+        changed = drafts ^ self.drafts
+        self.drafts = drafts
+        for ticket in self.tickets:
+            if ticket.id in changed:
+                self._redraw_row(ticket)
+
     def replace_ticket(self, ticket: Ticket) -> None:
         """Show a ticket's new version in place (it keeps its row until the next reload)."""
         for index, old in enumerate(self.tickets):
@@ -111,15 +119,15 @@ class TicketTable(DataTable[object]):
     # -- paging --------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
-    def _fetch(self, generation: int, mode: str, after: object = None) -> None:
+    def _fetch(self, generation: int, mode: str, after: Cursor | None = None) -> None:
         from deskterm.domain.ticket_read import list_page
 
-        desk = self.desk_app.desk
+        desk = desk_app(self).desk
         try:
             if mode == "append":
-                page = list_page(desk, self.query_text, limit=PAGE_SIZE, after=after)  # type: ignore[arg-type]
+                page = list_page(desk, self.query_text, limit=PAGE_SIZE, after=after)
             elif mode == "prepend":
-                page = list_page(desk, self.query_text, limit=PAGE_SIZE, before=after)  # type: ignore[arg-type]
+                page = list_page(desk, self.query_text, limit=PAGE_SIZE, before=after)
             else:
                 page = list_page(desk, self.query_text, limit=PAGE_SIZE, from_end=mode == "end")
         except DeskError as exc:
@@ -135,7 +143,7 @@ class TicketTable(DataTable[object]):
         self._loading = False
         page, mode = message.page, message.mode
         for ticket in page.items:
-            self.desk_app.known_tags.update(ticket.tags)
+            desk_app(self).known_tags.update(ticket.tags)
         if mode in ("reset", "end"):
             self.pages = [page]
             self._rebuild(len(page.items) - 1 if mode == "end" else 0)
@@ -167,22 +175,31 @@ class TicketTable(DataTable[object]):
             self.move_cursor(row=max(0, min(cursor, len(self.tickets) - 1)), animate=False)
 
     def _add_rows(self, tickets: tuple[Ticket, ...]) -> None:
-        now = self.desk_app.now()
+        now = desk_app(self).now()
         known = {t.id for t in self.tickets}
         fresh = [t for t in tickets if t.id not in known]
         self.tickets.extend(fresh)
         self.add_rows(
-            (row_cells(t, now, marked=t.id in self.marks) for t in fresh),
+            (self._cells(t, now) for t in fresh),
         )
         # Row keys are only needed to redraw one row; DataTable gives each row a key anyway.
+
+    def _cells(self, ticket: Ticket, now: datetime) -> list[Text]:
+        return row_cells(
+            ticket,
+            now,
+            marked=ticket.id in self.marks,
+            draft=ticket.id in self.drafts,
+            color=desk_app(self).color,
+        )
 
     def _redraw_row(self, ticket: Ticket) -> None:
         try:
             index = next(i for i, t in enumerate(self.tickets) if t.id == ticket.id)
         except StopIteration:
             return
-        now = self.desk_app.now()
-        for column, cell in enumerate(row_cells(ticket, now, marked=ticket.id in self.marks)):
+        now = desk_app(self).now()
+        for column, cell in enumerate(self._cells(ticket, now)):
             self.update_cell_at(Coordinate(index, column), cell)
 
     @on(DataTable.RowHighlighted)

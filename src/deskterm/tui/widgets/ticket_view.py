@@ -1,7 +1,8 @@
 """The detail of one ticket: fields, SLA countdown, thread and history.
 
-Public replies, internal notes and system events look different (a label and a rule each, so
-they differ without colour too); every body is sanitized and shown as plain text.
+The requester's messages, agents' public replies, internal notes and system events each have
+their own label, rule and style (so they differ without colour too); every body is sanitized
+and shown as plain text. The history says what changed in words (``domain/history_text.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from deskterm.domain.history_text import describe, messages_by_id
 from deskterm.domain.models import Message, TicketDetail
 from deskterm.domain.text import long_time, one_line
+from deskterm.tui.access import desk_app
 from deskterm.tui.render import (
     multiline,
     plain,
@@ -22,10 +25,25 @@ from deskterm.tui.render import (
     status_cell,
 )
 
-KIND_LABEL = {"reply": "↩ REPLY", "note": "■ INTERNAL NOTE", "event": "· event"}
+#: Who a thread entry is from, as the thread shows it: label and label style.
+SOURCES = {
+    "requester": ("REQUESTER WROTE", "bold underline"),
+    "reply": ("↩ PUBLIC REPLY", "bold"),
+    "note": ("■ INTERNAL NOTE", "bold reverse"),
+    "event": ("· event", "dim"),
+}
 
 
-def fields_text(detail: TicketDetail, now: datetime) -> Text:
+def message_source(message: Message) -> str:
+    """``requester`` for the requester's (any contact's) messages, else the message kind:
+    ``reply`` (an agent's public reply), ``note`` or ``event``. A contact's author is an
+    e-mail address; an agent's is a handle, which never holds an ``@``."""
+    if message.kind == "reply" and message.author and "@" in message.author:
+        return "requester"
+    return message.kind if message.kind in SOURCES else "event"
+
+
+def fields_text(detail: TicketDetail, now: datetime, *, color: bool = True) -> Text:
     t = detail.ticket
     text = Text()
     text.append(f"#{t.id} ", style="bold")
@@ -33,9 +51,9 @@ def fields_text(detail: TicketDetail, now: datetime) -> Text:
     text.stylize("bold", 0)
     text.append("\n")
     pairs: list[tuple[str, Text]] = [
-        ("Status", status_cell(t.status)),
-        ("Priority", priority_cell(t.priority)),
-        ("SLA", sla_cell(t, now)),
+        ("Status", status_cell(t.status, color=color)),
+        ("Priority", priority_cell(t.priority, color=color)),
+        ("SLA", sla_cell(t, now, color=color)),
         ("Type", Text(t.type)),
         ("Queue", plain(t.queue)),
         ("Assignee", plain(t.assignee or "unassigned")),
@@ -63,8 +81,9 @@ def _requester(name: str | None, email: str | None) -> str:
 
 
 def message_text(message: Message) -> Text:
+    label, style = SOURCES[message_source(message)]
     text = Text()
-    text.append(KIND_LABEL.get(message.kind, message.kind), style="bold")
+    text.append(label, style=style)
     who = one_line(message.author_name or message.author or "system", 60)
     text.append(f"  {who}  {long_time(message.created_at)}\n", style="dim")
     text.append_text(multiline(message.body))
@@ -72,16 +91,12 @@ def message_text(message: Message) -> Text:
 
 
 def history_text(detail: TicketDetail) -> Text:
+    messages = messages_by_id(detail.messages)
     text = Text()
     for event in detail.history:
         text.append(f"{long_time(event.at)}  v{event.version}  ", style="dim")
-        text.append(one_line(event.actor or "system", 30) + " ")
-        text.append(event.field, style="bold")
-        if event.old is not None or event.new is not None:
-            text.append(": ")
-            text.append(one_line(event.old or "–", 60))
-            text.append(" → ")
-            text.append(one_line(event.new or "–", 60))
+        text.append(one_line(event.actor or "system", 30) + "  ", style="bold")
+        text.append(describe(event, messages))
         text.append("\n")
     text.rstrip()
     return text
@@ -100,10 +115,13 @@ class TicketView(VerticalScroll):
         self.detail = detail
         with self.app.batch_update():
             self.remove_children()
-            widgets: list[Static] = [Static(fields_text(detail, now), classes="fields")]
+            widgets: list[Static] = [
+                Static(fields_text(detail, now, color=desk_app(self).color), classes="fields")
+            ]
             widgets.append(Static(Text("Thread", style="bold underline"), classes="section"))
             widgets.extend(
-                Static(message_text(m), classes=f"msg -{m.kind}") for m in detail.messages
+                Static(message_text(m), classes=f"msg -{message_source(m)}")
+                for m in detail.messages
             )
             if not detail.messages:
                 widgets.append(Static(Text("(no messages)", style="dim")))

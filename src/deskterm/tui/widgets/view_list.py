@@ -26,7 +26,8 @@ class ViewList(OptionList):
         self.redraw()
 
     def set_counts(self, counts: dict[str, int]) -> None:
-        self.counts = counts
+        """New counts for some views (after a write, only those it can have changed)."""
+        self.counts.update(counts)
         self.redraw()
 
     def redraw(self) -> None:
