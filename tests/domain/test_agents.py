@@ -140,3 +140,8 @@ def test_queues_are_listed_with_their_escalation_path(desk):
         "Network L2": ("L2", "Infrastructure L3"),
         "Infrastructure L3": ("L3", None),
     }
+
+
+def test_a_nul_in_an_agents_name_is_stored_as_a_replacement_on_both_backends(desk):
+    agent = agents.add_agent(desk, "nul", name="Nu\x00l Person")
+    assert agent.name == "Nu\ufffdl Person"

@@ -34,7 +34,7 @@ def add_agent(
     clean = validate.handle(handle)
     clean_role = validate.role(role)
     clean_email = validate.email(email) if email else None
-    display = " ".join((name or clean).split())
+    display = validate.storable(" ".join((name or clean).split()))
     if not display or len(display) > 200:
         raise InvalidInput("agent name must be 1 to 200 characters")
     with desk.store.write() as conn:

@@ -117,7 +117,7 @@ def _snapshot(desk: Desk) -> Iterator[Connection]:
             yield conn
         return
     # READ COMMITTED would let a concurrent change slip in between two tables.
-    with desk.store.engine.connect() as conn:
+    with desk.store.translated(), desk.store.engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             yield conn

@@ -14,6 +14,7 @@ from deskterm.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    ReadOnlyDesk,
     RetryableConflict,
     StaleVersion,
     StoreUnavailable,
@@ -27,6 +28,7 @@ TITLES: tuple[tuple[type[DeskError], str], ...] = (
     (Conflict, "Not allowed now"),
     (NotFound, "Not found"),
     (InvalidInput, "Not valid"),
+    (ReadOnlyDesk, "The desk is read-only"),
     (PermissionDenied, "Not permitted"),
     (StoreUnavailable, "The desk cannot be reached"),
 )
