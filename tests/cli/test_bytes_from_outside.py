@@ -136,7 +136,7 @@ def test_bad_ids_on_stdin_are_named_by_their_line(desk, run, ticket) -> None:
     line = one_error_line(result, 2)
     assert line == (
         'error: standard input, line 2: invalid ticket id "\ufffd12"; '
-        "expected a positive number like 123"
+        "expected a whole number from 1 to 9223372036854775807, like 123"
     )
     assert get(desk, ticket).tags == ()
 

@@ -154,7 +154,7 @@ def test_a_backup_target_that_cannot_be_is_a_usage_error(
 @SQLITE_ONLY
 def test_a_backup_over_a_desk_in_use_is_refused(cli_inproc: Run, tmp_path: Path) -> None:
     other = tmp_path / "other.db"
-    open_desk(f"sqlite:///{other}", "alice").close()
+    open_desk(f"sqlite:///{other}", "alice", create=True).close()
     (tmp_path / "other.db-wal").write_bytes(b"")
     line = one_error_line(cli_inproc("db", "backup", str(other)), 2)
     assert "looks like a desk in use (other.db-wal is beside it)" in line

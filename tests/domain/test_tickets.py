@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select, update
 from deskterm.domain import ticket_read, tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.tickets import Changes
-from deskterm.errors import Conflict, InvalidInput, NotFound
+from deskterm.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from deskterm.store import schema
 from support import as_agent
 
@@ -550,6 +550,14 @@ def test_escalate_with_a_stale_version_is_refused(desk):
     tickets.update(desk, ticket.id, Changes(priority="high"))
     moved = tickets.escalate(desk, ticket.id, if_version=2)  # a priority change is no conflict
     assert moved.ticket.queue == "Network L2"
+
+
+def test_escalating_a_ticket_a_colleague_moved_meanwhile_says_it_changed(desk):
+    ticket = tickets.create(desk, subject="Moved under my feet")
+    tickets.update(as_agent(desk, "carol"), ticket.id, Changes(queue="Network L2"))
+    with pytest.raises(StaleVersion, match="carol changed queue"):
+        tickets.escalate(desk, ticket.id, to_queue="Network L2", if_version=ticket.version)
+    assert ticket_read.get(desk, ticket.id).queue == "Network L2"
 
 
 # ------------------------------------------------------------------------------ not found

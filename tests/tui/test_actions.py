@@ -301,12 +301,12 @@ async def test_errors_read_as_words_never_a_class_name(seeded: Desk) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         bob = Desk(seeded.store, "bob", clock=seeded.clock)
-        tickets.update(bob, 6, tickets.Changes(type="question"))
+        tickets.update(bob, 6, tickets.Changes(priority="low"))
         await pilot.press("p", *"high", "enter")
         await settle(pilot)
         said = notified(app)
         assert said and said[-1].startswith("The ticket changed: #6 changed since you opened it")
-        assert "bob changed type" in said[-1]
+        assert "bob changed priority" in said[-1]
         assert not any("StaleVersion" in n or "Conflict" in n for n in said)
 
 

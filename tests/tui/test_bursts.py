@@ -183,7 +183,7 @@ async def test_keys_after_a_refused_send_are_dropped_not_run_elsewhere(seeded: D
         await pilot.press("enter", "r", *"first")
         await settle(pilot)
         bob = Desk(seeded.store, "bob", clock=seeded.clock)
-        tickets.update(bob, 6, tickets.Changes(type="question"))
+        tickets.update(bob, 6, tickets.Changes(status="pending"))
         burst(pilot, CTRL_S + "yes")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)  # "Reload?" waits for a real answer
@@ -191,7 +191,7 @@ async def test_keys_after_a_refused_send_are_dropped_not_run_elsewhere(seeded: D
         assert isinstance(app.screen, ComposeScreen)
         assert app.screen.text == "first"
     assert bodies(seeded, 6) == []
-    assert ticket_read.get(seeded, 6).type == "question"
+    assert ticket_read.get(seeded, 6).status == "pending"
 
 
 async def test_a_kb_search_that_fails_does_not_hold_the_keyboard(

@@ -22,7 +22,7 @@ from deskterm.domain.models import FieldChange, Message, Queue, Ticket, UpdateRe
 from deskterm.domain.ticket_read import load_ticket, ticket_select
 from deskterm.domain.tickets import lookup, write
 from deskterm.domain.tickets.create import checked_field
-from deskterm.domain.tickets.plan import UNSET, NewMessage, Request, _Unset, plan
+from deskterm.domain.tickets.plan import UNSET, NewMessage, Request, Unset, check_stale, plan
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import Conflict, InvalidInput
 from deskterm.store import schema
@@ -39,7 +39,7 @@ class Changes:
     type: str | None = None
     queue: str | None = None
     subject: str | None = None
-    assignee: str | _Unset | None = UNSET
+    assignee: str | Unset | None = UNSET
     add_tags: tuple[str, ...] = field(default_factory=tuple)
     remove_tags: tuple[str, ...] = field(default_factory=tuple)
 
@@ -71,8 +71,8 @@ def checked(changes: Changes) -> Changes:
 
 def _request(ctx: Context, changes: Changes, *, reopen: bool = False) -> Request:
     conn = ctx.conn
-    assignee: int | _Unset | None = UNSET
-    if not isinstance(changes.assignee, _Unset):
+    assignee: int | Unset | None = UNSET
+    if not isinstance(changes.assignee, Unset):
         assignee = lookup.agent_id(conn, ctx.actor, changes.assignee) if changes.assignee else None
     return Request(
         status=changes.status,
@@ -312,6 +312,11 @@ def escalate(
         conn = ctx.conn
         current = write.read_one(conn, ticket_id)
         workflow.ensure_editable(ticket_id, current.status)
+        seen = {ticket_id: if_version} if if_version else {}
+        since = write.unseen(conn, {ticket_id: current}, seen).get(ticket_id, ())
+        # A colleague who moved or took the ticket since is "the ticket changed", checked
+        # before the target: the chain above the queue it is in now is not what was shown.
+        check_stale(current, {"queue", "assignee"}, since, if_version)
         known = write.names(conn)
         source = known.queues[current.queue_id]
         chain = _chain(conn, current.queue_id)
@@ -337,21 +342,8 @@ def escalate(
             ),
             events=(FieldChange("escalated", source, target.name),),
         )
-        since = write.unseen(
-            conn, {ticket_id: current}, {ticket_id: if_version} if if_version else {}
-        )
         written = write.store(
-            ctx,
-            [
-                plan(
-                    current,
-                    request,
-                    ctx.now,
-                    known,
-                    since=since.get(ticket_id, ()),
-                    seen=if_version,
-                )
-            ],
+            ctx, [plan(current, request, ctx.now, known, since=since, seen=if_version)]
         )
         return _results(ctx, [ticket_id], written)[0]
 

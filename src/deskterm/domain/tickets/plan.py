@@ -26,13 +26,13 @@ from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
 from deskterm.errors import Conflict, StaleVersion
 
 
-class _Unset:
+class Unset:
     def __repr__(self) -> str:
         return "UNSET"
 
 
 #: "Leave as it is" for fields where None means something (unassign, unlink).
-UNSET: Final = _Unset()
+UNSET: Final = Unset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +85,11 @@ class Request:
     type: str | None = None
     subject: str | None = None
     queue_id: int | None = None
-    assignee_id: int | _Unset | None = UNSET
+    assignee_id: int | Unset | None = UNSET
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     message: NewMessage | None = None
-    problem_id: int | _Unset | None = UNSET
+    problem_id: int | Unset | None = UNSET
     #: Merging closes the duplicate into this ticket, whatever its status.
     merged_into: int | None = None
     #: Audit entries the verb records besides the field changes (escalated, merged_from).
@@ -178,7 +178,7 @@ def plan(
             )
         )
     assignee = request.assignee_id
-    if not isinstance(assignee, _Unset) and assignee != current.assignee_id:
+    if not isinstance(assignee, Unset) and assignee != current.assignee_id:
         values["assignee_id"] = assignee
         diff.append(
             FieldChange("assignee", names.agent(current.assignee_id), names.agent(assignee))
@@ -189,7 +189,7 @@ def plan(
     if tag_change is not None:
         diff.append(tag_change)
     problem = request.problem_id
-    if not isinstance(problem, _Unset) and problem != current.problem_id:
+    if not isinstance(problem, Unset) and problem != current.problem_id:
         values["problem_id"] = problem
         diff.append(FieldChange("problem", _str(current.problem_id), _str(problem)))
     diff.extend(request.events)
@@ -198,7 +198,7 @@ def plan(
     touched = {change.field for change in diff}
     if message is not None:
         touched.add(message.kind)
-    _check_stale(current, touched, since, seen)
+    check_stale(current, touched, since, seen)
     return Plan(
         current.id, current.version, values, tuple(diff), tuple(to_add), tuple(to_remove), message
     )
@@ -292,9 +292,11 @@ def tag_diff(
 # ------------------------------------------------------------------------------ staleness
 
 
-def _check_stale(
+def check_stale(
     current: Current, touched: set[str], since: Sequence[AuditEvent], seen: int | None
 ) -> None:
+    """StaleVersion if a caller who read version ``seen`` changes ``touched`` (audit field
+    names) and something they conflict with changed since (``since``); see CONFLICTS."""
     if seen is None or seen == current.version:
         return
     if seen > current.version:
