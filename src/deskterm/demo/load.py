@@ -15,15 +15,15 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from deskterm.domain import validate
-from deskterm.domain.desk import Desk
-from deskterm.domain.seed_gen import (
+from deskterm.demo.generate import (
     Directory,
     SeedTicket,
     generate_articles,
     generate_tickets,
     make_directory,
 )
+from deskterm.domain import validate
+from deskterm.domain.desk import Desk
 from deskterm.domain.vocab import PRIORITY_RANK
 from deskterm.store import schema, search
 from deskterm.store.schema import sqlite_datetime

@@ -2,7 +2,7 @@
 
 A topic is one kind of IT request (VPN drops, printer jams, phishing reports...). Its
 templates are written below in a small line format and parsed once at import; the
-generator in :mod:`deskterm.domain.seed_gen` fills their ``{slot}`` placeholders with
+generator in :mod:`deskterm.demo.generate` fills their ``{slot}`` placeholders with
 ``str.format_map`` and a per-ticket mapping that draws each slot value on first use, so one
 ticket keeps the same host name, site or application from its subject to its last reply.
 

@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 from statistics import NormalDist
 from typing import Final, TypeVar
 
-from deskterm.domain import seed_kb
-from deskterm.domain import seed_text as txt
+from deskterm.demo import articles as seed_kb
+from deskterm.demo import corpus as txt
 from deskterm.domain.vocab import CHANNELS, PRIORITIES, ROLES, STATUSES, TIERS, TYPES, UNSOLVED
 
 __all__ = [

@@ -11,8 +11,10 @@ from itertools import islice, pairwise
 
 import pytest
 
-from deskterm.domain import seed_gen, seed_kb, seed_text
-from deskterm.domain.seed_gen import (
+from deskterm.demo import articles as seed_kb
+from deskterm.demo import corpus as seed_text
+from deskterm.demo import generate as seed_gen
+from deskterm.demo.generate import (
     RARE_WORDS,
     Directory,
     SeedAgent,
