@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import update
 from typer.testing import Result
 
+from deskterm.demo import seed_desk
 from deskterm.domain import tickets, transfer
 from deskterm.domain.desk import Desk, connect, open_desk
-from deskterm.demo import seed_desk
 from deskterm.domain.ticket_read import count, get
 from deskterm.errors import InvalidInput
 from deskterm.store import schema

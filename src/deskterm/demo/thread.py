@@ -68,8 +68,14 @@ def _say(rnd: Callable[[], float], pool: tuple[str, ...], other: tuple[str, ...]
 class Thread:
     """The messages of one ticket, written step by step in time order.
 
-    ``t`` is the time of the latest message so far and ``current`` the status the thread has
-    reached; ``first_at``, ``solved_at`` and ``closed_at`` are set as the thread gets there.
+    Call :meth:`describe` and :meth:`route`, then (unless the ticket is new) :meth:`answer`,
+    :meth:`converse` and :meth:`finish`. Every step draws from the ticket stream, so this
+    order, and the order of the draws inside each step, are part of what a seed means:
+    change them and the same seed makes other tickets.
+
+    ``t`` is the time of the latest message so far (seconds after creation) and ``current``
+    the status the thread has reached; ``first_at``, ``solved_at`` and ``closed_at`` are set as
+    the thread gets there.
     """
 
     __slots__ = (
