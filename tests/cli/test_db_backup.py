@@ -20,8 +20,8 @@ from clitools import SQLITE_ONLY, ok, one_error_line
 
 from conftest import DESKTERM, Run
 from desk_checks import desk_problems
+from deskterm.demo import seed_desk
 from deskterm.domain.desk import open_desk
-from deskterm.domain.seed import seed_desk
 from disk import group_readable_umask, small_disk
 
 #: Writes a ticket (with its first message and audit event) and a note on it, over and over,

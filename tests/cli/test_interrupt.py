@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from deskterm.demo import seed_desk
 from deskterm.domain.desk import Desk, open_desk
-from deskterm.domain.seed import seed_desk
 from deskterm.domain.ticket_read import count, matching_ids
 
 DESKTERM = Path(sys.executable).with_name("deskterm")

@@ -10,8 +10,8 @@ import json
 import pytest
 from clitools import SQLITE_ONLY, fails, ok
 
+from deskterm.demo import seed_desk
 from deskterm.domain import tickets
-from deskterm.domain.seed import seed_desk
 from deskterm.domain.ticket_read import count, matching_ids
 
 #: More than one page of ``--all`` (``ticket_read.STREAM_PAGE``) and the default limit.

@@ -22,9 +22,9 @@ from clitools import SQLITE_ONLY, fails, ok, one_error_line
 from sqlalchemy import update
 
 from conftest import DESKTERM, Run
+from deskterm.demo import seed_desk
 from deskterm.domain import agents, kb, tickets, transfer
-from deskterm.domain.desk import Desk, open_desk
-from deskterm.domain.seed import seed_desk
+from deskterm.domain.desk import Desk, connect, open_desk
 from deskterm.domain.ticket_read import count, get
 from deskterm.domain.views import save_view
 from deskterm.errors import InvalidInput, PermissionDenied
@@ -433,7 +433,6 @@ def test_import_command_refuses_bogus_status_god_role_and_weird_kind_changing_no
 
 def _nothing_imported(url: str) -> bool:
     """The target holds no ticket (it may not even exist, or have no schema)."""
-    from deskterm.domain.desk import connect
     from deskterm.store.migrate import table_names
 
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from deskterm.demo import seed_desk
 from deskterm.domain import ticket_read, tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.first_page import first_page
-from deskterm.domain.seed import seed_desk
 from deskterm.store import schema
 
 

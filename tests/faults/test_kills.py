@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 
 from desk_checks import desk_problems
+from deskterm.demo import seed_desk
 from deskterm.domain import tickets, transfer
 from deskterm.domain.desk import open_desk
-from deskterm.domain.seed import seed_desk
 
 pytestmark = pytest.mark.slow
 

@@ -149,7 +149,7 @@ def seed(
     Example: deskterm --db sqlite:////tmp/big.db db seed --tickets 1000000 --seed 7
     """
     from deskterm.cli.progress import progress_bar
-    from deskterm.domain.seed import seed_desk
+    from deskterm.demo import seed_desk
 
     cli = get(ctx)
     with progress_bar(cli, "seeding", total=tickets) as advance:

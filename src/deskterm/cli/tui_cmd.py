@@ -46,7 +46,7 @@ def open_demo(cli: CliContext, *, tickets: int, path: str | None) -> None:
     )
     if not target.exists():
         from deskterm.cli.progress import progress_bar
-        from deskterm.domain.seed import seed_desk
+        from deskterm.demo import seed_desk
 
         print(f"creating demo desk {target} with {tickets} tickets...", file=sys.stderr)
         with progress_bar(cli, "seeding", total=tickets) as advance:

@@ -1,5 +1,6 @@
-"""``db seed``: realistic generated data inserted fast (batches, raw executemany, the search
-index suspended during the load and rebuilt once at the end).
+"""Writing the demo data into a desk (``db seed``): fast (batches, raw executemany, the search
+index suspended during the load and rebuilt once at the end), in dependency order (the
+directory, then tickets, then articles), resolving the generators' names to database ids.
 
 The whole seed is one transaction: interrupted, it leaves the desk as it was. Same seed,
 same day, same data (times are anchored at the start of the current UTC day).
@@ -15,15 +16,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from deskterm.demo.articles import generate_articles
+from deskterm.demo.directory import make_directory
+from deskterm.demo.generate import generate_tickets
+from deskterm.demo.records import Directory, SeedTicket
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
-from deskterm.domain.seed_gen import (
-    Directory,
-    SeedTicket,
-    generate_articles,
-    generate_tickets,
-    make_directory,
-)
 from deskterm.domain.vocab import PRIORITY_RANK
 from deskterm.store import schema, search
 from deskterm.store.schema import sqlite_datetime
@@ -160,26 +158,42 @@ def _next_id(conn: Connection, table: Any) -> int:
     return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
 
+class _Times(dict[datetime | None, Any]):
+    """Time -> what a bulk insert writes for it: the text of ``sqlite_datetime`` on SQLite (the
+    statements bypass SQLAlchemy's types), the time itself on PostgreSQL.
+
+    Each time is converted once: a ticket's created and updated times are those of its first
+    and last messages, and a reply and its status event share theirs.
+    """
+
+    def __init__(self, sqlite: bool) -> None:
+        super().__init__()
+        self.sqlite = sqlite
+        self[None] = None
+
+    def __missing__(self, value: datetime | None) -> Any:
+        written = sqlite_datetime(value) if self.sqlite and value is not None else value
+        self[value] = written
+        return written
+
+    def reset(self) -> None:
+        self.clear()
+        self[None] = None
+
+
 class _Batches:
-    """Rows collected per table and flushed with one executemany each."""
+    """Rows collected per table (``rows[table].append``) and flushed with one executemany each."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
-        self.rows: dict[str, list[tuple[Any, ...]]] = {}
+        self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _ORDER}
+        self.times = _Times(self.sqlite)
         self.total = 0
-
-    def time(self, value: datetime | None) -> Any:
-        if value is None:
-            return None
-        return sqlite_datetime(value) if self.sqlite else value
-
-    def add(self, table: str, row: tuple[Any, ...]) -> None:
-        self.rows.setdefault(table, []).append(row)
 
     def flush(self) -> None:
         for table in _ORDER:
-            rows = self.rows.get(table)
+            rows = self.rows[table]
             if rows:
                 columns = _COLUMNS[table]
                 marks = ", ".join(["?" if self.sqlite else "%s"] * len(columns))
@@ -187,7 +201,8 @@ class _Batches:
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
                 )
                 self.total += len(rows)
-        self.rows.clear()
+                rows.clear()
+        self.times.reset()
 
 
 _COLUMNS = {
@@ -235,14 +250,16 @@ def _load_tickets(
     ticket_id = _next_id(conn, schema.tickets)
     message_id = _next_id(conn, schema.messages)
     agents, queues, contacts, tag_ids = ids["agents"], ids["queues"], ids["contacts"], ids["tags"]
-    t = batches.time
+    t = batches.times
+    rows = batches.rows
+    add_ticket, add_message = rows["tickets"].append, rows["messages"].append
+    add_event, add_tag = rows["audit_events"].append, rows["ticket_tags"].append
     pending = 0
     for ticket in generated:
         assignee = agents.get(ticket.assignee) if ticket.assignee else None
         requester = contacts.get(ticket.requester) if ticket.requester else None
         final_version = 1 if ticket.status == "new" else 2
-        batches.add(
-            "tickets",
+        add_ticket(
             (
                 ticket_id,
                 ticket.subject,
@@ -254,17 +271,16 @@ def _load_tickets(
                 requester,
                 actor_id,
                 ticket.channel,
-                t(ticket.created_at),
-                t(ticket.updated_at),
-                t(ticket.first_responded_at),
-                t(ticket.solved_at),
-                t(ticket.closed_at),
+                t[ticket.created_at],
+                t[ticket.updated_at],
+                t[ticket.first_responded_at],
+                t[ticket.solved_at],
+                t[ticket.closed_at],
                 final_version,
             ),
         )
         for message in ticket.messages:
-            batches.add(
-                "messages",
+            add_message(
                 (
                     message_id,
                     ticket_id,
@@ -272,26 +288,20 @@ def _load_tickets(
                     agents.get(message.agent) if message.agent else None,
                     contacts.get(message.contact) if message.contact else None,
                     message.body,
-                    t(message.created_at),
+                    t[message.created_at],
                 ),
             )
             message_id += 1
         creator = assignee or actor_id
-        batches.add(
-            "audit_events",
-            (ticket_id, creator, "created", None, ticket.subject, 1, t(ticket.created_at)),
-        )
+        add_event((ticket_id, creator, "created", None, ticket.subject, 1, t[ticket.created_at]))
         if final_version == 2:
-            batches.add(
-                "audit_events",
-                (ticket_id, creator, "status", "new", ticket.status, 2, t(ticket.updated_at)),
-            )
+            add_event((ticket_id, creator, "status", "new", ticket.status, 2, t[ticket.updated_at]))
         for name in ticket.tags:
             tag_id = tag_ids.get(name)
             if tag_id is None:
                 tag_id = _new_tag(conn, validate.tag(name))
                 tag_ids[name] = tag_id
-            batches.add("ticket_tags", (ticket_id, tag_id))
+            add_tag((ticket_id, tag_id))
         ticket_id += 1
         pending += 1
         if pending == BATCH:

@@ -11,17 +11,20 @@ from itertools import islice, pairwise
 
 import pytest
 
-from deskterm.domain import seed_gen, seed_kb, seed_text
-from deskterm.domain.seed_gen import (
+from deskterm.demo import (
     RARE_WORDS,
     Directory,
     SeedAgent,
+    SeedMessage,
     SeedQueue,
     SeedTicket,
     generate_articles,
     generate_tickets,
     make_directory,
 )
+from deskterm.demo.articles import articles as kb_articles
+from deskterm.demo.corpus import topics
+from deskterm.demo.words import Slots, words
 from deskterm.domain.vocab import (
     CHANNELS,
     MESSAGE_KINDS,
@@ -160,7 +163,7 @@ def test_all_values_are_used(tickets: list[SeedTicket]) -> None:
 # --- tickets: time consistency ----------------------------------------------------------------
 
 
-def _is_agent_reply(message: seed_gen.SeedMessage) -> bool:
+def _is_agent_reply(message: SeedMessage) -> bool:
     return message.kind == "reply" and message.agent is not None
 
 
@@ -310,9 +313,9 @@ def test_rare_and_common_words(directory: Directory) -> None:
 
 
 def test_every_template_fills(directory: Directory) -> None:
-    slots = seed_gen._Slots(random.Random(0).random)
+    slots = Slots(random.Random(0).random, words())
     slots["first"], slots["agent"] = "Ana", "Ben"
-    for topic in seed_text.TOPICS:
+    for topic in topics():
         texts = [line for lines in topic.texts.values() for line in lines]
         for case in topic.cases:
             texts += [*case.subjects, *case.descriptions]
@@ -340,7 +343,7 @@ def test_small_custom_directory() -> None:
 
 
 def test_articles_cover_the_common_topics() -> None:
-    articles = generate_articles(1, len(seed_kb.ARTICLES), now=NOW)
+    articles = generate_articles(1, len(kb_articles()), now=NOW)
     assert len(articles) >= 20
     slugs = {a.slug for a in articles}
     for needed in (
@@ -358,7 +361,7 @@ def test_articles_cover_the_common_topics() -> None:
         "software-request",
     ):
         assert needed in slugs
-    topics_kb = {topic.kb for topic in seed_text.TOPICS if topic.kb}
+    topics_kb = {topic.kb for topic in topics() if topic.kb}
     assert topics_kb <= slugs
     categories = {a.category for a in articles}
     assert {"Network", "Accounts", "Hardware", "Email", "Security", "Onboarding"} <= categories
