@@ -7,6 +7,7 @@ snapshots never change between runs or machines.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
 import time
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 
 from deskterm.domain import tickets
@@ -101,15 +103,76 @@ def many(sqlite_desk: Desk) -> Desk:
 Settle = Callable[[Pilot[None]], Awaitable[None]]
 
 
-async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
-    """Let every worker finish and every message land (workers start workers; the detail pane
-    waits a moment after the cursor stops)."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-    await pilot.pause(0.2)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle(pilot: Pilot[None], rounds: int = 1) -> None:
+    """Wait until the console has nothing left to do: every worker finished, every message
+    handled, every timer the console started (a debounce) fired, and what those set off
+    finished too. It waits for those events themselves, never for a fixed time.
+
+    Quiet means a whole round (wait for the workers and the console's timers, then for every
+    widget of the screen to handle what is queued for it) that starts and ends with nothing
+    running, queued or due. ``rounds`` is how many such rounds in a row to see (1 is enough:
+    whatever a handler starts during a round is seen at its end). A last ``pilot.pause()``
+    lays out and paints the screen, so what a test reads is what a terminal would show."""
+    from textual.worker import WorkerCancelled
+
+    app = pilot.app
+    quiet = 0
+    for _ in range(1000):
+        busy_before = _busy(app)
+        for worker in list(app.workers):
+            with contextlib.suppress(WorkerCancelled):  # replaced by a newer exclusive one
+                await worker.wait()
+        timers = _console_timers(app)
+        if timers:
+            await asyncio.wait(timers)
+        await pilot._wait_for_screen()  # Pilot's own wait: each widget handled its queue
+        if busy_before is None and _busy(app) is None:
+            quiet += 1
+            if quiet >= rounds:
+                await pilot.pause()
+                return
+        else:
+            quiet = 0
+    raise AssertionError(f"the console never settled: {_busy(app)}")
+
+
+def _nodes(app: DeskApp) -> list[MessagePump]:
+    nodes: list[MessagePump] = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    return nodes
+
+
+def _console_timers(app: DeskApp) -> list[asyncio.Task[None]]:
+    """The console's own one-shot timers that have not fired yet. Textual's timers (a
+    notification's expiry, a cursor's blink) are not the console's work and are left out.
+    ``_timers`` and a timer's ``_task`` are Textual's internals: a Textual upgrade that
+    renames them fails here with an AttributeError, not silently."""
+    tasks = []
+    for node in _nodes(app):
+        if not type(node).__module__.startswith("deskterm."):
+            continue
+        for timer in list(node._timers):
+            task = timer._task
+            if task is not None and not task.done() and timer._repeat == 0:
+                tasks.append(task)
+    return tasks
+
+
+def _busy(app: DeskApp) -> str | None:
+    """What the console is still doing (a worker, a queued message or callback, a pending
+    timer of its own), or None."""
+    if len(app.workers):
+        return f"workers {[w.name for w in app.workers]}"
+    for screen in app.screen_stack:
+        if screen._callbacks:
+            return f"{screen!r} has callbacks to run after its refresh"
+    for node in _nodes(app):
+        if node.message_queue_size or node._next_callbacks:
+            return f"{node!r} has messages queued"
+    if _console_timers(app):
+        return "a console timer has not fired yet"
+    return None
 
 
 def app_for(desk: Desk, query: str = "", *, color: bool = True) -> DeskApp:
