@@ -30,10 +30,10 @@ PG_URL = os.environ.get("DESKTERM_TEST_PG", "postgresql+psycopg://postgres@127.0
 
 _USER_SCHEMAS = "n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'"
 
-#: One text line per thing a test could change about a database other than its rows; the
-#: md5 of all of them is the database's shape.
+#: One text line per thing a test could change about a database other than its rows; all of
+#: them, sorted, are the database's shape.
 SHAPE = f"""
-SELECT md5(coalesce(string_agg(item, E'\\n' ORDER BY item), '')) FROM (
+SELECT coalesce(string_agg(item, E'\\n' ORDER BY item), '') FROM (
   SELECT concat_ws(' ', 'schema', n.nspname, n.nspowner::regrole, n.nspacl) AS item
     FROM pg_namespace n WHERE {_USER_SCHEMAS}
   UNION ALL
@@ -145,6 +145,13 @@ def new_name(kind: str) -> str:
     return f"deskterm_{kind}_{worker()}_{uuid.uuid4().hex[:8]}"
 
 
+def _changes(before: str, after: str) -> str:
+    """What differs between two shapes, briefly (why a database was replaced)."""
+    old, new = set(before.splitlines()), set(after.splitlines())
+    lines = [f"-{line}" for line in sorted(old - new)] + [f"+{line}" for line in sorted(new - old)]
+    return "its shape changed: " + "; ".join(lines[:4]) + (" ..." if len(lines) > 4 else "")
+
+
 @dataclass
 class _Clean:
     shape: str
@@ -181,12 +188,13 @@ class ReusedDatabase:
             return
         try:
             self._end_other_connections()
-            if self._shape() == self._clean_state().shape:
+            shape = self._shape()
+            if shape == self._clean_state().shape:
                 self._restore_rows()
                 return
             if self.template is None and self._empty_again():
                 return
-            self.why_replaced = "its shape changed"
+            self.why_replaced = _changes(self._clean_state().shape, shape)
         except Exception as exc:  # any doubt about the reset: start from a new database
             self.why_replaced = f"the reset failed: {type(exc).__name__}: {exc}"
         self.replaced += 1

@@ -10,16 +10,18 @@ import asyncio
 import contextlib
 import inspect
 import os
+import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 
 from deskterm.domain import tickets
-from deskterm.domain.desk import Desk
+from deskterm.domain.desk import Desk, open_desk
 from deskterm.domain.tickets import Changes
 from deskterm.tui.app import DeskApp, make_app
 
@@ -63,13 +65,10 @@ def fixed(desk: Desk, when: datetime = NOW) -> Desk:
     return Desk(desk.store, desk.handle, clock=lambda: when)
 
 
-@pytest.fixture
-def seeded(sqlite_desk: Desk) -> Desk:
-    """Six tickets (two urgent, one assigned to alice, one solved), created an hour apart, with
-    SLA due times spread around now, on a desk whose clock is NOW."""
+def _seed_six(desk: Desk) -> None:
     start = NOW - timedelta(hours=len(SUBJECTS))
     for n, (subject, priority, requester, queue, tags) in enumerate(SUBJECTS):
-        at = fixed(sqlite_desk, start + timedelta(hours=n))
+        at = fixed(desk, start + timedelta(hours=n))
         tickets.create(
             at,
             subject=subject,
@@ -80,24 +79,64 @@ def seeded(sqlite_desk: Desk) -> Desk:
             tags=tags,
             channel="email",
         )
-    at = fixed(sqlite_desk, NOW - timedelta(minutes=30))
+    at = fixed(desk, NOW - timedelta(minutes=30))
     tickets.update(at, 3, Changes(assignee="alice"))
     tickets.note(at, 3, "Ordered from the usual supplier.")
     tickets.update(at, 2, Changes(status="solved"))
-    return fixed(sqlite_desk)
 
 
-@pytest.fixture
-def many(sqlite_desk: Desk) -> Desk:
-    """250 tickets (more than two pages of the list), numbered in their subjects."""
+def _seed_many(desk: Desk) -> None:
     start = NOW - timedelta(days=30)
     for n in range(250):
         tickets.create(
-            fixed(sqlite_desk, start + timedelta(minutes=n)),
+            fixed(desk, start + timedelta(minutes=n)),
             subject=f"Ticket number {n + 1}",
             priority=("low", "normal", "high")[n % 3],
         )
-    return fixed(sqlite_desk)
+
+
+def _desk_file(tmp: Path, template: Path, name: str, fill: Callable[[Desk], None]) -> Path:
+    path = tmp / f"{name}.db"
+    shutil.copyfile(template, path)
+    desk = open_desk(f"sqlite:///{path}", "alice")
+    try:
+        fill(desk)
+    finally:
+        desk.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """The ``seeded`` desk, made once per test process (the clock is fixed, so every copy is
+    the same desk); each test opens its own copy."""
+    return _desk_file(tmp_path_factory.mktemp("tui"), sqlite_template, "seeded", _seed_six)
+
+
+@pytest.fixture(scope="session")
+def many_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    return _desk_file(tmp_path_factory.mktemp("tui"), sqlite_template, "many", _seed_many)
+
+
+def _copy_of(source: Path, tmp_path: Path) -> Iterator[Desk]:
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    desk = open_desk(f"sqlite:///{target}", "alice")  # the admin
+    yield fixed(desk)
+    desk.close()
+
+
+@pytest.fixture
+def seeded(seeded_file: Path, tmp_path: Path) -> Iterator[Desk]:
+    """Six tickets (two urgent, one assigned to alice, one solved), created an hour apart, with
+    SLA due times spread around now, on a desk (its own SQLite file) whose clock is NOW."""
+    yield from _copy_of(seeded_file, tmp_path)
+
+
+@pytest.fixture
+def many(many_file: Path, tmp_path: Path) -> Iterator[Desk]:
+    """250 tickets (more than two pages of the list), numbered in their subjects."""
+    yield from _copy_of(many_file, tmp_path)
 
 
 Settle = Callable[[Pilot[None]], Awaitable[None]]
