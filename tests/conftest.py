@@ -52,6 +52,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if postgres:
             config.hook.pytest_deselected(items=postgres)
             items[:] = [item for item in items if not _uses_postgres(item)]
+    tui = Path(__file__).with_name("tui")
+    for item in items:
+        if tui in item.path.parents:
+            item.add_marker(pytest.mark.console)
     # Slow tests first: with ``-n 2`` each worker starts on them at once, so the longest
     # tests run beside the short ones instead of being the tail of the run.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)

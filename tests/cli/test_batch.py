@@ -112,6 +112,7 @@ def test_a_failing_line_rolls_back_everything_and_keeps_the_error_class(desk: De
     assert get(desk, ticket.id).version == 1
 
 
+@pytest.mark.slow
 def test_thousand_operations_with_a_bad_one_at_line_700_change_nothing(desk: Desk) -> None:
     seed = tickets.create(desk, subject="Existing")
     before = _counts(desk)
