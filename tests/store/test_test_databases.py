@@ -69,8 +69,8 @@ def test_rows_agents_sequences_and_the_schema_version_come_back(
 
     desk_database.reset()
 
+    assert desk_database.replaced == replaced, desk_database.why_replaced
     assert desk_database.url() == url  # the same database, not a new one
-    assert desk_database.replaced == replaced
     assert _everything(url) == first
     again = open_desk(url, "alice")
     try:
@@ -154,8 +154,8 @@ def test_an_empty_database_is_empty_again_after_a_test_migrated_it(
 
     empty_database.reset()
 
+    assert empty_database.replaced == replaced, empty_database.why_replaced
     assert empty_database.url() == url  # emptied, not replaced
-    assert empty_database.replaced == replaced
 
     engine = create_engine(empty_database.url())
     with engine.connect() as conn:
