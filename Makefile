@@ -1,11 +1,12 @@
-# deskterm: the two commands a user needs are `make run` and `make test`.
+# deskterm: the two commands a user needs are `make run` and `make test`
+# (`make test-fast` is the developer's inner loop; docs/TESTING.md says what each runs).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 # The demo database lives inside the checkout so `make run` never touches a user's real desk.
 DEMO_DB ?= $(CURDIR)/.demo/desk.db
 
-.PHONY: run test lint types unit bench clean venv
+.PHONY: run test test-fast lint types unit bench clean venv
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 2; }
@@ -34,10 +35,17 @@ lint: $(VENV)/.installed-dev
 types: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# Every test on SQLite and PostgreSQL (with CI=true an unreachable PostgreSQL fails the run).
 unit: $(VENV)/.installed-dev
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
-test: lint types unit
+# The checks run beside the tests (the tests leave a core part idle while they wait).
+test:
+	@$(MAKE) --no-print-directory --output-sync=line -j 3 lint types unit
+
+# The inner loop: SQLite only, no slow or console tests, stop at the first failure.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -n 2 --dist loadgroup --sqlite-only -m "not slow and not console" -x -q
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run_all.py

@@ -2,28 +2,63 @@
 
 ``backend_url`` is parametrized over ``sqlite`` and ``postgres``; every test that uses it (or
 ``desk``) runs on both. PostgreSQL is found at ``DESKTERM_TEST_PG`` (default: the local
-server, user postgres). Each test gets its own database, cloned from a migrated template made
-once per test process, so tests are isolated and still quick. When no server answers the
-PostgreSQL runs are skipped with the reason, except with ``CI=true``, where that is a failure:
-CI has a server and must test against it.
+server, user postgres). Every test starts from the same migrated desk: on SQLite a copy of a
+template file, on PostgreSQL this process's working database, put back to the template's
+state after each test (``tests/support_pg.py`` says how, and when it is replaced instead).
+When no server answers the PostgreSQL runs are skipped with the reason, except with
+``CI=true``, where that is a failure: CI has a server and must test against it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import support_pg
 from deskterm.domain.desk import Desk, open_desk
+from support_pg import PG_URL, ReusedDatabase
 
-PG_URL = os.environ.get("DESKTERM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ADMIN = "alice"
 EXTRA_AGENTS = (("bob", "Bob Stone", "agent"), ("carol", "Carol Diaz", "lead"))
+
+
+#: Fixtures that reach PostgreSQL (``--sqlite-only`` leaves out every test that uses one).
+PG_FIXTURES = frozenset({"pg_available", "pg_template", "pg_desk_database", "pg_empty_database"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sqlite-only",
+        action="store_true",
+        help="leave out the PostgreSQL runs (the fast loop, make test-fast; make test runs all)",
+    )
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("backend") == "postgres":
+        return True
+    return bool(PG_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--sqlite-only"):
+        postgres = [item for item in items if _uses_postgres(item)]
+        if postgres:
+            config.hook.pytest_deselected(items=postgres)
+            items[:] = [item for item in items if not _uses_postgres(item)]
+    tui = Path(__file__).with_name("tui")
+    for item in items:
+        if tui in item.path.parents:
+            item.add_marker(pytest.mark.console)
+    # Slow tests first: with ``-n 2`` each worker starts on them at once, so the longest
+    # tests run beside the short ones instead of being the tail of the run.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
@@ -36,31 +71,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
 
 
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-def _pg_admin_url(database: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
-
-
-def _pg_execute(sql: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(PG_URL)
-    with psycopg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        dbname=url.database or "postgres",
-        autocommit=True,
-        connect_timeout=3,
-    ) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+_worker = support_pg.worker
+_pg_admin_url = support_pg.admin_url
+_pg_execute = support_pg.execute
 
 
 @pytest.fixture(scope="session")
@@ -130,11 +143,28 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_template(pg_available: str | None) -> Iterator[str]:
     require_pg(pg_available)
-    name = f"deskterm_tpl_{_worker()}_{uuid.uuid4().hex[:8]}"
+    name = support_pg.new_name("tpl")
     _pg_execute(f'CREATE DATABASE "{name}"')
     _seed_template(_pg_admin_url(name))
     yield name
     _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_desk_database(pg_template: str) -> Iterator[ReusedDatabase]:
+    """This process's working desk database on PostgreSQL (cloned from the template)."""
+    database = ReusedDatabase("t", pg_template)
+    yield database
+    database.drop()
+
+
+@pytest.fixture(scope="session")
+def pg_empty_database(pg_available: str | None) -> Iterator[ReusedDatabase]:
+    """This process's working empty database on PostgreSQL."""
+    require_pg(pg_available)
+    database = ReusedDatabase("e", None)
+    yield database
+    database.drop()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -151,13 +181,11 @@ def backend_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) ->
         shutil.copyfile(template, target)
         yield f"sqlite:///{target}"
         return
-    pg_template_name: str = request.getfixturevalue("pg_template")
-    name = f"deskterm_t_{uuid.uuid4().hex[:12]}"
-    _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template_name}"')
+    database: ReusedDatabase = request.getfixturevalue("pg_desk_database")
     try:
-        yield _pg_admin_url(name)
+        yield database.url()
     finally:
-        _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database.reset()
 
 
 @pytest.fixture
@@ -169,13 +197,11 @@ def empty_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> I
         path.touch(mode=0o600)
         yield f"sqlite:///{path}"
         return
-    require_pg(request.getfixturevalue("pg_available"))
-    name = f"deskterm_e_{uuid.uuid4().hex[:12]}"
-    _pg_execute(f'CREATE DATABASE "{name}"')
+    database: ReusedDatabase = request.getfixturevalue("pg_empty_database")
     try:
-        yield _pg_admin_url(name)
+        yield database.url()
     finally:
-        _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database.reset()
 
 
 @pytest.fixture

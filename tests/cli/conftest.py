@@ -1,20 +1,22 @@
-"""Fixtures for the command-line tests: run the REAL installed ``deskterm`` script.
+"""Fixtures for the command-line tests: the command in this process, or the REAL script.
 
-``cli`` runs ``.venv/bin/deskterm`` as a subprocess on the test's desk database (acting as
-alice, ``COLUMNS=100``), so the console-script entry point, the exit codes of
-``deskterm.cli.main.run`` and what lands on stdout/stderr are exactly what a shell sees.
-``deskterm`` does the same without a database (for ``--help``, ``--version``, settings).
-A subprocess costs ~0.4 s, so tests arrange their data through the domain (``desk``) and
-run only the commands they are about.
+Most tests run ``deskterm`` in-process: ``cli_inproc`` calls the console script's function
+(``deskterm.cli.entry.run(argv)``, so the same exit codes and one-line errors) inside Typer's
+``CliRunner`` isolation and returns the ``CompletedProcess`` a subprocess would, on the
+test's desk database (acting as alice, ``COLUMNS=100``); ``deskterm_inproc`` does the same
+without a database. ``tests/cli/test_inproc_runner.py`` runs the same commands both ways
+and checks that the answers are identical, and that a run leaves nothing behind.
 
-Less central paths run in-process: ``cli_inproc`` calls ``deskterm.cli.main.run(argv)`` (the
-console script's function, so the same exit codes and one-line errors) inside Typer's
-``CliRunner`` isolation and returns the same ``CompletedProcess``; ``invoke`` is
-``CliRunner.invoke`` on the Typer app, for paths that succeed.
+``cli`` and ``deskterm`` run the installed ``.venv/bin/deskterm`` as a subprocess (~0.4 s
+each): keep them for what only a real process shows (the console-script entry point, exit
+codes as a shell sees them, pipes and a closed stdout, signals, encodings of the standard
+streams, what ``--help`` imports, shell completion). ``invoke`` is ``CliRunner.invoke`` on
+the Typer app, for paths that succeed.
 
-Every test that uses ``cli`` runs on SQLite and PostgreSQL; a test decorated with
-``SQLITE_ONLY`` (``pytest.mark.parametrize("backend", ["sqlite"])``, which overrides the
-``backend`` fixture) runs on SQLite only.
+Tests arrange their data through the domain (``desk``) and run only the commands they are
+about. Every test that uses ``cli`` or ``cli_inproc`` runs on SQLite and PostgreSQL; a test
+decorated with ``SQLITE_ONLY`` (``pytest.mark.parametrize("backend", ["sqlite"])``, which
+overrides the ``backend`` fixture) runs on SQLite only.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -91,24 +94,86 @@ def cli(backend_url: str) -> Run:
     return run
 
 
+#: Click commands built from Typer apps, kept across in-process runs (see _built_once).
+_BUILT: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _built_once(get_command: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``typer.main.get_command`` that builds each Typer app's Click command once.
+
+    A process of ``deskterm`` builds its commands once and exits; in-process runs would
+    rebuild them on every run (Typer reads every parameter's type hints), which costs more
+    than the command itself. A built Click command holds no state of a run (that lives in
+    the Click context), so sharing it between runs changes nothing but the time."""
+
+    def cached(typer_app: Any) -> Any:
+        command = _BUILT.get(typer_app)
+        if command is None:
+            command = _BUILT[typer_app] = get_command(typer_app)
+        return command
+
+    return cached
+
+
 def _run_inproc(
-    args: Sequence[str], *, env: Mapping[str, str | None], input: str | None
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str | None],
+    input: str | None,
+    columns: int = 100,
 ) -> subprocess.CompletedProcess[str]:
-    from deskterm.cli.main import run
+    """The console script's function in this process, seen as a shell would see a process:
+    stdin from ``input`` (empty when None; never a terminal), stdout and stderr apart, the
+    exit code of ``SystemExit`` (1 and a traceback on stderr for an uncaught exception, as
+    Python prints), ``COLUMNS`` as the terminal width for help and tables alike, and nothing
+    left behind: the environment (``TZ`` included), the working directory and the time zone
+    are put back afterwards."""
+    import time
+    import traceback
+    from unittest import mock
+
+    import typer.main
+    from typer._click import formatting
+
+    from deskterm.cli.entry import run
 
     runner = CliRunner()
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
     code: object = 0
-    with runner.isolation(input=input, env={"COLUMNS": "100", **env}) as (out, err, _):
-        try:
-            run(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            stdout = out.getvalue().decode()
-            stderr = err.getvalue().decode()
-    returncode = 0 if code is None else code if isinstance(code, int) else 1
+    try:
+        with (
+            mock.patch.object(typer.main, "get_command", _built_once(typer.main.get_command)),
+            mock.patch.object(sys, "argv", ["deskterm", *args]),
+            runner.isolation(input=input, env={"COLUMNS": str(columns), **env}) as (out, err, _),
+        ):
+            # CliRunner pins Click's help width to 80; a real process measures $COLUMNS.
+            formatting.FORCED_WIDTH = None
+            time.tzset()  # a process reads TZ when it starts
+            try:
+                run(list(args))
+            except SystemExit as exc:
+                code = exc.code
+            except BaseException:
+                traceback.print_exc()  # what the interpreter prints before exiting 1
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                stdout = out.getvalue().decode()
+                stderr = err.getvalue().decode()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+        time.tzset()
+    if code is None:
+        returncode = 0
+    elif isinstance(code, int):
+        returncode = code
+    else:  # SystemExit("message"): Python prints it and exits 1
+        stderr += f"{code}\n"
+        returncode = 1
     return subprocess.CompletedProcess(["deskterm", *args], returncode, stdout, stderr)
 
 
@@ -120,23 +185,25 @@ def deskterm_inproc() -> Run:
         *args: str,
         input: str | None = None,
         env: Mapping[str, str | None] | None = None,
+        columns: int = 100,
     ) -> subprocess.CompletedProcess[str]:
-        return _run_inproc(args, env=env or {}, input=input)
+        return _run_inproc(args, env=env or {}, input=input, columns=columns)
 
     return run
 
 
 @pytest.fixture
 def cli_inproc(backend_url: str) -> Run:
-    """Like ``cli`` but in this process: ``run(argv)`` under ``CliRunner`` isolation."""
+    """``cli_inproc(*args, input=None, env=None, columns=100)``: like ``cli``, in this process."""
 
     def run(
         *args: str,
         input: str | None = None,
         env: Mapping[str, str | None] | None = None,
+        columns: int = 100,
     ) -> subprocess.CompletedProcess[str]:
         base: dict[str, str | None] = {"DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
-        return _run_inproc(args, env={**base, **(env or {})}, input=input)
+        return _run_inproc(args, env={**base, **(env or {})}, input=input, columns=columns)
 
     return run
 

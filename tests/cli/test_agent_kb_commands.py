@@ -21,7 +21,7 @@ def test_agent_list_as_json_shows_every_agent_with_its_role(cli_inproc) -> None:
 
 
 @SQLITE_ONLY
-def test_an_admin_adds_an_agent_changes_its_role_and_the_agent_can_act(cli, cli_inproc) -> None:
+def test_an_admin_adds_an_agent_changes_its_role_and_the_agent_can_act(cli_inproc) -> None:
     added = ok_json(
         cli_inproc(
             "agent",
@@ -43,7 +43,7 @@ def test_an_admin_adds_an_agent_changes_its_role_and_the_agent_can_act(cli, cli_
     changed = ok_json(cli_inproc("agent", "set-role", "dave", "admin", "--format", "json"))
     assert changed["role"] == "admin"
 
-    me = ok_json(cli("--as", "dave", "agent", "whoami", "--format", "json"))
+    me = ok_json(cli_inproc("--as", "dave", "agent", "whoami", "--format", "json"))
     assert (me["handle"], me["role"]) == ("dave", "admin")
 
 
@@ -64,10 +64,10 @@ def test_whoami_shows_the_agent_from_the_environment(cli_inproc) -> None:
 # -- knowledge base ---------------------------------------------------------------------------
 
 
-def test_kb_add_reads_markdown_from_stdin_and_search_finds_it_with_a_snippet(cli) -> None:
+def test_kb_add_reads_markdown_from_stdin_and_search_finds_it_with_a_snippet(cli_inproc) -> None:
     body = "# Reset the VPN\n\nRestart the VPN client when the tunnel drops every hour.\n"
     added = ok_json(
-        cli(
+        cli_inproc(
             "kb",
             "add",
             "--title",
@@ -84,7 +84,7 @@ def test_kb_add_reads_markdown_from_stdin_and_search_finds_it_with_a_snippet(cli
     assert added["tags"] == ["vpn"]
     assert added["author"] == "alice"
 
-    hits = ok_json(cli("kb", "search", 'tunnel "drops every"', "--format", "json"))
+    hits = ok_json(cli_inproc("kb", "search", 'tunnel "drops every"', "--format", "json"))
 
     assert [hit["id"] for hit in hits] == [added["id"]]
     hit = hits[0]

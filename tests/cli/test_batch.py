@@ -112,6 +112,7 @@ def test_a_failing_line_rolls_back_everything_and_keeps_the_error_class(desk: De
     assert get(desk, ticket.id).version == 1
 
 
+@pytest.mark.slow
 def test_thousand_operations_with_a_bad_one_at_line_700_change_nothing(desk: Desk) -> None:
     seed = tickets.create(desk, subject="Existing")
     before = _counts(desk)
@@ -131,20 +132,22 @@ def test_thousand_operations_with_a_bad_one_at_line_700_change_nothing(desk: Des
     assert get(desk, seed.id).version == seed.version
 
 
-def test_batch_command_reads_a_file_and_prints_results(cli: Run, tmp_path: Any) -> None:
+def test_batch_command_reads_a_file_and_prints_results(cli_inproc: Run, tmp_path: Any) -> None:
     path = tmp_path / "ops.jsonl"
     path.write_text(
         '{"op":"create","subject":"From a file","priority":"urgent"}\n'
         '{"op":"note","id":1,"body":"hello"}\n'
     )
-    out = ok(cli("batch", str(path)))
+    out = ok(cli_inproc("batch", str(path)))
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows[0]["line"] == 1 and rows[0]["op"] == "create" and rows[0]["version"] == 1
     assert rows[1] == {"line": 2, "op": "note", "id": 1, "version": 2}
 
 
-def test_batch_command_on_a_bad_line_exits_2_naming_it(cli: Run) -> None:
-    line = fails(cli("batch", "-", input='{"op":"create","subject":"ok"}\n{"op":"nope"}\n'), 2)
+def test_batch_command_on_a_bad_line_exits_2_naming_it(cli_inproc: Run) -> None:
+    line = fails(
+        cli_inproc("batch", "-", input='{"op":"create","subject":"ok"}\n{"op":"nope"}\n'), 2
+    )
     assert "line 2" in line
-    listed = ok(cli("ticket", "list", "--format", "ids"))
+    listed = ok(cli_inproc("ticket", "list", "--format", "ids"))
     assert listed == ""

@@ -27,8 +27,8 @@ def _header(table: str) -> list[str]:
     return table.splitlines()[0].split()
 
 
-def test_table_shows_the_chosen_columns_in_order(cli, three) -> None:
-    out = ok(cli("ticket", "list", "--format", "table", "--columns", "status,id,subject"))
+def test_table_shows_the_chosen_columns_in_order(cli_inproc, three) -> None:
+    out = ok(cli_inproc("ticket", "list", "--format", "table", "--columns", "status,id,subject"))
     lines = out.splitlines()
     assert _header(out) == ["STATUS", "ID", "SUBJECT"]
     assert len(lines) == 4
@@ -36,8 +36,10 @@ def test_table_shows_the_chosen_columns_in_order(cli, three) -> None:
     assert "REQUESTER" not in out and "QUEUE" not in out
 
 
-def test_csv_has_exactly_the_chosen_columns(cli, three) -> None:
-    out = ok(cli("ticket", "list", "--format", "csv", "--columns", "id,priority,tags,subject"))
+def test_csv_has_exactly_the_chosen_columns(cli_inproc, three) -> None:
+    out = ok(
+        cli_inproc("ticket", "list", "--format", "csv", "--columns", "id,priority,tags,subject")
+    )
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["id", "priority", "tags", "subject"]
     by_id = {int(row[0]): row for row in rows[1:]}
@@ -46,9 +48,9 @@ def test_csv_has_exactly_the_chosen_columns(cli, three) -> None:
     assert by_id[three[1]][1:] == ["high", "", 'Printer says "Offline"']
 
 
-def test_columns_beyond_the_default_table(cli, three) -> None:
+def test_columns_beyond_the_default_table(cli_inproc, three) -> None:
     out = ok(
-        cli(
+        cli_inproc(
             "ticket",
             "list",
             "--format",
@@ -63,8 +65,8 @@ def test_columns_beyond_the_default_table(cli, three) -> None:
     assert "question" in out
 
 
-def test_json_formats_keep_every_key(cli, three) -> None:
-    out = ok(cli("ticket", "list", "--format", "jsonl", "--columns", "id,subject"))
+def test_json_formats_keep_every_key(cli_inproc, three) -> None:
+    out = ok(cli_inproc("ticket", "list", "--format", "jsonl", "--columns", "id,subject"))
     for line in out.splitlines():
         assert set(TICKET_KEYS) <= set(json.loads(line))
 
@@ -115,9 +117,11 @@ def test_no_column_at_all_is_exit_2(cli_inproc, three, spec: str) -> None:
     assert "--columns names no column; allowed: id," in line
 
 
-def test_a_bad_column_is_reported_before_the_database_is_touched(deskterm, tmp_path: Path) -> None:
+def test_a_bad_column_is_reported_before_the_database_is_touched(
+    deskterm_inproc, tmp_path: Path
+) -> None:
     target = tmp_path / "never" / "desk.db"
-    result = deskterm(
+    result = deskterm_inproc(
         "--db", f"sqlite:///{target}", "ticket", "list", "--columns", "nope", "--format", "csv"
     )
     assert "unknown column 'nope'" in one_error_line(result, 2)

@@ -12,15 +12,15 @@ from deskterm.domain import tickets
 
 
 def test_db_init_on_an_empty_database_makes_the_acting_agent_its_admin(
-    deskterm, empty_url: str
+    deskterm_inproc, empty_url: str
 ) -> None:
     env = {"DESKTERM_DB": empty_url, "DESKTERM_AGENT": "dana"}
 
-    out = ok(deskterm("db", "init", env=env))
+    out = ok(deskterm_inproc("db", "init", env=env))
 
     assert "initialized" in out
     assert 'agent "dana" is its admin' in out
-    me = ok_json(deskterm("agent", "whoami", "--format", "json", env=env))
+    me = ok_json(deskterm_inproc("agent", "whoami", "--format", "json", env=env))
     assert (me["handle"], me["role"]) == ("dana", "admin")
 
 
@@ -32,11 +32,11 @@ def test_db_init_on_an_initialized_database_says_so_and_makes_nobody_admin(cli_i
     assert "admin" not in out
 
 
-def test_db_status_as_json_shows_the_schema_is_current_and_counts_rows(cli, desk) -> None:
+def test_db_status_as_json_shows_the_schema_is_current_and_counts_rows(cli_inproc, desk) -> None:
     tickets.create(desk, subject="One")
     tickets.create(desk, subject="Two", body="with a message")
 
-    data = ok_json(cli("db", "status", "--format", "json"))
+    data = ok_json(cli_inproc("db", "status", "--format", "json"))
 
     assert data["schema_current"] == data["schema_head"]
     assert data["schema_status"] == "current"
@@ -49,8 +49,8 @@ def test_db_status_as_json_shows_the_schema_is_current_and_counts_rows(cli, desk
     assert all(type(value) is int for value in counts.values())
 
 
-def test_db_doctor_reports_schema_and_search_index_ok_and_exits_0(cli) -> None:
-    result = cli("db", "doctor", "--format", "json")
+def test_db_doctor_reports_schema_and_search_index_ok_and_exits_0(cli_inproc) -> None:
+    result = cli_inproc("db", "doctor", "--format", "json")
 
     checks = {row["check"]: row for row in ok_json(result)}
     assert checks["schema"]["state"] == "ok"

@@ -2,7 +2,9 @@
 
 Every failure is one ``error:`` line on stderr, nothing on stdout, no traceback (unless
 ``--debug``) and no Click ``Usage:`` block. Most of these do not depend on the backend and
-run on SQLite only; the query caret also runs on PostgreSQL.
+run on SQLite only; the query caret also runs on PostgreSQL. They run in-process
+(``cli_inproc``); tests/cli/test_inproc_runner.py checks each class of error (exit 1 to 5)
+against the installed script.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from deskterm.domain.ticket_read import count
 @pytest.mark.parametrize(
     ("via", "args", "mentions"),
     [
-        pytest.param("cli", ["ticket", "list", "--bogus"], "--bogus", id="unknown-option"),
-        pytest.param("cli", ["ticket", "show"], "ID", id="missing-argument"),
+        pytest.param("cli_inproc", ["ticket", "list", "--bogus"], "--bogus", id="unknown-option"),
+        pytest.param("cli_inproc", ["ticket", "show"], "ID", id="missing-argument"),
         pytest.param("cli_inproc", ["ticket", "create"], "--subject", id="missing-required-option"),
         pytest.param("cli_inproc", ["tickets", "list"], "tickets", id="unknown-command"),
         pytest.param("cli_inproc", ["ticket", "list", "--limit", "0"], "--limit", id="range"),
@@ -78,7 +80,7 @@ def test_an_unknown_priority_on_create_names_the_allowed_values_and_creates_noth
 @pytest.mark.parametrize(
     ("backend", "via", "query", "problem"),
     cases(
-        both=[pytest.param("cli", "status:open foo:bar", "foo", id="unknown-field")],
+        both=[pytest.param("cli_inproc", "status:open foo:bar", "foo", id="unknown-field")],
         sqlite=[
             pytest.param("cli_inproc", "priority:>=huge", "huge", id="bad-value"),
             pytest.param("cli_inproc", 'vpn "drops every', '"', id="unclosed-quote"),
@@ -107,8 +109,8 @@ def test_a_bad_query_shows_the_query_and_a_caret_under_the_problem(
 
 
 @SQLITE_ONLY
-def test_an_unknown_acting_agent_is_permission_denied_with_a_hint(cli) -> None:
-    result = cli("--as", "nobody", "ticket", "list")
+def test_an_unknown_acting_agent_is_permission_denied_with_a_hint(cli_inproc) -> None:
+    result = cli_inproc("--as", "nobody", "ticket", "list")
 
     line = one_error_line(result, 5)
     assert '"nobody"' in line
@@ -118,8 +120,8 @@ def test_an_unknown_acting_agent_is_permission_denied_with_a_hint(cli) -> None:
 
 
 @SQLITE_ONLY
-def test_an_agent_adding_an_agent_is_permission_denied_and_adds_nobody(cli, desk) -> None:
-    result = cli("agent", "add", "x", env={"DESKTERM_AGENT": "bob"})
+def test_an_agent_adding_an_agent_is_permission_denied_and_adds_nobody(cli_inproc, desk) -> None:
+    result = cli_inproc("agent", "add", "x", env={"DESKTERM_AGENT": "bob"})
 
     line = one_error_line(result, 5)
     assert "bob" in line
@@ -131,8 +133,8 @@ def test_an_agent_adding_an_agent_is_permission_denied_and_adds_nobody(cli, desk
 
 
 @SQLITE_ONLY
-def test_debug_shows_the_traceback_that_is_otherwise_hidden(cli) -> None:
-    debug = cli("--debug", "ticket", "show", "999")
+def test_debug_shows_the_traceback_that_is_otherwise_hidden(cli_inproc) -> None:
+    debug = cli_inproc("--debug", "ticket", "show", "999")
 
     assert debug.returncode != 0
     assert "Traceback" in debug.stderr

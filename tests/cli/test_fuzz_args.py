@@ -11,14 +11,18 @@ desk never changes and every case sees the same tickets.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from clitools import SQLITE_ONLY, fails
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.engine import make_url
 
 from deskterm.domain import tickets
+from deskterm.domain.desk import Desk, open_desk
 
 HUGE = "99999999999999999999"
 KB100 = "x" * 100_000
@@ -42,13 +46,43 @@ BAD_NUMBERS = {**BAD_IDS, "sci": "1e3"}
 UNKNOWN_IDS = {"big": "999999", "int64-max-ish": "900000000"}
 
 
-@pytest.fixture
-def open_ticket(desk) -> int:
+def _two_tickets(desk: Desk) -> int:
     """Ticket #1 (open, assigned to bob), #2 (new); the cases refer to #1 by number."""
     first = tickets.create(desk, subject="VPN drops", tags=["vpn"], assignee="bob")
     tickets.create(desk, subject="Printer offline")
     assert first.id == 1
     return first.id
+
+
+@pytest.fixture(scope="session")
+def two_tickets_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """The SQLite desk with the two tickets, made once: the table's 450 cases each get a copy
+    (making the tickets for each cost more than the case itself)."""
+    path = tmp_path_factory.mktemp("fuzz") / "desk.db"
+    shutil.copyfile(sqlite_template, path)
+    desk = open_desk(f"sqlite:///{path}", "alice")
+    try:
+        _two_tickets(desk)
+    finally:
+        desk.close()
+    return path
+
+
+@pytest.fixture
+def backend_url(backend_url: str, backend: str, request: pytest.FixtureRequest) -> str:
+    """tests/conftest.py's desk; on SQLite a copy of :func:`two_tickets_file`, put in place
+    before anything opens it."""
+    if backend == "sqlite":
+        shutil.copyfile(request.getfixturevalue("two_tickets_file"), make_url(backend_url).database)
+    return backend_url
+
+
+@pytest.fixture
+def open_ticket(backend: str, backend_url: str, request: pytest.FixtureRequest) -> int:
+    """The test's desk holds the two tickets of :func:`_two_tickets`; the id of #1."""
+    if backend == "sqlite":
+        return 1  # the copy of two_tickets_file
+    return _two_tickets(request.getfixturevalue("desk"))
 
 
 def one_error(result: subprocess.CompletedProcess[str], code: int) -> str:

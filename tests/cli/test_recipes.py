@@ -25,7 +25,7 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.ticket_read import get
 from deskterm.store import schema
 
-pytestmark = SQLITE_ONLY
+pytestmark = [SQLITE_ONLY, pytest.mark.slow]  # bash and several real processes each
 
 BIN = os.path.dirname(sys.executable)
 

@@ -35,8 +35,10 @@ def test_an_unreachable_postgresql_is_one_line_naming_the_host_without_the_passw
     assert result.stdout == ""
 
 
-def test_db_doctor_on_an_unreachable_server_reports_it_without_the_password(deskterm) -> None:
-    result = deskterm("--db", UNREACHABLE, "db", "doctor", "--format", "table")
+def test_db_doctor_on_an_unreachable_server_reports_it_without_the_password(
+    deskterm_inproc,
+) -> None:
+    result = deskterm_inproc("--db", UNREACHABLE, "db", "doctor", "--format", "table")
 
     assert "hunter2" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -44,8 +46,8 @@ def test_db_doctor_on_an_unreachable_server_reports_it_without_the_password(desk
     assert "127.0.0.1" in result.stdout
 
 
-def test_db_doctor_exits_1_when_a_check_fails(deskterm) -> None:
-    result = deskterm("--db", UNREACHABLE, "db", "doctor")
+def test_db_doctor_exits_1_when_a_check_fails(deskterm_inproc) -> None:
+    result = deskterm_inproc("--db", UNREACHABLE, "db", "doctor")
 
     assert result.returncode == 1
 
@@ -94,7 +96,7 @@ def _audit_count(desk: Desk) -> int:
 @pytest.mark.parametrize(
     ("via", "args"),
     [
-        pytest.param("cli", ["ticket", "create", "-s", "new one"], id="ticket-create"),
+        pytest.param("cli_inproc", ["ticket", "create", "-s", "new one"], id="ticket-create"),
         pytest.param("cli_inproc", ["db", "migrate"], id="db-migrate"),
     ],
 )
@@ -139,7 +141,7 @@ def _downgrade_one_revision(desk: Desk) -> None:
         command.downgrade(config, "-1")
 
 
-def test_db_migrate_upgrades_an_older_database_and_keeps_every_row(cli, cli_inproc, desk) -> None:
+def test_db_migrate_upgrades_an_older_database_and_keeps_every_row(cli_inproc, desk) -> None:
     from deskterm.store.migrations import HEAD, REVISIONS
 
     tickets.create(desk, subject="Kept across the upgrade", body="and its thread")
@@ -149,7 +151,7 @@ def test_db_migrate_upgrades_an_older_database_and_keeps_every_row(cli, cli_inpr
     refused = fails(cli_inproc("ticket", "list"), 1)
     assert "deskterm db migrate" in refused
 
-    out = ok(cli("db", "migrate"))
+    out = ok(cli_inproc("db", "migrate"))
 
     assert f"from {REVISIONS[-2]} to {HEAD}" in out
     assert _schema_version(desk) == HEAD

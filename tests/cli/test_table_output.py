@@ -11,11 +11,11 @@ HOSTILE = "Invoice \x1b[31mOVERDUE [@click=app.quit] pay\u202eevil"
 
 
 @SQLITE_ONLY
-def test_a_hostile_subject_shows_as_inert_text_in_list_and_show(cli, desk) -> None:
+def test_a_hostile_subject_shows_as_inert_text_in_list_and_show(cli_inproc, desk) -> None:
     ticket = tickets.create(desk, subject=HOSTILE)
 
-    listed = ok(cli("ticket", "list", "--format", "table", columns=200))
-    shown = ok(cli("ticket", "show", str(ticket.id), "--format", "table", columns=200))
+    listed = ok(cli_inproc("ticket", "list", "--format", "table", columns=200))
+    shown = ok(cli_inproc("ticket", "show", str(ticket.id), "--format", "table", columns=200))
 
     for out in (listed, shown):
         assert "\x1b" not in out
@@ -26,22 +26,22 @@ def test_a_hostile_subject_shows_as_inert_text_in_list_and_show(cli, desk) -> No
 
 
 @SQLITE_ONLY
-def test_json_keeps_a_hostile_subject_exact(cli, desk) -> None:
+def test_json_keeps_a_hostile_subject_exact(cli_inproc, desk) -> None:
     ticket = tickets.create(desk, subject=HOSTILE)
 
-    out = ok(cli("ticket", "show", str(ticket.id), "--format", "json"))
+    out = ok(cli_inproc("ticket", "show", str(ticket.id), "--format", "json"))
 
     assert "\x1b" not in out  # JSON escapes it ...
     assert '"subject": "Invoice \\u001b[31mOVERDUE [@click=app.quit] pay\u202eevil"' in out
 
 
 @SQLITE_ONLY
-def test_long_subjects_are_cut_with_an_ellipsis_to_fit_80_columns(cli, desk) -> None:
+def test_long_subjects_are_cut_with_an_ellipsis_to_fit_80_columns(cli_inproc, desk) -> None:
     long_subject = "Outlook keeps asking for the password after the mailbox migration " * 3
     tickets.create(desk, subject=long_subject, requester="someone.with.a.long.name@corp.example")
     tickets.create(desk, subject="Short one")
 
-    out = ok(cli("ticket", "list", "--format", "table", columns=80))
+    out = ok(cli_inproc("ticket", "list", "--format", "table", columns=80))
 
     lines = out.splitlines()
     assert len(lines) == 3  # header and two rows, one line each

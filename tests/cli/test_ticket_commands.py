@@ -1,7 +1,9 @@
-"""``deskterm ticket ...`` as a script uses it: the real command, on SQLite and PostgreSQL.
+"""``deskterm ticket ...`` as a script uses it, on SQLite and PostgreSQL.
 
-Data is arranged through the domain (``desk``) and checked back through it, so each test
-runs only the command it is about.
+The commands run in-process (``cli_inproc``, which answers as the installed script does:
+tests/cli_inproc/test_inproc_runner.py); reading the description from a real pipe goes through the
+installed script. Data is arranged through the domain (``desk``) and checked back through
+it, so each test runs only the command it is about.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ def _solved(desk: Desk, subject: str = "Solved one") -> int:
 # -- create ---------------------------------------------------------------------------------
 
 
-def test_create_prints_the_new_ticket_as_json_when_piped(cli, desk) -> None:
-    data = ok_json(cli("ticket", "create", "--subject", "Printer on fire"))
+def test_create_prints_the_new_ticket_as_json_when_piped(cli_inproc, desk) -> None:
+    data = ok_json(cli_inproc("ticket", "create", "--subject", "Printer on fire"))
 
     assert_ticket_json(data)
     assert data["subject"] == "Printer on fire"
@@ -53,9 +55,9 @@ def test_create_prints_the_new_ticket_as_json_when_piped(cli, desk) -> None:
     assert ticket_read.detail(desk, data["id"]).messages == ()
 
 
-def test_create_takes_body_requester_tags_priority_type_and_queue(cli, desk) -> None:
+def test_create_takes_body_requester_tags_priority_type_and_queue(cli_inproc, desk) -> None:
     data = ok_json(
-        cli(
+        cli_inproc(
             "ticket",
             "create",
             "--subject",
@@ -93,6 +95,7 @@ def test_create_takes_body_requester_tags_priority_type_and_queue(cli, desk) -> 
     [pytest.param(["--body", "-"], id="body-dash"), pytest.param([], id="piped-stdin")],
 )
 def test_create_reads_the_description_from_stdin(cli, desk, args: list[str]) -> None:
+    """Through a real pipe into the installed script."""
     text = "The printer on floor 3\nshows error 0x41.\n"
     data = ok_json(cli("ticket", "create", "--subject", "Printer", *args, input=text))
 
@@ -104,11 +107,11 @@ def test_create_reads_the_description_from_stdin(cli, desk, args: list[str]) -> 
 # -- update ---------------------------------------------------------------------------------
 
 
-def test_update_changes_fields_and_tags_in_one_new_version(cli, desk) -> None:
+def test_update_changes_fields_and_tags_in_one_new_version(cli_inproc, desk) -> None:
     ticket = tickets.create(desk, subject="Old subject", tags=["old", "keep"])
 
     data = ok_json(
-        cli(
+        cli_inproc(
             "ticket",
             "update",
             str(ticket.id),
@@ -142,23 +145,27 @@ def test_update_changes_fields_and_tags_in_one_new_version(cli, desk) -> None:
     assert all(event.actor == "alice" for event in history)
 
 
-def test_update_assignee_me_takes_the_ticket_and_none_gives_it_back(cli, desk) -> None:
+def test_update_assignee_me_takes_the_ticket_and_none_gives_it_back(cli_inproc, desk) -> None:
     ticket = tickets.create(desk, subject="Whose is it")
 
-    mine = ok_json(cli("ticket", "update", str(ticket.id), "--assignee", "me"))
+    mine = ok_json(cli_inproc("ticket", "update", str(ticket.id), "--assignee", "me"))
     assert mine["assignee"] == "alice"
     assert mine["status"] == "open"  # a new ticket that someone takes is open
 
-    nobody = ok_json(cli("ticket", "update", str(ticket.id), "--assignee", "none"))
+    nobody = ok_json(cli_inproc("ticket", "update", str(ticket.id), "--assignee", "none"))
     assert nobody["assignee"] is None
     assert ticket_read.get(desk, ticket.id).assignee is None
 
 
-def test_update_with_a_stale_version_is_a_conflict_naming_who_changed_what(cli, desk) -> None:
+def test_update_with_a_stale_version_is_a_conflict_naming_who_changed_what(
+    cli_inproc, desk
+) -> None:
     ticket = tickets.create(desk, subject="Contended", priority="normal")
     tickets.update(_as(desk, "bob"), ticket.id, tickets.Changes(priority="high"))
 
-    result = cli("ticket", "update", str(ticket.id), "--if-version", "1", "--priority", "low")
+    result = cli_inproc(
+        "ticket", "update", str(ticket.id), "--if-version", "1", "--priority", "low"
+    )
 
     line = fails(result, 4)
     assert "bob" in line
@@ -184,9 +191,8 @@ def test_update_with_an_unknown_status_names_the_allowed_values(cli_inproc, desk
 
 
 @pytest.mark.parametrize(
-    ("backend", "via", "kind", "args", "stdin"),
+    ("backend", "kind", "args", "stdin"),
     cases(
-        via=True,
         both=[
             pytest.param("reply", ["--body", "Please restart."], None, id="reply-option"),
             pytest.param("note", [], "RADIUS shows 5 failed logins.\n", id="note-piped"),
@@ -198,17 +204,11 @@ def test_update_with_an_unknown_status_names_the_allowed_values(cli_inproc, desk
     ),
 )
 def test_reply_and_note_add_a_message_from_the_option_or_stdin(
-    request: pytest.FixtureRequest,
-    desk: Desk,
-    backend: str,
-    via: str,
-    kind: str,
-    args: list[str],
-    stdin: str | None,
+    cli_inproc, desk: Desk, backend: str, kind: str, args: list[str], stdin: str | None
 ) -> None:
     ticket = tickets.create(desk, subject="VPN drops")
 
-    data = ok_json(request.getfixturevalue(via)("ticket", kind, str(ticket.id), *args, input=stdin))
+    data = ok_json(cli_inproc("ticket", kind, str(ticket.id), *args, input=stdin))
 
     assert_ticket_json(data)
     assert data["version"] == 2
@@ -221,9 +221,8 @@ def test_reply_and_note_add_a_message_from_the_option_or_stdin(
 
 
 @pytest.mark.parametrize(
-    ("backend", "via", "kind", "args", "stdin"),
+    ("backend", "kind", "args", "stdin"),
     cases(
-        via=True,
         both=[pytest.param("note", [], "  \n\n", id="note-blank-stdin")],
         sqlite=[
             pytest.param("reply", ["--body", ""], None, id="reply-empty-option"),
@@ -232,19 +231,11 @@ def test_reply_and_note_add_a_message_from_the_option_or_stdin(
     ),
 )
 def test_an_empty_message_is_refused_with_exit_2_and_changes_nothing(
-    request: pytest.FixtureRequest,
-    desk: Desk,
-    backend: str,
-    via: str,
-    kind: str,
-    args: list[str],
-    stdin: str | None,
+    cli_inproc, desk: Desk, backend: str, kind: str, args: list[str], stdin: str | None
 ) -> None:
     ticket = tickets.create(desk, subject="Quiet")
 
-    line = fails(
-        request.getfixturevalue(via)("ticket", kind, str(ticket.id), *args, input=stdin), 2
-    )
+    line = fails(cli_inproc("ticket", kind, str(ticket.id), *args, input=stdin), 2)
 
     assert "empty" in line
     after = ticket_read.detail(desk, ticket.id)
@@ -255,29 +246,31 @@ def test_an_empty_message_is_refused_with_exit_2_and_changes_nothing(
 # -- one-word verbs -------------------------------------------------------------------------
 
 
-def test_assign_gives_the_ticket_to_an_agent(cli, desk) -> None:
+def test_assign_gives_the_ticket_to_an_agent(cli_inproc, desk) -> None:
     ticket = tickets.create(desk, subject="For bob")
 
-    data = ok_json(cli("ticket", "assign", str(ticket.id), "bob"))
+    data = ok_json(cli_inproc("ticket", "assign", str(ticket.id), "bob"))
 
     assert data["assignee"] == "bob"
     assert ticket_read.get(desk, ticket.id).assignee == "bob"
 
 
-def test_close_closes_a_solved_ticket(cli, desk) -> None:
+def test_close_closes_a_solved_ticket(cli_inproc, desk) -> None:
     ticket_id = _solved(desk)
 
-    data = ok_json(cli("ticket", "close", str(ticket_id)))
+    data = ok_json(cli_inproc("ticket", "close", str(ticket_id)))
 
     assert data["status"] == "closed"
     assert ticket_read.get(desk, ticket_id).status == "closed"
 
 
-def test_close_of_an_open_ticket_is_a_conflict_naming_the_allowed_statuses(cli, desk) -> None:
+def test_close_of_an_open_ticket_is_a_conflict_naming_the_allowed_statuses(
+    cli_inproc, desk
+) -> None:
     ticket = tickets.create(desk, subject="Still broken")
     tickets.update(desk, ticket.id, tickets.Changes(status="open"))
 
-    line = fails(cli("ticket", "close", str(ticket.id)), 4)
+    line = fails(cli_inproc("ticket", "close", str(ticket.id)), 4)
 
     assert "open" in line
     assert "allowed" in line
@@ -286,19 +279,21 @@ def test_close_of_an_open_ticket_is_a_conflict_naming_the_allowed_statuses(cli, 
     assert (after.status, after.version) == ("open", 2)
 
 
-def test_reopen_puts_a_solved_ticket_back_to_open(cli, desk) -> None:
+def test_reopen_puts_a_solved_ticket_back_to_open(cli_inproc, desk) -> None:
     ticket_id = _solved(desk)
 
-    data = ok_json(cli("ticket", "reopen", str(ticket_id)))
+    data = ok_json(cli_inproc("ticket", "reopen", str(ticket_id)))
 
     assert data["status"] == "open"
     assert ticket_read.get(desk, ticket_id).status == "open"
 
 
-def test_escalate_moves_the_ticket_to_the_next_tier_and_keeps_the_reason(cli, desk) -> None:
+def test_escalate_moves_the_ticket_to_the_next_tier_and_keeps_the_reason(cli_inproc, desk) -> None:
     ticket = tickets.create(desk, subject="Core switch down", assignee="bob")
 
-    data = ok_json(cli("ticket", "escalate", str(ticket.id), "--reason", "needs a firewall change"))
+    data = ok_json(
+        cli_inproc("ticket", "escalate", str(ticket.id), "--reason", "needs a firewall change")
+    )
 
     assert data["queue"] == "Network L2"
     assert data["assignee"] is None
@@ -319,8 +314,8 @@ def three_tickets(desk: Desk) -> list[int]:
     return ids
 
 
-def test_list_as_json_is_one_array_of_ticket_objects(cli, three_tickets: list[int]) -> None:
-    data = ok_json(cli("ticket", "list", "--format", "json"))
+def test_list_as_json_is_one_array_of_ticket_objects(cli_inproc, three_tickets: list[int]) -> None:
+    data = ok_json(cli_inproc("ticket", "list", "--format", "json"))
 
     assert isinstance(data, list)
     assert sorted(row["id"] for row in data) == sorted(three_tickets)
@@ -328,8 +323,8 @@ def test_list_as_json_is_one_array_of_ticket_objects(cli, three_tickets: list[in
         assert_ticket_json(row)
 
 
-def test_list_writes_json_lines_by_default_when_piped(cli, three_tickets: list[int]) -> None:
-    lines = ok(cli("ticket", "list", "tag:vpn")).splitlines()
+def test_list_writes_json_lines_by_default_when_piped(cli_inproc, three_tickets: list[int]) -> None:
+    lines = ok(cli_inproc("ticket", "list", "tag:vpn")).splitlines()
 
     rows = [json.loads(line) for line in lines]
     assert sorted(row["id"] for row in rows) == [three_tickets[0], three_tickets[2]]
@@ -337,8 +332,10 @@ def test_list_writes_json_lines_by_default_when_piped(cli, three_tickets: list[i
         assert_ticket_json(row)
 
 
-def test_list_as_csv_has_a_header_and_one_row_per_ticket(cli, three_tickets: list[int]) -> None:
-    out = ok(cli("ticket", "list", "--format", "csv"))
+def test_list_as_csv_has_a_header_and_one_row_per_ticket(
+    cli_inproc, three_tickets: list[int]
+) -> None:
+    out = ok(cli_inproc("ticket", "list", "--format", "csv"))
 
     header = out.splitlines()[0].split(",")
     assert header[:3] == ["id", "subject", "type"]
@@ -351,17 +348,17 @@ def test_list_as_csv_has_a_header_and_one_row_per_ticket(cli, three_tickets: lis
     assert ISO_UTC.match(by_subject["VPN drops"]["created_at"])
 
 
-def test_list_as_ids_prints_one_id_per_line(cli, three_tickets: list[int]) -> None:
-    out = ok(cli("ticket", "list", "priority:>=high", "--format", "ids"))
+def test_list_as_ids_prints_one_id_per_line(cli_inproc, three_tickets: list[int]) -> None:
+    out = ok(cli_inproc("ticket", "list", "priority:>=high", "--format", "ids"))
 
     assert out == f"{three_tickets[0]}\n"
 
 
-def test_show_as_json_has_the_fields_the_thread_and_the_history(cli, desk) -> None:
+def test_show_as_json_has_the_fields_the_thread_and_the_history(cli_inproc, desk) -> None:
     ticket = tickets.create(desk, subject="Laptop", body="Screen flickers.", requester="d@x.io")
     tickets.note(desk, ticket.id, "Checked the cable.")
 
-    data = ok_json(cli("ticket", "show", str(ticket.id), "--format", "json"))
+    data = ok_json(cli_inproc("ticket", "show", str(ticket.id), "--format", "json"))
 
     assert_ticket_json(data)
     assert data["id"] == ticket.id
@@ -393,17 +390,16 @@ def test_show_defaults_to_one_json_object_when_piped(cli_inproc, desk) -> None:
 
 
 @pytest.mark.parametrize(
-    ("backend", "via", "args"),
+    ("backend", "args"),
     cases(
-        via=True,
         both=[pytest.param(["show", "999"], id="show")],
         sqlite=[pytest.param(["reply", "999", "--body", "hi"], id="reply")],
     ),
 )
 def test_an_unknown_ticket_is_not_found_with_exit_3(
-    request: pytest.FixtureRequest, backend: str, via: str, args: list[str]
+    cli_inproc, backend: str, args: list[str]
 ) -> None:
-    result = request.getfixturevalue(via)("ticket", *args)
+    result = cli_inproc("ticket", *args)
 
     line = fails(result, 3)
     assert "#999" in line

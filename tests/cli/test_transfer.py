@@ -92,6 +92,7 @@ def seeded_url(seeded: Path, tmp_path: Path) -> str:
 # -- round trips --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_seeded_desk_round_trips_byte_identical(desk: Desk, empty_url: str) -> None:
     _with_forward_references(desk)
     # Before the seed: seed_desk writes explicit ids without moving PostgreSQL's sequences.

@@ -299,6 +299,7 @@ def test_subjects_vary(tickets: list[SeedTicket]) -> None:
     assert lengths[-1] < 1000
 
 
+@pytest.mark.slow
 def test_rare_and_common_words(directory: Directory) -> None:
     text = [
         m.body.lower()

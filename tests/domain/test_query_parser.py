@@ -520,6 +520,7 @@ _queries = st.builds(
 )
 
 
+@pytest.mark.slow
 @given(_queries)
 @settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
 def test_near_valid_queries_parse_or_raise_invalid_input(text: str) -> None:

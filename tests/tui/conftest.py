@@ -7,18 +7,22 @@ snapshots never change between runs or machines.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
+import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rich.segment import Segment
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 
 from deskterm.domain import tickets
-from deskterm.domain.desk import Desk
+from deskterm.domain.desk import Desk, open_desk
 from deskterm.domain.tickets import Changes
 from deskterm.tui.app import DeskApp, make_app
 
@@ -62,13 +66,10 @@ def fixed(desk: Desk, when: datetime = NOW) -> Desk:
     return Desk(desk.store, desk.handle, clock=lambda: when)
 
 
-@pytest.fixture
-def seeded(sqlite_desk: Desk) -> Desk:
-    """Six tickets (two urgent, one assigned to alice, one solved), created an hour apart, with
-    SLA due times spread around now, on a desk whose clock is NOW."""
+def _seed_six(desk: Desk) -> None:
     start = NOW - timedelta(hours=len(SUBJECTS))
     for n, (subject, priority, requester, queue, tags) in enumerate(SUBJECTS):
-        at = fixed(sqlite_desk, start + timedelta(hours=n))
+        at = fixed(desk, start + timedelta(hours=n))
         tickets.create(
             at,
             subject=subject,
@@ -79,38 +80,139 @@ def seeded(sqlite_desk: Desk) -> Desk:
             tags=tags,
             channel="email",
         )
-    at = fixed(sqlite_desk, NOW - timedelta(minutes=30))
+    at = fixed(desk, NOW - timedelta(minutes=30))
     tickets.update(at, 3, Changes(assignee="alice"))
     tickets.note(at, 3, "Ordered from the usual supplier.")
     tickets.update(at, 2, Changes(status="solved"))
-    return fixed(sqlite_desk)
 
 
-@pytest.fixture
-def many(sqlite_desk: Desk) -> Desk:
-    """250 tickets (more than two pages of the list), numbered in their subjects."""
+def _seed_many(desk: Desk) -> None:
     start = NOW - timedelta(days=30)
     for n in range(250):
         tickets.create(
-            fixed(sqlite_desk, start + timedelta(minutes=n)),
+            fixed(desk, start + timedelta(minutes=n)),
             subject=f"Ticket number {n + 1}",
             priority=("low", "normal", "high")[n % 3],
         )
-    return fixed(sqlite_desk)
+
+
+def _desk_file(tmp: Path, template: Path, name: str, fill: Callable[[Desk], None]) -> Path:
+    path = tmp / f"{name}.db"
+    shutil.copyfile(template, path)
+    desk = open_desk(f"sqlite:///{path}", "alice")
+    try:
+        fill(desk)
+    finally:
+        desk.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """The ``seeded`` desk, made once per test process (the clock is fixed, so every copy is
+    the same desk); each test opens its own copy."""
+    return _desk_file(tmp_path_factory.mktemp("tui"), sqlite_template, "seeded", _seed_six)
+
+
+@pytest.fixture(scope="session")
+def many_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    return _desk_file(tmp_path_factory.mktemp("tui"), sqlite_template, "many", _seed_many)
+
+
+def _copy_of(source: Path, tmp_path: Path) -> Iterator[Desk]:
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    desk = open_desk(f"sqlite:///{target}", "alice")  # the admin
+    yield fixed(desk)
+    desk.close()
+
+
+@pytest.fixture
+def seeded(seeded_file: Path, tmp_path: Path) -> Iterator[Desk]:
+    """Six tickets (two urgent, one assigned to alice, one solved), created an hour apart, with
+    SLA due times spread around now, on a desk (its own SQLite file) whose clock is NOW."""
+    yield from _copy_of(seeded_file, tmp_path)
+
+
+@pytest.fixture
+def many(many_file: Path, tmp_path: Path) -> Iterator[Desk]:
+    """250 tickets (more than two pages of the list), numbered in their subjects."""
+    yield from _copy_of(many_file, tmp_path)
 
 
 Settle = Callable[[Pilot[None]], Awaitable[None]]
 
 
-async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
-    """Let every worker finish and every message land (workers start workers; the detail pane
-    waits a moment after the cursor stops)."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-    await pilot.pause(0.2)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle(pilot: Pilot[None], rounds: int = 1) -> None:
+    """Wait until the console has nothing left to do: every worker finished, every message
+    handled, every timer the console started (a debounce) fired, and what those set off
+    finished too. It waits for those events themselves, never for a fixed time.
+
+    Quiet means a whole round (wait for the workers and the console's timers, then for every
+    widget of the screen to handle what is queued for it) that starts and ends with nothing
+    running, queued or due. ``rounds`` is how many such rounds in a row to see (1 is enough:
+    whatever a handler starts during a round is seen at its end). A last ``pilot.pause()``
+    lays out and paints the screen, so what a test reads is what a terminal would show."""
+    from textual.worker import WorkerCancelled
+
+    app = pilot.app
+    quiet = 0
+    for _ in range(1000):
+        busy_before = _busy(app)
+        for worker in list(app.workers):
+            with contextlib.suppress(WorkerCancelled):  # replaced by a newer exclusive one
+                await worker.wait()
+        timers = _console_timers(app)
+        if timers:
+            await asyncio.wait(timers)
+        await pilot._wait_for_screen()  # Pilot's own wait: each widget handled its queue
+        if busy_before is None and _busy(app) is None:
+            quiet += 1
+            if quiet >= rounds:
+                await pilot.pause()
+                return
+        else:
+            quiet = 0
+    raise AssertionError(f"the console never settled: {_busy(app)}")
+
+
+def _nodes(app: DeskApp) -> list[MessagePump]:
+    nodes: list[MessagePump] = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    return nodes
+
+
+def _console_timers(app: DeskApp) -> list[asyncio.Task[None]]:
+    """The console's own one-shot timers that have not fired yet. Textual's timers (a
+    notification's expiry, a cursor's blink) are not the console's work and are left out.
+    ``_timers`` and a timer's ``_task`` are Textual's internals: a Textual upgrade that
+    renames them fails here with an AttributeError, not silently."""
+    tasks = []
+    for node in _nodes(app):
+        if not type(node).__module__.startswith("deskterm."):
+            continue
+        for timer in list(node._timers):
+            task = timer._task
+            if task is not None and not task.done() and timer._repeat == 0:
+                tasks.append(task)
+    return tasks
+
+
+def _busy(app: DeskApp) -> str | None:
+    """What the console is still doing (a worker, a queued message or callback, a pending
+    timer of its own), or None."""
+    if len(app.workers):
+        return f"workers {[w.name for w in app.workers]}"
+    for screen in app.screen_stack:
+        if screen._callbacks:
+            return f"{screen!r} has callbacks to run after its refresh"
+    for node in _nodes(app):
+        if node.message_queue_size or node._next_callbacks:
+            return f"{node!r} has messages queued"
+    if _console_timers(app):
+        return "a console timer has not fired yet"
+    return None
 
 
 def app_for(desk: Desk, query: str = "", *, color: bool = True) -> DeskApp:

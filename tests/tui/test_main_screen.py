@@ -241,7 +241,7 @@ async def test_ctrl_p_palette_runs_actions_by_name(seeded: Desk) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Unassigned")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette searches its providers in a worker
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)

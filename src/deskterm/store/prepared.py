@@ -5,7 +5,9 @@ filter. Building the SQLAlchemy statement, computing its cache key and processin
 through the result machinery cost about twice what SQLite needs to answer it. So the first
 time a statement shape is seen it is compiled once; afterwards only the values that change
 (the keyset cursor) are bound and the SQL runs on the driver's cursor, with each result
-column converted by the same processor SQLAlchemy would use.
+column converted by the same processor SQLAlchemy would use: the public
+``TypeEngine.dialect_impl(dialect).bind_processor(dialect)`` / ``.result_processor(dialect,
+coltype)``, which SQLAlchemy's own (private, memoized) ``_cached_*_processor`` call.
 
 Entries live ``TTL`` seconds: a statement can bake in lookups (a queue name's id, whether a
 search word is common), and those may change.
@@ -94,7 +96,7 @@ class StatementCache:
         compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         processors: dict[str, Callable[[Any], Any] | None] = {}
         for name, bind in compiled.binds.items():
-            processors[name] = bind.type._cached_bind_processor(dialect)
+            processors[name] = bind.type.dialect_impl(dialect).bind_processor(dialect)
         constants: dict[str, Any] = {}
         for name, value in compiled.params.items():
             if name in variable:
@@ -105,7 +107,8 @@ class StatementCache:
             tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
         )
         converters = tuple(
-            column.type._cached_result_processor(dialect, None) for column in stmt.selected_columns
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in stmt.selected_columns
         )
         return _Prepared(
             sql=compiled.string,
