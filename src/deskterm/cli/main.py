@@ -7,9 +7,10 @@ imported inside command bodies, when a command actually runs.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -145,10 +146,19 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app and map every error to one line and a code."""
+@functools.cache
+def root_command() -> Any:
+    """The click command tree, built once per process: Typer builds it from the commands'
+    signatures (about 50 ms), and a process that runs several commands (the test suite, a
+    script importing deskterm) need not pay for it each time. Subcommands are added to it as
+    they are first used (cli/lazy.py)."""
     from typer.main import get_command
 
+    return get_command(app)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and map every error to one line and a code."""
     from deskterm.cli.decode import utf8_arguments
     from deskterm.glyphs import ERRORS_ESCAPED, ERRORS_EXACT, fall_back
 
@@ -160,7 +170,7 @@ def run(argv: list[str] | None = None) -> None:
     fall_back(sys.stderr, errors=ERRORS_ESCAPED)
     args = utf8_arguments(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    command = get_command(app)
+    command = root_command()
     try:
         code = command.main(args=args, prog_name="deskterm", standalone_mode=False)
         if isinstance(code, int) and code != 0:

@@ -22,6 +22,7 @@ from deskterm.domain import tickets as tk
 from deskterm.domain import validate, workflow
 from deskterm.domain.desk import Desk
 from deskterm.domain.tickets import change as tk_change
+from deskterm.domain.tickets import write
 from deskterm.domain.tickets.create import checked_field, create_in
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import DeskError, InvalidInput
@@ -218,6 +219,7 @@ def apply(desk: Desk, operations: Sequence[Operation]) -> list[BatchResult]:
     """
 
     def work(ctx: Context) -> list[BatchResult]:
+        write.lock(ctx.conn, [op.ticket_id for op in operations if op.ticket_id is not None])
         results: list[BatchResult] = []
         for operation in operations:
             try:

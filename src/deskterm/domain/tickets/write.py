@@ -37,9 +37,11 @@ from deskterm.store.engine import new_id
 T = schema.tickets
 R = TypeVar("R")
 CHUNK: Final = 500
-#: Attempts of a transaction the database aborted to break a deadlock, and the first pause.
-ATTEMPTS: Final = 5
+#: Attempts of a transaction the database aborted to break a deadlock, the first pause and the
+#: longest (doubling in between, with jitter so that the writers involved do not meet again).
+ATTEMPTS: Final = 8
 BACKOFF: Final = 0.05
+MAX_BACKOFF: Final = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,19 @@ def read(conn: Connection, ids: Sequence[int]) -> dict[int, Current]:
         ticket_id: Current(**row._mapping, tags=tuple(sorted(tags.get(ticket_id, ()))))
         for ticket_id, row in rows.items()
     }
+
+
+def lock(conn: Connection, ids: Sequence[int]) -> None:
+    """Lock the tickets ``ids`` that exist, in id order, for the rest of the transaction.
+
+    A transaction that will change several tickets in an order of its own (a batch, line by
+    line) takes their locks first, in the order every bulk change takes them, so that the two
+    wait for each other instead of deadlocking. Missing tickets are left to the step that
+    names them.
+    """
+    wanted = sorted(set(ids))
+    for chunk in chunks(wanted):
+        conn.execute(select(T.c.id).where(T.c.id.in_(chunk)).order_by(T.c.id).with_for_update())
 
 
 def read_one(conn: Connection, ticket_id: int) -> Current:
