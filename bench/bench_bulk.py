@@ -32,8 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from common import AGENT, database, ratio_line, report, url
-from deskterm.domain import ticket_read, tickets
-from deskterm.domain.desk import open_desk
+from deskterm.domain import tickets
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.domain.vocab import PRIORITIES
 
 QUERY = "is:unsolved"

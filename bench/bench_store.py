@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from common import alternate, database, ratio_line, report, url
-from deskterm.domain import ticket_read
-from deskterm.domain.desk import open_desk
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import read as ticket_read
 
 LIST_SQL = """
 SELECT t.id, t.subject, t.type, t.status, t.priority, q.name, a.handle, c.email, c.name,

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 import support_pg
-from deskterm.domain.desk import Desk, open_desk
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup import open_desk
 from support_pg import PG_URL, ReusedDatabase
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -95,7 +96,7 @@ def require_pg(pg_available: str | None) -> None:
 
 
 def _seed_template(url: str) -> None:
-    from deskterm.domain.agents import add_agent
+    from deskterm.domain.people.agents import add_agent
 
     desk = open_desk(url, ADMIN, create=True)
     try:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from deskterm.domain.transfer import ENTITIES, dumps
+from deskterm.domain.transfer.jsonl import ENTITIES, dumps
 
 KINDS = tuple(kind for kind, _table in ENTITIES)
 

@@ -57,9 +57,14 @@ class InvalidInput(DeskError):
 
 
 class NotFound(DeskError):
-    """The named ticket, article, agent or queue does not exist (exit 3)."""
+    """The named ticket, article, agent or queue does not exist (exit 3). ``what`` says which
+    kind of thing (``article``, ``view``, ``agent``...) so a face can say where to look."""
 
     exit_code = 3
+
+    def __init__(self, message: str, *, hint: str | None = None, what: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.what = what
 
 
 class Conflict(DeskError):
@@ -111,6 +116,14 @@ class PermissionDenied(DeskError):
     exit_code = 5
 
 
+class UnknownAgent(PermissionDenied):
+    """The acting agent (``handle``) is not an agent of this desk (exit 5)."""
+
+    def __init__(self, message: str, *, handle: str) -> None:
+        super().__init__(message)
+        self.handle = handle
+
+
 class ReadOnlyDesk(PermissionDenied):
     """The desk can be read but not written: a read-only file, folder or mount, or a
     read-only PostgreSQL server (exit 5). Reads work; the write changed nothing."""
@@ -120,3 +133,18 @@ class StoreUnavailable(DeskError):
     """The database cannot be opened: unreachable server, unwritable path, wrong schema (exit 1)."""
 
     exit_code = 1
+
+
+class SchemaMismatch(StoreUnavailable):
+    """The database's schema is not this code's (exit 1): ``status`` is ``empty`` (no schema
+    yet), ``behind`` (older: migrate it), ``ahead`` (written by a newer deskterm) or
+    ``foreign`` (another application's database). Each face says what to do in its words."""
+
+    def __init__(
+        self, message: str, *, where: str, status: str, current: str | None, head: str
+    ) -> None:
+        super().__init__(message)
+        self.where = where
+        self.status = status
+        self.current = current
+        self.head = head

@@ -6,7 +6,7 @@ import json
 
 from clitools import SQLITE_ONLY, ok, ok_json, one_error_line
 
-from deskterm.domain import kb
+from deskterm.domain.kb import articles as kb
 
 # -- agents -----------------------------------------------------------------------------------
 

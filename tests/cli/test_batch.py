@@ -11,9 +11,10 @@ import pytest
 from clitools import fails, ok
 from sqlalchemy import func, select
 
-from deskterm.domain import batch, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.ticket_read import detail, get
+from deskterm.domain.tickets import batch as batch
+from deskterm.domain.tickets.read import detail, get
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 
@@ -35,7 +36,7 @@ def _lines(*ops: dict[str, Any]) -> list[str]:
 def test_every_op_applies_and_reports_one_result_per_line(desk: Desk) -> None:
     solved = tickets.create(desk, subject="Printer jam")
     tickets.update(desk, solved.id, tickets.Changes(status="solved"))
-    results = batch.run(
+    results = batch.run_batch(
         desk,
         _lines(
             {
@@ -83,7 +84,7 @@ def test_every_op_applies_and_reports_one_result_per_line(desk: Desk) -> None:
 def test_bad_lines_are_refused_naming_line_and_field(line: str, needle: str) -> None:
     good = '{"op":"close","id":1}'
     with pytest.raises(InvalidInput) as info:
-        batch.parse([good, "", line])
+        batch.parse_batch([good, "", line])
     assert info.value.message.startswith("line 3: ")
     assert needle in info.value.message
 
@@ -92,7 +93,7 @@ def test_a_failing_line_rolls_back_everything_and_keeps_the_error_class(desk: De
     ticket = tickets.create(desk, subject="One")
     before = _counts(desk)
     with pytest.raises(NotFound, match=r"^line 3: ticket #999999 not found"):
-        batch.run(
+        batch.run_batch(
             desk,
             _lines(
                 {"op": "create", "subject": "Two"},
@@ -101,7 +102,7 @@ def test_a_failing_line_rolls_back_everything_and_keeps_the_error_class(desk: De
             ),
         )
     with pytest.raises(Conflict, match=r"^line 2: ticket #\d+ changed since you read it"):
-        batch.run(
+        batch.run_batch(
             desk,
             _lines(
                 {"op": "update", "id": ticket.id, "set": {"priority": "high"}},
@@ -126,7 +127,7 @@ def test_thousand_operations_with_a_bad_one_at_line_700_change_nothing(desk: Des
         else:
             ops.append({"op": "create", "subject": f"Batch ticket {n}", "tags": ["batch"]})
     with pytest.raises(Conflict) as info:
-        batch.run(desk, _lines(*ops))
+        batch.run_batch(desk, _lines(*ops))
     assert info.value.message.startswith("line 700: ")
     assert _counts(desk) == before
     assert get(desk, seed.id).version == seed.version

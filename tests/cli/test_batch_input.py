@@ -18,7 +18,7 @@ from clitools import SQLITE_ONLY, ok, one_error_line
 from conftest import DESKTERM, Run
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.ticket_read import count, detail
+from deskterm.domain.tickets.read import count, detail
 
 PASTED = "Line one\u2028line two\u2029next paragraph\u0085after NEL\x0bvt\x0cff\x1cfs end"
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from clitools import SQLITE_ONLY, one_error_line
 
-from deskterm.domain import kb, tickets
-from deskterm.domain.ticket_read import detail, get
+from deskterm.domain import tickets
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.tickets.read import detail, get
 
 pytestmark = SQLITE_ONLY
 
@@ -84,7 +85,7 @@ def test_a_description_and_an_article_on_stdin_are_checked_too(desk, run) -> Non
 
 
 def tickets_in(desk):
-    from deskterm.domain.ticket_read import list_page
+    from deskterm.domain.tickets.read import list_page
 
     return list_page(desk, "", limit=100).items
 

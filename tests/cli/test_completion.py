@@ -151,7 +151,7 @@ def test_query_completes_field_names_and_values(typed: str, offered, monkeypatch
     monkeypatch.setenv("DESKTERM_DB", "sqlite:////nonexistent/never.db")
     result = completion.query(None, typed)  # type: ignore[arg-type]
     if offered is None:
-        from deskterm.domain.query import field_names
+        from deskterm.domain.query.language import field_names
 
         assert result == [f"{name}:" for name in field_names()]
     else:

@@ -21,7 +21,7 @@ from clitools import SQLITE_ONLY, ok, one_error_line
 from conftest import DESKTERM, Run
 from desk_checks import desk_problems
 from deskterm.demo import seed_desk
-from deskterm.domain.desk import open_desk
+from deskterm.domain.setup import open_desk
 from disk import group_readable_umask, small_disk
 
 #: Writes a ticket (with its first message and audit event) and a note on it, over and over,
@@ -30,7 +30,7 @@ from disk import group_readable_umask, small_disk
 WRITER = """
 import select, sys
 from deskterm.domain import tickets
-from deskterm.domain.desk import open_desk
+from deskterm.domain.setup import open_desk
 
 desk = open_desk(sys.argv[1], "alice")
 written = 0

@@ -20,8 +20,9 @@ from clitools import SQLITE_ONLY
 from deskterm.cli.body import CUT_LINE, above_cut, edit_text, send_message
 from deskterm.cli.context import CliContext
 from deskterm.config import Setting, Settings
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.drafts import Drafts
 from deskterm.errors import Conflict, StaleVersion
 

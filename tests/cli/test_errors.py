@@ -14,8 +14,8 @@ import re
 import pytest
 from clitools import SQLITE_ONLY, cases, fails, one_error_line
 
-from deskterm.domain import agents
-from deskterm.domain.ticket_read import count
+from deskterm.domain.people import agents as agents
+from deskterm.domain.tickets.read import count
 
 
 @SQLITE_ONLY
@@ -116,6 +116,7 @@ def test_an_unknown_acting_agent_is_permission_denied_with_a_hint(cli_inproc) ->
     assert '"nobody"' in line
     assert "--as" in line
     assert "DESKTERM_AGENT" in line
+    assert "deskterm agent add nobody" in line
     assert result.stdout == ""
 
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import make_url
 
 from deskterm.domain import tickets
-from deskterm.domain.desk import Desk, open_desk
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup import open_desk
 
 HUGE = "99999999999999999999"
 KB100 = "x" * 100_000
@@ -228,7 +229,7 @@ def test_odd_but_valid_arguments_succeed(cli_inproc, open_ticket, args: tuple[st
 
 
 def test_the_desk_is_unchanged_after_the_table(desk, open_ticket, cli_inproc) -> None:
-    from deskterm.domain.ticket_read import get
+    from deskterm.domain.tickets.read import get
 
     before = [get(desk, 1), get(desk, 2)]
     for args, code in [case.values for case in TABLE[::7]]:

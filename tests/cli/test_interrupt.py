@@ -25,8 +25,9 @@ import pytest
 from sqlalchemy import text
 
 from deskterm.demo import seed_desk
-from deskterm.domain.desk import Desk, open_desk
-from deskterm.domain.ticket_read import count, matching_ids
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets.read import count, matching_ids
 
 DESKTERM = Path(sys.executable).with_name("deskterm")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from deskterm.domain import kb
 from deskterm.domain.desk import Desk
-from deskterm.domain.kb_import import (
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.kb.files import (
     import_documents,
     parse_document,
     render_front_matter,

@@ -12,7 +12,7 @@ from clitools import SQLITE_ONLY, fails, ok
 
 from deskterm.demo import seed_desk
 from deskterm.domain import tickets
-from deskterm.domain.ticket_read import count, matching_ids
+from deskterm.domain.tickets.read import count, matching_ids
 
 #: More than one page of ``--all`` (``ticket_read.STREAM_PAGE``) and the default limit.
 TICKETS = 1150
@@ -25,7 +25,7 @@ def big(desk):
 
 
 def test_all_streams_every_match_past_the_first_page(big, cli) -> None:
-    from deskterm.domain.ticket_read import STREAM_PAGE
+    from deskterm.domain.tickets.read import STREAM_PAGE
 
     assert TICKETS > STREAM_PAGE
     expected = matching_ids(big, "")

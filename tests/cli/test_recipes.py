@@ -22,7 +22,7 @@ from sqlalchemy import update
 
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.ticket_read import get
+from deskterm.domain.tickets.read import get
 from deskterm.store import schema
 
 pytestmark = [SQLITE_ONLY, pytest.mark.slow]  # bash and several real processes each
@@ -149,7 +149,7 @@ def test_autoclose_fails_loudly_when_the_database_is_gone(sh, tmp_path) -> None:
 
 
 def _disk_full(desk: Desk) -> list[tuple[int, str]]:
-    from deskterm.domain.ticket_read import list_page
+    from deskterm.domain.tickets.read import list_page
 
     page = list_page(desk, "tag:disk-full", sort="id:asc", limit=100)
     return [(t.id, t.status) for t in page.items]

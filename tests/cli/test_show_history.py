@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from clitools import ok
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 
 
 def test_show_table_history_names_changes_in_words(cli, desk: Desk) -> None:

@@ -6,8 +6,9 @@ import pytest
 from clitools import SQLITE_ONLY, fails, ok, ok_json, one_error_line
 from sqlalchemy import func, insert, select, text
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.store import schema
 
 UNREACHABLE = "postgresql+psycopg://postgres:hunter2@127.0.0.1:1/x"

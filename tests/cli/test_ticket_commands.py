@@ -15,8 +15,9 @@ import json
 import pytest
 from clitools import ISO_UTC, SQLITE_ONLY, assert_ticket_json, cases, fails, ok, ok_json
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 
 
 def _as(desk: Desk, handle: str) -> Desk:

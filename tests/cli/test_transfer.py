@@ -23,10 +23,14 @@ from sqlalchemy import update
 
 from conftest import DESKTERM, Run
 from deskterm.demo import seed_desk
-from deskterm.domain import agents, kb, tickets, transfer
-from deskterm.domain.desk import Desk, connect, open_desk
-from deskterm.domain.ticket_read import count, get
-from deskterm.domain.views import save_view
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.people import agents as agents
+from deskterm.domain.setup import connect, open_desk
+from deskterm.domain.tickets.read import count, get
+from deskterm.domain.transfer import jsonl as transfer
+from deskterm.domain.views.saved import save_view
 from deskterm.errors import InvalidInput, PermissionDenied
 from deskterm.store import schema
 from disk import group_readable_umask, small_disk

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from deskterm.domain import tickets
-from deskterm.domain import watch as events
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import watch as events
 from deskterm.errors import InvalidInput
 
 DESKTERM = Path(sys.executable).with_name("deskterm")

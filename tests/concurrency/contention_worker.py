@@ -9,8 +9,9 @@ import random
 import sys
 import time
 
-from deskterm.domain import batch, tickets
-from deskterm.domain.desk import open_desk
+from deskterm.domain import tickets
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import batch as batch
 from deskterm.errors import DeskError, NotFound
 
 
@@ -42,7 +43,7 @@ def main(url: str, worker: int, shared: list[int], seconds: float, seed: int) ->
                     json.dumps({"op": "update", "id": ids[1], "set": {"add_tags": [tag]}}),
                     json.dumps({"op": "update", "id": ids[2], "set": {"add_tags": [tag]}}),
                 ]
-                batch.run(desk, lines)
+                batch.run_batch(desk, lines)
                 done["batch_notes"].append([ids[0], f"batch {tag}"])
                 done["tags"] += [[ids[1], tag], [ids[2], tag]]
             else:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 
 WORKERS = 8
 ROUNDS = 50

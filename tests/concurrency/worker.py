@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import sys
 
-from deskterm.domain import ticket_read, tickets
-from deskterm.domain.desk import open_desk
+from deskterm.domain import tickets
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import Conflict, DeskError
 
 

@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import Result
 
-from deskterm.domain import claims, tickets
-from deskterm.domain.desk import Desk, open_desk
-from deskterm.domain.ticket_read import detail, get
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import claims as claims
+from deskterm.domain.tickets.read import detail, get
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 

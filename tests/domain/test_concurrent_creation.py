@@ -7,8 +7,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from deskterm.domain import kb, ticket_read, tickets
-from deskterm.domain.desk import Desk, open_desk
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.store import schema
 
 WRITERS = 6

@@ -10,8 +10,9 @@ import threading
 
 import pytest
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.tickets import Changes
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import Conflict, InvalidInput, StaleVersion
 from support import as_agent
 

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import update
 
 from deskterm.demo import seed_desk
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.first_page import first_page
+from deskterm.domain.tickets import first_page
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.store import schema
 
 
@@ -62,7 +63,7 @@ def test_quick_path_steps_aside_when_it_cannot_answer(sqlite_desk: Desk, tmp_pat
 
 def test_quick_first_page_imports_no_database_library() -> None:
     code = (
-        "import sys, deskterm.domain.first_page\n"
+        "import sys, deskterm.domain.tickets.quick\n"
         "print(sorted(m for m in ('sqlalchemy', 'psycopg', 'alembic') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.history_text import describe, messages_by_id
 from deskterm.domain.models import AuditEvent
 from deskterm.domain.tickets import Changes
+from deskterm.domain.tickets import read as ticket_read
+from deskterm.domain.tickets.history import describe, messages_by_id
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

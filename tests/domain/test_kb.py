@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deskterm.domain import kb
-from deskterm.domain.kb import slugify
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.kb.articles import slugify
 from deskterm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from support import as_agent
 

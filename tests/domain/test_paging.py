@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Ticket
 from deskterm.domain.tickets import Changes
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.domain.vocab import PRIORITIES
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
@@ -196,8 +197,9 @@ def test_breached_list_follows_the_clock_between_pages(sqlite_desk) -> None:
 
     from sqlalchemy import update
 
-    from deskterm.domain import ticket_read, tickets
+    from deskterm.domain import tickets
     from deskterm.domain.desk import Desk
+    from deskterm.domain.tickets import read as ticket_read
     from deskterm.store import schema
 
     start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskterm.domain.query import (
+from deskterm.domain.query.language import (
     FIELDS,
     FieldTerm,
     Query,
@@ -543,7 +543,7 @@ def test_huge_inputs_are_handled_quickly() -> None:
 
 def test_module_imports_without_sql_or_ui_libraries() -> None:
     code = (
-        "import sys, deskterm.domain.query as q\n"
+        "import sys, deskterm.domain.query.language as q\n"
         "bad = {'sqlalchemy', 'textual', 'rich'} & {m.split('.')[0] for m in sys.modules}\n"
         "assert not bad, bad\n"
     )

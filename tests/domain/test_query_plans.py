@@ -11,8 +11,9 @@ import sqlite3
 import pytest
 from sqlalchemy import event
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 
 #: Any filter, in the default order (newest update first): the lists agents live in.
 QUERIES = [

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.tickets import Changes
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
 

@@ -9,10 +9,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from deskterm.domain import kb, ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.query import Query, TextTerm
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.query.language import Query, TextTerm
 from deskterm.domain.tickets import Changes
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import InvalidInput
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from test_paging import COUNT, QUERIES, SORTS, expected_order, many  # noqa: F401 (fixture)
 
-from deskterm.domain import ticket_read
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import InvalidInput
 
 

@@ -15,10 +15,13 @@ from typing import Any
 
 import pytest
 
-from deskterm.domain import kb, tickets, transfer
-from deskterm.domain.desk import Desk, open_desk
-from deskterm.domain.ticket_read import detail
-from deskterm.domain.views import save_view
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets.read import detail
+from deskterm.domain.transfer import jsonl as transfer
+from deskterm.domain.views.saved import save_view
 from deskterm.errors import InvalidInput
 from exports import edit, rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.views import ViewExists, delete_view, list_views, save_view
+from deskterm.domain.views.saved import ViewExists, delete_view, list_views, save_view
 from deskterm.errors import InvalidInput, NotFound, PermissionDenied
 from support import as_agent
 

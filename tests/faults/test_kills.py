@@ -29,8 +29,9 @@ import pytest
 
 from desk_checks import desk_problems
 from deskterm.demo import seed_desk
-from deskterm.domain import tickets, transfer
-from deskterm.domain.desk import open_desk
+from deskterm.domain import tickets
+from deskterm.domain.setup import open_desk
+from deskterm.domain.transfer import jsonl as transfer
 
 pytestmark = pytest.mark.slow
 

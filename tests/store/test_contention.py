@@ -16,8 +16,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from deskterm.domain import ticket_read, tickets
-from deskterm.domain.desk import Desk, connect
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup import connect
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import Busy, InvalidInput, ReadOnlyDesk, RetryableConflict, StoreUnavailable
 from deskterm.store.engine import Store
 from deskterm.store.options import StoreOptions

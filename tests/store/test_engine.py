@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import select, text
 
-from deskterm.domain.desk import connect, open_desk
+from deskterm.domain.setup import connect, open_desk
 from deskterm.errors import InvalidInput, StoreUnavailable
 from deskterm.store import schema
 from deskterm.store.engine import SQLITE_WAIT_SLICE_MS, Store, make_engine

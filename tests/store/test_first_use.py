@@ -24,8 +24,8 @@ PROCESSES = 5
 
 WORKER = """
 import json, sys
-from deskterm.domain import agents
-from deskterm.domain.desk import open_desk
+from deskterm.domain.people import agents as agents
+from deskterm.domain.setup import open_desk
 url, handle = sys.argv[1], sys.argv[2]
 options = {"create": True} if sys.argv[3] == "create" else {}
 print("ready", flush=True)

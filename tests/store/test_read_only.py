@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from deskterm.domain import tickets
-from deskterm.domain.desk import open_desk
+from deskterm.domain.setup import open_desk
 
 DESKTERM = Path(sys.executable).with_name("deskterm")
 SUBJECT = "Archive: VPN concentrator replaced"

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from deskterm.domain import ticket_read, tickets
-from deskterm.domain.desk import connect, open_desk
+from deskterm.domain import tickets
+from deskterm.domain.setup import connect, open_desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import InvalidInput, StoreUnavailable
 
 IN_MEMORY = [

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from deskterm.domain import agents, tickets
-from deskterm.domain.desk import open_desk
+from deskterm.domain import tickets
+from deskterm.domain.people import agents as agents
+from deskterm.domain.setup import open_desk
 from deskterm.store import schema
 from support_pg import ReusedDatabase
 

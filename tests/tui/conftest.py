@@ -22,7 +22,8 @@ from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 
 from deskterm.domain import tickets
-from deskterm.domain.desk import Desk, open_desk
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup import open_desk
 from deskterm.domain.tickets import Changes
 from deskterm.tui.app import DeskApp, make_app
 

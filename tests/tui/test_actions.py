@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.tui.screens.compose_screen import ComposeScreen
 from deskterm.tui.screens.confirm import ConfirmScreen
 from deskterm.tui.screens.detail_screen import DetailScreen

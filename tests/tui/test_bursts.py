@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from deskterm.domain import kb, ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.views import list_views
+from deskterm.domain.kb import articles as kb
+from deskterm.domain.tickets import read as ticket_read
+from deskterm.domain.views.saved import list_views
 from deskterm.tui.screens.compose_screen import ComposeScreen
 from deskterm.tui.screens.confirm import ConfirmScreen
 from deskterm.tui.screens.detail_screen import DetailScreen
@@ -197,7 +199,7 @@ async def test_keys_after_a_refused_send_are_dropped_not_run_elsewhere(seeded: D
 async def test_a_kb_search_that_fails_does_not_hold_the_keyboard(
     seeded: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deskterm.domain import kb as domain_kb
+    from deskterm.domain import kb as domain_kb  # the surface the console uses
     from deskterm.errors import StoreUnavailable
 
     def down(*args: object, **kwargs: object) -> list[object]:

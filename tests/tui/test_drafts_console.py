@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from deskterm.domain import ticket_read
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.tui.screens.compose_screen import ComposeScreen
 from deskterm.tui.screens.confirm import ConfirmScreen
 from deskterm.tui.screens.main_screen import MainScreen

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.tickets import read as ticket_read
 from deskterm.tui.screens.detail_screen import DetailScreen
 from deskterm.tui.screens.main_screen import MainScreen
 

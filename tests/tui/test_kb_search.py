@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deskterm.domain import kb
 from deskterm.domain.desk import Desk
+from deskterm.domain.kb import articles as kb
 from deskterm.tui.screens.article_screen import ArticleScreen
 from deskterm.tui.screens.compose_screen import ComposeScreen
 from deskterm.tui.screens.kb_screen import KbScreen

@@ -6,9 +6,10 @@ import time
 
 import pytest
 
-from deskterm.domain import ticket_read, tickets
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.views import list_views, save_view
+from deskterm.domain.tickets import read as ticket_read
+from deskterm.domain.views.saved import list_views, save_view
 from deskterm.tui.screens.confirm import ConfirmScreen
 from deskterm.tui.screens.detail_screen import DetailScreen
 from deskterm.tui.screens.help_screen import HelpScreen
@@ -267,7 +268,7 @@ async def test_opens_with_the_query_given_on_the_command_line(seeded: Desk) -> N
 
 async def test_quick_first_page_is_shown_and_paging_continues_on_the_desk(many: Desk) -> None:
     """`deskterm` on an SQLite desk: rows from plain sqlite3 first, the desk opened later."""
-    from deskterm.domain.first_page import first_page
+    from deskterm.domain.tickets import first_page
     from deskterm.tui.app import make_app
     from deskterm.tui.widgets.ticket_table import PAGE_SIZE
 
@@ -345,7 +346,7 @@ async def test_adding_a_view_moves_no_number_key(seeded: Desk) -> None:
 async def test_a_write_re_reads_only_the_counts_it_can_change(
     seeded: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deskterm.domain import ticket_read as reads
+    from deskterm.domain import tickets as reads  # the surface the console uses
 
     counted: list[str] = []
     real = reads.count

@@ -11,8 +11,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from deskterm.domain import kb
 from deskterm.domain.desk import Desk
+from deskterm.domain.kb import articles as kb
 
 from .conftest import app_for, settle
 

@@ -41,7 +41,7 @@ def list_agents(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     Example: deskterm agent list --format csv
     """
     from deskterm.cli.output import emit_list, resolve_format
-    from deskterm.domain.agents import list_agents as load
+    from deskterm.domain.people import list_agents as load
 
     cli = get(ctx)
     chosen = resolve_format(fmt, many=True, stream=cli.out)
@@ -63,7 +63,7 @@ def add(
     Example: deskterm agent add bwong --name 'Bea Wong' --email bwong@corp.example --role lead
     """
     from deskterm.cli.output import emit_object, resolve_format
-    from deskterm.domain.agents import add_agent
+    from deskterm.domain.people import add_agent
 
     cli = get(ctx)
     agent = add_agent(cli.desk(), handle, name=name, email=email, role=role)
@@ -83,7 +83,7 @@ def set_role(
     Example: deskterm agent set-role bwong admin
     """
     from deskterm.cli.output import emit_object, resolve_format
-    from deskterm.domain.agents import set_role as change
+    from deskterm.domain.people import set_role as change
 
     cli = get(ctx)
     agent = change(cli.desk(), handle, role)
@@ -98,7 +98,7 @@ def whoami(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     Example: DESKTERM_AGENT=bwong deskterm agent whoami
     """
     from deskterm.cli.output import emit_object, resolve_format
-    from deskterm.domain.agents import whoami as me
+    from deskterm.domain.people import whoami as me
 
     cli = get(ctx)
     chosen = resolve_format(fmt, many=False, stream=cli.out)

@@ -29,11 +29,11 @@ def batch(
     """
     from deskterm.cli.input_lines import open_lines
     from deskterm.cli.output import emit_list
-    from deskterm.domain import batch as batch_ops
+    from deskterm.domain.tickets import apply_batch, parse_batch
 
     cli = get(ctx)
     with open_lines(path) as source:
-        operations = batch_ops.parse(source.lines)
-    results = batch_ops.apply(cli.desk(), operations)
+        operations = parse_batch(source.lines)
+    results = apply_batch(cli.desk(), operations)
     rows = [{"line": r.line, "op": r.op, "id": r.id, "version": r.version} for r in results]
     emit_list(rows, columns=(), fmt=fmt or "jsonl", out=cli.out, color=cli.color)

@@ -162,11 +162,10 @@ def send_message(
             desk, ticket_id, kind, text, status=status, if_version=if_version
         )[0]
 
-    from deskterm.domain import ticket_read, workflow
     from deskterm.drafts import Drafts
 
-    detail = ticket_read.detail(desk, ticket_id)
-    workflow.ensure_editable(ticket_id, detail.ticket.status)
+    detail = tickets.detail(desk, ticket_id)
+    tickets.ensure_editable(ticket_id, detail.ticket.status)
     drafts = Drafts.for_desk(cli.settings.url, cli.settings.handle)
     draft = drafts.load(ticket_id, kind) or ""
     written = edit_text(what, draft, context=message_context(detail, kind))

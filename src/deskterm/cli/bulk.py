@@ -24,7 +24,8 @@ def run_update(
     yes: bool,
     fmt: str | None,
 ) -> None:
-    from deskterm.domain import ticket_read, tickets
+    from deskterm.domain import tickets
+    from deskterm.domain.tickets import matching_ids
 
     if ids and query is not None:
         raise InvalidInput("give ticket ids or --query, not both")
@@ -32,7 +33,7 @@ def run_update(
         raise InvalidInput("no tickets given; pass ids, - to read ids from stdin, or --query")
     desk = cli.desk()
     if query is not None:
-        ids = ticket_read.matching_ids(desk, query)
+        ids = matching_ids(desk, query)
         if not ids:
             if not cli.quiet:
                 print("0 tickets match; nothing to change", file=sys.stderr)

@@ -148,13 +148,13 @@ def query(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _queue_names(desk: Desk) -> list[str]:
-    from deskterm.domain.agents import list_queues
+    from deskterm.domain.people import list_queues
 
     return [q.name for q in list_queues(desk)]
 
 
 def _agent_handles(desk: Desk) -> list[str]:
-    from deskterm.domain.agents import list_agents
+    from deskterm.domain.people import list_agents
 
     return [a.handle for a in list_agents(desk)]
 
@@ -195,7 +195,7 @@ def _open(ctx: typer.Context | None) -> Desk | None:
     url = settings.url
     if not _may_open(url):
         return None
-    from deskterm.domain.desk import open_desk
+    from deskterm.domain.setup import open_desk
 
     return open_desk(url, settings.handle, initialize=False)
 

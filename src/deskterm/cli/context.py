@@ -31,7 +31,7 @@ class CliContext:
         True. A writer kept waiting by another process says so on stderr (unless --quiet).
         """
         if self._desk is None:
-            from deskterm.domain.desk import open_desk
+            from deskterm.domain.setup import open_desk
 
             self._desk = open_desk(
                 self.settings.url,

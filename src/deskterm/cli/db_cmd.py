@@ -22,33 +22,15 @@ def init(ctx: typer.Context) -> None:
 
     Example: deskterm --db postgresql+psycopg://deskterm@db.internal/desk --as alice db init
     """
-    from deskterm.domain.desk import Desk, connect, schema_problem
-    from deskterm.domain.setup import initialize
-    from deskterm.store.migrate import SchemaStatus, state
+    from deskterm.domain.setup import init_desk
 
     cli = get(ctx)
-    store = connect(cli.settings.url, create=True, options=cli.store_options())
-    current = state(store)
-    if current.status not in (SchemaStatus.EMPTY, SchemaStatus.CURRENT):
-        store.dispose()
-        from deskterm.errors import StoreUnavailable
-
-        raise StoreUnavailable(
-            schema_problem(cli.settings.url, current.status, current.current, current.head)
-        )
-    desk = Desk(store, cli.settings.handle)
-    try:
-        made_admin = initialize(desk)
-    finally:
-        desk.close()
-    from deskterm.config import mask_url
-
-    where = mask_url(cli.settings.url)
-    if current.status is SchemaStatus.CURRENT:
-        print(f"{where} is already initialized (schema {current.head})")
+    done = init_desk(cli.settings.url, cli.settings.handle, options=cli.store_options())
+    if done.was_current:
+        print(f"{done.where} is already initialized (schema {done.head})")
     else:
-        print(f"initialized {where} (schema {current.head})")
-    if made_admin:
+        print(f"initialized {done.where} (schema {done.head})")
+    if done.made_admin:
         print(f'agent "{cli.settings.handle}" is its admin')
 
 
@@ -58,29 +40,14 @@ def migrate(ctx: typer.Context) -> None:
 
     Example: deskterm db migrate
     """
-    from deskterm.config import mask_url
-    from deskterm.domain.desk import connect, schema_problem
-    from deskterm.errors import StoreUnavailable
-    from deskterm.store.migrate import SchemaStatus, state, upgrade
+    from deskterm.domain.setup import migrate_desk
 
     cli = get(ctx)
-    store = connect(cli.settings.url, options=cli.store_options())
-    try:
-        before = state(store)
-        if before.status in (SchemaStatus.AHEAD, SchemaStatus.FOREIGN):
-            raise StoreUnavailable(
-                schema_problem(cli.settings.url, before.status, before.current, before.head)
-            )
-        if before.status is SchemaStatus.CURRENT:
-            print(f"{mask_url(cli.settings.url)} is up to date (schema {before.head})")
-            return
-        upgrade(store)
-        print(
-            f"migrated {mask_url(cli.settings.url)} from {before.current or 'empty'} "
-            f"to {before.head}"
-        )
-    finally:
-        store.dispose()
+    done = migrate_desk(cli.settings.url, options=cli.store_options())
+    if done.changed:
+        print(f"migrated {done.where} from {done.before or 'empty'} to {done.head}")
+    else:
+        print(f"{done.where} is up to date (schema {done.head})")
 
 
 @app.command("status")
@@ -93,7 +60,7 @@ def status(
     Example: deskterm db status --format json
     """
     from deskterm.cli.output import emit_object, resolve_format
-    from deskterm.domain.maintenance import database_status
+    from deskterm.domain.setup import database_status
 
     cli = get(ctx)
     chosen = resolve_format(fmt, many=False, stream=cli.out)
@@ -109,8 +76,9 @@ def doctor(
 
     Exits 1 when a check fails. Example: deskterm db doctor
     """
+    from deskterm.cli.advice import advice
     from deskterm.cli.output import emit_list, resolve_format
-    from deskterm.domain.maintenance import run_checks
+    from deskterm.domain.setup import run_checks
 
     cli = get(ctx)
     checks = run_checks(cli.settings)
@@ -120,7 +88,9 @@ def doctor(
         from deskterm.domain.text import sanitize
 
         for check in checks:
-            cli.out.write(f"{marks[check.state]}  {check.name}: {sanitize(check.detail)}\n")
+            hint = advice(check.error) if check.error is not None else None
+            detail = check.detail + (f"; {hint}" if hint else "")
+            cli.out.write(f"{marks[check.state]}  {check.name}: {sanitize(detail)}\n")
     else:
         emit_list(
             [{"check": c.name, "state": c.state, "detail": c.detail} for c in checks],
@@ -182,7 +152,7 @@ def backup(
     from pathlib import Path
 
     from deskterm.config import mask_url
-    from deskterm.domain.backup import backup as copy_desk
+    from deskterm.domain.transfer import backup as copy_desk
 
     cli = get(ctx)
     result = copy_desk(cli.desk(initialize=False), Path(path).expanduser())

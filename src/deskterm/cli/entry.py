@@ -34,7 +34,7 @@ def _quick_console(args: list[str]) -> bool:
         return False
     try:
         from deskterm.config import resolve
-        from deskterm.domain.first_page import first_page
+        from deskterm.domain.tickets import first_page
         from deskterm.tui.widgets.ticket_table import PAGE_SIZE
 
         settings = resolve()
@@ -46,7 +46,7 @@ def _quick_console(args: list[str]) -> bool:
     from deskterm.tui.app import run_app
 
     def open_desk() -> Desk:
-        from deskterm.domain.desk import open_desk as open_
+        from deskterm.domain.setup import open_desk as open_
 
         return open_(settings.url, settings.handle, options=settings.store_options())
 

@@ -237,7 +237,7 @@ def edit(
     """
     from deskterm.cli.body import read_body
     from deskterm.domain import kb
-    from deskterm.domain.kb_import import render_front_matter, split_front_matter
+    from deskterm.domain.kb import render_front_matter, split_front_matter
     from deskterm.errors import InvalidInput
 
     cli = get(ctx)
@@ -287,7 +287,7 @@ def import_dir(
     from deskterm.cli.decode import utf8
     from deskterm.cli.output import Column, emit_list, resolve_format
     from deskterm.cli.progress import progress_bar
-    from deskterm.domain.kb_import import import_documents, parse_document
+    from deskterm.domain.kb import import_documents, parse_document
     from deskterm.errors import InvalidInput
 
     cli = get(ctx)

@@ -195,10 +195,12 @@ def run(argv: list[str] | None = None) -> None:
 
 
 def _report(exc: Exception) -> NoReturn:
+    from deskterm.cli.advice import advice
     from deskterm.errors import DeskError, InvalidInput
 
     if isinstance(exc, DeskError):
-        message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+        hint = advice(exc)
+        message = exc.message + (f" ({hint})" if hint else "")
         print(f"error: {one_line(message)}", file=sys.stderr)
         if isinstance(exc, InvalidInput):
             caret = _caret(exc.text, exc.position)

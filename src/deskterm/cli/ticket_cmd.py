@@ -149,7 +149,7 @@ def list_tickets(
     from deskterm.cli.output import emit_list, emit_pages, resolve_format
     from deskterm.cli.ticket_view import LIST_COLUMNS, ticket_dict
     from deskterm.domain.query import parse
-    from deskterm.domain.ticket_read import list_page, sort_spec, stream_pages
+    from deskterm.domain.tickets import list_page, sort_spec, stream_pages
     from deskterm.errors import InvalidInput
 
     cli = get(ctx)
@@ -198,7 +198,7 @@ def _more_note(desk: Desk, query: Query, shown: int) -> str:
     :data:`COUNT_CAP` matches (``50 of more than 10000 shown``); a full-text search is not
     counted at all (``50 shown; more match``), since its matches cost a search each.
     """
-    from deskterm.domain.ticket_read import count
+    from deskterm.domain.tickets import count
 
     hint = "--limit N or --all"
     if query.text_terms:
@@ -234,7 +234,7 @@ def show(
     """
     from deskterm.cli.output import emit_object, resolve_format
     from deskterm.cli.ticket_view import detail_dict, print_detail
-    from deskterm.domain.ticket_read import detail
+    from deskterm.domain.tickets import detail
 
     cli = get(ctx)
     chosen = resolve_format(fmt, many=False, stream=cli.out)
@@ -594,7 +594,7 @@ def take(
 
     Example: deskterm ticket take --queue 'Network L2'
     """
-    from deskterm.domain.claims import take as claim
+    from deskterm.domain.tickets import take as claim
 
     cli = get(ctx)
     _not_blank("--queue", queue)
@@ -615,7 +615,7 @@ def merge(
 
     Example: deskterm ticket merge 57 --into 42
     """
-    from deskterm.domain.claims import merge as merge_tickets
+    from deskterm.domain.tickets import merge as merge_tickets
 
     cli = get(ctx)
     _source, target = merge_tickets(cli.desk(), _ticket_id(ticket), _ticket_id(into))
@@ -635,7 +635,7 @@ def link(
 
     Example: deskterm ticket link 57 --problem 12
     """
-    from deskterm.domain.claims import link as link_ticket
+    from deskterm.domain.tickets import link as link_ticket
 
     cli = get(ctx)
     target = None if problem.strip().lower() == "none" else _ticket_id(problem)

@@ -79,8 +79,8 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
-    from deskterm.domain.history_text import describe, messages_by_id
     from deskterm.domain.text import sanitize
+    from deskterm.domain.tickets import describe, messages_by_id
 
     data = ticket_dict(detail.ticket)
     emit_object(data, fmt="table", out=out, color=color, fields=SHOW_FIELDS)

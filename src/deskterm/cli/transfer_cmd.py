@@ -104,7 +104,7 @@ def import_(
     from deskterm.cli.input_lines import open_lines
     from deskterm.cli.progress import progress_bar
     from deskterm.domain import transfer
-    from deskterm.domain.transfer_rules import plural
+    from deskterm.domain.transfer import plural
 
     cli = get(ctx)
     with (

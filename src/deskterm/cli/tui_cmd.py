@@ -19,7 +19,7 @@ def open_tui(cli: CliContext, *, query: str) -> None:
         return
     from deskterm.cli.output import emit_list, resolve_format
     from deskterm.cli.ticket_view import LIST_COLUMNS, ticket_dict
-    from deskterm.domain.ticket_read import list_page
+    from deskterm.domain.tickets import list_page
 
     page = list_page(desk, query, limit=50)
     emit_list(

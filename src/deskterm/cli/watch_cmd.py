@@ -27,7 +27,7 @@ def watch(
     import time
 
     from deskterm.cli.output import to_jsonable
-    from deskterm.domain import watch as events
+    from deskterm.domain import tickets as events
 
     cli = get(ctx)
     desk = cli.desk()

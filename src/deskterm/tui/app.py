@@ -260,7 +260,7 @@ class DeskApp(App[None]):
         self.push_screen(DetailScreen(ticket, take_queue=take_queue))
 
     def reload_ticket(self, ticket_id: int) -> None:
-        from deskterm.domain.ticket_read import get
+        from deskterm.domain.tickets import get
 
         self.run_domain(
             lambda: get(self.desk, ticket_id),

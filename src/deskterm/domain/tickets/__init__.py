@@ -1,46 +1,124 @@
-"""Tickets: opening, changing, the thread, escalation, claiming and merging.
+"""Tickets: opening, reading, changing, the thread, escalation, claiming, merging.
 
 Every change goes through one pure workflow (``plan.plan``) and one versioned write
-(``write.store``), in one transaction per public call (``write.transact``, which retries a
-transaction the database aborted to break a deadlock). This module is the public surface;
-the submodules are how it is done.
+(``write.store``), in one transaction per public call (``write.transact``, which reruns a
+transaction the database aborted to break a deadlock). Reading is ``read`` (keyset pages,
+counts, the whole of one ticket) and, without SQLAlchemy, ``quick`` (the console's first page).
+
+The names below are this package's public surface (see ``deskterm.domain.surface``).
 """
 
-from deskterm.domain.tickets.change import (
-    Changes,
-    add_message,
-    assign,
-    checked,
-    close,
-    escalate,
-    escalation_targets,
-    note,
-    reopen,
-    reply,
-    update,
-)
-from deskterm.domain.tickets.claims import link, merge, take
-from deskterm.domain.tickets.create import NewTicket, create, new_ticket
-from deskterm.domain.tickets.plan import UNSET, tag_diff
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "UNSET",
-    "Changes",
-    "NewTicket",
-    "add_message",
-    "assign",
-    "checked",
-    "close",
-    "create",
-    "escalate",
-    "escalation_targets",
-    "link",
-    "merge",
-    "new_ticket",
-    "note",
-    "reopen",
-    "reply",
-    "tag_diff",
-    "take",
-    "update",
-]
+from deskterm.domain.surface import Surface
+
+if TYPE_CHECKING:
+    from deskterm.domain.tickets.batch import BatchResult as BatchResult
+    from deskterm.domain.tickets.batch import apply_batch as apply_batch
+    from deskterm.domain.tickets.batch import parse_batch as parse_batch
+    from deskterm.domain.tickets.batch import run_batch as run_batch
+    from deskterm.domain.tickets.change import Changes as Changes
+    from deskterm.domain.tickets.change import add_message as add_message
+    from deskterm.domain.tickets.change import assign as assign
+    from deskterm.domain.tickets.change import checked as checked
+    from deskterm.domain.tickets.change import close as close
+    from deskterm.domain.tickets.change import escalate as escalate
+    from deskterm.domain.tickets.change import escalation_targets as escalation_targets
+    from deskterm.domain.tickets.change import note as note
+    from deskterm.domain.tickets.change import reopen as reopen
+    from deskterm.domain.tickets.change import reply as reply
+    from deskterm.domain.tickets.change import update as update
+    from deskterm.domain.tickets.claims import link as link
+    from deskterm.domain.tickets.claims import merge as merge
+    from deskterm.domain.tickets.claims import take as take
+    from deskterm.domain.tickets.history import describe as describe
+    from deskterm.domain.tickets.history import messages_by_id as messages_by_id
+    from deskterm.domain.tickets.new import NewTicket as NewTicket
+    from deskterm.domain.tickets.new import create as create
+    from deskterm.domain.tickets.new import new_ticket as new_ticket
+    from deskterm.domain.tickets.plan import UNSET as UNSET
+    from deskterm.domain.tickets.plan import Unset as Unset
+    from deskterm.domain.tickets.plan import tag_diff as tag_diff
+    from deskterm.domain.tickets.quick import first_page as first_page
+    from deskterm.domain.tickets.read import SORT_NAMES as SORT_NAMES
+    from deskterm.domain.tickets.read import count as count
+    from deskterm.domain.tickets.read import detail as detail
+    from deskterm.domain.tickets.read import get as get
+    from deskterm.domain.tickets.read import list_page as list_page
+    from deskterm.domain.tickets.read import load_ticket as load_ticket
+    from deskterm.domain.tickets.read import matching_ids as matching_ids
+    from deskterm.domain.tickets.read import sort_spec as sort_spec
+    from deskterm.domain.tickets.read import stream_pages as stream_pages
+    from deskterm.domain.tickets.watch import check_query as check_query
+    from deskterm.domain.tickets.watch import events_after as events_after
+    from deskterm.domain.tickets.watch import last_event_id as last_event_id
+    from deskterm.domain.tickets.workflow import TRANSITIONS as TRANSITIONS
+    from deskterm.domain.tickets.workflow import check_status as check_status
+    from deskterm.domain.tickets.workflow import ensure_editable as ensure_editable
+
+_SURFACE = Surface(
+    __name__,
+    {
+        "change": (
+            "Changes",
+            "checked",
+            "update",
+            "assign",
+            "close",
+            "reopen",
+            "add_message",
+            "reply",
+            "note",
+            "escalate",
+            "escalation_targets",
+        ),
+        "claims": (
+            "take",
+            "merge",
+            "link",
+        ),
+        "new": (
+            "NewTicket",
+            "new_ticket",
+            "create",
+        ),
+        "plan": (
+            "UNSET",
+            "Unset",
+            "tag_diff",
+        ),
+        "read": (
+            "get",
+            "detail",
+            "list_page",
+            "count",
+            "matching_ids",
+            "stream_pages",
+            "sort_spec",
+            "SORT_NAMES",
+            "load_ticket",
+        ),
+        "history": (
+            "describe",
+            "messages_by_id",
+        ),
+        "workflow": (
+            "TRANSITIONS",
+            "check_status",
+            "ensure_editable",
+        ),
+        "quick": ("first_page",),
+        "batch": (
+            "parse_batch",
+            "apply_batch",
+            "run_batch",
+            "BatchResult",
+        ),
+        "watch": (
+            "last_event_id",
+            "check_query",
+            "events_after",
+        ),
+    },
+)
+__getattr__ = _SURFACE.getattr

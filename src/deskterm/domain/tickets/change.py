@@ -15,14 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from deskterm.domain import validate, workflow
-from deskterm.domain.convert import ticket_from_row
+from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import FieldChange, Message, Queue, Ticket, UpdateResult
-from deskterm.domain.ticket_read import load_ticket, ticket_select
 from deskterm.domain.tickets import lookup, write
-from deskterm.domain.tickets.create import checked_field
+from deskterm.domain.tickets import workflow as workflow
+from deskterm.domain.tickets.new import checked_field
 from deskterm.domain.tickets.plan import UNSET, NewMessage, Request, Unset, check_stale, plan
+from deskterm.domain.tickets.read import load_ticket
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import Conflict, InvalidInput
 from deskterm.store import schema
@@ -155,18 +155,10 @@ def update_in(
             for i in chunk
         ]
         written = write.store(ctx, plans)
-        results += _results(ctx, chunk, written)
+        results += write.results(ctx, chunk, written)
         if progress is not None:
             progress(len(chunk))
     return results
-
-
-def _results(
-    ctx: Context, ids: Sequence[int], written: Mapping[int, tuple[FieldChange, ...]]
-) -> list[UpdateResult]:
-    rows = ctx.conn.execute(ticket_select(ctx.conn.dialect.name).where(T.c.id.in_(ids)))
-    loaded = {row.id: ticket_from_row(row, ctx.now) for row in rows}
-    return [UpdateResult(loaded[i], written.get(i, ())) for i in ids]
 
 
 def assign(desk: Desk, ticket_id: int, handle: str | None, **kw: Any) -> UpdateResult:
@@ -345,6 +337,6 @@ def escalate(
         written = write.store(
             ctx, [plan(current, request, ctx.now, known, since=since, seen=if_version)]
         )
-        return _results(ctx, [ticket_id], written)[0]
+        return write.results(ctx, [ticket_id], written)[0]
 
     return transact(desk, work)

@@ -23,10 +23,9 @@ from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import FieldChange, Ticket, UpdateResult
-from deskterm.domain.ticket_read import load_ticket, thread
 from deskterm.domain.tickets import lookup, write
-from deskterm.domain.tickets.change import _results
 from deskterm.domain.tickets.plan import NewMessage, Request, plan
+from deskterm.domain.tickets.read import load_ticket, thread
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.domain.vocab import UNSOLVED
 from deskterm.errors import Conflict, InvalidInput, NotFound
@@ -130,7 +129,7 @@ def merge(
             seen=seen.get(source_id),
         )
         written = write.store(ctx, [target_plan, source_plan])
-        source_result, target_result = _results(ctx, [source_id, into], written)
+        source_result, target_result = write.results(ctx, [source_id, into], written)
         return source_result, target_result
 
     return transact(desk, work)
@@ -182,6 +181,6 @@ def link(
             since=since.get(ticket_id, ()),
             seen=if_version,
         )
-        return _results(ctx, [ticket_id], write.store(ctx, [the_plan]))[0]
+        return write.results(ctx, [ticket_id], write.store(ctx, [the_plan]))[0]
 
     return transact(desk, work)

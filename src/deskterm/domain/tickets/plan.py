@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from deskterm.domain import workflow
 from deskterm.domain.models import AuditEvent, FieldChange
+from deskterm.domain.tickets import workflow as workflow
 from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
 from deskterm.errors import Conflict, StaleVersion
 

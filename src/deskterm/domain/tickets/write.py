@@ -27,9 +27,10 @@ from sqlalchemy.engine import Connection
 
 from deskterm.domain import tags as tag_store
 from deskterm.domain.desk import Desk
-from deskterm.domain.models import Agent, AuditEvent, FieldChange
-from deskterm.domain.ticket_read import history
+from deskterm.domain.models import Agent, AuditEvent, FieldChange, UpdateResult
+from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.plan import Current, Names, Plan, stale
+from deskterm.domain.tickets.read import history, ticket_select
 from deskterm.errors import NotFound, RetryableConflict
 from deskterm.store import schema
 from deskterm.store.engine import new_id
@@ -272,3 +273,12 @@ def _move_tags(
             ),
             [{"t_id": ticket_id, "g_id": ids[name]} for ticket_id, name in tags_out],
         )
+
+
+def results(
+    ctx: Context, ids: Sequence[int], written: Mapping[int, tuple[FieldChange, ...]]
+) -> list[UpdateResult]:
+    """Each ticket as it is now, with the audit entries this transaction wrote for it."""
+    rows = ctx.conn.execute(ticket_select(ctx.conn.dialect.name).where(T.c.id.in_(ids)))
+    loaded = {row.id: ticket_from_row(row, ctx.now) for row in rows}
+    return [UpdateResult(loaded[i], written.get(i, ())) for i in ids]

@@ -45,7 +45,7 @@ class DetailScreen(TicketActions):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load(self, ticket_id: int) -> None:
-        from deskterm.domain.ticket_read import detail
+        from deskterm.domain.tickets import detail
 
         try:
             self.post_message(DetailLoaded(detail(desk_app(self).desk, ticket_id)))

@@ -194,7 +194,7 @@ class MainScreen(TicketActions):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load_detail(self, ticket_id: int) -> None:
-        from deskterm.domain.ticket_read import detail
+        from deskterm.domain.tickets import detail
 
         try:
             self.post_message(DetailLoaded(detail(desk_app(self).desk, ticket_id)))
@@ -211,8 +211,8 @@ class MainScreen(TicketActions):
 
     @work(thread=True, exclusive=True, group="views", exit_on_error=False)
     def _load_views(self) -> None:
-        from deskterm.domain.agents import list_agents, list_queues
-        from deskterm.domain.ticket_read import count
+        from deskterm.domain.people import list_agents, list_queues
+        from deskterm.domain.tickets import count
         from deskterm.domain.views import list_views
 
         desk = desk_app(self).desk
@@ -232,7 +232,7 @@ class MainScreen(TicketActions):
 
     @work(thread=True, group="counts", exit_on_error=False)
     def _recount(self, queries: list[str]) -> None:
-        from deskterm.domain.ticket_read import count
+        from deskterm.domain.tickets import count
 
         desk = desk_app(self).desk
         counts: dict[str, int] = {}

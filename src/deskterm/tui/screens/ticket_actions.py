@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import Screen
 
 from deskterm.domain.models import Ticket, UpdateResult
+from deskterm.domain.tickets import TRANSITIONS
 from deskterm.domain.vocab import PRIORITIES, STATUSES
-from deskterm.domain.workflow import TRANSITIONS
 from deskterm.tui.access import desk_app
 from deskterm.tui.messages import TicketsChanged
 
@@ -177,7 +177,7 @@ class TicketActions(Screen[None]):
         )
 
     def action_pick_assignee(self) -> None:
-        from deskterm.domain.agents import list_agents
+        from deskterm.domain.people import list_agents
         from deskterm.domain.tickets import Changes
 
         if not self._chosen():
@@ -198,7 +198,7 @@ class TicketActions(Screen[None]):
         app.run_domain(lambda: list_agents(desk), choose, group="read")
 
     def action_pick_queue(self) -> None:
-        from deskterm.domain.agents import list_queues
+        from deskterm.domain.people import list_queues
         from deskterm.domain.tickets import Changes
 
         tickets = self._chosen()
@@ -302,7 +302,7 @@ class TicketActions(Screen[None]):
     def action_take_next(self) -> None:
         """Take the next ticket (``deskterm ticket take``): from this view's queue, if it is
         a queue's view, else from any queue."""
-        from deskterm.domain.claims import take
+        from deskterm.domain.tickets import take
         from deskterm.errors import NotFound
 
         app = desk_app(self)

@@ -120,7 +120,7 @@ class TicketTable(DataTable[object]):
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def _fetch(self, generation: int, mode: str, after: Cursor | None = None) -> None:
-        from deskterm.domain.ticket_read import list_page
+        from deskterm.domain.tickets import list_page
 
         desk = desk_app(self).desk
         try:

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from deskterm.domain.history_text import describe, messages_by_id
 from deskterm.domain.models import Message, TicketDetail
 from deskterm.domain.text import long_time, one_line
+from deskterm.domain.tickets import describe, messages_by_id
 from deskterm.tui.access import desk_app
 from deskterm.tui.render import (
     multiline,

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from deskterm.domain import tickets as tk
-from deskterm.domain import validate, workflow
+from deskterm.domain import validate
 from deskterm.domain.desk import Desk
-from deskterm.domain.tickets import change as tk_change
-from deskterm.domain.tickets import write
-from deskterm.domain.tickets.create import checked_field, create_in
+from deskterm.domain.tickets import change, write
+from deskterm.domain.tickets import workflow as workflow
+from deskterm.domain.tickets.new import checked_field, create_in, new_ticket
+from deskterm.domain.tickets.plan import UNSET
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import DeskError, InvalidInput
 
@@ -148,7 +148,7 @@ def _checked(line: int, op: str, data: dict[str, Any]) -> Operation:
         if_version = checked_field("if_version", validate.version, if_version)
     values: dict[str, Any] = {}
     if op == "create":
-        values["new"] = tk.new_ticket(**{k: v for k, v in data.items() if k != "op"})
+        values["new"] = new_ticket(**{k: v for k, v in data.items() if k != "op"})
     elif op == "update":
         values["changes"] = _checked_set(line, data["set"])
     elif op in ("reply", "note"):
@@ -156,11 +156,11 @@ def _checked(line: int, op: str, data: dict[str, Any]) -> Operation:
         if "status" in data:
             values["status"] = checked_field("status", workflow.check_status, data["status"])
     elif op == "assign":
-        values["changes"] = tk.Changes(assignee=_handle(data["assignee"]))
+        values["changes"] = change.Changes(assignee=_handle(data["assignee"]))
     elif op == "close":
-        values["changes"] = tk.Changes(status="closed")
+        values["changes"] = change.Changes(status="closed")
     elif op == "reopen":
-        values["changes"] = tk.Changes(status="open")
+        values["changes"] = change.Changes(status="open")
     return Operation(line, op, ticket_id, values, if_version)
 
 
@@ -168,7 +168,7 @@ def _handle(value: str | None) -> str | None:
     return None if value is None or value.lower() == "none" else value
 
 
-def _checked_set(line: int, changes: dict[str, Any]) -> tk.Changes:
+def _checked_set(line: int, changes: dict[str, Any]) -> change.Changes:
     if not changes:
         raise _fail(line, '"set" is empty; give at least one field to change')
     for key, value in changes.items():
@@ -176,14 +176,14 @@ def _checked_set(line: int, changes: dict[str, Any]) -> tk.Changes:
             raise _fail(line, f'unknown key "set.{key}"; allowed: {", ".join(_SET_KEYS)}')
         _check_type(line, f"set.{key}", value, _SET_KEYS[key])
     try:
-        return tk.checked(
-            tk.Changes(
+        return change.checked(
+            change.Changes(
                 status=changes.get("status"),
                 priority=changes.get("priority"),
                 type=changes.get("type"),
                 queue=changes.get("queue"),
                 subject=changes.get("subject"),
-                assignee=_handle(changes["assignee"]) if "assignee" in changes else tk.UNSET,
+                assignee=_handle(changes["assignee"]) if "assignee" in changes else UNSET,
                 add_tags=tuple(changes.get("add_tags", ())),
                 remove_tags=tuple(changes.get("remove_tags", ())),
             )
@@ -194,7 +194,7 @@ def _checked_set(line: int, changes: dict[str, Any]) -> tk.Changes:
         raise
 
 
-def parse(lines: Iterable[str]) -> list[Operation]:
+def parse_batch(lines: Iterable[str]) -> list[Operation]:
     """Check every line; InvalidInput naming the first bad line and field."""
     ops: list[Operation] = []
     for number, text in enumerate(lines, start=1):
@@ -211,7 +211,7 @@ def parse(lines: Iterable[str]) -> list[Operation]:
 # -------------------------------------------------------------------------------- apply
 
 
-def apply(desk: Desk, operations: Sequence[Operation]) -> list[BatchResult]:
+def apply_batch(desk: Desk, operations: Sequence[Operation]) -> list[BatchResult]:
     """Apply checked operations in one transaction; all or nothing.
 
     The first failing line raises the same error class as the single-ticket call would
@@ -231,9 +231,9 @@ def apply(desk: Desk, operations: Sequence[Operation]) -> list[BatchResult]:
     return transact(desk, work)
 
 
-def run(desk: Desk, lines: Iterable[str]) -> list[BatchResult]:
+def run_batch(desk: Desk, lines: Iterable[str]) -> list[BatchResult]:
     """Check, then apply: the whole of ``deskterm batch``."""
-    return apply(desk, parse(lines))
+    return apply_batch(desk, parse_batch(lines))
 
 
 def _at_line(exc: DeskError, line: int) -> DeskError:
@@ -254,9 +254,9 @@ def _apply_one(ctx: Context, operation: Operation) -> BatchResult:
     ticket_id = operation.ticket_id
     seen = {ticket_id: operation.if_version} if operation.if_version is not None else {}
     if op in ("reply", "note"):
-        ticket, _ = tk_change.add_message_in(
+        ticket, _ = change.add_message_in(
             ctx, ticket_id, op, v["body"], v.get("status"), operation.if_version
         )
         return BatchResult(operation.line, op, ticket_id, ticket.version)
-    (result,) = tk_change.update_in(ctx, [ticket_id], v["changes"], seen, reopen=op == "reopen")
+    (result,) = change.update_in(ctx, [ticket_id], v["changes"], seen, reopen=op == "reopen")
     return BatchResult(operation.line, op, ticket_id, result.ticket.version)

@@ -16,9 +16,9 @@ from typing import Any, Final
 
 from sqlalchemy import Boolean, Column, SmallInteger, String, Table, UniqueConstraint
 
-from deskterm.domain import validate, workflow
+from deskterm.domain import validate
 from deskterm.domain.query import parse as parse_query
-from deskterm.domain.ticket_read import sort_spec
+from deskterm.domain.tickets import check_status, sort_spec
 from deskterm.domain.vocab import MESSAGE_KINDS, PRIORITY_RANK
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
@@ -143,7 +143,7 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("queue", "tier"): _vocabulary(validate.tier),
     ("tag", "name"): _vocabulary(validate.tag),
     ("ticket", "type"): _vocabulary(validate.ticket_type),
-    ("ticket", "status"): _vocabulary(workflow.check_status),
+    ("ticket", "status"): _vocabulary(check_status),
     ("ticket", "priority"): _vocabulary(lambda v: PRIORITY_RANK[validate.priority(v)]),
     ("ticket", "channel"): _vocabulary(validate.channel),
     ("ticket", "version"): _ID,

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from deskterm.config import Settings, mask_url
-from deskterm.domain.desk import connect
+from deskterm.domain.setup.opening import connect
+from deskterm.domain.setup.schema import schema_mismatch
 from deskterm.errors import DeskError
 from deskterm.store import schema, search
 from deskterm.store.engine import Store, filesystem_type, on_network_filesystem
@@ -33,6 +34,8 @@ class Check:
     name: str
     state: str  # ok, warn, fail, info
     detail: str
+    #: The error behind a failed check, for a face to say what to do about it.
+    error: DeskError | None = None
 
 
 def database_status(url: str) -> dict[str, Any]:
@@ -79,7 +82,7 @@ def run_checks(settings: Settings) -> list[Check]:
     try:
         store = connect(settings.url, options=settings.store_options())
     except DeskError as exc:
-        checks.append(Check("connection", "fail", exc.message))
+        checks.append(Check("connection", "fail", exc.message, exc))
         return checks
     try:
         checks.append(Check("connection", "ok", f"{store.dialect} answers"))
@@ -94,10 +97,8 @@ def _schema_checks(store: Store, settings: Settings) -> list[Check]:
     with store.read() as conn:
         state = read_state(conn)
     if state.status is not SchemaStatus.CURRENT:
-        from deskterm.domain.desk import schema_problem
-
-        detail = schema_problem(settings.url, state.status, state.current, state.head)
-        return [Check("schema", "fail", detail)]
+        problem = schema_mismatch(settings.url, state)
+        return [Check("schema", "fail", problem.message, problem)]
     checks = [Check("schema", "ok", f"at {state.current} (head)")]
     with store.read() as conn:
         if store.read_only:  # SQLite's FTS5 integrity check is a write

@@ -307,7 +307,7 @@ def _resolve(conn: Connection, ref: str | int) -> int:
             return int(found)
     found = conn.execute(select(K.c.id).where(K.c.slug == key.lower())).scalar()
     if found is None:
-        raise NotFound(f'knowledge-base article "{ref}" not found; try: deskterm kb search WORDS')
+        raise NotFound(f'knowledge-base article "{ref}" not found', what="article")
     return int(found)
 
 

@@ -29,8 +29,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from deskterm.domain import kb, validate
+from deskterm.domain import validate
 from deskterm.domain.desk import Desk
+from deskterm.domain.kb import articles as kb
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.store import schema
 

@@ -1,4 +1,4 @@
-"""Time values of the query language (see :mod:`deskterm.domain.query` for the semantics).
+"""Time values of the query language (see :mod:`deskterm.domain.query.language` for the semantics).
 
 :func:`parse_time` turns one raw value into a :class:`TimeSpan` of aware UTC datetimes:
 

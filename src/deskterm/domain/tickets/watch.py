@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from deskterm.domain.convert import audit_event_from_row
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent
-from deskterm.domain.query import parse
-from deskterm.domain.query_sql import where_clause
+from deskterm.domain.query import parse, where_clause
+from deskterm.domain.tickets.convert import audit_event_from_row
 from deskterm.store import schema
 
 E = schema.audit_events

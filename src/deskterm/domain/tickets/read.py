@@ -24,11 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from deskterm.domain.convert import audit_event_from_row, ticket_from_row
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
-from deskterm.domain.query import Query, parse
-from deskterm.domain.query_sql import NOW_PARAM, where_clause
+from deskterm.domain.query import NOW_PARAM, Query, parse, where_clause
+from deskterm.domain.tickets.convert import audit_event_from_row, ticket_from_row
 from deskterm.domain.vocab import PRIORITIES
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.store import schema

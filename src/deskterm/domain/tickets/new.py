@@ -10,12 +10,12 @@ from sqlalchemy import insert
 
 from deskterm.domain import tags as tag_store
 from deskterm.domain import validate
-from deskterm.domain.contacts import contact_for
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Ticket
-from deskterm.domain.ticket_read import load_ticket
+from deskterm.domain.people import contact_for
 from deskterm.domain.tickets import lookup
 from deskterm.domain.tickets.plan import opens
+from deskterm.domain.tickets.read import load_ticket
 from deskterm.domain.tickets.write import Context, record_created, transact
 from deskterm.domain.vocab import PRIORITY_RANK
 from deskterm.errors import InvalidInput

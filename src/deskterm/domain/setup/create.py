@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, insert, select
 
-from deskterm.domain.desk import Desk, schema_problem
-from deskterm.errors import StoreUnavailable
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup.schema import schema_mismatch
 from deskterm.store import schema
 from deskterm.store.migrate import SchemaStatus, lock_for_setup, read_state, upgrade_in
 
@@ -26,9 +26,7 @@ def initialize(desk: Desk) -> bool:
         lock_for_setup(conn)
         state = read_state(conn)
         if state.status in (SchemaStatus.AHEAD, SchemaStatus.FOREIGN):
-            raise StoreUnavailable(
-                schema_problem(desk.store.url, state.status, state.current, state.head)
-            )
+            raise schema_mismatch(desk.store.url, state)
         if state.status is not SchemaStatus.CURRENT:
             upgrade_in(conn)
         agents = conn.execute(select(func.count()).select_from(schema.agents)).scalar_one()

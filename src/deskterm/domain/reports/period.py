@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, extract, func, select, true
 from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.query_time import TIME_FORMS, TimeValueError, parse_time
+from deskterm.domain.query import TIME_FORMS, TimeValueError, parse_time
 from deskterm.domain.vocab import PRIORITIES, STATUSES
 from deskterm.errors import InvalidInput
 from deskterm.store import schema

@@ -62,7 +62,7 @@ def set_role(desk: Desk, handle: str, role: str) -> Agent:
         desk.require_role(conn, "admin")
         row = conn.execute(select(A).where(func.lower(A.c.handle) == handle.lower())).first()
         if row is None:
-            raise NotFound(f'unknown agent "{handle}"; see: deskterm agent list')
+            raise NotFound(f'unknown agent "{handle}"', what="agent")
         if row.role == "admin" and clean_role != "admin":
             admins = conn.execute(
                 select(func.count()).select_from(A).where(A.c.role == "admin", A.c.active.is_(True))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from deskterm.domain import validate
-from deskterm.domain.transfer_rules import (
+from deskterm.domain.transfer.rules import (
     FORMAT_NAME,
     KINDS,
     NOUNS,

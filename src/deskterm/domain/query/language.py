@@ -56,7 +56,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from deskterm.domain.query_time import TimeValueError, parse_time
+from deskterm.domain.query.times import TimeValueError, parse_time
 from deskterm.domain.validate import MAX_ID
 from deskterm.domain.vocab import CHANNELS, PRIORITIES, STATUSES, TYPES
 from deskterm.errors import InvalidInput

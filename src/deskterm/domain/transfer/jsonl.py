@@ -33,9 +33,10 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from deskterm.domain.desk import Desk, connect, schema_problem
-from deskterm.domain.transfer_check import Deferred, ExportReader, Row
-from deskterm.domain.transfer_rules import (
+from deskterm.domain.desk import Desk
+from deskterm.domain.setup import connect, schema_mismatch
+from deskterm.domain.transfer.check import Deferred, ExportReader, Row
+from deskterm.domain.transfer.rules import (
     ENTITIES,
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -326,7 +327,7 @@ def _prepare_schema(store: Store) -> None:
     if state.status is SchemaStatus.EMPTY:
         upgrade(store)
     elif state.status is not SchemaStatus.CURRENT:
-        raise StoreUnavailable(schema_problem(store.url, state.status, state.current, state.head))
+        raise schema_mismatch(store.url, state)
 
 
 def _check_importer(conn: Connection, handle: str) -> None:

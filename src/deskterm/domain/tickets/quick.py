@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from deskterm.domain.convert import ticket_from_row
 from deskterm.domain.models import Cursor, Page
+from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.store.light import first_page_rows, sqlite_path
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.query import FieldTerm, Query, TextTerm
+from deskterm.domain.query.language import FieldTerm, Query, TextTerm
 from deskterm.domain.vocab import PRIORITY_RANK, STATUSES, UNSOLVED
 from deskterm.errors import InvalidInput
 from deskterm.store import schema, search
@@ -216,8 +216,7 @@ def _assignee_clause(
                 query,
                 term,
                 missing[0],
-                f'unknown agent "{missing[0]}" at column {{col}}; use a handle, me or none '
-                "(see: deskterm agent list)",
+                f'unknown agent "{missing[0]}" at column {{col}}; use a handle, me or none',
             )
         clauses.append(
             and_(T.c.assignee_id.is_not(None), T.c.assignee_id.in_([row.id for row in rows]))

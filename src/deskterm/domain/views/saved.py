@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import SavedView
 from deskterm.domain.query import parse
-from deskterm.domain.ticket_read import sort_spec
+from deskterm.domain.tickets import sort_spec
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 
@@ -88,4 +88,4 @@ def delete_view(desk: Desk, name: str) -> None:
         if not gone and me.role in ("lead", "admin"):
             gone = conn.execute(delete(V).where(V.c.name == name, V.c.owner_id.is_(None))).rowcount
         if not gone:
-            raise NotFound(f'no saved view "{name}"; see: deskterm view list')
+            raise NotFound(f'no saved view "{name}"', what="view")

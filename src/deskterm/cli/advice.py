@@ -1,0 +1,37 @@
+"""What to do about an error, in the command line's words.
+
+The domain's errors say what was wrong and carry the data (a schema's status, the kind of
+thing not found, the unknown agent's handle); which command or flag helps is the command
+line's to say, here, in one place. The console says it its own way (``tui/phrases.py``).
+"""
+
+from __future__ import annotations
+
+from deskterm.errors import DeskError, NotFound, SchemaMismatch, UnknownAgent
+
+_SCHEMA = {
+    "empty": "run: deskterm db init",
+    "behind": "back it up, then run: deskterm db migrate",
+    "ahead": "upgrade deskterm to use it",
+}
+_LOOK = {
+    "article": "try: deskterm kb search WORDS",
+    "view": "see: deskterm view list",
+    "agent": "see: deskterm agent list",
+}
+
+
+def advice(exc: DeskError) -> str | None:
+    """The hint to print after ``exc``'s message (its own hint first, if it has one)."""
+    found: str | None = None
+    if isinstance(exc, SchemaMismatch):
+        found = _SCHEMA.get(exc.status)
+    elif isinstance(exc, UnknownAgent):
+        found = (
+            "act as a known agent with --as HANDLE or DESKTERM_AGENT, "
+            f"or ask an admin to run: deskterm agent add {exc.handle}"
+        )
+    elif isinstance(exc, NotFound) and exc.what is not None:
+        found = _LOOK.get(exc.what)
+    parts = [part for part in (exc.hint, found) if part]
+    return "; ".join(parts) or None

@@ -1,0 +1,25 @@
+"""Reports: figures over a period.
+
+The names below are this package's public surface (see ``deskterm.domain.surface``).
+"""
+
+from typing import TYPE_CHECKING
+
+from deskterm.domain.surface import Surface
+
+if TYPE_CHECKING:
+    from deskterm.domain.reports.period import Summary as Summary
+    from deskterm.domain.reports.period import parse_bound as parse_bound
+    from deskterm.domain.reports.period import summary as summary
+
+_SURFACE = Surface(
+    __name__,
+    {
+        "period": (
+            "Summary",
+            "summary",
+            "parse_bound",
+        ),
+    },
+)
+__getattr__ = _SURFACE.getattr
