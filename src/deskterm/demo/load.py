@@ -50,9 +50,7 @@ def seed_desk(
     if tickets < 0 or articles < 0 or not 1 <= days <= 3650:
         from deskterm.errors import InvalidInput
 
-        raise InvalidInput(
-            "--tickets and --articles must not be negative; --days must be 1 to 3650"
-        )
+        raise InvalidInput("ticket and article counts must not be negative; days must be 1 to 3650")
     advance = progress or (lambda _n: None)
     started = time.perf_counter()
     anchor = seed_anchor(desk.now())

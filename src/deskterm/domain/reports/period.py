@@ -102,7 +102,7 @@ def _counts(
 def summary(desk: Desk, *, since: datetime | None = None, until: datetime | None = None) -> Summary:
     """The plain summary report for ``[since, until)``; InvalidInput if since >= until."""
     if since is not None and until is not None and since >= until:
-        raise InvalidInput("--since must be before --until")
+        raise InvalidInput("the period must start before it ends", field="since")
     with desk.store.read() as conn:
         desk.actor(conn)
         created_in = _in(T.c.created_at, since, until)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from deskterm.config import Settings, mask_url
 from deskterm.domain.setup.opening import connect
 from deskterm.domain.setup.schema import schema_mismatch
-from deskterm.errors import DeskError
+from deskterm.errors import DeskError, UnknownAgent
 from deskterm.store import schema, search
 from deskterm.store.engine import Store, filesystem_type, on_network_filesystem
 from deskterm.store.migrate import SchemaStatus, read_state
@@ -116,8 +116,8 @@ def _schema_checks(store: Store, settings: Settings) -> list[Check]:
             Check(
                 "agent",
                 "fail",
-                f'"{settings.handle}" is not an agent of this desk; '
-                f"an admin can add it: deskterm agent add {settings.handle}",
+                f'"{settings.handle}" is not an agent of this desk',
+                UnknownAgent(f'unknown agent "{settings.handle}"', handle=settings.handle),
             )
         )
     else:

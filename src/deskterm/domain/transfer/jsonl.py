@@ -343,7 +343,7 @@ def _check_importer(conn: Connection, handle: str) -> None:
         raise PermissionDenied(
             f'only an admin of this desk may import into it, and "{handle}" is not one; '
             "nothing was changed",
-            hint="import into a new database, e.g. --db sqlite:///restored.db",
+            hint="import into a new, empty database",
         )
 
 
@@ -359,7 +359,7 @@ def _ensure_empty(conn: Connection) -> None:
     held = ", ".join(plural(kind, n) for kind, n in counts.items() if n)
     raise InvalidInput(
         f"import needs an empty database; this one holds {held}; nothing was changed",
-        hint="import into a new database, e.g. --db sqlite:///restored.db",
+        hint="import into a new, empty database",
     )
 
 
