@@ -357,12 +357,19 @@ def emit_pages(
     return count
 
 
-def choose_columns(spec: str, *, keys: Sequence[str], known: Sequence[Column] = ()) -> list[Column]:
+def choose_columns(
+    spec: str,
+    *,
+    keys: Sequence[str],
+    known: Sequence[Column] = (),
+    headers: Mapping[str, str] | None = None,
+) -> list[Column]:
     """The columns a ``--columns id,status,subject`` list names, in that order.
 
     Names are the row keys (case-insensitive; spaces around commas and repeats are ignored).
-    A key with a column in ``known`` keeps its header and width rules; any other gets a plain
-    upper-case header. An unknown or missing name is :class:`InvalidInput` listing ``keys``.
+    A key with a column in ``known`` keeps its header and width rules; any other gets the
+    header ``headers`` gives it, or a plain upper-case one. An unknown or missing name is
+    :class:`InvalidInput` listing ``keys``.
     """
     by_key = {column.key: column for column in known}
     allowed = ", ".join(keys)
@@ -375,11 +382,11 @@ def choose_columns(spec: str, *, keys: Sequence[str], known: Sequence[Column] = 
         shown = ", ".join(repr(sanitize(name[:40])) for name in unknown[:3])
         plural = "s" if len(unknown) > 1 else ""
         raise InvalidInput(f"unknown column{plural} {shown}; allowed: {allowed}")
-    return [by_key.get(name) or _plain_column(name) for name in names]
+    return [by_key.get(name) or _plain_column(name, (headers or {}).get(name)) for name in names]
 
 
-def _plain_column(key: str) -> Column:
-    header = key.replace("_", " ").upper()
+def _plain_column(key: str, header: str | None = None) -> Column:
+    header = header or key.replace("_", " ").upper()
     if key in ("subject", "requester_name", "organization", "tags"):
         return Column(key, header, min_width=6, ratio=2)
     return Column(key, header, min_width=min(len(header), 6))

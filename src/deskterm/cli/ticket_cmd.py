@@ -215,10 +215,12 @@ def _columns(spec: str | None, default: Sequence[Column]) -> tuple[list[Column],
     """``--columns``: the table columns and the csv keys it chooses (default: all keys)."""
     from deskterm.cli.output import choose_columns
     from deskterm.domain.models import Ticket
+    from deskterm.domain.tickets import FIELDS
 
     if spec is None:
         return list(default), None
-    chosen = choose_columns(spec, keys=Ticket._fields, known=default)
+    headers = {field.name: field.header for field in FIELDS}
+    chosen = choose_columns(spec, keys=Ticket._fields, known=default, headers=headers)
     return chosen, [column.key for column in chosen]
 
 

@@ -6,38 +6,48 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from deskterm.cli.output import Column, emit_object, make_console
 from deskterm.domain.text import long_time, short_time
+from deskterm.domain.tickets import BY_NAME
 
 if TYPE_CHECKING:
     from deskterm.domain.models import Ticket, TicketDetail
 
+
+def _column(key: str, **layout: Any) -> Column:
+    """A table column for the ticket field ``key``, headed as ``fields.FIELDS`` says."""
+    return Column(key, BY_NAME[key].header, **layout)
+
+
 LIST_COLUMNS = (
-    Column("id", "ID", min_width=3, justify="right"),
-    Column("priority", "PRIO", min_width=3, max_width=6),
-    Column("status", "STATUS", min_width=4, max_width=7),
-    Column("subject", "SUBJECT", min_width=12, ratio=6),
-    Column("requester", "REQUESTER", min_width=6, ratio=2, max_width=26),
-    Column("assignee", "ASSIGNEE", min_width=4, max_width=10),
-    Column("queue", "QUEUE", min_width=5, ratio=1, max_width=18),
-    Column("updated_at", "UPDATED", min_width=5, max_width=11, formatter=short_time),
+    _column("id", min_width=3, justify="right"),
+    _column("priority", min_width=3, max_width=6),
+    _column("status", min_width=4, max_width=7),
+    _column("subject", min_width=12, ratio=6),
+    _column("requester", min_width=6, ratio=2, max_width=26),
+    _column("assignee", min_width=4, max_width=10),
+    _column("queue", min_width=5, ratio=1, max_width=18),
+    _column("updated_at", min_width=5, max_width=11, formatter=short_time),
 )
 
-
-SHOW_FIELDS = (
-    ("id", "Ticket"),
-    ("subject", "Subject"),
-    ("status", "Status"),
-    ("priority", "Priority"),
-    ("type", "Type"),
-    ("queue", "Queue"),
-    ("assignee", "Assignee"),
-    ("requester", "Requester"),
-    ("organization", "Organization"),
-    ("tags", "Tags"),
-    ("channel", "Channel"),
-    ("created_at", "Created"),
-    ("updated_at", "Updated"),
-    ("sla_state", "SLA"),
-    ("version", "Version"),
+#: The fields of the ``ticket show`` page, labelled as ``fields.FIELDS`` says.
+SHOW_FIELDS = tuple(
+    (key, BY_NAME[key].label)
+    for key in (
+        "id",
+        "subject",
+        "status",
+        "priority",
+        "type",
+        "queue",
+        "assignee",
+        "requester",
+        "organization",
+        "tags",
+        "channel",
+        "created_at",
+        "updated_at",
+        "sla_state",
+        "version",
+    )
 )
 
 

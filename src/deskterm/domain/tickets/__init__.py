@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.claims import link as link
     from deskterm.domain.tickets.claims import merge as merge
     from deskterm.domain.tickets.claims import take as take
+    from deskterm.domain.tickets.fields import BY_NAME as BY_NAME
+    from deskterm.domain.tickets.fields import FIELDS as FIELDS
+    from deskterm.domain.tickets.fields import Field as Field
     from deskterm.domain.tickets.history import describe as describe
     from deskterm.domain.tickets.history import messages_by_id as messages_by_id
     from deskterm.domain.tickets.new import NewTicket as NewTicket
@@ -108,6 +111,11 @@ _SURFACE = Surface(
             "ensure_editable",
         ),
         "quick": ("first_page",),
+        "fields": (
+            "FIELDS",
+            "BY_NAME",
+            "Field",
+        ),
         "batch": (
             "parse_batch",
             "apply_batch",

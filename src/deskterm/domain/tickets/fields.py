@@ -75,18 +75,22 @@ FIELDS: Final = (
     Field("assignee", "a.handle", "text", "ASSIGNEE", "Assignee"),
     Field("requester", "c.email", "text", "REQUESTER", "Requester"),
     Field("requester_name", "c.name", "text", "REQUESTER NAME", "Requester name"),
-    Field("organization", "o.name", "text", "ORG", "Organization"),
+    Field("organization", "o.name", "text", "ORGANIZATION", "Organization"),
     Field("tags", None, "tags", "TAGS", "Tags"),
     Field("channel", "t.channel", "text", "CHANNEL", "Channel"),
-    Field("created_at", "t.created_at", "time", "CREATED", "Created"),
+    Field("created_at", "t.created_at", "time", "CREATED AT", "Created"),
     Field("updated_at", "t.updated_at", "time", "UPDATED", "Updated"),
-    Field("first_responded_at", "t.first_responded_at", "time", "RESPONDED", "First response"),
-    Field("solved_at", "t.solved_at", "time", "SOLVED", "Solved"),
-    Field("closed_at", "t.closed_at", "time", "CLOSED", "Closed"),
-    Field("first_response_due", "t.first_response_due", "time", "RESPONSE DUE", "Response due"),
-    Field("resolution_due", "t.resolution_due", "time", "DUE", "Resolution due"),
+    Field(
+        "first_responded_at", "t.first_responded_at", "time", "FIRST RESPONDED AT", "First response"
+    ),
+    Field("solved_at", "t.solved_at", "time", "SOLVED AT", "Solved"),
+    Field("closed_at", "t.closed_at", "time", "CLOSED AT", "Closed"),
+    Field(
+        "first_response_due", "t.first_response_due", "time", "FIRST RESPONSE DUE", "Response due"
+    ),
+    Field("resolution_due", "t.resolution_due", "time", "RESOLUTION DUE", "Resolution due"),
     Field("sla_state", None, "derived", "SLA", "SLA"),
-    Field("version", "t.version", "int", "VER", "Version"),
+    Field("version", "t.version", "int", "VERSION", "Version"),
 )
 BY_NAME: Final = {field.name: field for field in FIELDS}
 #: The fields the list select returns, in its column order.

@@ -28,6 +28,7 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
 from deskterm.domain.query import NOW_PARAM, Query, parse, where_clause
 from deskterm.domain.tickets.convert import audit_event_from_row, ticket_from_row
+from deskterm.domain.tickets.fields import SELECTED, Field
 from deskterm.domain.vocab import PRIORITIES
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.store import schema
@@ -38,27 +39,16 @@ _assignee = schema.agents.alias("assignee")
 _contact = schema.contacts
 _org = schema.organizations
 
-_COLUMNS = (
-    T.c.id,
-    T.c.subject,
-    T.c.type,
-    T.c.status,
-    T.c.priority,
-    _queue.c.name.label("queue"),
-    _assignee.c.handle.label("assignee"),
-    _contact.c.email.label("requester"),
-    _contact.c.name.label("requester_name"),
-    _org.c.name.label("organization"),
-    T.c.channel,
-    T.c.created_at,
-    T.c.updated_at,
-    T.c.first_responded_at,
-    T.c.solved_at,
-    T.c.closed_at,
-    T.c.first_response_due,
-    T.c.resolution_due,
-    T.c.version,
-)
+#: The tables of the list select by the aliases fields.py uses.
+_ALIASES: dict[str, Any] = {"t": T, "q": _queue, "a": _assignee, "c": _contact, "o": _org}
+
+
+def _column(field: Field, dialect: str) -> ColumnElement[Any]:
+    if field.kind == "tags":
+        return _tag_list(dialect)
+    alias, _, name = str(field.source).partition(".")
+    column: ColumnElement[Any] = _ALIASES[alias].c[name]
+    return column if alias == "t" and name == field.name else column.label(field.name)
 
 
 _SELECTS: dict[str, Select[Any]] = {}
@@ -76,7 +66,8 @@ def _tag_list(dialect: str) -> ColumnElement[Any]:
 
 
 def ticket_select(dialect: str) -> Select[Any]:
-    """The one select every ticket read goes through (joins for names, tags as one column)."""
+    """The one select every ticket read goes through: the columns of ``fields.SELECTED``, in
+    their order (joins for names, tags as one column)."""
     cached = _SELECTS.get(dialect)
     if cached is not None:
         return cached
@@ -88,7 +79,7 @@ def ticket_select(dialect: str) -> Select[Any]:
         .outerjoin(_contact, T.c.requester_id == _contact.c.id)
         .outerjoin(_org, _contact.c.organization_id == _org.c.id)
     )
-    stmt = select(*_COLUMNS, _tag_list(dialect)).select_from(joined)
+    stmt = select(*(_column(field, dialect) for field in SELECTED)).select_from(joined)
     _SELECTS[dialect] = stmt
     return stmt
 

@@ -15,6 +15,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from deskterm.domain.models import Cursor, Page, Ticket
+from deskterm.domain.tickets import BY_NAME
 from deskterm.errors import DeskError
 from deskterm.tui.access import desk_app
 from deskterm.tui.messages import PageFailed, PageLoaded
@@ -25,18 +26,19 @@ MAX_PAGES = 6
 NEAR = 15
 # Most useful first: at 120 columns beside the sidebar everything up to SLA is in view;
 # requester and queue are one scroll away (and in the detail pane).
-COLUMNS = (
-    ("", "mark", 2),
-    ("ID", "id", 6),
-    ("PRIO", "priority", 7),
-    ("STATUS", "status", 7),
-    ("SUBJECT", "subject", 36),
-    ("ASSIGNEE", "assignee", 9),
-    ("UPDATED", "updated", 11),
-    ("SLA", "sla", 8),
-    ("REQUESTER", "requester", 20),
-    ("QUEUE", "queue", 14),
+#: (field, width): the ticket fields the list shows, headed as ``fields.FIELDS`` says.
+SHOWN = (
+    ("id", 6),
+    ("priority", 7),
+    ("status", 7),
+    ("subject", 36),
+    ("assignee", 9),
+    ("updated_at", 11),
+    ("sla_state", 8),
+    ("requester", 20),
+    ("queue", 14),
 )
+COLUMNS = (("", "mark", 2), *((BY_NAME[key].header, key, width) for key, width in SHOWN))
 
 
 class TicketTable(DataTable[object]):
