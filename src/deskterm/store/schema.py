@@ -159,6 +159,17 @@ queues = Table(
     Column("created_at", _utc(), nullable=False),
 )
 
+#: Which agents work which queue (migration 0007): ``ticket take`` and ``T`` hand a queue's
+#: tickets to its members.
+queue_members = Table(
+    "queue_members",
+    metadata,
+    Column("queue_id", ID, ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True),
+    Column("agent_id", ID, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("added_at", _utc(), nullable=False),
+    Index("ix_queue_members_agent", "agent_id", "queue_id"),
+)
+
 tickets = Table(
     "tickets",
     metadata,

@@ -12,5 +12,6 @@ REVISIONS: tuple[str, ...] = (
     "0004_unsolved_sort_indexes",
     "0005_planner_statistics",
     "0006_bigint_ids",
+    "0007_queue_members",
 )
 HEAD = REVISIONS[-1]
