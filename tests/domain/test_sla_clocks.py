@@ -366,6 +366,7 @@ def test_step_refuses_a_policy_that_is_not_the_states() -> None:
         ({"targets": {"critical": Targets(H)}}, "targets"),
         ({"targets": {"low": Targets(-1.0)}}, "targets"),
         ({"pause_statuses": frozenset({"solved"})}, "pause_statuses"),
+        ({"pause_statuses": frozenset({"pending", "open"})}, "pause_statuses"),
         ({"warning": 0.0}, "warning"),
         ({"warning": 1.5}, "warning"),
     ],

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 #: The clocks, in the order they are shown.
 CLOCKS: Final[tuple[Clock, ...]] = ("first_response", "next_response", "resolution")
-#: Statuses a policy may pause in (the default is ``pending``).
-PAUSABLE: Final = frozenset(STATUSES) - DONE
+#: Statuses a policy may pause in (the default is ``pending``): waiting on someone else.
+PAUSABLE: Final = frozenset({"pending", "on_hold"})
 
 
 class Targets(NamedTuple):
