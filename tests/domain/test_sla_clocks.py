@@ -455,6 +455,16 @@ def test_the_timeline_shows_a_recompute_and_a_breach_it_causes() -> None:
     ]
 
 
+def test_the_timeline_shows_the_clocks_stopping_when_no_policy_applies_any_more() -> None:
+    events: list[Event] = [Created(MONDAY_9, "normal"), PolicyChanged(at(30, 10), None)]
+    result = timeline(STANDARD, events, at(30, 11))
+    assert [(e.clock, e.what, e.cause, e.business_left) for e in result.entries[2:]] == [
+        ("first_response", "stopped", "policy none", 3 * H),
+        ("resolution", "stopped", "policy none", 15 * H),
+    ]
+    assert result.state == ClockState()
+
+
 # ---------------------------------------------------------------------- properties
 
 EDITED = Policy(

@@ -495,10 +495,13 @@ def timeline(policy: Policy | None, events: Sequence[Event], now: datetime) -> T
             entries += _breaches(policy, facts, state, last, event.at, breached)
         new_state = step(policy, facts, state, event)
         new_facts = facts.after(event) if facts is not None else Facts.of(_as_created(event))
+        # A change to no policy stops the clocks: say so in the calendar they ran in.
+        shown = policy
         if isinstance(event, PolicyChanged):
             policy = event.policy
-        if policy is not None:
-            entries += _changes(policy, facts, state, new_facts, new_state, event, breached)
+            shown = policy or shown
+        if shown is not None:
+            entries += _changes(shown, facts, state, new_facts, new_state, event, breached)
         facts, state, last = new_facts, new_state, event.at
     if facts is not None and policy is not None and state.policy_id is not None:
         entries += _breaches(policy, facts, state, last, now, breached)
@@ -577,6 +580,12 @@ def _changes(
     def add(clock: Clock, what: What) -> None:
         if what in ("met", "stopped", "started"):
             breached.discard(clock)
+        if what == "stopped" and after.due(clock) is None and facts is not None:
+            # Stopped by losing its target or its policy: the due it had.
+            found.append(
+                _entry(policy, before, clock, what, at, cause, facts)._replace(paused=False)
+            )
+            return
         found.append(_entry(policy, after, clock, what, at, cause, after_facts))
 
     old = _alive(facts, before) if facts is not None else {}
