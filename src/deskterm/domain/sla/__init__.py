@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.clocks import AgentReply as AgentReply
     from deskterm.domain.sla.clocks import AutoReply as AutoReply
     from deskterm.domain.sla.clocks import Created as Created
-    from deskterm.domain.sla.clocks import Entry as Entry
     from deskterm.domain.sla.clocks import Event as Event
     from deskterm.domain.sla.clocks import Facts as Facts
     from deskterm.domain.sla.clocks import Policy as Policy
@@ -28,12 +27,13 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.clocks import RequesterReply as RequesterReply
     from deskterm.domain.sla.clocks import StatusChanged as StatusChanged
     from deskterm.domain.sla.clocks import Targets as Targets
-    from deskterm.domain.sla.clocks import Timeline as Timeline
     from deskterm.domain.sla.clocks import recompute as recompute
     from deskterm.domain.sla.clocks import step as step
     from deskterm.domain.sla.clocks import steps as steps
-    from deskterm.domain.sla.clocks import timeline as timeline
     from deskterm.domain.sla.duration import human_duration as human_duration
+    from deskterm.domain.sla.history import Entry as Entry
+    from deskterm.domain.sla.history import Timeline as Timeline
+    from deskterm.domain.sla.history import timeline as timeline
     from deskterm.domain.sla.state import ClockState as ClockState
     from deskterm.domain.sla.state import sla_state as sla_state
     from deskterm.domain.sla.state import state_of as state_of
@@ -57,10 +57,8 @@ _SURFACE = Surface(
             "step",
             "steps",
             "recompute",
-            "timeline",
-            "Entry",
-            "Timeline",
         ),
+        "history": ("timeline", "Timeline", "Entry"),
         "state": ("ClockState", "state_of", "sla_state"),
         "duration": ("human_duration",),
     },

@@ -4,18 +4,19 @@ The three clocks (first response, next response, resolution) of a ticket are hel
 :class:`ClockState`, exactly the columns stored on the ticket row (``ClockState.columns``).
 Every change that can move them is an event (:data:`Event`); :func:`step` applies one event
 to the state, given the ticket's :class:`Facts` as they were before it. :func:`recompute` is
-the rule for a priority change, a policy change and a policy edit; :func:`timeline` is the
-fold of ``step`` over a ticket's history, with what each event did to each clock (``ticket
-sla ID``). The state and ``state_of`` (the ``sla_state`` it reads as) live in ``state.py``.
+the rule for a priority change, a policy change and a policy edit. The fold of ``step`` over
+a ticket's history, with what each event did to each clock (``ticket sla ID``), is
+``history.timeline``; the state and ``state_of`` (the ``sla_state`` it reads as) live in
+``state.py``.
 The rules are written in ``docs/sla.md``; nothing here touches the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from deskterm.domain.sla.state import DONE, Clock, ClockState
 from deskterm.domain.vocab import PRIORITIES, STATUSES
@@ -233,13 +234,13 @@ def steps(
     """
     for event in events:
         state = step(policy, facts, state, event)
-        facts = facts.after(event) if facts is not None else Facts.of(_as_created(event))
+        facts = facts.after(event) if facts is not None else Facts.of(created_event(event))
         if isinstance(event, PolicyChanged):
             policy = event.policy
     return policy, facts, state
 
 
-def _as_created(event: Event) -> Created:
+def created_event(event: Event) -> Created:
     if not isinstance(event, Created):
         raise ValueError("a ticket's first event is Created")
     return event
@@ -386,48 +387,48 @@ def _resume(calendar: Calendar, facts: Facts, state: ClockState, at: datetime) -
 # ---------------------------------------------------------------------- summary and state
 
 
-class _Running(NamedTuple):
+class Running(NamedTuple):
     clock: Clock
     due: datetime
     start: datetime
     paused: float
 
 
-def _alive(facts: Facts, state: ClockState) -> dict[Clock, _Running]:
+def alive_clocks(facts: Facts, state: ClockState) -> dict[Clock, Running]:
     """The clocks with a due that are not met, whether they run, stand paused, or stand
     stopped on a solved ticket (unmet response clocks resume on a reopen)."""
-    found: dict[Clock, _Running] = {}
+    found: dict[Clock, Running] = {}
     if state.first_response_due is not None and facts.first_responded_at is None:
-        found["first_response"] = _Running(
+        found["first_response"] = Running(
             "first_response", state.first_response_due, facts.created_at, state.paused_seconds
         )
     started = state.next_response_started_at
     if started is not None and state.next_response_due is not None:
-        found["next_response"] = _Running(
+        found["next_response"] = Running(
             "next_response",
             state.next_response_due,
             started,
             state.next_response_paused_seconds,
         )
     if state.resolution_due is not None and facts.status not in DONE:
-        found["resolution"] = _Running(
+        found["resolution"] = Running(
             "resolution", state.resolution_due, facts.created_at, state.paused_seconds
         )
     return found
 
 
-def _running(facts: Facts, state: ClockState) -> list[_Running]:
+def running_clocks(facts: Facts, state: ClockState) -> list[Running]:
     """The clocks that count toward ``sla_due``: alive, on a ticket not solved or closed."""
     if facts.status in DONE:
         return []
-    return list(_alive(facts, state).values())
+    return list(alive_clocks(facts, state).values())
 
 
 def _summarised(policy: Policy, facts: Facts, state: ClockState) -> ClockState:
     """The state with ``sla_due`` and ``warn_at`` derived from its clocks."""
     if state.paused_at is not None or facts.status in DONE:
         return state._replace(sla_due=None, warn_at=None)
-    running = _running(facts, state)
+    running = running_clocks(facts, state)
     if not running:
         return state._replace(sla_due=None, warn_at=None)
     warn_at = None
@@ -440,214 +441,3 @@ def _summarised(policy: Policy, facts: Facts, state: ClockState) -> ClockState:
             )
         warn_at = warn if warn_at is None else min(warn_at, warn)
     return state._replace(sla_due=min(clock.due for clock in running), warn_at=warn_at)
-
-
-# ---------------------------------------------------------------------- timeline
-
-What = Literal[
-    "started", "paused", "resumed", "met", "breached", "stopped", "recomputed", "ignored", "now"
-]
-
-
-class Entry(NamedTuple):
-    """One line of a ticket's SLA timeline: what happened to one clock, and when.
-
-    ``business_left`` is the business time from ``at`` (from the start of the pause, while
-    paused) to the due, ``calendar_left`` the time on the wall clock (None while paused):
-    negative is over, for a met clock it says how early (late) it was met.
-    """
-
-    at: datetime
-    clock: Clock
-    what: What
-    due: datetime | None
-    business_left: float | None
-    calendar_left: float | None
-    #: What caused it: ``created``, ``status pending``, ``agent reply``, ``automatic reply``,
-    #: ``requester reply``, ``priority urgent``, ``policy Gold``, ``policy none``, ``due``, ``now``.
-    cause: str
-    #: Whether the clock stood paused after this (its due moves when the pause ends).
-    paused: bool = False
-
-
-class Timeline(NamedTuple):
-    """A ticket's SLA history: the entries in time order, and where the fold of ``step``
-    ended (the state and facts the stored columns must equal)."""
-
-    entries: list[Entry]
-    state: ClockState
-    facts: Facts | None
-
-
-def timeline(policy: Policy | None, events: Sequence[Event], now: datetime) -> Timeline:
-    """The fold of :func:`step` over a ticket's events (``Created`` first, in order), with an
-    entry whenever a clock started, paused, resumed, was met, breached, stopped, recomputed or
-    an automatic reply was ignored, and one ``now`` entry per unmet running clock. ``policy``
-    is the policy the ticket was created under (``PolicyChanged`` events bring the others).
-    Raises ValueError if the first event is not ``Created``."""
-    entries: list[Entry] = []
-    facts: Facts | None = None
-    state = ClockState()
-    breached: set[Clock] = set()
-    last: datetime | None = None
-    for event in events:
-        if facts is not None and policy is not None:
-            entries += _breaches(policy, facts, state, last, event.at, breached)
-        new_state = step(policy, facts, state, event)
-        new_facts = facts.after(event) if facts is not None else Facts.of(_as_created(event))
-        # A change to no policy stops the clocks: say so in the calendar they ran in.
-        shown = policy
-        if isinstance(event, PolicyChanged):
-            policy = event.policy
-            shown = policy or shown
-        if shown is not None:
-            entries += _changes(shown, facts, state, new_facts, new_state, event, breached)
-        facts, state, last = new_facts, new_state, event.at
-    if facts is not None and policy is not None and state.policy_id is not None:
-        entries += _breaches(policy, facts, state, last, now, breached)
-        for clock in _running(facts, state):
-            entries.append(_entry(policy, state, clock.clock, "now", now, "now", facts))
-    return Timeline(entries, state, facts)
-
-
-def _cause(event: Event) -> str:
-    if isinstance(event, Created):
-        return "created"
-    if isinstance(event, StatusChanged):
-        return f"status {event.status}"
-    if isinstance(event, AgentReply):
-        return "agent reply"
-    if isinstance(event, AutoReply):
-        return "automatic reply"
-    if isinstance(event, RequesterReply):
-        return "requester reply"
-    if isinstance(event, PriorityChanged):
-        return f"priority {event.priority}"
-    return f"policy {event.policy.name if event.policy is not None else 'none'}"
-
-
-def _entry(
-    policy: Policy,
-    state: ClockState,
-    clock: Clock,
-    what: What,
-    at: datetime,
-    cause: str,
-    facts: Facts,
-) -> Entry:
-    due = state.due(clock)
-    paused = state.paused_at is not None and facts.status not in DONE
-    ref = at if what == "breached" else _standing(state, clock, at)
-    business = None if due is None else policy.calendar.between(ref, due)
-    wall = None if due is None or paused else (due - at).total_seconds()
-    return Entry(at, clock, what, due, business, wall, cause, paused)
-
-
-def _breaches(
-    policy: Policy,
-    facts: Facts,
-    state: ClockState,
-    since: datetime | None,
-    until: datetime,
-    breached: set[Clock],
-) -> list[Entry]:
-    """Breach entries for the running clocks whose due falls after ``since`` up to ``until``."""
-    if state.paused_at is not None or facts.status in DONE:
-        return []
-    found = []
-    for clock in sorted(_running(facts, state), key=lambda running: running.due):
-        if clock.clock in breached or clock.due > until:
-            continue
-        breached.add(clock.clock)
-        at = clock.due if since is None or clock.due > since else since
-        found.append(_entry(policy, state, clock.clock, "breached", at, "due", facts))
-    return found
-
-
-def _changes(
-    policy: Policy,
-    facts: Facts | None,
-    before: ClockState,
-    after_facts: Facts,
-    after: ClockState,
-    event: Event,
-    breached: set[Clock],
-) -> list[Entry]:
-    """What ``event`` did to each clock, as timeline entries."""
-    at, cause = event.at, _cause(event)
-    found: list[Entry] = []
-
-    def add(clock: Clock, what: What) -> None:
-        if what in ("met", "stopped", "started"):
-            breached.discard(clock)
-        if what == "stopped" and after.due(clock) is None and facts is not None:
-            # Stopped by losing its target or its policy: the due it had.
-            found.append(
-                _entry(policy, before, clock, what, at, cause, facts)._replace(paused=False)
-            )
-            return
-        found.append(_entry(policy, after, clock, what, at, cause, after_facts))
-
-    old = _alive(facts, before) if facts is not None else {}
-    new = _alive(after_facts, after)
-    if isinstance(event, AutoReply):
-        for clock in ("first_response", "next_response"):
-            if clock in old and facts is not None and facts.status not in DONE:
-                add(clock, "ignored")
-        return found
-    done_before = facts is not None and facts.status in DONE
-    done_after = after_facts.status in DONE
-    stopped_before = facts is not None and before.paused_at is not None
-    stopped_after = after.paused_at is not None
-    recomputing = isinstance(event, (PriorityChanged, PolicyChanged))
-    for clock in CLOCKS:
-        if clock in old and clock not in new:
-            met = (
-                (clock == "resolution" and done_after)
-                or (clock == "first_response" and after_facts.first_responded_at is not None)
-                or (clock == "next_response" and isinstance(event, AgentReply))
-            )
-            if met:
-                breached.discard(clock)
-                found.append(_met(policy, before, clock, at, cause))
-            else:
-                add(clock, "stopped")
-        elif clock in new and clock not in old:
-            add(clock, "resumed" if clock == "resolution" and done_before else "started")
-        elif clock in new:
-            if recomputing and before.due(clock) != after.due(clock):
-                add(clock, "recomputed")
-            elif done_after and not done_before:
-                add(clock, "stopped")
-            elif stopped_after and not stopped_before:
-                add(clock, "paused")
-            elif stopped_before and not stopped_after:
-                add(clock, "resumed")
-    if not stopped_after and not done_after:
-        for running in _running(after_facts, after):
-            if running.clock not in breached and running.due <= at:
-                breached.add(running.clock)
-                found.append(
-                    _entry(policy, after, running.clock, "breached", at, cause, after_facts)
-                )
-    return found
-
-
-def _standing(state: ClockState, clock: Clock, at: datetime) -> datetime:
-    """Where ``clock``'s business time stands at ``at``: while paused, at the start of the
-    pause (or at its own start, for a next-response clock started during the pause)."""
-    if state.paused_at is None:
-        return at
-    started = state.next_response_started_at
-    if clock == "next_response" and started is not None and started > state.paused_at:
-        return started
-    return state.paused_at
-
-
-def _met(policy: Policy, before: ClockState, clock: Clock, at: datetime, cause: str) -> Entry:
-    """A clock met at ``at``: how early (positive) or late (negative) against its due."""
-    due = before.due(clock)
-    ref = _standing(before, clock, at)
-    business = None if due is None else policy.calendar.between(ref, due)
-    wall = None if due is None else (due - at).total_seconds()
-    return Entry(at, clock, "met", due, business, wall, cause)
