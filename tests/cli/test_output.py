@@ -25,7 +25,7 @@ from deskterm.cli.output import (
     resolve_format,
     to_jsonable,
 )
-from deskterm.domain.sla.clock import human_duration
+from deskterm.domain.sla import human_duration
 from deskterm.domain.text import long_time
 from deskterm.errors import InvalidInput
 
