@@ -21,6 +21,8 @@ Create Date: 2026-11-27
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -35,7 +37,7 @@ PREDICATE = "status IN ('new', 'open', 'pending', 'on_hold')"
 COVERED = ["id", "status", "priority", "queue_id", "assignee_id"]
 
 #: The ticket's new columns, in order (name, type, server default).
-TICKET_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[object], str | None], ...] = (
+TICKET_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any], str | None], ...] = (
     ("next_response_due", TIME, None),
     ("next_response_started_at", TIME, None),
     ("sla_paused_at", TIME, None),
