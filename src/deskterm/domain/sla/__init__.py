@@ -16,9 +16,7 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policies import DeletedPolicy as DeletedPolicy
     from deskterm.domain.sla.policies import Keep as Keep
     from deskterm.domain.sla.policies import PolicyBook as PolicyBook
-    from deskterm.domain.sla.policies import PolicyChanged as PolicyChanged
     from deskterm.domain.sla.policies import PolicyChanges as PolicyChanges
-    from deskterm.domain.sla.policies import PolicyInUse as PolicyInUse
     from deskterm.domain.sla.policies import SlaPolicy as SlaPolicy
     from deskterm.domain.sla.policies import add_policy as add_policy
     from deskterm.domain.sla.policies import delete_policy as delete_policy
@@ -54,8 +52,6 @@ _SURFACE = Surface(
             "SlaPolicy",
             "PolicyBook",
             "PolicyChanges",
-            "PolicyChanged",
-            "PolicyInUse",
             "DeletedPolicy",
             "list_policies",
             "get_policy",

@@ -44,7 +44,7 @@ from deskterm.domain.sla.policy_shape import (
     merge_targets,
 )
 from deskterm.domain.vocab import UNSOLVED
-from deskterm.errors import Conflict, InvalidInput, NotFound
+from deskterm.errors import Conflict, InvalidInput, NotFound, PolicyChanged, PolicyInUse
 from deskterm.store import schema
 from deskterm.store.engine import new_id
 
@@ -122,40 +122,6 @@ class PolicyChanges:
     country: str | Keep | None = KEEP
     pause_statuses: Sequence[str] | Keep = KEEP
     warning_percent: int | Keep = KEEP
-
-
-class PolicyChanged(Conflict):
-    """The policy changed since the caller read it (exit 4): ``seen`` and ``now`` are its
-    versions then and now."""
-
-    def __init__(self, name: str, *, seen: int, now: int) -> None:
-        super().__init__(
-            f'SLA policy "{name}" changed since you read it (version {seen}, now {now}); '
-            "nothing was changed"
-        )
-        self.name = name
-        self.seen = seen
-        self.now = now
-
-
-class PolicyInUse(Conflict):
-    """A policy that tickets run under or queues fall back on cannot simply be deleted
-    (exit 4): ``tickets`` counts the tickets, ``queues`` names the queues."""
-
-    def __init__(self, name: str, *, tickets: int, queues: Sequence[str]) -> None:
-        uses = []
-        if tickets:
-            uses.append(f"{tickets:,} ticket{'s' if tickets != 1 else ''} run under it")
-        if queues:
-            uses.append(
-                f"it is the default of queue{'s' if len(queues) != 1 else ''} " + ", ".join(queues)
-            )
-        super().__init__(
-            f'SLA policy "{name}" is in use: {" and ".join(uses)}; nothing was changed'
-        )
-        self.name = name
-        self.tickets = tickets
-        self.queues = tuple(queues)
 
 
 @dataclass(frozen=True)
