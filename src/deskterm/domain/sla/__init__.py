@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policy_shape import check_calendar as check_calendar
     from deskterm.domain.sla.policy_shape import check_pause as check_pause
     from deskterm.domain.sla.policy_shape import check_targets as check_targets
+    from deskterm.domain.sla.policy_shape import check_warning as check_warning
     from deskterm.domain.sla.policy_shape import describe_hours as describe_hours
     from deskterm.domain.sla.policy_shape import parse_country as parse_country
     from deskterm.domain.sla.policy_shape import parse_date as parse_date
@@ -68,6 +69,7 @@ _SURFACE = Surface(
             "check_calendar",
             "check_targets",
             "check_pause",
+            "check_warning",
             "describe_hours",
             "parse_country",
             "parse_date",
