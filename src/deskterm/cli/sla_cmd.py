@@ -302,9 +302,14 @@ def _data(policy: SlaPolicy) -> dict[str, Any]:
 
 
 def _minutes(minutes: int | None) -> str:
-    from deskterm.domain.sla import human_duration
-
-    return "-" if minutes is None else human_duration(minutes * 60)
+    """Business time as typed: ``45m``, ``8h``, ``1h 30m``, ``40h`` (never days: a business
+    day is as long as the calendar's working day)."""
+    if minutes is None:
+        return "-"
+    hours, rest = divmod(minutes, 60)
+    return " ".join(
+        part for part in (f"{hours}h" if hours else "", f"{rest}m" if rest else "") if part
+    )
 
 
 def _targets_text(policy: SlaPolicy, *, one_line: bool) -> str:
