@@ -198,6 +198,13 @@ def test_a_bad_option_is_one_error_line_with_its_exit_code_and_stores_nothing(
     assert ok(cli_inproc("sla", "list", "-f", "jsonl")) == ""
 
 
+def test_an_edit_without_any_change_is_refused(cli_inproc: Run) -> None:
+    ok(cli_inproc(*STANDARD))
+    line = one_error_line(cli_inproc("sla", "edit", "Standard"), 2)
+    assert line == 'error: nothing to change in SLA policy "Standard"; nothing was changed'
+    assert ok_json(cli_inproc("sla", "show", "Standard", "-f", "json"))["version"] == 1
+
+
 def test_a_policy_without_targets_is_refused(cli_inproc: Run) -> None:
     line = one_error_line(cli_inproc("sla", "add", "Empty"), 2)
     assert (

@@ -309,10 +309,13 @@ def edit_policy(
     desk: Desk, name: str, changes: PolicyChanges, *, if_version: int | None = None
 ) -> SlaPolicy:
     """Change a policy (leads and admins) and bump its version. PolicyChanged when
-    ``if_version`` is not its version; the other refusals as :func:`add_policy`.
+    ``if_version`` is not its version; InvalidInput when nothing is to change; the other
+    refusals as :func:`add_policy`.
 
     The tickets running under it keep their stored due times until the workflow next
     recomputes them (docs/sla.md: a policy edit recomputes every running clock)."""
+    if changes == PolicyChanges():
+        raise InvalidInput(f'nothing to change in SLA policy "{name}"; nothing was changed')
     with desk.store.write() as conn:
         desk.require_role(conn, *MANAGERS)
         current = _find(conn, name, lock=True)
