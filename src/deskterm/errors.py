@@ -4,6 +4,8 @@ allowed, and never contain a password."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DeskError(Exception):
     """Base of every error deskterm reports to a user without a traceback."""
@@ -97,6 +99,41 @@ class StaleVersion(Conflict):
         self.seen = seen
         self.now = now
         self.changes = changes
+
+
+class PolicyChanged(Conflict):
+    """An SLA policy changed since the caller read it (exit 4): ``seen`` and ``now`` are its
+    versions then and now."""
+
+    def __init__(self, name: str, *, seen: int, now: int) -> None:
+        super().__init__(
+            f'SLA policy "{name}" changed since you read it (version {seen}, now {now}); '
+            "nothing was changed"
+        )
+        self.name = name
+        self.seen = seen
+        self.now = now
+
+
+class PolicyInUse(Conflict):
+    """An SLA policy that tickets run under or queues fall back on cannot simply be deleted
+    (exit 4): ``tickets`` counts the tickets, ``queues`` names the queues."""
+
+    def __init__(self, name: str, *, tickets: int, queues: Sequence[str]) -> None:
+        uses = []
+        if tickets:
+            runs = "tickets run" if tickets != 1 else "ticket runs"
+            uses.append(f"{tickets:,} {runs} under it")
+        if queues:
+            uses.append(
+                f"it is the default of queue{'s' if len(queues) != 1 else ''} " + ", ".join(queues)
+            )
+        super().__init__(
+            f'SLA policy "{name}" is in use: {" and ".join(uses)}; nothing was changed'
+        )
+        self.name = name
+        self.tickets = tickets
+        self.queues = tuple(queues)
 
 
 class Busy(Conflict):

@@ -24,9 +24,7 @@ T = schema.tickets
 def _due(desk: Desk, ticket_id: int, hours: float) -> None:
     with desk.store.write() as conn:
         conn.execute(
-            update(T)
-            .where(T.c.id == ticket_id)
-            .values(resolution_due=desk.now() + timedelta(hours=hours))
+            update(T).where(T.c.id == ticket_id).values(sla_due=desk.now() + timedelta(hours=hours))
         )
 
 

@@ -47,7 +47,9 @@ def many(desk) -> Desk:
         for ticket_id in range(1, COUNT + 1):
             if ticket_id % 3 != 0:  # a third have no due time; the rest tie in pairs
                 due = START + timedelta(days=5, hours=(ticket_id * 7 % 11) // 2)
-                conn.execute(update(t).where(t.c.id == ticket_id).values(resolution_due=due))
+                conn.execute(
+                    update(t).where(t.c.id == ticket_id).values(resolution_due=due, sla_due=due)
+                )
     return at(desk, START + timedelta(days=10))
 
 
@@ -56,10 +58,8 @@ def expected_order(items: list[Ticket], sort: str) -> list[int]:
     rank = PRIORITIES.index
 
     if name == "due":  # soonest first; tickets without a due time last either way
-        with_due = sorted(
-            (t for t in items if t.resolution_due), key=lambda t: (t.resolution_due, t.id)
-        )
-        without = sorted((t for t in items if t.resolution_due is None), key=lambda t: t.id)
+        with_due = sorted((t for t in items if t.sla_due), key=lambda t: (t.sla_due, t.id))
+        without = sorted((t for t in items if t.sla_due is None), key=lambda t: t.id)
         if direction == "desc":
             with_due.reverse()
             without.reverse()
@@ -210,7 +210,11 @@ def test_breached_list_follows_the_clock_between_pages(sqlite_desk) -> None:
         conn.execute(
             update(schema.tickets)
             .where(schema.tickets.c.id == ticket.id)
-            .values(status="open", resolution_due=start + timedelta(hours=1))
+            .values(
+                status="open",
+                resolution_due=start + timedelta(hours=1),
+                sla_due=start + timedelta(hours=1),
+            )
         )
     assert ticket_read.list_page(desk, "is:breached").items == ()
     now[0] = start + timedelta(hours=2)

@@ -305,10 +305,14 @@ def test_due_compares_only_tickets_that_have_a_due_time(world):
     t = schema.tickets
     with desk.store.write() as conn:
         conn.execute(
-            update(t).where(t.c.id == ids["vpn"]).values(resolution_due=NOW + timedelta(hours=2))
+            update(t)
+            .where(t.c.id == ids["vpn"])
+            .values(resolution_due=NOW + timedelta(hours=2), sla_due=NOW + timedelta(hours=2))
         )
         conn.execute(
-            update(t).where(t.c.id == ids["printer"]).values(resolution_due=NOW + timedelta(days=2))
+            update(t)
+            .where(t.c.id == ids["printer"])
+            .values(resolution_due=NOW + timedelta(days=2), sla_due=NOW + timedelta(days=2))
         )
     assert found(desk, ids, "due:<4h") == {"vpn"}
     assert found(desk, ids, "due:>4h") == {"printer"}

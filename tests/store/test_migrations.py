@@ -42,6 +42,22 @@ COUNTED = [
 ]
 
 
+#: The columns of each counted table in the first release (0001_initial).
+FIRST_COLUMNS = {name: {c.name for c in schema.metadata.tables[name].c} for name in COUNTED} | {
+    "queues": {c.name for c in schema.queues.c} - {"default_sla_policy_id"},
+    "tickets": {c.name for c in schema.tickets.c}
+    - {
+        "sla_policy_id",
+        "next_response_due",
+        "next_response_started_at",
+        "sla_paused_at",
+        "sla_paused_seconds",
+        "sla_due",
+        "sla_warn_at",
+    },
+}
+
+
 def store_for(url: str) -> Store:
     return Store(make_engine(url), url)
 
@@ -176,10 +192,26 @@ def counts(store: Store) -> dict[str, int]:
 
 
 def dump(store: Store) -> dict[str, list[tuple]]:
-    """Every row of every deskterm table, as plain tuples, for before/after comparisons."""
+    """Every row of every deskterm table, as plain tuples, for before/after comparisons.
+
+    Only the columns the first release had: a later revision adds columns (0008: the SLA
+    columns of tickets and queues), which an older database cannot be asked for and whose
+    defaults are not rows to keep.
+    """
     with store.read() as conn:
         return {
-            name: sorted(tuple(row) for row in conn.execute(select(schema.metadata.tables[name])))
+            name: sorted(
+                tuple(row)
+                for row in conn.execute(
+                    select(
+                        *(
+                            c
+                            for c in schema.metadata.tables[name].c
+                            if c.name in FIRST_COLUMNS[name]
+                        )
+                    )
+                )
+            )
             for name in COUNTED
         }
 

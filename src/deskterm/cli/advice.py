@@ -7,7 +7,14 @@ line's to say, here, in one place. The console says it its own way (``tui/phrase
 
 from __future__ import annotations
 
-from deskterm.errors import DeskError, NotFound, SchemaMismatch, UnknownAgent
+from deskterm.errors import (
+    DeskError,
+    NotFound,
+    PolicyChanged,
+    PolicyInUse,
+    SchemaMismatch,
+    UnknownAgent,
+)
 
 _SCHEMA = {
     "empty": "run: deskterm db init",
@@ -18,6 +25,7 @@ _LOOK = {
     "article": "try: deskterm kb search WORDS",
     "view": "see: deskterm view list",
     "agent": "see: deskterm agent list",
+    "sla policy": "see: deskterm sla list",
 }
 
 
@@ -31,6 +39,10 @@ def advice(exc: DeskError) -> str | None:
             "act as a known agent with --as HANDLE or DESKTERM_AGENT, "
             f"or ask an admin to run: deskterm agent add {exc.handle}"
         )
+    elif isinstance(exc, PolicyInUse):
+        found = "to delete it anyway, leaving its tickets without policy, add --force"
+    elif isinstance(exc, PolicyChanged):
+        found = f"see: deskterm sla show '{exc.name}'"
     elif isinstance(exc, NotFound) and exc.what is not None:
         found = _LOOK.get(exc.what)
     parts = [part for part in (exc.hint, found) if part]

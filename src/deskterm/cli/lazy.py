@@ -32,6 +32,11 @@ LAZY: dict[str, Lazy] = {
     "kb": Lazy("deskterm.cli.kb_cmd", "app", "The knowledge base."),
     "config": Lazy("deskterm.cli.config_cmd", "app", "Settings and the config file."),
     "view": Lazy("deskterm.cli.view_cmd", "app", "Saved views."),
+    "sla": Lazy(
+        "deskterm.cli.sla_cmd",
+        "app",
+        "SLA policies: targets per priority, business calendar, pausing statuses.",
+    ),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",
         "batch",

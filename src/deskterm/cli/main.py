@@ -30,7 +30,7 @@ app = typer.Typer(
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-# db, agent, ticket, kb, config, batch, export, import, report and watch are added by
+# db, agent, ticket, kb, config, view, sla, batch, export, import, report and watch are added by
 # LazyGroup when they run (see cli/lazy.py).
 
 

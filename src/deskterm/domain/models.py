@@ -52,6 +52,9 @@ class Ticket(NamedTuple):
     closed_at: datetime | None
     first_response_due: datetime | None
     resolution_due: datetime | None
+    next_response_due: datetime | None
+    #: The earliest due of the running clocks (None when paused, met or without policy).
+    sla_due: datetime | None
     sla_state: str
     version: int
 

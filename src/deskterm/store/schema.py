@@ -157,6 +157,36 @@ queues = Table(
     Column("escalates_to_id", ID, ForeignKey("queues.id"), nullable=True),
     Column("description", Text, nullable=False, server_default=""),
     Column("created_at", _utc(), nullable=False),
+    # The policy a queue's tickets fall back on (migration 0008). ``use_alter``: the policies
+    # may name a queue in turn, and SQLAlchemy must know which reference to add last.
+    Column(
+        "default_sla_policy_id",
+        ID,
+        ForeignKey("sla_policies.id", use_alter=True),
+        nullable=True,
+    ),
+)
+
+#: SLA policies (migration 0008, docs/sla.md "What a policy is"). What a policy applies to
+#: (queue, type, organization) is each optional; ``calendar`` and ``targets`` are JSON text
+#: whose shape ``domain/sla/policies.py`` writes and checks; ``pause_statuses`` is
+#: comma-separated.
+sla_policies = Table(
+    "sla_policies",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("queue_id", ID, ForeignKey("queues.id"), nullable=True),
+    Column("type", String(20), nullable=True),
+    Column("organization_id", ID, ForeignKey("organizations.id"), nullable=True),
+    Column("calendar", Text, nullable=False),
+    Column("targets", Text, nullable=False),
+    Column("pause_statuses", String(100), nullable=False, server_default="pending"),
+    Column("warning_percent", SmallInteger, nullable=False, server_default="80"),
+    Column("created_at", _utc(), nullable=False),
+    Column("updated_at", _utc(), nullable=False),
+    Column("version", ID, nullable=False, server_default="1"),
 )
 
 #: Which agents work which queue (migration 0007): ``ticket take`` and ``T`` hand a queue's
@@ -193,6 +223,15 @@ tickets = Table(
     Column("merged_into_id", ID, ForeignKey("tickets.id"), nullable=True),
     Column("problem_id", ID, ForeignKey("tickets.id"), nullable=True),
     Column("version", ID, nullable=False, server_default="1"),
+    # What the SLA workflow stores (migration 0008, docs/sla.md "What is stored on the
+    # ticket"): ``sla_due`` is the earliest due of the running clocks, NULL when none runs.
+    Column("sla_policy_id", ID, ForeignKey("sla_policies.id"), nullable=True),
+    Column("next_response_due", _utc(), nullable=True),
+    Column("next_response_started_at", _utc(), nullable=True),
+    Column("sla_paused_at", _utc(), nullable=True),
+    Column("sla_paused_seconds", ID, nullable=False, server_default="0"),
+    Column("sla_due", _utc(), nullable=True),
+    Column("sla_warn_at", _utc(), nullable=True),
     # One index per list sort and per common filter + sort (ARCHITECTURE "Lists of any size").
     Index("ix_tickets_updated", "updated_at", "id"),
     Index("ix_tickets_created", "created_at", "id"),
@@ -200,7 +239,7 @@ tickets = Table(
     Index("ix_tickets_queue_updated", "queue_id", "updated_at", "id"),
     Index("ix_tickets_assignee_updated", "assignee_id", "updated_at", "id"),
     Index("ix_tickets_priority_updated", "priority", "updated_at", "id"),
-    Index("ix_tickets_resolution_due", "resolution_due", "id"),
+    Index("ix_tickets_sla_due", "sla_due", "id"),
     Index("ix_tickets_queue_status", "queue_id", "status"),
     Index("ix_tickets_requester", "requester_id"),
 )

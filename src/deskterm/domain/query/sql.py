@@ -103,7 +103,7 @@ def _field_clause(
         column = {
             "created": T.c.created_at,
             "updated": T.c.updated_at,
-            "due": T.c.resolution_due,
+            "due": T.c.sla_due,
         }[field]
         times = [v for v in values if isinstance(v, datetime)]
         clause = _compare(column, term.op, times)
@@ -268,19 +268,9 @@ def _is_clause(desk: Desk, conn: Connection, value: str) -> ColumnElement[bool]:
     if value == "unsolved":
         return T.c.status.in_(UNSOLVED)
     if value == "breached":
-        # A named parameter, not a baked-in time: a compiled list statement is re-run with
-        # the current time (ticket_read.list_page binds NOW_PARAM).
-        now = bindparam(NOW_PARAM, desk.now(), type_=T.c.resolution_due.type)
-        return and_(
-            T.c.status.in_(UNSOLVED),
-            T.c.status != "pending",
-            or_(
-                and_(
-                    T.c.first_responded_at.is_(None),
-                    T.c.first_response_due.is_not(None),
-                    T.c.first_response_due < now,
-                ),
-                and_(T.c.resolution_due.is_not(None), T.c.resolution_due < now),
-            ),
-        )
+        # ``sla_due`` is the earliest due of the running clocks, NULL when none runs (paused,
+        # met, no policy): docs/sla.md. A named parameter, not a baked-in time: a compiled
+        # list statement is re-run with the current time (ticket_read.list_page binds NOW_PARAM).
+        now = bindparam(NOW_PARAM, desk.now(), type_=T.c.sla_due.type)
+        return and_(T.c.sla_due.is_not(None), T.c.sla_due <= now)
     raise InvalidInput(f'unknown is: value "{value}"')

@@ -39,9 +39,9 @@ MAX_SUMMARY = 200_000
 def take(desk: Desk, *, queue: str | None = None) -> Ticket:
     """Assign the next ticket to the acting agent, by SLA urgency.
 
-    Next = unassigned, unsolved, not merged; soonest ``resolution_due`` first (none last),
-    then highest priority, then oldest. NotFound when nothing is waiting. One transaction,
-    audit events for the assignee (and ``new -> open``).
+    Next = unassigned, unsolved, not merged; soonest ``sla_due`` first (none last: paused,
+    or no clock running), then highest priority, then oldest. NotFound when nothing is
+    waiting. One transaction, audit events for the assignee (and ``new -> open``).
     """
 
     def work(ctx: Context) -> Ticket:
@@ -54,7 +54,7 @@ def take(desk: Desk, *, queue: str | None = None) -> Ticket:
         if queue:
             stmt = stmt.where(T.c.queue_id == lookup.queue_id(conn, queue))
         stmt = stmt.order_by(
-            T.c.resolution_due.asc().nulls_last(),
+            T.c.sla_due.asc().nulls_last(),
             T.c.priority.desc(),
             T.c.created_at.asc(),
             T.c.id.asc(),

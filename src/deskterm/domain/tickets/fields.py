@@ -89,6 +89,10 @@ FIELDS: Final = (
         "first_response_due", "t.first_response_due", "time", "FIRST RESPONSE DUE", "Response due"
     ),
     Field("resolution_due", "t.resolution_due", "time", "RESOLUTION DUE", "Resolution due"),
+    Field(
+        "next_response_due", "t.next_response_due", "time", "NEXT RESPONSE DUE", "Next response due"
+    ),
+    Field("sla_due", "t.sla_due", "time", "DUE", "Due"),
     Field("sla_state", None, "derived", "SLA", "SLA"),
     Field("version", "t.version", "int", "VERSION", "Version"),
 )

@@ -169,7 +169,7 @@ _SORTS: Final = {
     "updated": ((T.c.updated_at, T.c.id), True, False),
     "created": ((T.c.created_at, T.c.id), True, False),
     "priority": ((T.c.priority, T.c.updated_at, T.c.id), True, False),
-    "due": ((T.c.resolution_due, T.c.id), False, True),
+    "due": ((T.c.sla_due, T.c.id), False, True),
     "id": ((T.c.id,), True, False),
 }
 SORT_NAMES: Final = tuple(_SORTS)

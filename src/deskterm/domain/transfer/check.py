@@ -28,6 +28,8 @@ from typing import Any, Final
 from deskterm.domain import validate
 from deskterm.domain.transfer.rules import (
     FORMAT_NAME,
+    FORMAT_VERSION,
+    KEY_SINCE,
     KINDS,
     NOUNS,
     ORDER,
@@ -40,6 +42,7 @@ from deskterm.domain.transfer.rules import (
     as_text,
     integer,
     key_of,
+    kinds_of,
     plural,
     show_value,
 )
@@ -63,13 +66,15 @@ class Row:
 
 @dataclass(frozen=True)
 class Deferred:
-    """A self-reference set after every row is in (it may point at a later row)."""
+    """A reference set after every row is in (it may point at a later row): a
+    self-reference, or a queue's default SLA policy."""
 
     kind: str
     row_id: int
     column: str
     target: int
     line: int
+    ref: str
 
 
 @dataclass
@@ -140,10 +145,9 @@ class ExportReader:
             self._trailer(number, data)
             return
         self._digest(text)
-        if kind not in SHAPES:
-            raise InvalidInput(
-                f'line {number}: type: unknown type "{kind}"; allowed: {", ".join(KINDS)}'
-            )
+        if kind not in SHAPES or kind not in kinds_of(self.version):
+            allowed = ", ".join(kinds_of(self.version))
+            raise InvalidInput(f'line {number}: type: unknown type "{kind}"; allowed: {allowed}')
         if self._kind is not None and ORDER[kind] < ORDER[self._kind]:
             raise InvalidInput(
                 f"line {number}: a {NOUNS[kind][0]} after the {NOUNS[self._kind][1]}; "
@@ -176,17 +180,19 @@ class ExportReader:
                 f"reads versions {readable}",
                 hint="a newer deskterm wrote it: upgrade deskterm to import it",
             )
+        self.version = version
         if version >= 2:
             self.expected = self._counts(number, "counts", data.get("counts"))
-        self.version = version
 
-    @staticmethod
-    def _counts(number: int, key: str, value: Any) -> dict[str, int]:
-        if not isinstance(value, dict) or set(value) != set(KINDS):
-            raise InvalidInput(f"line {number}: {key}: expected a count for each of {KINDS}")
+    def _counts(self, number: int, key: str, value: Any) -> dict[str, int]:
+        """The counts of a header or trailer: one for each kind of row the file's version
+        holds (a kind it predates counts 0)."""
+        kinds = kinds_of(self.version or FORMAT_VERSION)
+        if not isinstance(value, dict) or set(value) != set(kinds):
+            raise InvalidInput(f"line {number}: {key}: expected a count for each of {kinds}")
         count = integer(0, validate.MAX_ID)
         try:
-            return {kind: count(value[kind]) for kind in KINDS}
+            return {kind: count(value[kind]) if kind in kinds else 0 for kind in KINDS}
         except InvalidInput as exc:
             raise InvalidInput(f"line {number}: {key}: {exc.message}") from None
 
@@ -257,9 +263,9 @@ class ExportReader:
         if self._expects_trailer():
             raise self._cut_short(None)
         for item in self.deferred:
-            if item.target not in self._ids[item.kind]:
+            if item.target not in self._ids[item.ref]:
                 raise InvalidInput(
-                    f"line {item.line}: {item.column}: no {NOUNS[item.kind][0]} "
+                    f"line {item.line}: {item.column}: no {NOUNS[item.ref][0]} "
                     f"{item.target} in the file"
                 )
 
@@ -275,8 +281,12 @@ class ExportReader:
             )
         missing = [key for key in (*(f.key for f in shape.fields), "tags") if key in shape.keys]
         for key in missing:
-            if key not in data:
+            if key in data:
+                continue
+            since, value = KEY_SINCE.get((kind, key), (1, None))
+            if (self.version or FORMAT_VERSION) >= since:
                 raise InvalidInput(f"line {number}: {key}: missing")
+            data[key] = value  # a file older than the key: what that row stood for
         values: dict[str, Any] = {}
         for item in shape.fields:
             try:
@@ -306,7 +316,9 @@ class ExportReader:
     ) -> int | None:
         assert item.ref is not None
         if item.deferred:
-            self.deferred.append(Deferred(kind, values["id"], item.column, target, number))
+            self.deferred.append(
+                Deferred(kind, values["id"], item.column, target, number, item.ref)
+            )
             return None
         if target not in self._ids[item.ref]:
             raise InvalidInput(

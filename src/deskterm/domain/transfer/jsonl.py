@@ -2,9 +2,10 @@
 
 The export is one JSON object per line, each with a ``"type"``, in a stable order: a header
 (format, version, schema, and how many rows of each kind follow), then agents,
-organizations, contacts, queues, tags, tickets (with their tag names), messages, audit events,
-KB articles (with their tag names) and saved views, each by id, then a trailer (the counts
-again, how many lines precede it and their SHA-256). Keys are the columns in schema order;
+organizations, contacts, queues, SLA policies, tags, tickets (with their tag names), messages,
+audit events, KB articles (with their tag names) and saved views, each by id, then a trailer
+(the counts again, how many lines precede it and their SHA-256). A policy's calendar and
+targets are written as the JSON objects they are. Keys are the columns in schema order;
 times are ISO 8601 UTC (``Z``), microseconds only when not zero; priorities are their names;
 a ticket's own ``type`` column is written as ``ticket_type`` (``type`` names the entity).
 Ids are kept, so export -> import -> export is byte-identical. Lines end with ``\n`` and are
@@ -40,6 +41,7 @@ from deskterm.domain.transfer.rules import (
     ENTITIES,
     FORMAT_NAME,
     FORMAT_VERSION,
+    JSON_COLUMNS,
     KINDS,
     NOUNS,
     TABLES,
@@ -81,6 +83,8 @@ def _encode(kind: str, table: Table, row: Any) -> dict[str, Any]:
             value = PRIORITIES[value]
         elif isinstance(value, bool) or column.name == "active":
             value = bool(value)
+        elif (kind, column.name) in JSON_COLUMNS:
+            value = json.loads(value)
         data[key_of(kind, column.name)] = value
     return data
 

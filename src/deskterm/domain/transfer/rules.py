@@ -18,15 +18,17 @@ from sqlalchemy import Boolean, Column, SmallInteger, String, Table, UniqueConst
 
 from deskterm.domain import validate
 from deskterm.domain.query import parse as parse_query
+from deskterm.domain.sla import check_calendar, check_pause, check_targets, check_warning
 from deskterm.domain.tickets import check_status, sort_spec
 from deskterm.domain.vocab import MESSAGE_KINDS, PRIORITY_RANK
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
 
 FORMAT_NAME: Final = "deskterm-export"
-FORMAT_VERSION: Final = 2
-#: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified) and 2.
-READABLE_VERSIONS: Final = (1, 2)
+FORMAT_VERSION: Final = 3
+#: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
+#: and a checksummed trailer) and 3 (SLA policies, and the SLA columns of queues and tickets).
+READABLE_VERSIONS: Final = (1, 2, 3)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
 #: the self-references of ``DEFERRED``, which may point forward and are set at the end.
@@ -35,6 +37,7 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("organization", schema.organizations),
     ("contact", schema.contacts),
     ("queue", schema.queues),
+    ("sla_policy", schema.sla_policies),
     ("tag", schema.tags),
     ("ticket", schema.tickets),
     ("message", schema.messages),
@@ -46,7 +49,8 @@ KINDS: Final = tuple(kind for kind, _table in ENTITIES)
 TABLES: Final = dict(ENTITIES)
 ORDER: Final = {kind: index for index, kind in enumerate(KINDS)}
 DEFERRED: Final = {
-    "queue": ("escalates_to_id",),
+    # A queue's default policy is written after the queues (a policy may name its queue).
+    "queue": ("escalates_to_id", "default_sla_policy_id"),
     "ticket": ("merged_into_id", "problem_id"),
 }
 #: Entities whose tag names ride along: (link table, its key column).
@@ -59,6 +63,7 @@ NOUNS: Final = {
     "organization": ("organization", "organizations"),
     "contact": ("contact", "contacts"),
     "queue": ("queue", "queues"),
+    "sla_policy": ("SLA policy", "SLA policies"),
     "tag": ("tag", "tags"),
     "ticket": ("ticket", "tickets"),
     "message": ("message", "messages"),
@@ -67,6 +72,27 @@ NOUNS: Final = {
     "saved_view": ("saved view", "saved views"),
 }
 _KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
+#: What a file of an older format version lacks, and the value it stands for: kinds of row
+#: (kind -> the version that added it) and keys ((kind, key) -> (version, value)).
+KIND_SINCE: Final = {"sla_policy": 3}
+KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
+    ("queue", "default_sla_policy_id"): (3, None),
+    ("ticket", "sla_policy_id"): (3, None),
+    ("ticket", "next_response_due"): (3, None),
+    ("ticket", "next_response_started_at"): (3, None),
+    ("ticket", "sla_paused_at"): (3, None),
+    ("ticket", "sla_paused_seconds"): (3, 0),
+    ("ticket", "sla_due"): (3, None),
+    ("ticket", "sla_warn_at"): (3, None),
+}
+#: Columns holding JSON text, written into the export as the JSON they hold.
+JSON_COLUMNS: Final = {("sla_policy", "calendar"), ("sla_policy", "targets")}
+
+
+def kinds_of(version: int) -> tuple[str, ...]:
+    """The kinds of row a file of format ``version`` holds."""
+    return tuple(kind for kind in KINDS if KIND_SINCE.get(kind, 1) <= version)
+
 
 Check = Callable[[Any], Any]
 
@@ -136,6 +162,15 @@ def _query(text: str) -> str:
     return text
 
 
+def _stored_json(check: Callable[[Any], Any]) -> Check:
+    """A JSON column: the object the export holds, checked, as the text the store keeps."""
+
+    def stored(value: Any) -> str:
+        return json.dumps(check(value), separators=(",", ":"))
+
+    return stored
+
+
 _ID: Final = integer(1, validate.MAX_ID)
 #: Values with a rule of the workflow, beyond what the schema says.
 _RULES: Final[dict[tuple[str, str], Check]] = {
@@ -152,6 +187,13 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("kb_article", "version"): _ID,
     ("saved_view", "sort"): _vocabulary(lambda v: sort_spec(v).name),
     ("saved_view", "query"): _vocabulary(_query),
+    ("sla_policy", "type"): _vocabulary(validate.ticket_type),
+    ("sla_policy", "calendar"): _stored_json(check_calendar),
+    ("sla_policy", "targets"): _stored_json(check_targets),
+    ("sla_policy", "pause_statuses"): _vocabulary(lambda v: ",".join(check_pause([v]))),
+    ("sla_policy", "warning_percent"): check_warning,
+    ("sla_policy", "version"): _ID,
+    ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
 }
 
 

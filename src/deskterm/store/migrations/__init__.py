@@ -13,5 +13,6 @@ REVISIONS: tuple[str, ...] = (
     "0005_planner_statistics",
     "0006_bigint_ids",
     "0007_queue_members",
+    "0008_sla",
 )
 HEAD = REVISIONS[-1]

@@ -1,0 +1,403 @@
+"""``deskterm sla ...``: SLA policies (docs/sla.md), managed by leads and admins."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from deskterm.cli.context import get
+
+if TYPE_CHECKING:
+    from deskterm.cli.context import CliContext
+    from deskterm.domain.sla import PolicyChanges, SlaPolicy
+
+app = typer.Typer(
+    help="SLA policies: targets per priority, business calendar, pausing statuses.\n\n"
+    "Example: deskterm sla add Standard --target urgent=first:30m,resolve:4h "
+    "--zone Europe/Berlin --hours 'mon-fri 09:00-17:00'",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="table, json, jsonl, csv, ids.")
+]
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The policy's name (or #ID).")]
+Description = Annotated[str | None, typer.Option("--description", "-d", help="What it is for.")]
+QueueOpt = Annotated[
+    str | None, typer.Option("--queue", metavar="QUEUE", help="Only tickets of this queue.")
+]
+TypeOpt = Annotated[
+    str | None, typer.Option("--type", metavar="TYPE", help="Only tickets of this type.")
+]
+OrgOpt = Annotated[
+    str | None,
+    typer.Option("--org", metavar="ORG", help="Only tickets whose requester is of this org."),
+]
+TargetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target",
+        metavar="PRIORITY=CLOCK:TIME,...",
+        help="Business-time targets of one priority, e.g. urgent=first:30m,next:2h,resolve:4h "
+        "(clocks: first, next, resolve; times: 45m, 8h, 1h30m; CLOCK:none or PRIORITY=none "
+        "removes). Repeat for each priority.",
+    ),
+]
+ZoneOpt = Annotated[
+    str | None, typer.Option("--zone", metavar="ZONE", help="Time zone, e.g. Europe/Berlin.")
+]
+HoursOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--hours",
+        metavar="SPEC",
+        help="Working hours: 'mon-fri 09:00-17:00', 'mon=09:00-12:00,13:00-17:00' or 24x7. "
+        "Repeat to add days; days not named are off.",
+    ),
+]
+HolidayOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--holiday",
+        metavar="YYYY-MM-DD",
+        help="A day off; repeat for more (on edit, replaces the list; none clears it).",
+    ),
+]
+CountryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--country", metavar="CC[-SUB]", help="Add this country's public holidays: DE, DE-BY."
+    ),
+]
+PauseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pause", metavar="STATUSES", help="Statuses that pause the clocks: pending,on_hold|none."
+    ),
+]
+WarnOpt = Annotated[
+    int | None,
+    typer.Option("--warn", metavar="PERCENT", help="Warning at this share of a target (80)."),
+]
+IfVersion = Annotated[
+    int | None,
+    typer.Option("--if-version", metavar="N", help="Refuse unless the policy is at version N."),
+]
+
+
+@app.command("list")
+def list_policies(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    """List the SLA policies.
+
+    Example: deskterm sla list --format json
+    """
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.domain.sla import list_policies as load
+
+    cli = get(ctx)
+    policies = load(cli.desk())
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    shape = _table_row if chosen == "table" else _data
+    rows = [shape(p) for p in policies]
+    columns = (
+        Column("name", "NAME", ratio=2),
+        Column("applies_to", "APPLIES TO", ratio=2),
+        Column("targets", "TARGETS", ratio=4),
+        Column("calendar", "CALENDAR", ratio=3),
+        Column("pause", "PAUSE", max_width=16),
+        Column("warn", "WARN", max_width=5, justify="right"),
+        Column("version", "VER", max_width=4, justify="right"),
+    )
+    emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+
+
+@app.command("show")
+def show(ctx: typer.Context, name: NameArg, fmt: FormatOpt = None) -> None:
+    """Show one SLA policy.
+
+    Example: deskterm sla show Standard --format json
+    """
+    from deskterm.domain.sla import get_policy
+
+    cli = get(ctx)
+    _emit_policy(cli, get_policy(cli.desk(), name), fmt)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: NameArg,
+    description: Description = None,
+    queue: QueueOpt = None,
+    ticket_type: TypeOpt = None,
+    org: OrgOpt = None,
+    target: TargetOpt = None,
+    zone: ZoneOpt = None,
+    hours: HoursOpt = None,
+    holiday: HolidayOpt = None,
+    country: CountryOpt = None,
+    pause: PauseOpt = None,
+    warn: WarnOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Add an SLA policy (leads and admins). Without --hours the calendar is 24x7; without
+    --zone it is UTC; without --pause the clocks pause while pending.
+
+    Example: deskterm sla add 'Network urgent' --queue 'Network L2'
+    --target urgent=first:15m,resolve:2h --target high=first:1h,resolve:8h
+    --zone Europe/Berlin --hours 'mon-fri 08:00-18:00' --country DE-BY --warn 75
+    """
+    from deskterm.domain.sla import add_policy
+
+    cli = get(ctx)
+    changes = _changes(
+        description=description,
+        queue=queue,
+        ticket_type=ticket_type,
+        org=org,
+        target=target,
+        zone=zone,
+        hours=hours,
+        holiday=holiday,
+        country=country,
+        pause=pause,
+        warn=warn,
+    )
+    _emit_policy(cli, add_policy(cli.desk(), name, changes), fmt)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: NameArg,
+    rename: Annotated[str | None, typer.Option("--name", metavar="NEW", help="A new name.")] = None,
+    description: Description = None,
+    queue: QueueOpt = None,
+    ticket_type: TypeOpt = None,
+    org: OrgOpt = None,
+    target: TargetOpt = None,
+    zone: ZoneOpt = None,
+    hours: HoursOpt = None,
+    holiday: HolidayOpt = None,
+    country: CountryOpt = None,
+    pause: PauseOpt = None,
+    warn: WarnOpt = None,
+    if_version: IfVersion = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Change an SLA policy (leads and admins); what is not given stays. --queue, --type,
+    --org and --country take none to remove them; --hours replaces every day's hours.
+
+    Example: deskterm sla edit Standard --target urgent=next:1h --holiday 2026-12-31
+    --if-version 3
+    """
+    from deskterm.domain.sla import KEEP, edit_policy
+
+    cli = get(ctx)
+    changes = _changes(
+        description=description,
+        queue=queue,
+        ticket_type=ticket_type,
+        org=org,
+        target=target,
+        zone=zone,
+        hours=hours,
+        holiday=holiday,
+        country=country,
+        pause=pause,
+        warn=warn,
+    )
+    changes = dataclasses.replace(changes, name=KEEP if rename is None else rename)
+    policy = edit_policy(cli.desk(), name, changes, if_version=if_version)
+    _emit_policy(cli, policy, fmt)
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    name: NameArg,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Delete even if tickets run under it or a queue falls back on it: they are "
+            "left without policy (unsolved tickets lose their clocks).",
+        ),
+    ] = False,
+    if_version: IfVersion = None,
+) -> None:
+    """Delete an SLA policy (leads and admins). One in use is refused unless --force.
+
+    Example: deskterm sla delete 'Old standard' --force
+    """
+    from deskterm.domain.sla import delete_policy
+
+    cli = get(ctx)
+    gone = delete_policy(cli.desk(), name, force=force, if_version=if_version)
+    if gone.tickets or gone.queues:
+        left = []
+        if gone.tickets:
+            left.append(f"{gone.tickets:,} ticket{'s' if gone.tickets != 1 else ''}")
+        if gone.queues:
+            left.append("queue " + ", ".join(gone.queues))
+        print(
+            f'deleted SLA policy "{gone.policy.name}"; left without policy: {" and ".join(left)}',
+            file=sys.stderr,
+        )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _none(value: str | None) -> str | None:
+    """``none`` (any case) or an empty value: remove."""
+    return None if value is None or value.strip().lower() in ("", "none") else value
+
+
+def _changes(
+    *,
+    description: str | None,
+    queue: str | None,
+    ticket_type: str | None,
+    org: str | None,
+    target: list[str] | None,
+    zone: str | None,
+    hours: list[str] | None,
+    holiday: list[str] | None,
+    country: str | None,
+    pause: str | None,
+    warn: int | None,
+) -> PolicyChanges:
+    """The options as the domain's changes; each option not given is KEEP."""
+    from deskterm.domain.sla import KEEP, PolicyChanges, parse_hours, parse_targets
+
+    holidays: Any = KEEP
+    if holiday:
+        holidays = [day for day in holiday if day.strip().lower() != "none"]
+    return PolicyChanges(
+        description=KEEP if description is None else description,
+        queue=KEEP if queue is None else _none(queue),
+        type=KEEP if ticket_type is None else _none(ticket_type),
+        organization=KEEP if org is None else _none(org),
+        targets=parse_targets(target or ()),
+        zone=KEEP if zone is None else zone,
+        hours=KEEP if not hours else parse_hours(hours),
+        holidays=holidays,
+        country=KEEP if country is None else _none(country),
+        pause_statuses=KEEP if pause is None else [pause],
+        warning_percent=KEEP if warn is None else warn,
+    )
+
+
+def _data(policy: SlaPolicy) -> dict[str, Any]:
+    """A policy for machine formats: every stored field, ids of what it applies to beside
+    their names."""
+    data = dataclasses.asdict(policy)
+    data["pause_statuses"] = list(policy.pause_statuses)
+    return data
+
+
+def _minutes(minutes: int | None) -> str:
+    """Business time as typed: ``45m``, ``8h``, ``1h 30m``, ``40h`` (never days: a business
+    day is as long as the calendar's working day)."""
+    if minutes is None:
+        return "-"
+    hours, rest = divmod(minutes, 60)
+    return " ".join(
+        part for part in (f"{hours}h" if hours else "", f"{rest}m" if rest else "") if part
+    )
+
+
+def _targets_text(policy: SlaPolicy, *, one_line: bool) -> str:
+    from deskterm.domain.sla import CLOCKS
+
+    short = {"first_response": "first", "next_response": "next", "resolution": "resolve"}
+    parts = []
+    for priority in reversed(list(policy.targets)):
+        clocks = policy.targets[priority]
+        if all(m is None for m in clocks.values()):
+            continue
+        shown = " ".join(f"{short[c]} {_minutes(clocks[c])}" for c in CLOCKS if clocks[c])
+        parts.append(f"{priority}: {shown}")
+    return ("; " if one_line else "\n").join(parts)
+
+
+def _applies_to(policy: SlaPolicy) -> str:
+    named = [
+        f"queue {policy.queue}" if policy.queue else None,
+        f"type {policy.type}" if policy.type else None,
+        f"org {policy.organization}" if policy.organization else None,
+    ]
+    return ", ".join(n for n in named if n) or "every ticket"
+
+
+def _calendar_text(policy: SlaPolicy) -> str:
+    from deskterm.domain.sla import describe_hours
+
+    calendar = policy.calendar
+    text = f"{calendar['zone']} {describe_hours(calendar['hours'])}"
+    if calendar.get("country"):
+        sub = calendar.get("subdivision")
+        text += f"; holidays of {calendar['country']}{'-' + sub if sub else ''}"
+    if calendar.get("holidays"):
+        text += f"; +{len(calendar['holidays'])} days off"
+    return text
+
+
+def _table_row(policy: SlaPolicy) -> dict[str, Any]:
+    return {
+        "id": policy.id,
+        "name": policy.name,
+        "applies_to": _applies_to(policy),
+        "targets": _targets_text(policy, one_line=True),
+        "calendar": _calendar_text(policy),
+        "pause": ",".join(policy.pause_statuses) or "none",
+        "warn": f"{policy.warning_percent}%",
+        "version": policy.version,
+    }
+
+
+def _emit_policy(cli: CliContext, policy: SlaPolicy, fmt: str | None) -> None:
+    from deskterm.cli.output import emit_object, resolve_format
+
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    if chosen != "table":
+        emit_object(_data(policy), fmt=chosen, out=cli.out, color=cli.color)
+        return
+    calendar = policy.calendar
+    from deskterm.domain.sla import describe_hours
+
+    sub = calendar.get("subdivision")
+    shown = {
+        "name": policy.name,
+        "description": policy.description,
+        "applies_to": _applies_to(policy),
+        "targets": _targets_text(policy, one_line=False),
+        "zone": calendar["zone"],
+        "hours": describe_hours(calendar["hours"]).replace("; ", "\n"),
+        "holidays": ", ".join(calendar.get("holidays") or []) or "none",
+        "country": (calendar.get("country") or "none") + (f"-{sub}" if sub else ""),
+        "pause": ",".join(policy.pause_statuses) or "none",
+        "warning": f"{policy.warning_percent}% of a target",
+        "updated_at": policy.updated_at,
+        "version": policy.version,
+    }
+    fields = [
+        ("name", "Policy"),
+        ("description", "Description"),
+        ("applies_to", "Applies to"),
+        ("targets", "Targets"),
+        ("zone", "Time zone"),
+        ("hours", "Hours"),
+        ("holidays", "Holidays"),
+        ("country", "Country"),
+        ("pause", "Paused while"),
+        ("warning", "Warning at"),
+        ("updated_at", "Updated"),
+        ("version", "Version"),
+    ]
+    emit_object(shown, fmt="table", out=cli.out, color=cli.color, fields=fields)

@@ -1,0 +1,497 @@
+"""SLA policies in the database: list, add, edit, delete, and which policy a ticket runs under.
+
+Anyone may read the policies; adding, editing and deleting them, and setting a queue's
+default policy, needs a lead or an admin. Every value is checked (``policy_shape``) before
+it is stored, so the SLA engine can rely on what it reads. An edit bumps the policy's
+version, and an edit or delete given the version the caller read (``if_version``) is
+refused with :class:`PolicyChanged` when the policy moved on since.
+
+Which policy applies (docs/sla.md "What a policy is"): among the policies whose every named
+narrowing (queue, type, organization) matches the ticket, the one naming the most wins; ties
+go to the one naming a queue, then an organization, then a type, then the lowest id. When no
+policy naming anything matches, the ticket's queue's default policy is tried, then the
+desk-wide defaults (naming nothing), lowest id first. None: the ticket has no clocks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Final
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Row
+
+from deskterm.domain import validate
+from deskterm.domain.desk import Desk
+from deskterm.domain.sla.policy_shape import (
+    DEFAULT_PAUSE,
+    DEFAULT_WARNING,
+    Calendar,
+    TargetChanges,
+    Targets,
+    check_calendar,
+    check_country,
+    check_description,
+    check_name,
+    check_pause,
+    check_warning,
+    default_calendar,
+    has_target,
+    merge_targets,
+)
+from deskterm.domain.vocab import UNSOLVED
+from deskterm.errors import Conflict, InvalidInput, NotFound, PolicyChanged, PolicyInUse
+from deskterm.store import schema
+from deskterm.store.engine import new_id
+
+P = schema.sla_policies
+Q = schema.queues
+O = schema.organizations  # noqa: E741 - the organizations table, as the other aliases
+T = schema.tickets
+#: Who may change policies.
+MANAGERS: Final = ("lead", "admin")
+#: At most this many names are listed in an "unknown ..." error.
+LISTED: Final = 12
+
+
+class Keep(Enum):
+    """The value of a :class:`PolicyChanges` field that is not changed."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """A policy as stored (targets and calendar in their stored form, see policy_shape)."""
+
+    id: int
+    name: str
+    description: str
+    queue: str | None
+    type: str | None
+    organization: str | None
+    targets: Targets
+    calendar: Calendar
+    pause_statuses: tuple[str, ...]
+    warning_percent: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    queue_id: int | None = None
+    organization_id: int | None = None
+
+    @property
+    def narrowed_by(self) -> int:
+        """How many of queue, type and organization this policy names."""
+        return sum(v is not None for v in (self.queue_id, self.type, self.organization_id))
+
+    def fits(
+        self, queue_id: int | None, ticket_type: str | None, organization_id: int | None
+    ) -> bool:
+        """Whether every narrowing this policy names matches the ticket."""
+        return (
+            (self.queue_id is None or self.queue_id == queue_id)
+            and (self.type is None or self.type == ticket_type)
+            and (self.organization_id is None or self.organization_id == organization_id)
+        )
+
+
+@dataclass(frozen=True)
+class PolicyChanges:
+    """What to set on a policy; fields left at KEEP are unchanged (for a new policy: the
+    defaults). ``targets`` is merged into the current targets (see policy_shape.TargetChanges);
+    ``country`` is ``DE``, ``DE-BY`` or None; ``queue``, ``type``, ``organization`` None
+    remove that narrowing."""
+
+    name: str | Keep = KEEP
+    description: str | Keep = KEEP
+    queue: str | Keep | None = KEEP
+    type: str | Keep | None = KEEP
+    organization: str | Keep | None = KEEP
+    targets: TargetChanges = field(default_factory=dict)
+    zone: str | Keep = KEEP
+    hours: Mapping[str, Sequence[Sequence[str]]] | Keep = KEEP
+    holidays: Sequence[str] | Keep = KEEP
+    country: str | Keep | None = KEEP
+    pause_statuses: Sequence[str] | Keep = KEEP
+    warning_percent: int | Keep = KEEP
+
+
+@dataclass(frozen=True)
+class DeletedPolicy:
+    """A deleted policy, with what was left without it (``force``)."""
+
+    policy: SlaPolicy
+    tickets: int
+    queues: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def list_policies(desk: Desk) -> list[SlaPolicy]:
+    """Every policy, by name."""
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        return _load(conn, order_by_name=True)
+
+
+def get_policy(desk: Desk, name: str) -> SlaPolicy:
+    """The policy called ``name`` (any case), or with that id (``#3``); NotFound lists them."""
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        return _find(conn, name)
+
+
+def _select() -> Any:
+    return select(P, Q.c.name.label("queue_name"), O.c.name.label("organization_name")).select_from(
+        P.outerjoin(Q, P.c.queue_id == Q.c.id).outerjoin(O, P.c.organization_id == O.c.id)
+    )
+
+
+def _load(conn: Connection, *, order_by_name: bool = False) -> list[SlaPolicy]:
+    stmt = _select().order_by(P.c.name if order_by_name else P.c.id)
+    policies = [_from_row(row) for row in conn.execute(stmt)]
+    if order_by_name:
+        policies.sort(key=lambda p: (p.name.lower(), p.id))
+    return policies
+
+
+def _from_row(row: Row[Any]) -> SlaPolicy:
+    return SlaPolicy(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        queue=row.queue_name,
+        type=row.type,
+        organization=row.organization_name,
+        targets=json.loads(row.targets),
+        calendar=json.loads(row.calendar),
+        pause_statuses=tuple(s for s in row.pause_statuses.split(",") if s),
+        warning_percent=row.warning_percent,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        queue_id=row.queue_id,
+        organization_id=row.organization_id,
+    )
+
+
+def _find(conn: Connection, name: str, *, lock: bool = False) -> SlaPolicy:
+    policies = _load(conn)
+    wanted = " ".join(name.split()).lower()
+    found = next((p for p in policies if p.name.lower() == wanted), None)
+    number = wanted.lstrip("#")
+    if found is None and number.isascii() and number.isdigit():
+        found = next((p for p in policies if p.id == int(number)), None)
+    if found is None:
+        names = sorted(p.name for p in policies)
+        listed = ", ".join(names[:LISTED]) + (
+            f" and {len(names) - LISTED} more" if len(names) > LISTED else ""
+        )
+        raise NotFound(
+            f'no SLA policy "{name}"; policies: {listed or "none yet"}', what="sla policy"
+        )
+    if lock and conn.dialect.name == "postgresql":
+        conn.execute(select(P.c.id).where(P.c.id == found.id).with_for_update())
+        found = _from_row(conn.execute(_select().where(P.c.id == found.id)).one())
+    return found
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    """Every policy and every queue's default, read once, to match many tickets."""
+
+    policies: tuple[SlaPolicy, ...]
+    queue_defaults: Mapping[int, int]
+
+    def match(
+        self, queue_id: int | None, ticket_type: str | None, organization_id: int | None
+    ) -> SlaPolicy | None:
+        default_id = self.queue_defaults.get(queue_id) if queue_id is not None else None
+        return match_policy(
+            self.policies,
+            queue_id=queue_id,
+            ticket_type=ticket_type,
+            organization_id=organization_id,
+            queue_default_id=default_id,
+        )
+
+
+def match_policy(
+    policies: Iterable[SlaPolicy],
+    *,
+    queue_id: int | None,
+    ticket_type: str | None,
+    organization_id: int | None,
+    queue_default_id: int | None = None,
+) -> SlaPolicy | None:
+    """The policy a ticket runs under: the rule of the module's docstring (pure)."""
+    fitting = [p for p in policies if p.fits(queue_id, ticket_type, organization_id)]
+    specific = [p for p in fitting if p.narrowed_by]
+    if specific:
+        return min(
+            specific,
+            key=lambda p: (
+                -p.narrowed_by,
+                p.queue_id is None,
+                p.organization_id is None,
+                p.type is None,
+                p.id,
+            ),
+        )
+    if queue_default_id is not None:
+        default = next((p for p in fitting if p.id == queue_default_id), None)
+        if default is not None:
+            return default
+    return min(fitting, key=lambda p: p.id, default=None)
+
+
+def load_policies(conn: Connection) -> PolicyBook:
+    """The policies and queue defaults as of ``conn``'s transaction (for the workflow)."""
+    defaults = {
+        int(qid): int(pid)
+        for qid, pid in conn.execute(
+            select(Q.c.id, Q.c.default_sla_policy_id).where(Q.c.default_sla_policy_id.is_not(None))
+        )
+    }
+    return PolicyBook(tuple(_load(conn)), defaults)
+
+
+def policy_for(
+    conn_or_desk: Connection | Desk,
+    queue_id: int | None,
+    ticket_type: str | None,
+    organization_id: int | None,
+) -> SlaPolicy | None:
+    """The policy a ticket in ``queue_id`` of ``ticket_type`` whose requester belongs to
+    ``organization_id`` runs under, or None (no clocks). Inside a transaction pass its
+    connection; to match many tickets, :func:`load_policies` once and ``match`` each."""
+    if isinstance(conn_or_desk, Desk):
+        with conn_or_desk.store.read() as conn:
+            return load_policies(conn).match(queue_id, ticket_type, organization_id)
+    return load_policies(conn_or_desk).match(queue_id, ticket_type, organization_id)
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def add_policy(desk: Desk, name: str, changes: PolicyChanges | None = None) -> SlaPolicy:
+    """Add a policy (leads and admins; PermissionDenied otherwise). InvalidInput for a bad
+    value or a policy without any target; Conflict when the name is taken; NotFound for an
+    unknown queue or organization. Unset values: no narrowing, a 24x7 UTC calendar, paused
+    while pending, warning at 80%."""
+    wanted = PolicyChanges() if changes is None else changes
+    clean_name = check_name(name)
+    with desk.store.write() as conn:
+        desk.require_role(conn, *MANAGERS)
+        values = _values(conn, wanted, base=None)
+        values["name"] = clean_name
+        _ensure_free(conn, clean_name, None)
+        now = desk.now()
+        policy_id = new_id(
+            conn.execute(insert(P).values(**values, created_at=now, updated_at=now, version=1))
+        )
+        return _from_row(conn.execute(_select().where(P.c.id == policy_id)).one())
+
+
+def edit_policy(
+    desk: Desk, name: str, changes: PolicyChanges, *, if_version: int | None = None
+) -> SlaPolicy:
+    """Change a policy (leads and admins) and bump its version. PolicyChanged when
+    ``if_version`` is not its version; InvalidInput when nothing is to change; the other
+    refusals as :func:`add_policy`.
+
+    The tickets running under it keep their stored due times until the workflow next
+    recomputes them (docs/sla.md: a policy edit recomputes every running clock)."""
+    if changes == PolicyChanges():
+        raise InvalidInput(f'nothing to change in SLA policy "{name}"; nothing was changed')
+    with desk.store.write() as conn:
+        desk.require_role(conn, *MANAGERS)
+        current = _find(conn, name, lock=True)
+        if if_version is not None and if_version != current.version:
+            raise PolicyChanged(current.name, seen=if_version, now=current.version)
+        values = _values(conn, changes, base=current)
+        if not isinstance(changes.name, Keep):
+            values["name"] = check_name(changes.name)
+            _ensure_free(conn, values["name"], current.id)
+        done = conn.execute(
+            update(P)
+            .where(P.c.id == current.id, P.c.version == current.version)
+            .values(**values, updated_at=desk.now(), version=current.version + 1)
+        ).rowcount
+        if done != 1:  # pragma: no cover - the row is locked (PG) or the writer is alone (SQLite)
+            now = conn.execute(select(P.c.version).where(P.c.id == current.id)).scalar_one()
+            raise PolicyChanged(current.name, seen=current.version, now=now)
+        return _from_row(conn.execute(_select().where(P.c.id == current.id)).one())
+
+
+def delete_policy(
+    desk: Desk, name: str, *, force: bool = False, if_version: int | None = None
+) -> DeletedPolicy:
+    """Delete a policy (leads and admins). A policy tickets run under, or that a queue falls
+    back on, is refused with PolicyInUse, unless ``force``: then the queues lose it as their
+    default and its tickets are left without policy (unsolved ones lose their clocks: due
+    times cleared, ``sla_state`` none; solved and closed ones keep their record)."""
+    with desk.store.write() as conn:
+        desk.require_role(conn, *MANAGERS)
+        current = _find(conn, name, lock=True)
+        if if_version is not None and if_version != current.version:
+            raise PolicyChanged(current.name, seen=if_version, now=current.version)
+        count = conn.execute(
+            select(func.count()).select_from(T).where(T.c.sla_policy_id == current.id)
+        ).scalar_one()
+        queues = tuple(
+            conn.execute(
+                select(Q.c.name).where(Q.c.default_sla_policy_id == current.id).order_by(Q.c.name)
+            ).scalars()
+        )
+        if (count or queues) and not force:
+            raise PolicyInUse(current.name, tickets=count, queues=queues)
+        if queues:
+            conn.execute(
+                update(Q)
+                .where(Q.c.default_sla_policy_id == current.id)
+                .values(default_sla_policy_id=None)
+            )
+        if count:
+            _release_tickets(conn, current.id)
+        conn.execute(delete(P).where(P.c.id == current.id))
+        return DeletedPolicy(current, int(count), queues)
+
+
+def _release_tickets(conn: Connection, policy_id: int) -> None:
+    running = T.c.sla_policy_id == policy_id
+    conn.execute(
+        update(T)
+        .where(running, T.c.status.in_(UNSOLVED))
+        .values(
+            sla_policy_id=None,
+            first_response_due=None,
+            resolution_due=None,
+            next_response_due=None,
+            next_response_started_at=None,
+            sla_paused_at=None,
+            sla_due=None,
+            sla_warn_at=None,
+        )
+    )
+    conn.execute(update(T).where(running).values(sla_policy_id=None))
+
+
+def set_queue_policy(desk: Desk, queue: str, policy: str | None) -> str | None:
+    """Make ``policy`` (None: none) the default of ``queue`` (leads and admins); returns the
+    policy's name. NotFound for an unknown queue or policy."""
+    with desk.store.write() as conn:
+        desk.require_role(conn, *MANAGERS)
+        queue_id = _queue_id(conn, queue)
+        chosen = None if policy is None else _find(conn, policy)
+        conn.execute(
+            update(Q)
+            .where(Q.c.id == queue_id)
+            .values(default_sla_policy_id=None if chosen is None else chosen.id)
+        )
+        return None if chosen is None else chosen.name
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def _values(conn: Connection, changes: PolicyChanges, *, base: SlaPolicy | None) -> dict[str, Any]:
+    """The columns to write: ``changes`` over ``base`` (None: a new policy), all checked."""
+    values: dict[str, Any] = {}
+    if not isinstance(changes.description, Keep) or base is None:
+        text = "" if isinstance(changes.description, Keep) else changes.description
+        values["description"] = check_description(validate.storable(text))
+    if not isinstance(changes.queue, Keep):
+        values["queue_id"] = None if changes.queue is None else _queue_id(conn, changes.queue)
+    if not isinstance(changes.type, Keep):
+        values["type"] = None if changes.type is None else validate.ticket_type(changes.type)
+    if not isinstance(changes.organization, Keep):
+        org = changes.organization
+        values["organization_id"] = None if org is None else _organization_id(conn, org)
+    targets = merge_targets(base.targets if base else {}, changes.targets)
+    if not has_target(targets):
+        raise InvalidInput(
+            "a policy needs at least one target, e.g. --target urgent=first:30m,resolve:4h"
+        )
+    values["targets"] = _json(targets)
+    values["calendar"] = _json(_calendar(changes, base.calendar if base else default_calendar()))
+    if not isinstance(changes.pause_statuses, Keep):
+        values["pause_statuses"] = ",".join(check_pause(changes.pause_statuses))
+    elif base is None:
+        values["pause_statuses"] = ",".join(DEFAULT_PAUSE)
+    if not isinstance(changes.warning_percent, Keep):
+        values["warning_percent"] = check_warning(changes.warning_percent)
+    elif base is None:
+        values["warning_percent"] = DEFAULT_WARNING
+    return values
+
+
+def _calendar(changes: PolicyChanges, current: Calendar) -> Calendar:
+    calendar = dict(current)
+    if not isinstance(changes.zone, Keep):
+        calendar["zone"] = changes.zone
+    if not isinstance(changes.hours, Keep):
+        calendar["hours"] = {
+            day: [list(pair) for pair in spans] for day, spans in changes.hours.items()
+        }
+    if not isinstance(changes.holidays, Keep):
+        calendar["holidays"] = list(changes.holidays)
+    if not isinstance(changes.country, Keep):
+        calendar["country"], calendar["subdivision"] = check_country(changes.country)
+    return check_calendar(calendar)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=False)
+
+
+def _ensure_free(conn: Connection, name: str, own_id: int | None) -> None:
+    taken = conn.execute(select(P.c.id).where(func.lower(P.c.name) == name.lower())).scalar()
+    if taken is not None and taken != own_id:
+        raise Conflict(f'an SLA policy named "{name}" exists already')
+
+
+def _listing(names: Iterable[str]) -> str:
+    shown = sorted(names)
+    more = f" and {len(shown) - LISTED} more" if len(shown) > LISTED else ""
+    return ", ".join(shown[:LISTED]) + more
+
+
+def _queue_id(conn: Connection, name: str) -> int:
+    rows = conn.execute(select(Q.c.id, Q.c.name)).all()
+    wanted = " ".join(name.split()).lower()
+    for row in rows:
+        if row.name.lower() == wanted:
+            return int(row.id)
+    raise NotFound(
+        f'unknown queue "{name}"; queues: {_listing(r.name for r in rows)}', what="queue"
+    )
+
+
+def _organization_id(conn: Connection, name: str) -> int:
+    wanted = " ".join(name.split()).lower()
+    found = conn.execute(
+        select(O.c.id).where((func.lower(O.c.name) == wanted) | (func.lower(O.c.domain) == wanted))
+    ).first()
+    if found is not None:
+        return int(found.id)
+    total = conn.execute(select(func.count()).select_from(O)).scalar_one()
+    names = list(conn.execute(select(O.c.name).order_by(O.c.name).limit(LISTED)).scalars())
+    more = f" and {total - len(names)} more" if total > len(names) else ""
+    listed = ", ".join(names) + more
+    raise NotFound(
+        f'unknown organization "{name}"; organizations: {listed or "none yet"}',
+        what="organization",
+    )
