@@ -137,7 +137,7 @@ def _calendar(**values: Any) -> Change:
 
 CASES: list[tuple[str, Change, str]] = [
     ("sla_policy", _calendar(zone="Mars/Olympus"), 'calendar: unknown time zone "Mars/Olympus"'),
-    ("sla_policy", _calendar(holidays=["2026-02-30"]), 'calendar: invalid holiday "2026-02-30"'),
+    ("sla_policy", _calendar(holidays=["2026-02-30"]), "calendar: '2026-02-30' is not a date"),
     ("sla_policy", _calendar(hours={"mon": [["17:00", "09:00"]]}), "calendar: hours of mon"),
     ("sla_policy", _set(calendar="24x7"), "calendar: a calendar must be an object"),
     ("sla_policy", _set(targets={"p1": {}}), 'targets: unknown priority "p1"'),

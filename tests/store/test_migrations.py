@@ -52,6 +52,7 @@ FIRST_COLUMNS = {name: {c.name for c in schema.metadata.tables[name].c} for name
         "next_response_started_at",
         "sla_paused_at",
         "sla_paused_seconds",
+        "next_response_paused_seconds",
         "sla_due",
         "sla_warn_at",
     },

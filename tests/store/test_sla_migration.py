@@ -23,6 +23,7 @@ SLA_COLUMNS = {
     "next_response_started_at",
     "sla_paused_at",
     "sla_paused_seconds",
+    "next_response_paused_seconds",
     "sla_due",
     "sla_warn_at",
 }

@@ -378,7 +378,7 @@ def _emit_policy(cli: CliContext, policy: SlaPolicy, fmt: str | None) -> None:
         "applies_to": _applies_to(policy),
         "targets": _targets_text(policy, one_line=False),
         "zone": calendar["zone"],
-        "hours": describe_hours(calendar["hours"]).replace("; ", "\n"),
+        "hours": describe_hours(calendar["hours"]),
         "holidays": ", ".join(calendar.get("holidays") or []) or "none",
         "country": (calendar.get("country") or "none") + (f"-{sub}" if sub else ""),
         "pause": ",".join(policy.pause_statuses) or "none",

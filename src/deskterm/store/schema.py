@@ -230,6 +230,7 @@ tickets = Table(
     Column("next_response_started_at", _utc(), nullable=True),
     Column("sla_paused_at", _utc(), nullable=True),
     Column("sla_paused_seconds", ID, nullable=False, server_default="0"),
+    Column("next_response_paused_seconds", ID, nullable=False, server_default="0"),
     Column("sla_due", _utc(), nullable=True),
     Column("sla_warn_at", _utc(), nullable=True),
     # One index per list sort and per common filter + sort (ARCHITECTURE "Lists of any size").

@@ -34,11 +34,6 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.history import Entry as Entry
     from deskterm.domain.sla.history import Timeline as Timeline
     from deskterm.domain.sla.history import timeline as timeline
-    from deskterm.domain.sla.state import ClockState as ClockState
-    from deskterm.domain.sla.state import sla_state as sla_state
-    from deskterm.domain.sla.state import state_of as state_of
-
-    # --- SLA policies: storage, checks, matching (policies.py, policy_shape.py) ---
     from deskterm.domain.sla.policies import KEEP as KEEP
     from deskterm.domain.sla.policies import DeletedPolicy as DeletedPolicy
     from deskterm.domain.sla.policies import Keep as Keep
@@ -61,10 +56,11 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policy_shape import check_warning as check_warning
     from deskterm.domain.sla.policy_shape import describe_hours as describe_hours
     from deskterm.domain.sla.policy_shape import parse_country as parse_country
-    from deskterm.domain.sla.policy_shape import parse_date as parse_date
     from deskterm.domain.sla.policy_shape import parse_hours as parse_hours
     from deskterm.domain.sla.policy_shape import parse_targets as parse_targets
-    # --- end of SLA policies ---
+    from deskterm.domain.sla.state import ClockState as ClockState
+    from deskterm.domain.sla.state import sla_state as sla_state
+    from deskterm.domain.sla.state import state_of as state_of
 
 _SURFACE = Surface(
     __name__,
@@ -89,7 +85,6 @@ _SURFACE = Surface(
         "history": ("timeline", "Timeline", "Entry"),
         "state": ("ClockState", "state_of", "sla_state"),
         "duration": ("human_duration",),
-        # --- SLA policies: storage, checks, matching ---
         "policies": (
             "KEEP",
             "Keep",
@@ -115,11 +110,9 @@ _SURFACE = Surface(
             "check_warning",
             "describe_hours",
             "parse_country",
-            "parse_date",
             "parse_hours",
             "parse_targets",
         ),
-        # --- end of SLA policies ---
     },
 )
 __getattr__ = _SURFACE.getattr

@@ -197,7 +197,12 @@ class Calendar:
                 index = DAY_NAMES.get(str(name).lower())
                 if index is None:
                     raise InvalidInput(f"unknown day {name!r}", field="hours")
-                text = spans if isinstance(spans, str) else ",".join(spans)
+                # A text, a list of "HH:MM-HH:MM", or the stored [start, end] pairs.
+                text = (
+                    spans
+                    if isinstance(spans, str)
+                    else ",".join(s if isinstance(s, str) else "-".join(s) for s in spans)
+                )
                 days[index] = parse_ranges(text, 0, str(text)) if text else ()
             week = tuple(days)
         else:

@@ -27,10 +27,11 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from deskterm.domain.sla.hours import WeekHours, format_hours, merge_hours, parse_dates, span_text
+from deskterm.domain.sla.hours import parse_hours as read_hours
 from deskterm.domain.vocab import PRIORITIES, STATUSES
 from deskterm.errors import InvalidInput
 
@@ -279,26 +280,14 @@ def _time(day: str, value: Any) -> str:
 
 
 def check_holidays(value: Any) -> list[str]:
+    """Holiday dates as stored (ISO, sorted, once each) from dates, comma lists and ranges
+    (``2026-12-24..2026-12-26``), read as the engine reads them (``hours.parse_dates``)."""
     if not isinstance(value, list | tuple):
         raise InvalidInput("holidays must be a list of dates (YYYY-MM-DD)")
-    days: set[str] = set()
-    for item in value:
-        days.add(parse_date(item))
+    days = {day.isoformat() for day in parse_dates(str(item) for item in value)}
     if len(days) > MAX_HOLIDAYS:
         raise InvalidInput(f"at most {MAX_HOLIDAYS} holidays per calendar, not {len(days)}")
     return sorted(days)
-
-
-def parse_date(value: Any) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InvalidInput(
-            f"invalid holiday {json.dumps(value)}; use a date as YYYY-MM-DD, e.g. 2026-12-25"
-        ) from None
 
 
 def check_country(country: Any, subdivision: Any = None) -> tuple[str | None, str | None]:
@@ -345,82 +334,29 @@ def parse_country(text: str) -> tuple[str | None, str | None]:
 
 
 def parse_hours(texts: Iterable[str]) -> dict[str, list[list[str]]]:
-    """Working hours from specs such as ``mon-fri 09:00-17:00``,
-    ``mon=09:00-12:00,13:00-17:00`` or ``24x7``; days not named are days off, a day named
-    twice gets both sets of intervals."""
-    hours: dict[str, list[list[str]]] = {day: [] for day in DAYS}
-    for text in texts:
-        spec = text.strip().lower()
-        if spec in ("24x7", "24/7"):
-            for day, intervals in always().items():
-                hours[day].extend(intervals)
-            continue
-        days_text, times_text = _split_hours(text)
-        for day in _days(days_text, text):
-            for span in times_text.split(","):
-                start, dash, end = span.strip().partition("-")
-                if not dash:
-                    raise InvalidInput(
-                        f'invalid hours "{text}": "{span.strip()}" is not START-END, '
-                        "e.g. 09:00-17:00"
-                    )
-                hours[day].append([start.strip(), end.strip()])
-    return check_hours(hours)
+    """Working hours in the stored form from the ``--hours`` texts the SLA engine reads
+    (``hours.parse_hours``: ``mon-fri 09:00-17:00``, ``mon=09:00-12:00,13:00-17:00``,
+    ``24x7``); several texts name different days (a day given twice is an error)."""
+    week = merge_hours(read_hours(text) for text in texts)
+    return check_hours(stored_hours(week))
 
 
-def _split_hours(text: str) -> tuple[str, str]:
-    spec = text.strip()
-    if "=" in spec:
-        days, _, times = spec.partition("=")
-    else:
-        days, _, times = spec.partition(" ")
-    if not days.strip() or not times.strip():
-        raise InvalidInput(
-            f'invalid hours "{text}"; expected DAYS TIMES, e.g. "mon-fri 09:00-17:00", '
-            '"sat=10:00-14:00" or "24x7"'
-        )
-    return days.strip().lower(), times.strip()
+def stored_hours(week: WeekHours) -> dict[str, list[list[str]]]:
+    """The engine's seven days of intervals as the stored ``hours`` object."""
+    return {DAYS[i]: [span_text(span).split("-") for span in spans] for i, spans in enumerate(week)}
 
 
-def _days(text: str, spec: str) -> list[str]:
-    days: list[str] = []
-    for part in text.split(","):
-        first, dash, last = part.strip().partition("-")
-        for name in (first, last) if dash else (first,):
-            if name not in DAYS:
-                raise InvalidInput(
-                    f'invalid hours "{spec}": unknown day "{name}"; allowed: {", ".join(DAYS)}'
-                )
-        if not dash:
-            days.append(first)
-            continue
-        i, j = DAYS.index(first), DAYS.index(last)
-        span = range(i, j + 1) if i <= j else [*range(i, 7), *range(0, j + 1)]
-        days.extend(DAYS[k] for k in span)
-    return days
+def week_hours(hours: Mapping[str, Sequence[Sequence[str]]]) -> WeekHours:
+    """The stored ``hours`` object as the engine's seven days of intervals."""
+    text = " ".join(
+        f"{day} {','.join(f'{s}-{e}' for s, e in hours[day])}" for day in DAYS if hours.get(day)
+    )
+    return read_hours(text)
 
 
 def describe_hours(hours: Mapping[str, Sequence[Sequence[str]]]) -> str:
-    """Short text for a table: ``mon-fri 09:00-17:00``, ``24x7``, ``mon 09:00-12:00,...``."""
-    if all(list(map(list, hours.get(d, []))) == [["00:00", "24:00"]] for d in DAYS):
-        return "24x7"
-    groups: list[tuple[list[str], str]] = []
-    for day in DAYS:
-        times = ",".join(f"{s}-{e}" for s, e in hours.get(day, []))
-        if not times:
-            continue
-        if (
-            groups
-            and groups[-1][1] == times
-            and DAYS.index(groups[-1][0][-1]) + 1 == DAYS.index(day)
-        ):
-            groups[-1][0].append(day)
-        else:
-            groups.append(([day], times))
-    return "; ".join(
-        f"{days[0]}-{days[-1]} {times}" if len(days) > 1 else f"{days[0]} {times}"
-        for days, times in groups
-    )
+    """Short text for a table, as the engine writes it: ``24x7``, ``mon-fri 09:00-17:00``."""
+    return format_hours(week_hours(hours))
 
 
 # ------------------------------------------------------------------------------- pause

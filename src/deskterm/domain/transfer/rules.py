@@ -82,6 +82,7 @@ KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("ticket", "next_response_started_at"): (3, None),
     ("ticket", "sla_paused_at"): (3, None),
     ("ticket", "sla_paused_seconds"): (3, 0),
+    ("ticket", "next_response_paused_seconds"): (3, 0),
     ("ticket", "sla_due"): (3, None),
     ("ticket", "sla_warn_at"): (3, None),
 }
@@ -194,6 +195,7 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("sla_policy", "warning_percent"): check_warning,
     ("sla_policy", "version"): _ID,
     ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
+    ("ticket", "next_response_paused_seconds"): integer(0, validate.MAX_ID),
 }
 
 

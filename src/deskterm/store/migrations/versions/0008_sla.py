@@ -42,6 +42,7 @@ TICKET_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any], str | None], ...] = (
     ("next_response_started_at", TIME, None),
     ("sla_paused_at", TIME, None),
     ("sla_paused_seconds", ID, "0"),
+    ("next_response_paused_seconds", ID, "0"),
     ("sla_due", TIME, None),
     ("sla_warn_at", TIME, None),
 )
