@@ -247,6 +247,59 @@ def show(
         emit_object(detail_dict(result), fmt=chosen, out=cli.out, color=cli.color)
 
 
+@app.command("sla")
+def sla(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID", help="Ticket number, e.g. 123.")],
+    fmt: FormatOpt = None,
+) -> None:
+    """Explain a ticket's SLA clocks: when each started, paused, resumed, was met or
+    breached, and the time left or over, in business and in calendar time.
+
+    Example: deskterm ticket sla 123
+    """
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.domain.sla import human_duration
+    from deskterm.domain.tickets import sla_timeline
+
+    cli = get(ctx)
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    shown, story = sla_timeline(cli.desk(), _ticket_id(ticket))
+
+    def left(seconds: float | None) -> str | None:
+        return None if seconds is None else human_duration(seconds)
+
+    rows = [
+        {
+            "ticket_id": shown.id,
+            "at": entry.at,
+            "clock": entry.clock,
+            "event": entry.what,
+            "cause": entry.cause,
+            "due": entry.due,
+            "business_left_seconds": entry.business_left,
+            "calendar_left_seconds": entry.calendar_left,
+            "business_left": left(entry.business_left),
+            "calendar_left": left(entry.calendar_left),
+            "paused": entry.paused,
+        }
+        for entry in story.entries
+    ]
+    columns = (
+        Column("at", "AT", min_width=10),
+        Column("clock", "CLOCK", min_width=8),
+        Column("event", "EVENT", min_width=6),
+        Column("cause", "CAUSE", min_width=6, ratio=2),
+        Column("due", "DUE", min_width=10),
+        Column("business_left", "LEFT (BUSINESS)", min_width=6),
+        Column("calendar_left", "LEFT (CALENDAR)", min_width=6),
+    )
+    if chosen == "table" and not rows:
+        cli.out.write(f"ticket #{shown.id} has no SLA clocks (sla_state: {shown.sla_state})\n")
+        return
+    emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color, id_key="ticket_id")
+
+
 @app.command("create")
 def create(
     ctx: typer.Context,

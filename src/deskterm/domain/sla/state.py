@@ -73,6 +73,8 @@ COLUMNS: Final = (
     "sla_due",
     "sla_warn_at",
 )
+#: The same, under the name the package offers.
+CLOCK_COLUMNS: Final = COLUMNS
 
 
 def state_of(

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.read import matching_ids as matching_ids
     from deskterm.domain.tickets.read import sort_spec as sort_spec
     from deskterm.domain.tickets.read import stream_pages as stream_pages
+    from deskterm.domain.tickets.sla_view import sla_timeline as sla_timeline
     from deskterm.domain.tickets.watch import check_query as check_query
     from deskterm.domain.tickets.watch import events_after as events_after
     from deskterm.domain.tickets.watch import last_event_id as last_event_id
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 _SURFACE = Surface(
     __name__,
     {
+        "sla_view": ("sla_timeline",),
         "change": (
             "Changes",
             "checked",

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from deskterm.domain.models import AuditEvent, Ticket
-from deskterm.domain.sla import sla_state
-from deskterm.domain.tickets.fields import FIELDS, ROW
+from deskterm.domain.sla import ClockState, state_of
+from deskterm.domain.tickets.fields import FIELDS, ROW, SHOWN_COLUMNS
 from deskterm.domain.vocab import PRIORITIES
 
 #: Where the converter finds and puts things (derived from fields.FIELDS).
@@ -20,29 +20,32 @@ _PRIORITY = ROW["priority"]
 _TAGS = ROW["tags"]
 _STATUS = ROW["status"]
 _RESPONDED = ROW["first_responded_at"]
-_RESPONSE_DUE = ROW["first_response_due"]
-_RESOLUTION_DUE = ROW["resolution_due"]
+#: Where the row holds what ``sla_state`` is derived from (the paused seconds are not needed).
+_CLOCKS = {
+    "policy_id": ROW["sla_policy_id"],
+    "first_response_due": ROW["first_response_due"],
+    "next_response_due": ROW["next_response_due"],
+    "resolution_due": ROW["resolution_due"],
+    "next_response_started_at": ROW["next_response_started_at"],
+    "paused_at": ROW["sla_paused_at"],
+    "sla_due": ROW["sla_due"],
+    "warn_at": ROW["sla_warn_at"],
+}
 #: sla_state is not read but derived; it goes at its place in the Ticket.
 _SLA = [field.name for field in FIELDS].index("sla_state")
 
 
 def ticket_from_row(row: Any, now: datetime) -> Ticket:
     """A Ticket from one list row (a SQLAlchemy Row or a plain tuple in ``fields.SELECTED``
-    order): priority named, tags split and sorted, the SLA state derived."""
+    order): priority named, tags split and sorted, the SLA state derived from the clock
+    columns (the row's last, ``fields.INTERNAL``, are read for that and dropped)."""
     values = list(row)
+    clocks = ClockState(**{name: values[i] for name, i in _CLOCKS.items()})
+    del values[SHOWN_COLUMNS:]
     values[_PRIORITY] = PRIORITIES[values[_PRIORITY]]
     tags = values[_TAGS]
     values[_TAGS] = tuple(sorted(tags.split(","))) if tags else ()
-    values.insert(
-        _SLA,
-        sla_state(
-            status=values[_STATUS],
-            first_responded_at=values[_RESPONDED],
-            first_response_due=values[_RESPONSE_DUE],
-            resolution_due=values[_RESOLUTION_DUE],
-            now=now,
-        ),
-    )
+    values.insert(_SLA, state_of(clocks, values[_STATUS], values[_RESPONDED], now))
     return Ticket._make(values)
 
 

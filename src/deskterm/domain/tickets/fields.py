@@ -97,8 +97,18 @@ FIELDS: Final = (
     Field("version", "t.version", "int", "VERSION", "Version"),
 )
 BY_NAME: Final = {field.name: field for field in FIELDS}
-#: The fields the list select returns, in its column order.
-SELECTED: Final = tuple(field for field in FIELDS if field.selected)
+#: Columns the list select also reads that a ``Ticket`` does not carry: what its
+#: ``sla_state`` is derived from (``sla.ClockState``). They come last in a row.
+INTERNAL: Final = (
+    Field("sla_policy_id", "t.sla_policy_id", "int", "", ""),
+    Field("next_response_started_at", "t.next_response_started_at", "time", "", ""),
+    Field("sla_paused_at", "t.sla_paused_at", "time", "", ""),
+    Field("sla_warn_at", "t.sla_warn_at", "time", "", ""),
+)
+#: The fields the list select returns, in its column order: the Ticket's, then INTERNAL.
+SELECTED: Final = (*(field for field in FIELDS if field.selected), *INTERNAL)
+#: How many leading columns of a row become the Ticket (before sla_state is derived).
+SHOWN_COLUMNS: Final = len(SELECTED) - len(INTERNAL)
 #: Positions in a list row.
 ROW: Final = {field.name: index for index, field in enumerate(SELECTED)}
 TIME_POSITIONS: Final = tuple(ROW[f.name] for f in SELECTED if f.kind == "time")

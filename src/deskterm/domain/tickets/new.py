@@ -6,14 +6,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from deskterm.domain import tags as tag_store
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Ticket
 from deskterm.domain.people import contact_for
-from deskterm.domain.tickets import lookup
+from deskterm.domain.tickets import clocks, lookup
+from deskterm.domain.tickets.clocks import new_clocks
 from deskterm.domain.tickets.plan import opens
 from deskterm.domain.tickets.read import load_ticket
 from deskterm.domain.tickets.write import Context, record_created, transact
@@ -96,12 +98,22 @@ def create_in(ctx: Context, new: NewTicket) -> int:
     queue_id = lookup.queue_id(conn, new.queue) if new.queue else lookup.default_queue_id(conn)
     assignee_id = lookup.agent_id(conn, ctx.actor, new.assignee) if new.assignee else None
     contact_id = contact_for(conn, new.requester, now) if new.requester else None
+    status = "open" if opens("new", assigned=assignee_id is not None) else "new"
+    sla = new_clocks(
+        clocks.load(conn),
+        queue_id=queue_id,
+        ticket_type=new.type,
+        organization_id=_organization_of(conn, contact_id),
+        priority=new.priority,
+        status=status,
+        at=now,
+    )
     ticket_id = new_id(
         conn.execute(
             insert(schema.tickets).values(
                 subject=new.subject,
                 type=new.type,
-                status="open" if opens("new", assigned=assignee_id is not None) else "new",
+                status=status,
                 priority=PRIORITY_RANK[new.priority],
                 queue_id=queue_id,
                 assignee_id=assignee_id,
@@ -111,6 +123,7 @@ def create_in(ctx: Context, new: NewTicket) -> int:
                 created_at=now,
                 updated_at=now,
                 version=1,
+                **sla,
             )
         )
     )
@@ -133,3 +146,13 @@ def create_in(ctx: Context, new: NewTicket) -> int:
         )
     record_created(ctx, ticket_id, new.subject)
     return ticket_id
+
+
+def _organization_of(conn: Connection, contact_id: int | None) -> int | None:
+    if contact_id is None:
+        return None
+    C = schema.contacts
+    org: int | None = conn.execute(
+        select(C.c.organization_id).where(C.c.id == contact_id)
+    ).scalar_one_or_none()
+    return org

@@ -21,7 +21,9 @@ from datetime import datetime
 from typing import Any, Final
 
 from deskterm.domain.models import AuditEvent, FieldChange
+from deskterm.domain.sla import ClockState, Facts
 from deskterm.domain.tickets import workflow as workflow
+from deskterm.domain.tickets.clocks import NO_POLICIES, Policies, clock_values
 from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
 from deskterm.errors import Conflict, StaleVersion
 
@@ -52,14 +54,21 @@ class Current:
     problem_id: int | None
     version: int
     tags: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    #: The requester's organization (SLA policies may be narrowed by it).
+    organization_id: int | None = None
+    #: The ticket's SLA clock columns.
+    clocks: ClockState = field(default_factory=ClockState)
 
 
 @dataclass(frozen=True, slots=True)
 class Names:
-    """Queue names and agent handles by id, for the audit entries."""
+    """What a plan needs to know of the desk: queue names and agent handles by id (for the
+    audit entries) and the SLA policies (for the clocks)."""
 
     queues: Mapping[int, str]
     agents: Mapping[int, str]
+    policies: Policies = NO_POLICIES
 
     def agent(self, agent_id: int | None) -> str | None:
         return None if agent_id is None else self.agents.get(agent_id, f"#{agent_id}")
@@ -72,6 +81,8 @@ class NewMessage:
     kind: str
     body: str
     author_id: int
+    #: Sent by the desk itself (an acknowledgement, a rule): it never meets an SLA clock.
+    automatic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +210,41 @@ def plan(
     if message is not None:
         touched.add(message.kind)
     check_stale(current, touched, since, seen)
+    if current.created_at is not None:
+        values.update(_clocks(current, values, message, now, names.policies))
     return Plan(
         current.id, current.version, values, tuple(diff), tuple(to_add), tuple(to_remove), message
+    )
+
+
+def _clocks(
+    current: Current,
+    values: Mapping[str, Any],
+    message: NewMessage | None,
+    now: datetime,
+    policies: Policies,
+) -> dict[str, Any]:
+    """The SLA step: the clock columns this change moves (``clocks.clock_values``)."""
+    assert current.created_at is not None
+    facts = Facts(
+        current.created_at,
+        PRIORITIES[current.priority],
+        current.status,
+        current.first_responded_at,
+    )
+    reply = None
+    if message is not None and message.kind == "reply":
+        reply = "auto" if message.automatic else "agent"
+    return clock_values(
+        policies,
+        current.clocks,
+        facts,
+        queue_id=current.queue_id,
+        ticket_type=current.type,
+        organization_id=current.organization_id,
+        values=values,
+        reply=reply,
+        now=now,
     )
 
 

@@ -28,6 +28,8 @@ from sqlalchemy.engine import Connection
 from deskterm.domain import tags as tag_store
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Agent, AuditEvent, FieldChange, UpdateResult
+from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
+from deskterm.domain.tickets import clocks
 from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.plan import Current, Names, Plan, stale
 from deskterm.domain.tickets.read import history, ticket_select
@@ -36,6 +38,7 @@ from deskterm.store import schema
 from deskterm.store.engine import new_id
 
 T = schema.tickets
+C = schema.contacts
 R = TypeVar("R")
 CHUNK: Final = 500
 #: Attempts of a transaction the database aborted to break a deadlock, the first pause and the
@@ -78,6 +81,7 @@ def names(conn: Connection) -> Names:
     return Names(
         queues=dict(conn.execute(select(schema.queues.c.id, schema.queues.c.name)).all()),
         agents=dict(conn.execute(select(schema.agents.c.id, schema.agents.c.handle)).all()),
+        policies=clocks.load(conn),
     )
 
 
@@ -99,6 +103,12 @@ def read(conn: Connection, ids: Sequence[int]) -> dict[int, Current]:
                 T.c.merged_into_id,
                 T.c.problem_id,
                 T.c.version,
+                T.c.created_at,
+                select(C.c.organization_id)
+                .where(C.c.id == T.c.requester_id)
+                .scalar_subquery()
+                .label("organization_id"),
+                *(T.c[name] for name in CLOCK_COLUMNS),
             )
             .where(T.c.id.in_(ids))
             # Locks are taken in id order, so two bulk changes over overlapping tickets wait
@@ -117,10 +127,15 @@ def read(conn: Connection, ids: Sequence[int]) -> dict[int, Current]:
         .where(schema.ticket_tags.c.ticket_id.in_(ids))
     ):
         tags[ticket_id].append(name)
-    return {
-        ticket_id: Current(**row._mapping, tags=tuple(sorted(tags.get(ticket_id, ()))))
-        for ticket_id, row in rows.items()
-    }
+    return {ticket_id: _current(row, tags.get(ticket_id, ())) for ticket_id, row in rows.items()}
+
+
+def _current(row: Any, tags: Sequence[str]) -> Current:
+    fields = dict(row._mapping)
+    clocks = ClockState.from_columns(fields)
+    for name in CLOCK_COLUMNS:
+        del fields[name]
+    return Current(**fields, tags=tuple(sorted(tags)), clocks=clocks)
 
 
 def lock(conn: Connection, ids: Sequence[int]) -> None:

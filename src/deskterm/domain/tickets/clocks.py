@@ -1,0 +1,213 @@
+"""The SLA step of the workflow: what a change does to a ticket's clocks (docs/sla.md).
+
+The rules themselves are the SLA engine's (``deskterm.domain.sla``: ``step``); this module
+turns a ticket change into the engine's events and its result into the ticket's columns.
+:class:`Policies` is the desk's SLA policies as the engine takes them, read once per write
+transaction (``write.names``); :func:`new_clocks` gives a new ticket's clock columns and
+:func:`clock_values` the columns a planned change moves. Pure, like ``plan``: the caller
+reads and writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from deskterm.domain.sla import (
+    AgentReply,
+    AutoReply,
+    Calendar,
+    ClockState,
+    Created,
+    Event,
+    Facts,
+    Policy,
+    PolicyChanged,
+    PriorityChanged,
+    RequesterReply,
+    StatusChanged,
+    Targets,
+    step,
+    steps,
+)
+from deskterm.domain.vocab import PRIORITIES
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from deskterm.domain.sla import PolicyBook, SlaPolicy
+
+#: The integer columns that hold paused business seconds (the engine counts in floats).
+_SECONDS: Final = ("sla_paused_seconds", "next_response_paused_seconds")
+
+
+def engine_policy(stored: SlaPolicy) -> Policy:
+    """The engine's :class:`Policy` of a stored policy (targets in minutes -> seconds)."""
+    targets = {
+        priority: Targets(
+            **{clock: None if minutes is None else minutes * 60 for clock, minutes in t.items()}
+        )
+        for priority, t in stored.targets.items()
+    }
+    return Policy(
+        id=stored.id,
+        name=stored.name,
+        calendar=Calendar.from_dict(stored.calendar),
+        targets=targets,
+        pause_statuses=frozenset(stored.pause_statuses),
+        warning=stored.warning_percent / 100,
+    )
+
+
+@dataclass(frozen=True)
+class Policies:
+    """The desk's SLA policies, matched and looked up for the tickets of one transaction."""
+
+    book: PolicyBook | None = None
+    by_id: Mapping[int, Policy] = field(default_factory=dict)
+
+    def match(
+        self, queue_id: int | None, ticket_type: str | None, organization_id: int | None
+    ) -> Policy | None:
+        """The policy a ticket with these facts runs under (docs/sla.md), or None."""
+        if self.book is None:
+            return None
+        stored = self.book.match(queue_id, ticket_type, organization_id)
+        return None if stored is None else self.by_id[stored.id]
+
+    def get(self, policy_id: int | None) -> Policy | None:
+        return None if policy_id is None else self.by_id.get(policy_id)
+
+
+#: A desk without policies: no ticket gets clocks.
+NO_POLICIES: Final = Policies()
+
+
+def load(conn: Connection) -> Policies:
+    """Every policy of the desk, read once (a desk without any costs one query)."""
+    from deskterm.domain.sla import load_policies
+
+    book = load_policies(conn)
+    if not book.policies:
+        return NO_POLICIES
+    return Policies(book, {stored.id: engine_policy(stored) for stored in book.policies})
+
+
+def stored(state: ClockState) -> dict[str, Any]:
+    """The ticket columns of ``state`` (paused seconds rounded to whole seconds)."""
+    columns = state.columns()
+    for name in _SECONDS:
+        columns[name] = round(columns[name])
+    return columns
+
+
+def new_clocks(
+    policies: Policies,
+    *,
+    queue_id: int,
+    ticket_type: str,
+    organization_id: int | None,
+    priority: str,
+    status: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """The clock columns of a new ticket (empty when no policy matches it)."""
+    policy = policies.match(queue_id, ticket_type, organization_id)
+    if policy is None:
+        return {}
+    return stored(step(policy, None, ClockState(), Created(at, priority, status)))
+
+
+def clock_values(
+    policies: Policies,
+    state: ClockState,
+    facts: Facts,
+    *,
+    queue_id: int,
+    ticket_type: str,
+    organization_id: int | None,
+    values: Mapping[str, Any],
+    reply: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """The clock columns a planned change moves (only those that change).
+
+    ``facts`` and ``state`` are the ticket as read, ``values`` the plan's new column values,
+    ``reply`` ``"agent"`` or ``"auto"`` when the change adds a public reply. The events go
+    to the engine in the order they happen: the reply, then the status it sets, then a new
+    priority, then a new policy when the queue or type now matches another one.
+    """
+    events: list[Event] = []
+    if reply == "agent":
+        events.append(AgentReply(now))
+    elif reply == "auto":
+        events.append(AutoReply(now))
+    if "status" in values:
+        events.append(StatusChanged(now, values["status"]))
+    if "priority" in values:
+        events.append(PriorityChanged(now, PRIORITIES[values["priority"]]))
+    if "queue_id" in values or "type" in values:
+        matched = policies.match(
+            values.get("queue_id", queue_id), values.get("type", ticket_type), organization_id
+        )
+        if (None if matched is None else matched.id) != state.policy_id:
+            events.append(PolicyChanged(now, matched))
+    policy = policies.get(state.policy_id)
+    if not events or (policy is None and not _changes_policy(events)):
+        return {}  # no clocks run (or their policy was deleted in this transaction)
+    _, _, after = steps(policy, facts, state, events)
+    before, columns = stored(state), stored(after)
+    return {name: value for name, value in columns.items() if before[name] != value}
+
+
+def _changes_policy(events: list[Event]) -> bool:
+    return any(isinstance(event, PolicyChanged) for event in events)
+
+
+# ------------------------------------------------------------------------------ timeline
+
+
+def history_events(
+    policies: Policies,
+    *,
+    created_at: datetime,
+    now_values: Mapping[str, str],
+    organization_id: int | None,
+    changes: Sequence[tuple[datetime, str, str | None, str | None]],
+) -> tuple[Policy | None, list[Event]]:
+    """The engine's events of a ticket's history, and the policy it was created under.
+
+    ``now_values`` are the ticket's ``status``, ``priority``, ``queue`` (an id, as text) and
+    ``type`` now; ``changes`` are ``(at, field, old, new)`` in time order: its audit events
+    (``status``, ``priority``, ``queue`` as ids, ``type``, ``reply``) and its requester's
+    replies (``requester_reply``). What a field was at creation is the old value of its first
+    change. Policies are matched as they are defined now: the timeline of a ticket whose
+    policy was edited since shows the policy as it is.
+    """
+    start = dict(now_values)
+    for _at, name, old, _new in reversed(changes):
+        if name in start and old is not None:
+            start[name] = old
+    queue_now, type_now = int(start["queue"]), start["type"]
+    policy = policies.match(queue_now, type_now, organization_id)
+    current = None if policy is None else policy.id
+    events: list[Event] = [Created(created_at, start["priority"], start["status"])]
+    for at, name, _old, new in changes:
+        if name == "status" and new is not None:
+            events.append(StatusChanged(at, new))
+        elif name == "priority" and new is not None:
+            events.append(PriorityChanged(at, new))
+        elif name == "reply":
+            events.append(AgentReply(at))
+        elif name == "requester_reply":
+            events.append(RequesterReply(at))
+        elif name in ("queue", "type") and new is not None:
+            queue_now = int(new) if name == "queue" else queue_now
+            type_now = new if name == "type" else type_now
+            matched = policies.match(queue_now, type_now, organization_id)
+            if (None if matched is None else matched.id) != current:
+                events.append(PolicyChanged(at, matched))
+                current = None if matched is None else matched.id
+    return policy, events
