@@ -198,7 +198,7 @@ class TicketActions(Screen[None]):
         app.run_domain(lambda: list_agents(desk), choose, group="read")
 
     def action_pick_queue(self) -> None:
-        from deskterm.domain.people import list_queues
+        from deskterm.domain.queues import list_queues
         from deskterm.domain.tickets import Changes
 
         tickets = self._chosen()
