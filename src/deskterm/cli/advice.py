@@ -7,7 +7,14 @@ line's to say, here, in one place. The console says it its own way (``tui/phrase
 
 from __future__ import annotations
 
-from deskterm.errors import DeskError, NotFound, SchemaMismatch, UnknownAgent
+from deskterm.errors import (
+    DeskError,
+    NotFound,
+    NotInQueue,
+    QueueInUse,
+    SchemaMismatch,
+    UnknownAgent,
+)
 
 _SCHEMA = {
     "empty": "run: deskterm db init",
@@ -18,6 +25,7 @@ _LOOK = {
     "article": "try: deskterm kb search WORDS",
     "view": "see: deskterm view list",
     "agent": "see: deskterm agent list",
+    "queue": "see: deskterm queue list",
 }
 
 
@@ -31,7 +39,31 @@ def advice(exc: DeskError) -> str | None:
             "act as a known agent with --as HANDLE or DESKTERM_AGENT, "
             f"or ask an admin to run: deskterm agent add {exc.handle}"
         )
+    elif isinstance(exc, QueueInUse):
+        found = _queue_in_use(exc)
+    elif isinstance(exc, NotInQueue):
+        found = (
+            f"take from your queues, or ask a lead to run: "
+            f"deskterm agent join {_quoted(exc.queue)} {exc.handle}"
+        )
     elif isinstance(exc, NotFound) and exc.what is not None:
         found = _LOOK.get(exc.what)
     parts = [part for part in (exc.hint, found) if part]
     return "; ".join(parts) or None
+
+
+def _quoted(name: str) -> str:
+    import shlex
+
+    return shlex.quote(name)
+
+
+def _queue_in_use(exc: QueueInUse) -> str:
+    steps = []
+    for source in exc.escalated_from:
+        steps.append(f"deskterm queue edit {_quoted(source)} --escalates-to QUEUE|none")
+    if exc.tickets:
+        steps.append(f"deskterm queue delete {_quoted(exc.queue)} --move-to QUEUE")
+    if len(steps) == 1:
+        return f"run: {steps[0]}"
+    return "first run: " + "; then ".join(steps)
