@@ -335,7 +335,7 @@ def test_membership_limits_take_to_the_agents_queues(desk: Desk) -> None:
     with pytest.raises(NothingToTake) as caught:
         tickets.take(bob)
     assert caught.value.queues == ("Infrastructure L3", "Network L2")
-    assert "in bob's queues (Infrastructure L3, Network L2)" in str(caught.value)
+    assert "in the queues bob works (Infrastructure L3, Network L2)" in str(caught.value)
     with pytest.raises(NotInQueue) as refused:
         tickets.take(bob, queue="service desk")
     assert (refused.value.handle, refused.value.queue, refused.value.queues) == (

@@ -72,7 +72,7 @@ def take(desk: Desk, *, queue: str | None = None) -> Ticket:
                 name = write.names(conn).queues[wanted]
                 raise NotInQueue(
                     f'{ctx.actor.handle} is not a member of queue "{name}"; '
-                    f"{ctx.actor.handle}'s queues: {', '.join(mine.values())}",
+                    f"{ctx.actor.handle} works {', '.join(mine.values())}",
                     handle=ctx.actor.handle,
                     queue=name,
                     queues=tuple(mine.values()),
@@ -88,7 +88,7 @@ def take(desk: Desk, *, queue: str | None = None) -> Ticket:
             if queue:
                 where = f' in queue "{queue}"'
             elif mine:
-                where = f" in {ctx.actor.handle}'s queues ({', '.join(mine.values())})"
+                where = f" in the queues {ctx.actor.handle} works ({', '.join(mine.values())})"
             else:
                 where = ""
             raise NothingToTake(
