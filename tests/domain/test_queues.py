@@ -356,3 +356,17 @@ def test_take_names_its_queue_when_nothing_waits_there(desk: Desk) -> None:
     with pytest.raises(NothingToTake) as anywhere:
         tickets.take(desk)
     assert (anywhere.value.queue, anywhere.value.queues) == (None, ())
+
+
+# ------------------------------------------------------------------------------ demo
+
+
+def test_a_seeded_desk_has_each_queues_roster_as_its_members(desk: Desk) -> None:
+    from deskterm.demo import make_directory, rosters, seed_desk
+
+    seed_desk(desk, tickets=20, articles=0, seed=3)
+    seed_desk(desk, tickets=0, articles=0, seed=3)  # again: nobody joins twice
+    expected = {q: sorted(set(h)) for q, h in rosters(make_directory(3)).items()}
+    found = {q: sorted(m.handle for m in queues.queue_members(desk, q)) for q in expected}
+    assert found == expected
+    assert all(found.values())
