@@ -89,10 +89,12 @@ def _listing(names: Sequence[str]) -> str:
 
 def rows_of(conn: Connection, *, lock: bool = False) -> dict[int, Row[Any]]:
     """Every queue by id; with ``lock``, locked for this transaction (in id order), so two
-    leads editing links at once cannot make a loop between them."""
+    leads editing links at once cannot make a loop between them. The lock is PostgreSQL's
+    ``FOR NO KEY UPDATE``: tickets being written meanwhile (which lock the queue they
+    reference with ``KEY SHARE``) do not wait for it."""
     stmt = select(Q).order_by(Q.c.id)
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(key_share=True)
     return {int(row.id): row for row in conn.execute(stmt)}
 
 
@@ -325,6 +327,9 @@ def delete_queue(desk: Desk, name: str, *, move_to: str | None = None) -> QueueD
         ctx.desk.require_role(conn, *MANAGERS)
         rows = rows_of(conn, lock=True)
         row = find(rows, name)
+        # The queue going away, locked outright: a ticket created or moved into it meanwhile
+        # waits, then finds it gone, instead of slipping in between the count and the delete.
+        conn.execute(select(Q.c.id).where(Q.c.id == row.id).with_for_update())
         target = find(rows, move_to) if move_to is not None else None
         if target is not None and target.id == row.id:
             raise InvalidInput(

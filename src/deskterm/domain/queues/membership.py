@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain.desk import Desk
@@ -18,6 +18,7 @@ from deskterm.domain.models import Member
 from deskterm.domain.queues.catalog import MANAGERS, find, members_of, rows_of
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.store import schema
+from deskterm.store.upsert import insert_one_missing
 
 M = schema.queue_members
 A = schema.agents
@@ -59,19 +60,18 @@ def _membership(
     with desk.store.write() as conn:
         me = desk.require_role(conn, *MANAGERS)
         row = find(rows_of(conn), queue)
-        present = set(conn.execute(select(M.c.agent_id).where(M.c.queue_id == row.id)).scalars())
         results: list[MembershipChange] = []
         for handle in wanted:
             agent = _agent(conn, me.handle if handle == "me" else handle, joining=member)
-            changed = (agent.id in present) != member
-            if changed and member:
-                conn.execute(
-                    insert(M).values(queue_id=row.id, agent_id=agent.id, added_at=desk.now())
+            if member:
+                # Two leads adding the same agent at once: one inserts, neither fails.
+                pair = {"queue_id": row.id, "agent_id": agent.id, "added_at": desk.now()}
+                changed = insert_one_missing(conn, M, pair, ("queue_id", "agent_id"))
+            else:
+                gone = conn.execute(
+                    delete(M).where(M.c.queue_id == row.id, M.c.agent_id == agent.id)
                 )
-                present.add(agent.id)
-            elif changed:
-                conn.execute(delete(M).where(M.c.queue_id == row.id, M.c.agent_id == agent.id))
-                present.discard(agent.id)
+                changed = gone.rowcount == 1
             results.append(MembershipChange(row.name, agent.handle, member, changed))
         return results
 
