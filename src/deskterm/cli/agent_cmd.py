@@ -110,7 +110,7 @@ def whoami(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 HandlesArg = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="[HANDLE]...",
+        metavar="HANDLE...",
         help="Agents' handles (default: you).",
         autocompletion=completion.agents,
     ),
