@@ -86,9 +86,14 @@ def test_queue_show_json_has_the_chain_and_members(cli_inproc, desk: Desk) -> No
 
 @SQLITE_ONLY
 def test_unknown_queue_says_where_to_look(cli_inproc) -> None:
-    line = one_error_line(cli_inproc("queue", "show", "Printers"), 3)
-    assert 'unknown queue "Printers"' in line
-    assert line.endswith("(see: deskterm queue list)")
+    for args in (
+        ("queue", "show", "Printers"),
+        ("ticket", "take", "--queue", "Printers"),
+        ("ticket", "create", "--subject", "Jam", "--queue", "Printers"),
+    ):
+        line = one_error_line(cli_inproc(*args), 3)
+        assert 'unknown queue "Printers"' in line
+        assert line.endswith("(see: deskterm queue list)")
 
 
 def test_a_lead_adds_edits_and_deletes_queues(cli_inproc) -> None:
