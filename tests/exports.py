@@ -76,3 +76,45 @@ def as_version_1(lines: list[str]) -> list[str]:
     header["version"] = 1
     del header["counts"]
     return [dumps(header), *(line for line in lines[1:] if '"type":"trailer"' not in line[:20])]
+
+
+#: What format 3 added to a ticket line: the SLA clock columns.
+SLA_TICKET_KEYS = (
+    "sla_policy_id",
+    "next_response_due",
+    "next_response_started_at",
+    "sla_paused_at",
+    "sla_paused_seconds",
+    "next_response_paused_seconds",
+    "sla_due",
+    "sla_warn_at",
+)
+
+
+def as_version_2(lines: list[str]) -> list[str]:
+    """The desk as format 2 wrote it (before queue members and SLA policies): no policy
+    rows, no members or default policy on queues, no SLA keys on tickets; signed again."""
+    older: list[str] = []
+    for line in lines:
+        data = json.loads(line)
+        kind = data["type"]
+        if kind in ("sla_policy", "trailer"):
+            continue
+        if kind == "header":
+            data["version"] = 2
+        if kind == "queue":
+            data.pop("default_sla_policy_id", None)
+            data.pop("members", None)
+        if kind == "ticket":
+            for key in SLA_TICKET_KEYS:
+                data.pop(key, None)
+        older.append(dumps(data))
+    signed = resign(older)
+    header = json.loads(signed[0])
+    del header["counts"]["sla_policy"]
+    body = [dumps(header), *signed[1:-1]]
+    trailer = json.loads(signed[-1])
+    del trailer["counts"]["sla_policy"]
+    # resign() counted with today's kinds; the digest covers the edited header too.
+    trailer["sha256"] = hashlib.sha256(b"".join(x.encode() + b"\n" for x in body)).hexdigest()
+    return [*body, dumps(trailer)]

@@ -185,3 +185,37 @@ class SchemaMismatch(StoreUnavailable):
         self.status = status
         self.current = current
         self.head = head
+
+
+class QueueInUse(Conflict):
+    """A queue cannot be deleted while it holds tickets (``tickets``: how many) or while other
+    queues escalate to it (``escalated_from``: their names) (exit 4). Nothing was changed."""
+
+    def __init__(
+        self, message: str, *, queue: str, tickets: int, escalated_from: tuple[str, ...]
+    ) -> None:
+        super().__init__(message)
+        self.queue = queue
+        self.tickets = tickets
+        self.escalated_from = escalated_from
+
+
+class NotInQueue(PermissionDenied):
+    """An agent who works some queues asked to take from another one (exit 5): ``handle``,
+    the ``queue`` asked for and the ``queues`` the agent is a member of."""
+
+    def __init__(self, message: str, *, handle: str, queue: str, queues: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.handle = handle
+        self.queue = queue
+        self.queues = queues
+
+
+class NothingToTake(NotFound):
+    """``ticket take`` found no unassigned, unsolved ticket (exit 3) in ``queue`` when one was
+    named, else in ``queues`` (the acting agent's queues; empty: every queue)."""
+
+    def __init__(self, message: str, *, queue: str | None, queues: tuple[str, ...]) -> None:
+        super().__init__(message, what="ticket")
+        self.queue = queue
+        self.queues = queues

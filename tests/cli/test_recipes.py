@@ -67,6 +67,27 @@ RECIPE_IDS_FROM_A_PIPE = """\
 deskterm ticket list 'tag:vpn' --all --format ids | deskterm ticket update - --add-tag network --yes
 """
 
+RECIPE_QUEUES = """\
+# Tiers and where each escalates to: Service Desk (L1) -> Network L2 -> Infrastructure L3
+deskterm queue add 'Infrastructure L3' --tier L3 --description 'Servers, storage, core switches'
+deskterm queue add 'Network L2' --tier L2 --escalates-to 'Infrastructure L3'
+deskterm queue edit 'Service Desk' --escalates-to 'Network L2'
+# Who works which queue: take and T hand each agent only the tickets of their queues
+deskterm agent join 'Service Desk' bob carol
+deskterm agent join 'Network L2' carol
+# bob takes his next ticket and escalates it one tier up, then the next one further up;
+# the reason goes into the thread as an internal note
+deskterm --as bob ticket escalate "$(deskterm --as bob ticket take --format ids)" \\
+    --reason 'needs a firewall change'
+deskterm --as bob ticket escalate "$(deskterm --as bob ticket take --format ids)" \\
+    --to 'Infrastructure L3' --reason 'site down'
+# Tier, escalates-to, members, unsolved tickets, escalations out of each queue in 30 days
+deskterm queue list --since 30d --format table
+# Retire a queue: its tickets (closed ones too) move in the same transaction, each with a
+# history entry
+deskterm queue delete 'Printers' --move-to 'Service Desk' --format table
+"""
+
 RECIPES = {name: value for name, value in globals().items() if name.startswith("RECIPE_")}
 
 
@@ -270,3 +291,39 @@ def test_ids_from_a_pipe_change_every_match_not_only_the_first_page(desk, sh) ->
     assert "shown" not in result.stderr  # --all: nothing was left out
     assert all("network" in get(desk, ticket_id).tags for ticket_id in vpn)
     assert get(desk, other).tags == ("printer",)
+
+
+# -- queues and tiers ---------------------------------------------------------------------------
+
+
+def test_the_queues_recipe_builds_tiers_members_escalates_and_retires_a_queue(desk, sh) -> None:
+    from deskterm.domain import queues
+
+    # From a desk with only its first queue, plus a Printers queue holding a ticket.
+    queues.edit_queue(desk, "Service Desk", escalates_to=None)
+    queues.delete_queue(desk, "Network L2")
+    queues.delete_queue(desk, "Infrastructure L3")
+    queues.add_queue(desk, "Printers")
+    jam = tickets.create(desk, subject="Paper jam", queue="Printers", priority="low")
+    vpn = tickets.create(desk, subject="VPN drops", priority="high")
+    site = tickets.create(desk, subject="Branch office offline", priority="normal")
+
+    out = _ok(sh(RECIPE_QUEUES)).splitlines()
+
+    table = [line.split() for line in out if line.startswith(("NAME", "Service", "Network"))]
+    assert table[0] == ["NAME", "TIER", "ESCALATES", "TO", "MEMBERS", "OPEN", "ESCALATED"]
+    assert out[-1] == "Deleted queue Printers; moved 1 ticket to Service Desk"
+    assert (get(desk, vpn.id).queue, get(desk, site.id).queue) == (
+        "Network L2",
+        "Infrastructure L3",
+    )
+    assert get(desk, jam.id).queue == "Service Desk"
+    figures = {
+        q.name: (q.tier, q.escalates_to, q.member_count, q.escalations)
+        for q in queues.queue_stats(desk)
+    }
+    assert figures == {
+        "Service Desk": ("L1", "Network L2", 2, 2),
+        "Network L2": ("L2", "Infrastructure L3", 1, 0),
+        "Infrastructure L3": ("L3", None, 0, 0),
+    }

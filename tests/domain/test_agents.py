@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from deskterm.domain import tickets
+from deskterm.domain import queues, tickets
 from deskterm.domain.people import agents as agents
 from deskterm.domain.tickets import read as ticket_read
 from deskterm.errors import Conflict, InvalidInput, NotFound, PermissionDenied, UnknownAgent
@@ -113,7 +113,7 @@ def test_unknown_acting_agent_is_permission_denied_naming_the_handle(desk):
     for call in (
         agents.whoami,
         agents.list_agents,
-        agents.list_queues,
+        queues.list_queues,
         lambda d: ticket_read.list_page(d),
         lambda d: agents.add_agent(d, "eve"),
     ):
@@ -136,8 +136,8 @@ def test_deactivated_agent_can_do_nothing(desk):
 
 
 def test_queues_are_listed_with_their_escalation_path(desk):
-    queues = {q.name: (q.tier, q.escalates_to) for q in agents.list_queues(desk)}
-    assert queues == {
+    found = {q.name: (q.tier, q.escalates_to) for q in queues.list_queues(desk)}
+    assert found == {
         "Service Desk": ("L1", "Network L2"),
         "Network L2": ("L2", "Infrastructure L3"),
         "Infrastructure L3": ("L3", None),

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from deskterm.domain import tickets
+from deskterm.domain import queues, tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.kb import articles as kb
 from deskterm.domain.setup import open_desk
@@ -23,7 +23,7 @@ from deskterm.domain.tickets.read import detail
 from deskterm.domain.transfer import jsonl as transfer
 from deskterm.domain.views.saved import save_view
 from deskterm.errors import InvalidInput
-from exports import edit, rows
+from exports import as_version_2, edit, rows
 
 Change = Callable[[dict[str, Any]], None]
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
@@ -48,6 +48,7 @@ def lines(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> tu
         tickets.create(desk, subject="Mail bounces", tags=["mail", "vpn"], assignee="bob")
         kb.add(desk, title="Reset a VPN token", body="Steps.", tags=["vpn"])
         save_view(desk, "Mine", "assignee:me")
+        queues.join_queue(desk, "Service Desk", ["bob", "carol"])
         return tuple(transfer.export_lines(desk))
     finally:
         desk.close()
@@ -99,6 +100,33 @@ CASES: list[tuple[str, Change, str, int]] = [
     ("saved_view", _set(sort="sideways"), 'sort: unknown sort "sideways"', 0),
     ("saved_view", _set(query="status:opne"), 'query: unknown status "opne"', 0),
     ("ticket", _set(type="widget"), 'type: unknown type "widget"', 0),
+    ("queue", _drop("members"), "members: missing", 0),
+    ("queue", _set(members={"agent_id": 2}), "members: must be a list of objects", 0),
+    ("queue", _set(members=[2]), "members: each must be an object of agent_id, added_at", 0),
+    (
+        "queue",
+        _set(members=[{"agent_id": 99, "added_at": "2026-11-01T00:00:00Z"}]),
+        "members: agent_id: no agent 99 before this line",
+        0,
+    ),
+    (
+        "queue",
+        _set(members=[{"agent_id": 2, "added_at": "soon"}]),
+        'members: added_at: "soon" is not an ISO 8601 time',
+        0,
+    ),
+    (
+        "queue",
+        _set(members=[{"agent_id": 2, "added_at": None}]),
+        "members: added_at: is required, not null",
+        0,
+    ),
+    (
+        "queue",
+        _set(members=[{"agent_id": 2, "added_at": "2026-11-01T00:00:00Z"}] * 2),
+        "members: 2 is listed twice",
+        0,
+    ),
 ]
 
 
@@ -156,3 +184,32 @@ def test_a_bad_value_on_the_last_line_leaves_an_existing_empty_desk_as_it_was(
         assert tickets.create(fresh, subject="still mine").id == 1
     finally:
         fresh.close()
+
+
+def test_queue_members_ride_on_their_queue_and_round_trip(
+    lines: tuple[str, ...], empty_url: str
+) -> None:
+    (_index, service_desk), *_others = rows(list(lines), "queue")
+    assert [m["agent_id"] for m in service_desk["members"]] == [2, 3]
+    assert list(service_desk["members"][0]) == ["agent_id", "added_at"]
+    assert all(data["members"] == [] for _i, data in _others)
+    transfer.restore(empty_url, "alice", list(lines))
+    desk = open_desk(empty_url, "alice", initialize=False)
+    try:
+        assert [m.handle for m in queues.queue_members(desk, "Service Desk")] == ["bob", "carol"]
+        assert list(transfer.export_lines(desk)) == list(lines)
+    finally:
+        desk.close()
+
+
+def test_a_version_2_export_without_members_imports_with_queues_empty_of_members(
+    lines: tuple[str, ...], empty_url: str
+) -> None:
+    older = as_version_2(list(lines))
+    result = transfer.restore(empty_url, "alice", older)
+    assert (result.version, result.verified) == (2, True)
+    desk = open_desk(empty_url, "alice", initialize=False)
+    try:
+        assert queues.queue_members(desk, "Service Desk") == []
+    finally:
+        desk.close()

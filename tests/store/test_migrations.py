@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import func, insert, inspect, select, text
 
-from deskterm.domain import tickets
+from deskterm.domain import queues, tickets
 from deskterm.domain.kb import articles as kb
 from deskterm.domain.people import agents as agents
 from deskterm.domain.setup import open_desk
@@ -372,7 +372,7 @@ def test_empty_database_is_initialized_on_first_open_with_the_actor_as_admin(emp
     try:
         me = agents.whoami(desk)
         assert (me.handle, me.role) == ("dave", "admin")
-        assert [q.name for q in agents.list_queues(desk)] == ["Service Desk"]
+        assert [q.name for q in queues.list_queues(desk)] == ["Service Desk"]
         assert migrate.state(desk.store).status is SchemaStatus.CURRENT
         assert tickets.create(desk, subject="First!").queue == "Service Desk"
     finally:

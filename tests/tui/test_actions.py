@@ -336,3 +336,39 @@ async def test_a_send_in_progress_says_so(seeded: Desk, monkeypatch) -> None:
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
     assert ticket_read.detail(seeded, 6).messages[-1].body == "Hold on"
+
+
+async def test_take_hands_a_member_only_the_tickets_of_their_queues(seeded: Desk) -> None:
+    """bob works Infrastructure L3 only: ``T`` in All tickets takes its ticket (#5), not the
+    older urgent #1 of Network L2 that comes first for anyone in no queue; then nothing waits
+    in his queues; and ``T`` in the view of a queue he does not work is refused."""
+    from deskterm.domain import queues
+
+    queues.join_queue(seeded, "Infrastructure L3", ["bob"])
+    bob = Desk(seeded.store, "bob", clock=seeded.clock)
+    app = app_for(bob)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.ticket.id == 5
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        assert (
+            "Nothing to take: No unassigned ticket is waiting in your queues (Infrastructure L3)"
+            in notified(app)
+        )
+        l2 = next(i for i, v in enumerate(app.screen.views) if v.queue == "Network L2")
+        await pilot.press(str(l2 + 1), "T")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert any(
+            n.startswith('Not permitted: bob is not a member of queue "Network L2"')
+            for n in notified(app)
+        )
+    assert ticket_read.get(seeded, 5).assignee == "bob"
+    assert ticket_read.get(seeded, 1).assignee is None
+    assert tickets.take(Desk(seeded.store, "carol", clock=seeded.clock)).id == 1

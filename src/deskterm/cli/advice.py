@@ -10,8 +10,10 @@ from __future__ import annotations
 from deskterm.errors import (
     DeskError,
     NotFound,
+    NotInQueue,
     PolicyChanged,
     PolicyInUse,
+    QueueInUse,
     SchemaMismatch,
     UnknownAgent,
 )
@@ -26,6 +28,7 @@ _LOOK = {
     "view": "see: deskterm view list",
     "agent": "see: deskterm agent list",
     "sla policy": "see: deskterm sla list",
+    "queue": "see: deskterm queue list",
 }
 
 
@@ -43,7 +46,31 @@ def advice(exc: DeskError) -> str | None:
         found = "to delete it anyway, leaving its tickets without policy, add --force"
     elif isinstance(exc, PolicyChanged):
         found = f"see: deskterm sla show '{exc.name}'"
+    elif isinstance(exc, QueueInUse):
+        found = _queue_in_use(exc)
+    elif isinstance(exc, NotInQueue):
+        found = (
+            f"take from your queues, or ask a lead to run: "
+            f"deskterm agent join {_quoted(exc.queue)} {exc.handle}"
+        )
     elif isinstance(exc, NotFound) and exc.what is not None:
         found = _LOOK.get(exc.what)
     parts = [part for part in (exc.hint, found) if part]
     return "; ".join(parts) or None
+
+
+def _quoted(name: str) -> str:
+    import shlex
+
+    return shlex.quote(name)
+
+
+def _queue_in_use(exc: QueueInUse) -> str:
+    steps = []
+    for source in exc.escalated_from:
+        steps.append(f"deskterm queue edit {_quoted(source)} --escalates-to QUEUE|none")
+    if exc.tickets:
+        steps.append(f"deskterm queue delete {_quoted(exc.queue)} --move-to QUEUE")
+    if len(steps) == 1:
+        return f"run: {steps[0]}"
+    return "first run: " + "; then ".join(steps)

@@ -1,19 +1,21 @@
-"""``deskterm agent ...``: list, add, set-role, whoami."""
+"""``deskterm agent ...``: list, add, set-role, whoami, and join/leave a queue."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from deskterm.cli import completion
 from deskterm.cli.context import get
 
 if TYPE_CHECKING:
+    from deskterm.cli.context import CliContext
     from deskterm.cli.output import Column
 
 app = typer.Typer(
-    help="Agents and their roles.\n\nExample: deskterm agent add bwong --role lead",
+    help="Agents, their roles and queues.\n\nExample: deskterm agent add bwong --role lead",
     rich_markup_mode=None,
     no_args_is_help=True,
 )
@@ -103,3 +105,75 @@ def whoami(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     cli = get(ctx)
     chosen = resolve_format(fmt, many=False, stream=cli.out)
     emit_object(dataclasses.asdict(me(cli.desk())), fmt=chosen, out=cli.out, color=cli.color)
+
+
+HandlesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="HANDLE...",
+        help="Agents' handles (default: you).",
+        autocompletion=completion.agents,
+    ),
+]
+QueueArg = Annotated[
+    str, typer.Argument(metavar="QUEUE", help="A queue's name.", autocompletion=completion.queues)
+]
+
+
+@app.command("join")
+def join(
+    ctx: typer.Context, queue: QueueArg, handles: HandlesArg = None, fmt: FormatOpt = None
+) -> None:
+    """Put agents in a queue (leads and admins).
+
+    An agent in any queue takes (ticket take, T) only from their queues; an agent in no
+    queue takes from all of them.
+
+    Example: deskterm agent join 'Network L2' bob carol
+    """
+    from deskterm.domain.queues import join_queue
+
+    cli = get(ctx)
+    _emit_membership(cli, join_queue(cli.desk(), queue, _handles(handles)), fmt)
+
+
+@app.command("leave")
+def leave(
+    ctx: typer.Context, queue: QueueArg, handles: HandlesArg = None, fmt: FormatOpt = None
+) -> None:
+    """Take agents out of a queue (leads and admins).
+
+    Example: deskterm agent leave 'Network L2' bob
+    """
+    from deskterm.domain.queues import leave_queue
+
+    cli = get(ctx)
+    _emit_membership(cli, leave_queue(cli.desk(), queue, _handles(handles)), fmt)
+
+
+def _handles(handles: list[str] | None) -> list[str]:
+    from deskterm.errors import InvalidInput
+
+    for handle in handles or ():
+        if not handle.strip():
+            raise InvalidInput("HANDLE is empty; give an agent's handle, or me")
+    return list(handles or ())
+
+
+def _emit_membership(cli: CliContext, changes: list[Any], fmt: str | None) -> None:
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.domain.text import sanitize
+
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    if chosen != "table":
+        rows = [dataclasses.asdict(c) for c in changes]
+        columns = (Column("queue", "QUEUE"), Column("handle", "HANDLE"))
+        emit_list(rows, columns=columns, fmt=chosen, out=cli.out, id_key="handle")
+        return
+    for change in changes:
+        queue = sanitize(change.queue)
+        if change.member:
+            said = "joined" if change.changed else "is already in"
+        else:
+            said = "left" if change.changed else "was not in"
+        cli.out.write(f"{change.handle} {said} {queue}\n")

@@ -148,7 +148,7 @@ def query(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _queue_names(desk: Desk) -> list[str]:
-    from deskterm.domain.people import list_queues
+    from deskterm.domain.queues import list_queues
 
     return [q.name for q in list_queues(desk)]
 

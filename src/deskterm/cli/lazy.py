@@ -27,7 +27,8 @@ class Lazy:
 
 LAZY: dict[str, Lazy] = {
     "db": Lazy("deskterm.cli.db_cmd", "app", "Create, upgrade, check and fill the database."),
-    "agent": Lazy("deskterm.cli.agent_cmd", "app", "Agents and their roles."),
+    "agent": Lazy("deskterm.cli.agent_cmd", "app", "Agents, their roles and queues."),
+    "queue": Lazy("deskterm.cli.queue_cmd", "app", "Queues, their tiers, escalation and members."),
     "ticket": Lazy("deskterm.cli.ticket_cmd", "app", "Work with tickets."),
     "kb": Lazy("deskterm.cli.kb_cmd", "app", "The knowledge base."),
     "config": Lazy("deskterm.cli.config_cmd", "app", "Settings and the config file."),

@@ -645,7 +645,9 @@ def take(
 ) -> None:
     """Claim the most urgent unassigned ticket (soonest due, then priority, then oldest).
 
-    Two agents taking at once never get the same ticket. Exit 3 when nothing is waiting.
+    An agent who works any queue (deskterm agent join) takes only from those queues; one in
+    no queue takes from all. Two agents taking at once never get the same ticket. Exit 3
+    when nothing is waiting, 5 for a queue you do not work.
 
     Example: deskterm ticket take --queue 'Network L2'
     """

@@ -32,7 +32,8 @@ SLA and automation issues bring) takes the same four steps:
 3. a generator: fixed data is read as it is (policies, rules, macros); what is drawn takes a
    stream of its own (``derive_seed(seed, "sla")``) so that the tickets of a seed stay the
    same. Queue members need no new drawing: :func:`~deskterm.demo.directory.rosters`
-   already decides who works which queue, and tickets are assigned from those rosters;
+   already decides who works which queue (``load.py`` stores them as the queues' members),
+   and tickets are assigned from those rosters;
 4. a step in ``load.py`` after the directory (rules and macros name queues and agents) and
    before the tickets when tickets depend on it (due times, which rule routed a ticket),
    through the domain's own calls where one exists, so the demo desk obeys the same rules as

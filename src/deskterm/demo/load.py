@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from deskterm.demo.articles import generate_articles
-from deskterm.demo.directory import make_directory
+from deskterm.demo.directory import make_directory, rosters
 from deskterm.demo.generate import generate_tickets
 from deskterm.demo.records import Directory, SeedTicket
 from deskterm.domain import validate
@@ -43,7 +43,8 @@ def seed_desk(
     days: int = 365,
     progress: Callable[[int], None] | None = None,
 ) -> str:
-    """Add generated agents, queues, organizations, contacts, tickets and KB articles.
+    """Add generated agents, queues (with their members), organizations, contacts, tickets and
+    KB articles.
 
     Needs the admin role. Returns a one-line summary with the speed in rows per second.
     """
@@ -122,6 +123,8 @@ def _load_directory(
                 .where(q.c.id == queue_ids[x.name])
                 .values(escalates_to_id=queue_ids[x.escalates_to])
             )
+    agent_ids = dict(conn.execute(select(a.c.handle, a.c.id)).all())
+    _load_members(conn, directory, queue_ids, agent_ids, now)
     known_orgs = set(conn.execute(select(o.c.name)).scalars())
     new_orgs = [
         {"name": x.name, "domain": x.domain, "created_at": now}
@@ -150,6 +153,30 @@ def _load_directory(
         "contacts": dict(conn.execute(select(c.c.email, c.c.id)).all()),
         "tags": dict(conn.execute(select(schema.tags.c.name, schema.tags.c.id)).all()),
     }
+
+
+def _load_members(
+    conn: Connection,
+    directory: Directory,
+    queue_ids: dict[str, int],
+    agent_ids: dict[str, int],
+    now: datetime,
+) -> None:
+    """Each queue's roster (the agents its tickets are assigned to) as its members, so take
+    hands the demo's agents the tickets of the queues they work."""
+    m = schema.queue_members
+    present = {(row.queue_id, row.agent_id) for row in conn.execute(select(m))}
+    wanted = {
+        (queue_ids[queue], agent_ids[handle])
+        for queue, handles in rosters(directory).items()
+        for handle in handles
+    }
+    new = [
+        {"queue_id": queue, "agent_id": agent, "added_at": now}
+        for queue, agent in sorted(wanted - present)
+    ]
+    if new:
+        conn.execute(insert(m), new)
 
 
 def _next_id(conn: Connection, table: Any) -> int:

@@ -29,6 +29,54 @@ class Queue:
     description: str
 
 
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    """A queue as ``queue list`` shows it: its fields and what it holds."""
+
+    id: int
+    name: str
+    tier: str
+    escalates_to: str | None
+    description: str
+    #: How many agents work it (``ticket take`` hands them its tickets).
+    member_count: int
+    #: Its unsolved tickets (new, open, pending, on hold).
+    open_tickets: int
+    #: Tickets escalated out of it (in the period asked for, else ever).
+    escalations: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueueDetail:
+    """One queue in full (``queue show``): its figures, who works it, where its tickets go
+    when escalated (``chain``, nearest first) and which queues escalate into it."""
+
+    queue: QueueStats
+    members: tuple[Member, ...]
+    chain: tuple[str, ...]
+    escalated_from: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueDeleted:
+    """What ``queue delete`` did: the queue gone, and how many tickets moved where."""
+
+    name: str
+    moved: int
+    moved_to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An agent in a queue, since ``added_at``."""
+
+    queue: str
+    handle: str
+    name: str
+    role: str
+    added_at: datetime
+
+
 class Ticket(NamedTuple):
     """A ticket as every caller sees it. A NamedTuple rather than a frozen dataclass: a list
     page builds hundreds of these, and a tuple is built several times faster."""

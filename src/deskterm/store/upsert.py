@@ -14,23 +14,26 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 
-def insert_missing(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str) -> int:
-    """Insert ``rows`` into ``table``, skipping those whose unique ``key`` exists already;
-    returns how many were inserted."""
+def insert_missing(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str | Sequence[str]
+) -> int:
+    """Insert ``rows`` into ``table``, skipping those whose unique ``key`` (a column, or the
+    columns of a composite key) exists already; returns how many were inserted."""
     if not rows:
         return 0
     result = conn.execute(_skip_taken(conn, table, key), list(rows))
     return max(0, result.rowcount or 0)
 
 
-def _skip_taken(conn: Connection, table: Table, key: str) -> Any:
+def _skip_taken(conn: Connection, table: Table, key: str | Sequence[str]) -> Any:
+    columns = [key] if isinstance(key, str) else list(key)
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+        return pg_insert(table).on_conflict_do_nothing(index_elements=columns)
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(table).on_conflict_do_nothing(index_elements=[key])
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=columns)
 
 
 def insert_unless_taken(
@@ -41,3 +44,14 @@ def insert_unless_taken(
     stmt = _skip_taken(conn, table, key).values(**row).returning(table.c.id)
     found = conn.execute(stmt).scalar()
     return None if found is None else int(found)
+
+
+def insert_one_missing(
+    conn: Connection, table: Table, row: dict[str, Any], key: str | Sequence[str]
+) -> bool:
+    """Insert ``row`` unless its unique ``key`` exists already (also when another process
+    inserts it at this very moment); whether it was inserted."""
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT here.
+    first = key if isinstance(key, str) else key[0]
+    stmt = _skip_taken(conn, table, key).values(**row).returning(table.c[first])
+    return conn.execute(stmt).first() is not None

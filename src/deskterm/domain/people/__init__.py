@@ -1,5 +1,5 @@
-"""The people of a desk: agents with their roles, the queues they work, and contacts
-(the people who ask).
+"""The people of a desk: agents with their roles, and contacts (the people who ask). The
+queues agents work are ``deskterm.domain.queues``.
 
 The names below are this package's public surface (see ``deskterm.domain.surface``).
 """
@@ -11,7 +11,6 @@ from deskterm.domain.surface import Surface
 if TYPE_CHECKING:
     from deskterm.domain.people.agents import add_agent as add_agent
     from deskterm.domain.people.agents import list_agents as list_agents
-    from deskterm.domain.people.agents import list_queues as list_queues
     from deskterm.domain.people.agents import set_role as set_role
     from deskterm.domain.people.agents import whoami as whoami
     from deskterm.domain.people.contacts import contact_for as contact_for
@@ -24,7 +23,6 @@ _SURFACE = Surface(
             "add_agent",
             "set_role",
             "whoami",
-            "list_queues",
         ),
         "contacts": ("contact_for",),
     },

@@ -6,7 +6,7 @@ from sqlalchemy import func, insert, select, update
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk, agent_from_row
-from deskterm.domain.models import Agent, Queue
+from deskterm.domain.models import Agent
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 
@@ -76,18 +76,3 @@ def set_role(desk: Desk, handle: str, role: str) -> Agent:
 def whoami(desk: Desk) -> Agent:
     with desk.store.read() as conn:
         return desk.actor(conn)
-
-
-def list_queues(desk: Desk) -> list[Queue]:
-    q = schema.queues
-    target = q.alias("target")
-    with desk.store.read() as conn:
-        desk.actor(conn)
-        rows = conn.execute(
-            select(q, target.c.name.label("escalates_to"))
-            .select_from(q.outerjoin(target, q.c.escalates_to_id == target.c.id))
-            .order_by(q.c.tier, q.c.name)
-        )
-        return [
-            Queue(row.id, row.name, row.tier, row.escalates_to, row.description) for row in rows
-        ]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.change import close as close
     from deskterm.domain.tickets.change import escalate as escalate
     from deskterm.domain.tickets.change import escalation_targets as escalation_targets
+    from deskterm.domain.tickets.change import move_queue_in as move_queue_in
     from deskterm.domain.tickets.change import note as note
     from deskterm.domain.tickets.change import reopen as reopen
     from deskterm.domain.tickets.change import reply as reply
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.workflow import TRANSITIONS as TRANSITIONS
     from deskterm.domain.tickets.workflow import check_status as check_status
     from deskterm.domain.tickets.workflow import ensure_editable as ensure_editable
+    from deskterm.domain.tickets.write import Context as Context
+    from deskterm.domain.tickets.write import transact as transact
 
 _SURFACE = Surface(
     __name__,
@@ -76,6 +79,7 @@ _SURFACE = Surface(
             "note",
             "escalate",
             "escalation_targets",
+            "move_queue_in",
         ),
         "claims": (
             "take",
@@ -113,6 +117,10 @@ _SURFACE = Surface(
             "ensure_editable",
         ),
         "quick": ("first_page",),
+        "write": (
+            "transact",
+            "Context",
+        ),
         "fields": (
             "FIELDS",
             "BY_NAME",

@@ -179,6 +179,24 @@ def reopen(desk: Desk, ticket_id: int, *, if_version: int | None = None) -> Upda
     )[0]
 
 
+def move_queue_in(ctx: Context, source_id: int, target_id: int) -> int:
+    """Move every ticket of queue ``source_id`` (closed ones too) to ``target_id``, in an
+    open write transaction, because the source queue is being deleted; each moved ticket
+    gets its ``queue`` audit entry and a new version. Returns how many moved."""
+    ids = [
+        int(i)
+        for i in ctx.conn.execute(
+            select(T.c.id).where(T.c.queue_id == source_id).order_by(T.c.id)
+        ).scalars()
+    ]
+    request = Request(queue_id=target_id, queue_deleted=True)
+    known = write.names(ctx.conn)
+    for chunk in write.chunks(ids):
+        current = write.read(ctx.conn, chunk)
+        write.store(ctx, [plan(current[i], request, ctx.now, known) for i in chunk])
+    return len(ids)
+
+
 # ------------------------------------------------------------------------------ thread
 
 

@@ -5,7 +5,8 @@ implementation behind ``deskterm ticket take`` and the console's ``T``. On Postg
 pick is ``SELECT ... FOR UPDATE SKIP LOCKED``: two agents taking at the same moment lock
 different rows, so they never get the same ticket. On SQLite the write transaction
 (BEGIN IMMEDIATE) already serializes writers. A taken ticket is assigned, so it is never
-offered again.
+offered again. An agent who is a member of any queue (``deskterm agent join``) takes only
+from those queues; an agent in no queue takes from all of them.
 
 ``merge`` closes a duplicate into the ticket that carries on. The source's thread is NOT
 moved (its audit history and ids stay where they were); instead the target gets one internal
@@ -17,6 +18,7 @@ from, and the source gets a note pointing at the target, ``merged_into_id`` and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -28,7 +30,7 @@ from deskterm.domain.tickets.plan import NewMessage, Request, plan
 from deskterm.domain.tickets.read import load_ticket, thread
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.domain.vocab import UNSOLVED
-from deskterm.errors import Conflict, InvalidInput, NotFound
+from deskterm.errors import Conflict, InvalidInput, NotFound, NothingToTake, NotInQueue
 from deskterm.store import schema
 
 T = schema.tickets
@@ -36,12 +38,25 @@ T = schema.tickets
 MAX_SUMMARY = 200_000
 
 
+#: The due time take-next hands out earliest first (NULL last). The one place it is named:
+#: the SLA work points it at ``sla_due``, the earliest due of a ticket's running clocks.
+TAKE_DUE = T.c.sla_due
+
+
+def take_order() -> tuple[Any, ...]:
+    """Take-next's order: earliest ``sla_due`` first (none last: paused, or no clock running),
+    then highest priority, then oldest."""
+    return (TAKE_DUE.asc().nulls_last(), T.c.priority.desc(), T.c.created_at.asc(), T.c.id.asc())
+
+
 def take(desk: Desk, *, queue: str | None = None) -> Ticket:
     """Assign the next ticket to the acting agent, by SLA urgency.
 
-    Next = unassigned, unsolved, not merged; soonest ``sla_due`` first (none last: paused,
-    or no clock running), then highest priority, then oldest. NotFound when nothing is
-    waiting. One transaction, audit events for the assignee (and ``new -> open``).
+    Next = unassigned, unsolved, not merged, in :func:`take_order`. An agent who is a member
+    of any queue is handed only tickets of their queues, and may name only one of them as
+    ``queue`` (NotInQueue otherwise); an agent in no queue takes from every queue, so a desk
+    that has not set up membership works as before. NothingToTake when nothing is waiting.
+    One transaction, audit events for the assignee (and ``new -> open``).
     """
 
     def work(ctx: Context) -> Ticket:
@@ -51,26 +66,55 @@ def take(desk: Desk, *, queue: str | None = None) -> Ticket:
             T.c.status.in_(UNSOLVED),
             T.c.merged_into_id.is_(None),
         )
+        mine = _queues_of(conn, ctx.actor.id)
         if queue:
-            stmt = stmt.where(T.c.queue_id == lookup.queue_id(conn, queue))
-        stmt = stmt.order_by(
-            T.c.sla_due.asc().nulls_last(),
-            T.c.priority.desc(),
-            T.c.created_at.asc(),
-            T.c.id.asc(),
-        ).limit(1)
+            wanted = lookup.queue_id(conn, queue)
+            if mine and wanted not in mine:
+                name = write.names(conn).queues[wanted]
+                raise NotInQueue(
+                    f'{ctx.actor.handle} is not a member of queue "{name}"; '
+                    f"{ctx.actor.handle} works {', '.join(mine.values())}",
+                    handle=ctx.actor.handle,
+                    queue=name,
+                    queues=tuple(mine.values()),
+                )
+            stmt = stmt.where(T.c.queue_id == wanted)
+        elif mine:
+            stmt = stmt.where(T.c.queue_id.in_(list(mine)))
+        stmt = stmt.order_by(*take_order()).limit(1)
         if conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
         ticket_id = conn.execute(stmt).scalar()
         if ticket_id is None:
-            where = f' in queue "{queue}"' if queue else ""
-            raise NotFound(f"no unassigned open ticket is waiting{where}; nothing to take")
+            if queue:
+                where = f' in queue "{queue}"'
+            elif mine:
+                where = f" in the queues {ctx.actor.handle} works ({', '.join(mine.values())})"
+            else:
+                where = ""
+            raise NothingToTake(
+                f"no unassigned open ticket is waiting{where}; nothing to take",
+                queue=queue,
+                queues=() if queue else tuple(mine.values()),
+            )
         current = write.read_one(conn, ticket_id)
         request = Request(assignee_id=ctx.actor.id)
         write.store(ctx, [plan(current, request, ctx.now, write.names(conn))])
         return load_ticket(conn, desk, ticket_id)
 
     return transact(desk, work)
+
+
+def _queues_of(conn: Connection, agent_id: int) -> dict[int, str]:
+    """The queues ``agent_id`` is a member of: id -> name, by name."""
+    q, m = schema.queues, schema.queue_members
+    rows = conn.execute(
+        select(q.c.id, q.c.name)
+        .join(m, m.c.queue_id == q.c.id)
+        .where(m.c.agent_id == agent_id)
+        .order_by(q.c.name)
+    )
+    return {int(row.id): row.name for row in rows}
 
 
 def merge(

@@ -26,7 +26,9 @@ def queue_id(conn: Connection, name: str) -> int:
     for row in rows:
         if row.name.lower() == wanted:
             return int(row.id)
-    raise NotFound(f'unknown queue "{name}"; queues: {_listing([row.name for row in rows])}')
+    raise NotFound(
+        f'unknown queue "{name}"; queues: {_listing([row.name for row in rows])}', what="queue"
+    )
 
 
 def default_queue_id(conn: Connection) -> int:

@@ -105,6 +105,9 @@ class Request:
     merged_into: int | None = None
     #: Audit entries the verb records besides the field changes (escalated, merged_from).
     events: tuple[FieldChange, ...] = ()
+    #: The ticket's queue is being deleted and the ticket moves to ``queue_id``: the one
+    #: change a closed ticket takes (every ticket must be in a queue).
+    queue_deleted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +207,7 @@ def plan(
         values["problem_id"] = problem
         diff.append(FieldChange("problem", _str(current.problem_id), _str(problem)))
     diff.extend(request.events)
-    if (diff or message is not None) and current.status == "closed":
+    if (diff or message is not None) and current.status == "closed" and not request.queue_deleted:
         workflow.ensure_editable(current.id, current.status)
     touched = {change.field for change in diff}
     if message is not None:

@@ -7,10 +7,10 @@ facts of the schema (required columns, lengths, booleans, references to rows tha
 unique names); the first problem raises ``InvalidInput("line N: field: problem")``, and the
 import, one transaction, writes nothing.
 
-The file itself is checked too (format version 2): the header says how many rows of each kind
-follow, and the trailer repeats the counts with a SHA-256 of every byte before it. A file cut
-short is refused naming what is missing, a changed one by its checksum. A version 1 file (no
-counts, no trailer) still imports, unverified (:attr:`ExportReader.verified` is False).
+The file itself is checked too (format version 2 and later): the header says how many rows of
+each kind follow, and the trailer repeats the counts with a SHA-256 of every byte before it. A
+file cut short is refused naming what is missing, a changed one by its checksum. A version 1
+file (no counts, no trailer) still imports, unverified (:attr:`ExportReader.verified` is False).
 
 Lines are what ``str.split("\\n")`` gives: JSON escapes every control character, but U+2028,
 U+2029 and U+0085 are written as they are and are not line breaks here.
@@ -31,6 +31,7 @@ from deskterm.domain.transfer.rules import (
     FORMAT_VERSION,
     KEY_SINCE,
     KINDS,
+    LINKS,
     NOUNS,
     ORDER,
     READABLE_VERSIONS,
@@ -38,6 +39,7 @@ from deskterm.domain.transfer.rules import (
     SHAPES,
     TAGGED,
     Field,
+    Link,
     Shape,
     as_text,
     integer,
@@ -56,12 +58,14 @@ _SHA256: Final = re.compile("^[0-9a-f]{64}$")
 
 @dataclass
 class Row:
-    """One checked line: column values ready to insert, and the ids of its tags."""
+    """One checked line: column values ready to insert, the ids of its tags, and the rows of
+    the link table that ride on it (a queue's members), ready to insert after it."""
 
     kind: str
     line: int
     values: dict[str, Any]
     tag_ids: list[int]
+    links: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -280,6 +284,9 @@ class ExportReader:
                 f"allowed: {', '.join(f.key for f in shape.fields)}"
             )
         missing = [key for key in (*(f.key for f in shape.fields), "tags") if key in shape.keys]
+        link = LINKS.get(kind)
+        if link is not None and (self.version or 0) >= link.since:
+            missing.append(link.key)
         for key in missing:
             if key in data:
                 continue
@@ -309,7 +316,8 @@ class ExportReader:
         if kind == "tag":
             self._tag_ids[values["name"]] = row_id
         tag_ids = self._tags(number, data["tags"]) if kind in TAGGED else []
-        return Row(kind, number, values, tag_ids)
+        links = self._links(number, link, row_id, data) if link is not None else []
+        return Row(kind, number, values, tag_ids, links)
 
     def _reference(
         self, number: int, kind: str, item: Field, target: int, values: dict[str, Any]
@@ -355,3 +363,41 @@ class ExportReader:
                 raise InvalidInput(f'line {number}: tags: "{clean}" is listed twice')
             ids.append(tag_id)
         return ids
+
+    def _links(self, number: int, link: Link, owner: int, data: dict[str, Any]) -> list[Any]:
+        """The link rows riding on a row (``"members": [{"agent_id": 2, ...}]``), checked:
+        each an object of exactly the link's fields, each reference to an earlier row, none
+        twice. Absent (an older format) is none."""
+        items = data.get(link.key, [])
+        if not isinstance(items, list):
+            raise InvalidInput(f"line {number}: {link.key}: must be a list of objects")
+        keys = [f.key for f in link.fields]
+        found: list[dict[str, Any]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for item in items:
+            if not isinstance(item, dict) or set(item) != set(keys):
+                raise InvalidInput(
+                    f"line {number}: {link.key}: each must be an object of {', '.join(keys)}"
+                )
+            values: dict[str, Any] = {link.owner: owner}
+            for one in link.fields:
+                try:
+                    value = one.check(item[one.key])
+                except InvalidInput as exc:
+                    raise InvalidInput(
+                        f"line {number}: {link.key}: {one.key}: {exc.message}"
+                    ) from None
+                if one.ref is not None and value not in self._ids[one.ref]:
+                    raise InvalidInput(
+                        f"line {number}: {link.key}: {one.key}: no {NOUNS[one.ref][0]} {value} "
+                        "before this line"
+                    )
+                values[one.column] = value
+            identity = tuple(values[f.column] for f in link.fields if f.ref is not None)
+            if identity in seen:
+                raise InvalidInput(
+                    f"line {number}: {link.key}: {', '.join(map(str, identity))} is listed twice"
+                )
+            seen.add(identity)
+            found.append(values)
+        return found

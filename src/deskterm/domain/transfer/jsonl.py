@@ -2,12 +2,13 @@
 
 The export is one JSON object per line, each with a ``"type"``, in a stable order: a header
 (format, version, schema, and how many rows of each kind follow), then agents,
-organizations, contacts, queues, SLA policies, tags, tickets (with their tag names), messages,
-audit events, KB articles (with their tag names) and saved views, each by id, then a trailer
-(the counts again, how many lines precede it and their SHA-256). A policy's calendar and
-targets are written as the JSON objects they are. Keys are the columns in schema order;
-times are ISO 8601 UTC (``Z``), microseconds only when not zero; priorities are their names;
-a ticket's own ``type`` column is written as ``ticket_type`` (``type`` names the entity).
+organizations, contacts, queues (with their members), SLA policies, tags, tickets (with their
+tag names), messages, audit events, KB articles (with their tag names) and saved views, each
+by id, then a trailer (the counts again, how many lines precede it and their SHA-256). A
+policy's calendar and targets are written as the JSON objects they are. Keys are the columns
+in schema order; times are ISO 8601 UTC (``Z``), microseconds only when not zero; priorities
+are their names; a ticket's own ``type`` column is written as ``ticket_type`` (``type`` names
+the entity).
 Ids are kept, so export -> import -> export is byte-identical. Lines end with ``\n`` and are
 split on ``\n`` only: U+2028, U+2029 and U+0085 in a body are text, not line breaks.
 
@@ -43,6 +44,7 @@ from deskterm.domain.transfer.rules import (
     FORMAT_VERSION,
     JSON_COLUMNS,
     KINDS,
+    LINKS,
     NOUNS,
     TABLES,
     TAGGED,
@@ -171,10 +173,13 @@ def _body(conn: Connection, header: str, held: dict[str, int], advance: Progress
     for kind, table in ENTITIES:
         for rows in _chunks(conn, table):
             tags = _tags_of(conn, kind, [row.id for row in rows])
+            links = _links_of(conn, kind, [row.id for row in rows])
             for row in rows:
                 data = _encode(kind, table, row)
                 if tags is not None:
                     data["tags"] = tags.get(row.id, [])
+                if links is not None:
+                    data[LINKS[kind].key] = links.get(row.id, [])
                 yield dumps(data)
             held[kind] += len(rows)
             advance(len(rows))
@@ -208,6 +213,24 @@ def _tags_of(conn: Connection, kind: str, ids: list[int]) -> dict[int, list[str]
     for owner, name in conn.execute(stmt):
         tags.setdefault(owner, []).append(name)
     return tags
+
+
+def _links_of(conn: Connection, kind: str, ids: list[int]) -> dict[int, list[Any]] | None:
+    """The link rows riding on each of ``ids`` (a queue's members), in key order."""
+    link = LINKS.get(kind)
+    if link is None:
+        return None
+    table = link.table
+    owner = table.c[link.owner]
+    columns = [table.c[f.column] for f in link.fields]
+    found: dict[int, list[Any]] = {}
+    stmt = select(owner, *columns).where(owner.in_(ids)).order_by(owner, *columns)
+    for row in conn.execute(stmt):
+        item = {}
+        for one, value in zip(link.fields, row[1:], strict=True):
+            item[one.key] = iso(value) if isinstance(value, datetime) else value
+        found.setdefault(row[0], []).append(item)
+    return found
 
 
 # ------------------------------------------------------------------------------- import
@@ -357,6 +380,7 @@ def _ensure_empty(conn: Connection) -> None:
     if not others and counts["agent"] <= 1 and counts["queue"] <= 1:
         # A freshly initialized desk (``db init`` or first use): its starter admin (the
         # importer, see _check_importer) and queue make way for the imported ones.
+        conn.execute(schema.queue_members.delete())
         conn.execute(schema.queues.delete())
         conn.execute(schema.agents.delete())
         return
@@ -384,6 +408,8 @@ class _Writer:
         self.kind: str | None = None
         self.rows: list[dict[str, Any]] = []
         self.links: list[dict[str, Any]] = []
+        #: Rows of the link table riding on these rows (a queue's members).
+        self.riders: list[dict[str, Any]] = []
         self.lines: tuple[int, int] = (0, 0)
 
     def add(self, row: Row) -> None:
@@ -396,6 +422,7 @@ class _Writer:
         if row.kind in TAGGED:
             key = TAGGED[row.kind][1]
             self.links.extend({key: row.values["id"], "tag_id": t} for t in row.tag_ids)
+        self.riders.extend(row.links)
 
     def flush(self) -> None:
         if self.kind is None or not self.rows:
@@ -404,6 +431,8 @@ class _Writer:
             self.conn.execute(insert(TABLES[self.kind]), self.rows)
             if self.links:
                 self.conn.execute(insert(TAGGED[self.kind][0]), self.links)
+            if self.riders:
+                self.conn.execute(insert(LINKS[self.kind].table), self.riders)
         except (DataError, IntegrityError) as exc:
             # Every value was checked; this is the database's own word on what slipped by.
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
@@ -411,7 +440,7 @@ class _Writer:
             raise InvalidInput(
                 f"lines {first}-{last}: the database refused these {NOUNS[self.kind][1]}: {reason}"
             ) from None
-        self.rows, self.links = [], []
+        self.rows, self.links, self.riders = [], [], []
 
     def set_deferred(self, deferred: list[Deferred]) -> None:
         for item in deferred:

@@ -27,7 +27,8 @@ from deskterm.store import schema
 FORMAT_NAME: Final = "deskterm-export"
 FORMAT_VERSION: Final = 3
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
-#: and a checksummed trailer) and 3 (SLA policies, and the SLA columns of queues and tickets).
+#: and a checksummed trailer) and 3 (queue members, SLA policies, and the SLA columns of
+#: queues and tickets).
 READABLE_VERSIONS: Final = (1, 2, 3)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
@@ -255,9 +256,28 @@ def _field(kind: str, column: Column[Any]) -> Field:
     )
 
 
+@dataclass(frozen=True)
+class Link:
+    """Rows of a link table that ride along on the row they belong to, as a list of objects
+    under ``key``, one per row, with the link's other columns (``fields``) in schema order."""
+
+    table: Table
+    owner: str  # the column naming the row it rides on
+    key: str
+    fields: tuple[Field, ...]
+    #: The first format version that carries it: older files have none (an empty list).
+    since: int
+
+
+#: kind -> (link table, owner column, key, first format version).
+_LINKED: Final = {"queue": (schema.queue_members, "queue_id", "members", 3)}
+
+
 def _shape(kind: str, table: Table) -> Shape:
     fields = tuple(_field(kind, column) for column in table.c)
     keys = {f.key for f in fields} | ({"tags"} if kind in TAGGED else set())
+    if kind in _LINKED:
+        keys.add(_LINKED[kind][2])
     unique = tuple(
         tuple(c.name for c in constraint.columns)
         for constraint in table.constraints
@@ -268,3 +288,14 @@ def _shape(kind: str, table: Table) -> Shape:
 
 SHAPES: Final = {kind: _shape(kind, table) for kind, table in ENTITIES}
 REFERENCED: Final = {f.ref for shape in SHAPES.values() for f in shape.fields if f.ref}
+#: Queue members ride on their queue: ``"members": [{"agent_id": 2, "added_at": "..."}]``.
+LINKS: Final = {
+    kind: Link(
+        table,
+        owner,
+        key,
+        tuple(_field(f"{kind}_{key}", c) for c in table.c if c.name != owner),
+        since,
+    )
+    for kind, (table, owner, key, since) in _LINKED.items()
+}

@@ -211,7 +211,8 @@ class MainScreen(TicketActions):
 
     @work(thread=True, exclusive=True, group="views", exit_on_error=False)
     def _load_views(self) -> None:
-        from deskterm.domain.people import list_agents, list_queues
+        from deskterm.domain.people import list_agents
+        from deskterm.domain.queues import list_queues
         from deskterm.domain.tickets import count
         from deskterm.domain.views import list_views
 

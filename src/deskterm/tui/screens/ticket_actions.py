@@ -198,7 +198,7 @@ class TicketActions(Screen[None]):
         app.run_domain(lambda: list_agents(desk), choose, group="read")
 
     def action_pick_queue(self) -> None:
-        from deskterm.domain.people import list_queues
+        from deskterm.domain.queues import list_queues
         from deskterm.domain.tickets import Changes
 
         tickets = self._chosen()
@@ -301,9 +301,9 @@ class TicketActions(Screen[None]):
 
     def action_take_next(self) -> None:
         """Take the next ticket (``deskterm ticket take``): from this view's queue, if it is
-        a queue's view, else from any queue."""
+        a queue's view, else from the agent's queues (every queue for an agent in none)."""
         from deskterm.domain.tickets import take
-        from deskterm.errors import NotFound
+        from deskterm.errors import NothingToTake
 
         app = desk_app(self)
         desk = app.desk
@@ -315,9 +315,14 @@ class TicketActions(Screen[None]):
             app.open_ticket(ticket, take_queue=queue)
 
         def nothing(exc: DeskError) -> bool:
-            if not isinstance(exc, NotFound):
+            if not isinstance(exc, NothingToTake):
                 return False
-            where = f" in {queue}" if queue else ""
+            if exc.queue:
+                where = f" in {exc.queue}"
+            elif exc.queues:
+                where = f" in your queues ({', '.join(exc.queues)})"
+            else:
+                where = ""
             self.notify(f"No unassigned ticket is waiting{where}", title="Nothing to take")
             return True
 
