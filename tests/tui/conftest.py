@@ -87,6 +87,30 @@ def _seed_six(desk: Desk) -> None:
     tickets.update(at, 2, Changes(status="solved"))
 
 
+def _seed_clocked(desk: Desk) -> None:
+    """The six tickets under a 24x7 SLA policy whose targets put, at NOW, one clock in each
+    state: VPN and Disk ok, the laptop in warning (4h of 4h30m used), Outlook breached an
+    hour ago, the printer met (solved), the finance share paused (pending)."""
+    from deskterm.domain.sla import PolicyChanges, add_policy
+
+    add_policy(
+        fixed(desk, NOW - timedelta(days=1)),
+        "Round the clock",
+        PolicyChanges(
+            targets={
+                "urgent": {"resolution": 8 * 60},
+                "high": {"resolution": 2 * 60},
+                "normal": {"resolution": 4 * 60 + 30},
+                "low": {"resolution": 24 * 60},
+            },
+            hours={day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+            | {"sat": [["00:00", "24:00"]], "sun": [["00:00", "24:00"]]},
+        ),
+    )
+    _seed_six(desk)
+    tickets.update(fixed(desk, NOW - timedelta(minutes=10)), 6, Changes(status="pending"))
+
+
 def _seed_many(desk: Desk) -> None:
     start = NOW - timedelta(days=30)
     for n in range(250):
@@ -116,6 +140,11 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path)
 
 
 @pytest.fixture(scope="session")
+def clocked_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    return _desk_file(tmp_path_factory.mktemp("tui"), sqlite_template, "clocked", _seed_clocked)
+
+
+@pytest.fixture(scope="session")
 def many_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
     return _desk_file(tmp_path_factory.mktemp("tui"), sqlite_template, "many", _seed_many)
 
@@ -133,6 +162,13 @@ def seeded(seeded_file: Path, tmp_path: Path) -> Iterator[Desk]:
     """Six tickets (two urgent, one assigned to alice, one solved), created an hour apart, with
     SLA due times spread around now, on a desk (its own SQLite file) whose clock is NOW."""
     yield from _copy_of(seeded_file, tmp_path)
+
+
+@pytest.fixture
+def clocked(clocked_file: Path, tmp_path: Path) -> Iterator[Desk]:
+    """The ``seeded`` tickets under an SLA policy: at NOW one clock ok, one in warning, one
+    breached, one met and one paused (see ``_seed_clocked``)."""
+    yield from _copy_of(clocked_file, tmp_path)
 
 
 @pytest.fixture

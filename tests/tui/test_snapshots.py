@@ -45,6 +45,15 @@ def test_main_screen(snap_compare, seeded: Desk, size) -> None:
     assert snap_compare(app_for(seeded), terminal_size=size, run_before=run_keys("j"))
 
 
+@pytest.mark.parametrize("color", [True, False], ids=["colour", "no-colour"])
+@pytest.mark.parametrize("size", SIZES)
+def test_sla_clocks_in_every_state(snap_compare, clocked: Desk, size, color) -> None:
+    """The list's SLA column and the detail pane's clocks: ok, warning, breached, met and
+    paused, told apart by symbol as well as by colour."""
+    app = app_for(clocked, color=color)
+    assert snap_compare(app, terminal_size=size, run_before=run_keys("j"))
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_ticket_detail(snap_compare, seeded: Desk, size) -> None:
     app = app_for(seeded, "id:3")

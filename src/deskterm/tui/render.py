@@ -13,7 +13,7 @@ from rich.text import Text
 
 from deskterm.domain.models import Ticket
 from deskterm.domain.sla import human_duration
-from deskterm.domain.text import one_line, sanitize, short_time
+from deskterm.domain.text import long_time, one_line, sanitize, short_time
 
 PRIORITY_STYLE = {
     "urgent": "bold reverse red",
@@ -82,22 +82,44 @@ def status_cell(status: str, *, color: bool = True) -> Text:
 
 
 def next_due(ticket: Ticket) -> datetime | None:
-    """The due time the SLA clock is running against (first response, then resolution)."""
-    if ticket.first_responded_at is None and ticket.first_response_due is not None:
-        return ticket.first_response_due
-    return ticket.resolution_due
+    """The due time the SLA clocks run against: the earliest of the running ones
+    (``sla_due``: None while paused, met or without a policy)."""
+    return ticket.sla_due
 
 
 def sla_text(ticket: Ticket, now: datetime) -> str:
+    """The list's SLA cell: the time left (``2h 15m``) or over (``-1h 10m``) with the
+    state's symbol, or the state itself when no clock runs (``⏸ paused``, ``✓ met``)."""
     state = ticket.sla_state
-    if state in ("none", "met", "paused"):
-        return SLA_SYMBOL[state] + ("" if state == "none" else state)
     due = next_due(ticket)
-    if due is None:
-        return state
+    if state in ("none", "met", "paused") or due is None:
+        return SLA_SYMBOL.get(state, "") + ("" if state == "none" else state)
     if due.tzinfo is None:
         due = due.replace(tzinfo=UTC)
     return SLA_SYMBOL.get(state, "") + human_duration((due - now).total_seconds())
+
+
+def clock_lines(ticket: Ticket, now: datetime) -> list[tuple[str, str]]:
+    """The detail pane's clocks: (label, "due <time> (<left>)" or "met <time>") for each
+    clock the ticket has."""
+    lines: list[tuple[str, str]] = []
+    running = ticket.sla_state in ("ok", "warning", "breached")
+    for label, due, met in (
+        ("First response", ticket.first_response_due, ticket.first_responded_at),
+        ("Next response", ticket.next_response_due, None),
+        ("Resolution", ticket.resolution_due, ticket.solved_at),
+    ):
+        if due is None:
+            continue
+        if met is not None:
+            late = " late" if met > due else ""
+            lines.append((label, f"met {long_time(met)}{late} (due {long_time(due)})"))
+        elif running:
+            left = human_duration((due - now).total_seconds())
+            lines.append((label, f"due {long_time(due)} ({left})"))
+        else:
+            lines.append((label, f"due {long_time(due)} ({ticket.sla_state})"))
+    return lines
 
 
 def sla_cell(ticket: Ticket, now: datetime, *, color: bool = True) -> Text:
@@ -107,19 +129,19 @@ def sla_cell(ticket: Ticket, now: datetime, *, color: bool = True) -> Text:
 
 def row_cells(
     ticket: Ticket, now: datetime, *, marked: bool, draft: bool = False, color: bool = True
-) -> list[Text]:
-    """The list row of SPEC section 7, in ``ticket_table.COLUMNS`` order: mark (``●`` marked,
-    ``✎`` holds an unsent draft), id, priority, status, subject, assignee, updated, SLA,
-    requester, queue."""
-    return [
-        Text(("●" if marked else " ") + ("✎" if draft else " "), style="bold"),
-        Text(str(ticket.id), justify="right"),
-        priority_cell(ticket.priority, color=color),
-        status_cell(ticket.status, color=color),
-        plain(ticket.subject, 120),
-        plain(ticket.assignee or "–", 20),
-        Text(short_time(ticket.updated_at, now)),
-        sla_cell(ticket, now, color=color),
-        plain(ticket.requester_name or ticket.requester, 40),
-        plain(ticket.queue, 30),
-    ]
+) -> dict[str, Text]:
+    """The cells of a list row (SPEC section 7) by column key: ``mark`` (``●`` marked, ``✎``
+    holds an unsent draft) and the ticket fields the list shows; ``ticket_table.COLUMNS``
+    orders them."""
+    return {
+        "mark": Text(("●" if marked else " ") + ("✎" if draft else " "), style="bold"),
+        "id": Text(str(ticket.id), justify="right"),
+        "priority": priority_cell(ticket.priority, color=color),
+        "status": status_cell(ticket.status, color=color),
+        "sla_state": sla_cell(ticket, now, color=color),
+        "subject": plain(ticket.subject, 120),
+        "assignee": plain(ticket.assignee or "–", 20),
+        "updated_at": Text(short_time(ticket.updated_at, now)),
+        "requester": plain(ticket.requester_name or ticket.requester, 40),
+        "queue": plain(ticket.queue, 30),
+    }

@@ -18,6 +18,7 @@ from deskterm.domain.text import long_time, one_line
 from deskterm.domain.tickets import describe, messages_by_id
 from deskterm.tui.access import desk_app
 from deskterm.tui.render import (
+    clock_lines,
     multiline,
     plain,
     priority_cell,
@@ -64,8 +65,7 @@ def fields_text(detail: TicketDetail, now: datetime, *, color: bool = True) -> T
         ("Created", Text(long_time(t.created_at))),
         ("Updated", Text(long_time(t.updated_at))),
     ]
-    if t.resolution_due is not None:
-        pairs.append(("Due", Text(long_time(t.resolution_due))))
+    pairs += [(label, Text(value)) for label, value in clock_lines(t, now)]
     for index, (label, value) in enumerate(pairs):
         text.append(f"{label}: ", style="dim")
         text.append_text(value)
