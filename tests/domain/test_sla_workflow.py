@@ -121,3 +121,23 @@ def test_the_timeline_tells_the_story_and_ends_where_the_columns_are(desk: Desk)
     assert story.state.resolution_due == stored.resolution_due
     assert story.state.first_response_due == stored.first_response_due
     assert shown.sla_state == stored.sla_state == "paused"
+
+
+def test_editing_a_policy_recomputes_the_tickets_running_under_it(desk: Desk) -> None:
+    from deskterm.domain.sla import edit_policy
+
+    office_policy(desk, normal={"resolution": 8 * 60})
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    running = tickets.create(at(desk, monday), subject="Running", priority="normal")
+    done = tickets.create(at(desk, monday), subject="Done", priority="normal")
+    tickets.update(at(desk, monday + timedelta(hours=1)), done.id, Changes(status="solved"))
+    tickets.close(at(desk, monday + timedelta(hours=1)), done.id)
+    edit_policy(
+        at(desk, monday + timedelta(hours=2)),
+        "Office",
+        PolicyChanges(targets={"normal": {"resolution": 4 * 60}}),
+    )
+    after = tickets.get(desk, running.id)
+    assert after.resolution_due == monday + timedelta(hours=4)
+    assert after.version == running.version  # an edit of the policy is not a ticket change
+    assert tickets.get(desk, done.id).resolution_due == done.resolution_due  # closed: final

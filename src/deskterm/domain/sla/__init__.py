@@ -43,11 +43,13 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policies import add_policy as add_policy
     from deskterm.domain.sla.policies import delete_policy as delete_policy
     from deskterm.domain.sla.policies import edit_policy as edit_policy
+    from deskterm.domain.sla.policies import engine_policy as engine_policy
     from deskterm.domain.sla.policies import get_policy as get_policy
     from deskterm.domain.sla.policies import list_policies as list_policies
     from deskterm.domain.sla.policies import load_policies as load_policies
     from deskterm.domain.sla.policies import match_policy as match_policy
     from deskterm.domain.sla.policies import policy_for as policy_for
+    from deskterm.domain.sla.policies import recompute_running as recompute_running
     from deskterm.domain.sla.policies import set_queue_policy as set_queue_policy
     from deskterm.domain.sla.policy_shape import CLOCKS as CLOCKS
     from deskterm.domain.sla.policy_shape import check_calendar as check_calendar
@@ -97,6 +99,8 @@ _SURFACE = Surface(
             "get_policy",
             "add_policy",
             "edit_policy",
+            "engine_policy",
+            "recompute_running",
             "delete_policy",
             "set_queue_policy",
             "load_policies",

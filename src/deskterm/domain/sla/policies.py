@@ -22,11 +22,14 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Final
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
+from deskterm.domain.sla.calendar import Calendar as BusinessCalendar
+from deskterm.domain.sla.clocks import Facts, Policy, recompute
+from deskterm.domain.sla.clocks import Targets as ClockTargets
 from deskterm.domain.sla.policy_shape import (
     DEFAULT_PAUSE,
     DEFAULT_WARNING,
@@ -43,7 +46,8 @@ from deskterm.domain.sla.policy_shape import (
     has_target,
     merge_targets,
 )
-from deskterm.domain.vocab import UNSOLVED
+from deskterm.domain.sla.state import CLOCK_COLUMNS, ClockState
+from deskterm.domain.vocab import PRIORITIES, UNSOLVED
 from deskterm.errors import Conflict, InvalidInput, NotFound, PolicyChanged, PolicyInUse
 from deskterm.store import schema
 from deskterm.store.engine import new_id
@@ -312,8 +316,8 @@ def edit_policy(
     ``if_version`` is not its version; InvalidInput when nothing is to change; the other
     refusals as :func:`add_policy`.
 
-    The tickets running under it keep their stored due times until the workflow next
-    recomputes them (docs/sla.md: a policy edit recomputes every running clock)."""
+    The clocks of every ticket running under it are recomputed in the same transaction
+    (:func:`recompute_running`; docs/sla.md)."""
     if changes == PolicyChanges():
         raise InvalidInput(f'nothing to change in SLA policy "{name}"; nothing was changed')
     with desk.store.write() as conn:
@@ -333,7 +337,9 @@ def edit_policy(
         if done != 1:  # pragma: no cover - the row is locked (PG) or the writer is alone (SQLite)
             now = conn.execute(select(P.c.version).where(P.c.id == current.id)).scalar_one()
             raise PolicyChanged(current.name, seen=current.version, now=now)
-        return _from_row(conn.execute(_select().where(P.c.id == current.id)).one())
+        edited = _from_row(conn.execute(_select().where(P.c.id == current.id)).one())
+        recompute_running(conn, edited, desk.now())
+        return edited
 
 
 def delete_policy(
@@ -495,3 +501,84 @@ def _organization_id(conn: Connection, name: str) -> int:
         f'unknown organization "{name}"; organizations: {listed or "none yet"}',
         what="organization",
     )
+
+
+# ------------------------------------------------------------------------------ the clocks
+
+
+def engine_policy(stored: SlaPolicy) -> Policy:
+    """The SLA engine's :class:`Policy` of a stored one (targets in minutes -> seconds)."""
+    targets = {
+        priority: ClockTargets(
+            **{clock: None if minutes is None else minutes * 60 for clock, minutes in t.items()}
+        )
+        for priority, t in stored.targets.items()
+    }
+    return Policy(
+        id=stored.id,
+        name=stored.name,
+        calendar=BusinessCalendar.from_dict(stored.calendar),
+        targets=targets,
+        pause_statuses=frozenset(stored.pause_statuses),
+        warning=stored.warning_percent / 100,
+    )
+
+
+#: Tickets recomputed per statement when a policy changes.
+RECOMPUTE_CHUNK: Final = 1000
+
+
+def recompute_running(conn: Connection, stored: SlaPolicy, at: datetime) -> int:
+    """Recompute the clocks of every ticket running under ``stored`` after an edit, by the
+    engine's rule (docs/sla.md: each clock keeps its start, its due follows the new target;
+    met and breached clocks keep their record). Closed tickets keep theirs. Versions are not
+    bumped: an edit of the policy is not a change of the ticket. Returns how many changed."""
+    policy = engine_policy(stored)
+    rows = conn.execute(
+        select(
+            T.c.id,
+            T.c.created_at,
+            T.c.priority,
+            T.c.status,
+            T.c.first_responded_at,
+            *(T.c[name] for name in CLOCK_COLUMNS),
+        )
+        .where(T.c.sla_policy_id == stored.id, T.c.status != "closed")
+        .order_by(T.c.id)
+    )
+    changed = 0
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        fields = dict(row._mapping)
+        state = ClockState.from_columns(fields)
+        facts = Facts(
+            fields["created_at"],
+            PRIORITIES[fields["priority"]],
+            fields["status"],
+            fields["first_responded_at"],
+        )
+        after = recompute(policy, facts, state, at)
+        if after != state:
+            batch.append({"b_id": fields["id"], **_stored_clocks(after)})
+        if len(batch) >= RECOMPUTE_CHUNK:
+            changed += _write_clocks(conn, batch)
+            batch = []
+    return changed + _write_clocks(conn, batch)
+
+
+def _stored_clocks(state: ClockState) -> dict[str, Any]:
+    columns = state.columns()
+    for name in ("sla_paused_seconds", "next_response_paused_seconds"):
+        columns[name] = round(columns[name])
+    return columns
+
+
+def _write_clocks(conn: Connection, batch: list[dict[str, Any]]) -> int:
+    if batch:
+        conn.execute(
+            update(T)
+            .where(T.c.id == bindparam("b_id"))
+            .values({name: bindparam(name) for name in CLOCK_COLUMNS}),
+            batch,
+        )
+    return len(batch)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Final
 from deskterm.domain.sla import (
     AgentReply,
     AutoReply,
-    Calendar,
     ClockState,
     Created,
     Event,
@@ -28,7 +27,6 @@ from deskterm.domain.sla import (
     PriorityChanged,
     RequesterReply,
     StatusChanged,
-    Targets,
     step,
     steps,
 )
@@ -37,28 +35,10 @@ from deskterm.domain.vocab import PRIORITIES
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from deskterm.domain.sla import PolicyBook, SlaPolicy
+    from deskterm.domain.sla import PolicyBook
 
 #: The integer columns that hold paused business seconds (the engine counts in floats).
 _SECONDS: Final = ("sla_paused_seconds", "next_response_paused_seconds")
-
-
-def engine_policy(stored: SlaPolicy) -> Policy:
-    """The engine's :class:`Policy` of a stored policy (targets in minutes -> seconds)."""
-    targets = {
-        priority: Targets(
-            **{clock: None if minutes is None else minutes * 60 for clock, minutes in t.items()}
-        )
-        for priority, t in stored.targets.items()
-    }
-    return Policy(
-        id=stored.id,
-        name=stored.name,
-        calendar=Calendar.from_dict(stored.calendar),
-        targets=targets,
-        pause_statuses=frozenset(stored.pause_statuses),
-        warning=stored.warning_percent / 100,
-    )
 
 
 @dataclass(frozen=True)
@@ -87,12 +67,12 @@ NO_POLICIES: Final = Policies()
 
 def load(conn: Connection) -> Policies:
     """Every policy of the desk, read once (a desk without any costs one query)."""
-    from deskterm.domain.sla import load_policies
+    from deskterm.domain.sla import engine_policy, load_policies
 
     book = load_policies(conn)
     if not book.policies:
         return NO_POLICIES
-    return Policies(book, {stored.id: engine_policy(stored) for stored in book.policies})
+    return Policies(book, {row.id: engine_policy(row) for row in book.policies})
 
 
 def stored(state: ClockState) -> dict[str, Any]:
