@@ -8,6 +8,7 @@ same day, same data (times are anchored at the start of the current UTC day).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from deskterm.demo.generate import generate_tickets
 from deskterm.demo.records import Directory, SeedTicket
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
-from deskterm.domain.vocab import PRIORITY_RANK
+from deskterm.domain.vocab import PRIORITY_RANK, UNSOLVED
 from deskterm.store import schema, search
 from deskterm.store.schema import sqlite_datetime
 
@@ -68,6 +69,7 @@ def seed_desk(
             advance,
         )
         rows += _load_articles(conn, seed, articles, anchor, ids["agents"])
+        rows += _load_sla(conn, desk.now())
         search.rebuild(conn)
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids: move the sequences past them.
@@ -385,3 +387,48 @@ def _load_articles(
             )
         written += 1
     return written
+
+
+#: The demo desk's SLA policy: office hours on weekdays, business minutes per priority.
+DEMO_POLICY = {
+    "name": "Standard support",
+    "description": "Office hours, Monday to Friday; urgent tickets first.",
+    "targets": {
+        "urgent": {"first_response": 30, "next_response": 60, "resolution": 4 * 60},
+        "high": {"first_response": 60, "next_response": 4 * 60, "resolution": 8 * 60},
+        "normal": {"first_response": 4 * 60, "next_response": 8 * 60, "resolution": 24 * 60},
+        "low": {"first_response": 8 * 60, "next_response": None, "resolution": 40 * 60},
+    },
+    "calendar": {
+        "zone": "UTC",
+        "hours": {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+    },
+}
+
+
+def _load_sla(conn: Connection, now: datetime) -> int:
+    """The demo's SLA policy, with the clocks of every unsolved ticket running under it from
+    when the ticket was created (so the backlog has tickets near and past breach). Tickets
+    solved before the policy existed have no clocks, as on a desk that adopts SLAs late."""
+    from deskterm.domain.sla import check_calendar, check_targets, load_policies, recompute_running
+
+    if conn.execute(select(func.count()).select_from(schema.sla_policies)).scalar_one():
+        return 0  # a desk seeded before keeps its policies
+    conn.execute(
+        insert(schema.sla_policies).values(
+            name=DEMO_POLICY["name"],
+            description=DEMO_POLICY["description"],
+            targets=json.dumps(check_targets(DEMO_POLICY["targets"])),
+            calendar=json.dumps(check_calendar(DEMO_POLICY["calendar"])),
+            pause_statuses="pending",
+            warning_percent=80,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+    )
+    (policy,) = load_policies(conn).policies
+    T = schema.tickets
+    unsolved = T.c.status.in_(UNSOLVED)
+    conn.execute(update(T).where(unsolved).values(sla_policy_id=policy.id))
+    return 1 + recompute_running(conn, policy, now)
