@@ -141,3 +141,29 @@ def test_editing_a_policy_recomputes_the_tickets_running_under_it(desk: Desk) ->
     assert after.resolution_due == monday + timedelta(hours=4)
     assert after.version == running.version  # an edit of the policy is not a ticket change
     assert tickets.get(desk, done.id).resolution_due == done.resolution_due  # closed: final
+
+
+def test_an_automatic_reply_never_meets_first_response() -> None:
+    from deskterm.domain.sla import Calendar, ClockState, Created, Facts, Policy, Targets, step
+    from deskterm.domain.tickets.clocks import Policies, clock_values
+
+    policy = Policy(1, "P", Calendar.always(), {"normal": Targets(first_response=3600)})
+    start = step(policy, None, ClockState(), Created(FRIDAY, "normal"))
+    facts = Facts(FRIDAY, "normal", "new")
+    policies = Policies(by_id={1: policy})
+
+    def after(reply: str) -> dict[str, object]:
+        return clock_values(
+            policies,
+            start,
+            facts,
+            queue_id=1,
+            ticket_type="incident",
+            organization_id=None,
+            values={},
+            reply=reply,
+            now=FRIDAY + timedelta(minutes=5),
+        )
+
+    assert after("auto") == {}  # nothing moves: the clock still runs to the same due
+    assert after("agent")["sla_due"] is None  # a person's reply meets it
