@@ -188,16 +188,24 @@ class SchemaMismatch(StoreUnavailable):
 
 
 class QueueInUse(Conflict):
-    """A queue cannot be deleted while it holds tickets (``tickets``: how many) or while other
-    queues escalate to it (``escalated_from``: their names) (exit 4). Nothing was changed."""
+    """A queue cannot be deleted while it holds tickets (``tickets``: how many), while other
+    queues escalate to it (``escalated_from``: their names) or while SLA policies are
+    narrowed to it (``policies``: their names) (exit 4). Nothing was changed."""
 
     def __init__(
-        self, message: str, *, queue: str, tickets: int, escalated_from: tuple[str, ...]
+        self,
+        message: str,
+        *,
+        queue: str,
+        tickets: int,
+        escalated_from: tuple[str, ...],
+        policies: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.queue = queue
         self.tickets = tickets
         self.escalated_from = escalated_from
+        self.policies = policies
 
 
 class NotInQueue(PermissionDenied):

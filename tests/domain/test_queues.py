@@ -370,3 +370,22 @@ def test_a_seeded_desk_has_each_queues_roster_as_its_members(desk: Desk) -> None
     found = {q: sorted(m.handle for m in queues.queue_members(desk, q)) for q in expected}
     assert found == expected
     assert all(found.values())
+
+
+def test_a_queue_an_sla_policy_names_is_kept_until_the_policy_lets_go(desk: Desk) -> None:
+    from deskterm.domain.sla import PolicyChanges, add_policy, edit_policy
+
+    queues.add_queue(desk, "Temp L2", tier="L2")
+    add_policy(
+        desk,
+        "Temp only",
+        PolicyChanges(queue="Temp L2", targets={"urgent": {"resolution": 240}}),
+    )
+    with pytest.raises(QueueInUse) as refused:
+        queues.delete_queue(desk, "Temp L2")
+    assert refused.value.policies == ("Temp only",)
+    assert "SLA policy Temp only names it" in refused.value.message
+    assert "Temp L2" in [queue.name for queue in queues.list_queues(desk)]
+    edit_policy(desk, "Temp only", PolicyChanges(queue=None))
+    queues.delete_queue(desk, "Temp L2")
+    assert "Temp L2" not in [queue.name for queue in queues.list_queues(desk)]

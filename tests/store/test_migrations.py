@@ -446,7 +446,7 @@ def test_upgrading_the_previous_release_makes_every_id_and_version_64_bit_keepin
 ):
     store = store_for(empty_url)
     try:
-        upgrade_to(store, REVISIONS[-2])
+        upgrade_to(store, "0005_planner_statistics")
         fill_old_database(store)
         before = dump(store)
 

@@ -69,6 +69,8 @@ def _queue_in_use(exc: QueueInUse) -> str:
     steps = []
     for source in exc.escalated_from:
         steps.append(f"deskterm queue edit {_quoted(source)} --escalates-to QUEUE|none")
+    for policy in exc.policies:
+        steps.append(f"deskterm sla edit {_quoted(policy)} --queue QUEUE|none")
     if exc.tickets:
         steps.append(f"deskterm queue delete {_quoted(exc.queue)} --move-to QUEUE")
     if len(steps) == 1:

@@ -340,8 +340,9 @@ def delete_queue(desk: Desk, name: str, *, move_to: str | None = None) -> QueueD
             raise Conflict(f'"{row.name}" is the desk\'s only queue; add another first')
         held = _ticket_count(conn, row.id)
         above = tuple(sorted(r.name for r in rows.values() if r.escalates_to_id == row.id))
-        if above or (held and target is None):
-            raise _in_use(row.name, held, above)
+        named = _policies_naming(conn, row.id)
+        if above or named or (held and target is None):
+            raise _in_use(row.name, held, above, named)
         moved = tickets.move_queue_in(ctx, row.id, target.id) if target is not None else 0
         conn.execute(delete(M).where(M.c.queue_id == row.id))
         conn.execute(delete(Q).where(Q.c.id == row.id))
@@ -359,15 +360,30 @@ def _ticket_count(conn: Connection, queue_id: int) -> int:
     )
 
 
-def _in_use(name: str, held: int, above: tuple[str, ...]) -> QueueInUse:
+def _policies_naming(conn: Connection, queue_id: int) -> tuple[str, ...]:
+    """The SLA policies narrowed to this queue (they must let go of it first)."""
+    P = schema.sla_policies
+    names = conn.execute(select(P.c.name).where(P.c.queue_id == queue_id).order_by(P.c.name))
+    return tuple(names.scalars())
+
+
+def _in_use(
+    name: str, held: int, above: tuple[str, ...], policies: tuple[str, ...] = ()
+) -> QueueInUse:
     reasons = []
     if held:
         reasons.append(f"it holds {held:,} ticket{'s' if held != 1 else ''}")
     if above:
         reasons.append(f"{', '.join(above)} escalate{'s' if len(above) == 1 else ''} to it")
+    if policies:
+        plural = "ies" if len(policies) > 1 else "y"
+        reasons.append(
+            f"SLA polic{plural} {', '.join(policies)} name{'s' if len(policies) == 1 else ''} it"
+        )
     return QueueInUse(
         f'cannot delete queue "{name}": {" and ".join(reasons)}; nothing was changed',
         queue=name,
         tickets=held,
         escalated_from=above,
+        policies=policies,
     )
