@@ -320,10 +320,6 @@ def test_a_ticket_number_beyond_32_bits_is_simply_not_found(cli_inproc) -> None:
     assert "SELECT" not in result.stderr
 
 
-# SQLite only: an id out of range is refused while the arguments are parsed, before any
-# backend is asked (the number just past 32 bits above and the 64-bit ids below, which do
-# reach the store, run on both).
-@SQLITE_ONLY
 @pytest.mark.parametrize(
     "value", ["9223372036854775808", "99999999999999999999999", "0", "-1", "-9223372036854775809"]
 )
