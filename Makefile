@@ -36,8 +36,10 @@ types: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 # Every test on SQLite and PostgreSQL (with CI=true an unreachable PostgreSQL fails the run).
+# Three workers on two cores: tests often wait (PostgreSQL, subprocesses, timeouts) and the
+# third uses that time; worksteal evens out the end (docs/TESTING.md, "Timings").
 unit: $(VENV)/.installed-dev
-	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
+	$(BIN)/pytest -n 3 --dist worksteal --durations=15
 
 # The checks run beside the tests (the tests leave a core part idle while they wait).
 test:

@@ -95,3 +95,16 @@ def cases(*, both: list[Any], sqlite: list[Any], via: bool = False) -> list[Any]
                 values = (backend, runner, *case.values) if via else (backend, *case.values)
                 out.append(pytest.param(*values, id=f"{backend}-{case.id}"))
     return out
+
+
+#: Standard streams that cannot carry Unicode, as a user's environment gives them to a process:
+#: ``LC_ALL=C`` with UTF-8 mode off, ``PYTHONIOENCODING=ascii`` and a Latin-1 stream (this
+#: machine has no Latin-1 locale; ``PYTHONIOENCODING=latin-1`` gives Python exactly the stdout
+#: a Latin-1 locale gives it). ``None`` removes the variable.
+LOCALES: dict[str, dict[str, str | None]] = {
+    "C": {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": None},
+    "ascii": {"PYTHONIOENCODING": "ascii", "PYTHONUTF8": None},
+    "latin-1": {"PYTHONIOENCODING": "latin-1", "PYTHONUTF8": None},
+}
+#: The encoding of a process's standard streams under each of them (what they can carry).
+CARRIES = {"C": "ascii", "ascii": "ascii", "latin-1": "latin-1"}

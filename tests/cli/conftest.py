@@ -128,6 +128,29 @@ def _run_inproc(
     Python prints), ``COLUMNS`` as the terminal width for help and tables alike, and nothing
     left behind: the environment (``TZ`` included), the working directory and the time zone
     are put back afterwards."""
+    result = _run_inproc_bytes(args, env=env, input=input, columns=columns)
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+
+
+def _run_inproc_bytes(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str | None],
+    input: str | bytes | None,
+    columns: int = 100,
+    encoding: str = "utf-8",
+) -> subprocess.CompletedProcess[bytes]:
+    """:func:`_run_inproc` with the standard streams in ``encoding`` and the output as bytes.
+
+    A process started under ``PYTHONIOENCODING=ascii``, ``latin-1`` or ``LC_ALL=C`` (UTF-8
+    mode off) gets text streams in that encoding, stdout and stdin with errors ``strict``
+    (``surrogateescape`` under C) and stderr with ``backslashreplace``: the streams given
+    here, except that stdin and stdout are ``strict`` under C too (deskterm reads stdin's
+    bytes and sets stdout's errors itself, so that cannot show). What a process alone
+    shows is how the interpreter decodes ``argv`` under C: ``test_inproc_runner.py``
+    compares both ways for each of these encodings."""
     import time
     import traceback
     from unittest import mock
@@ -137,7 +160,7 @@ def _run_inproc(
 
     from deskterm.cli.entry import run
 
-    runner = CliRunner()
+    runner = CliRunner(charset=encoding)
     saved_env = dict(os.environ)
     saved_cwd = os.getcwd()
     code: object = 0
@@ -160,8 +183,8 @@ def _run_inproc(
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
-                stdout = out.getvalue().decode()
-                stderr = err.getvalue().decode()
+                stdout = out.getvalue()
+                stderr = err.getvalue()
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
@@ -172,7 +195,7 @@ def _run_inproc(
     elif isinstance(code, int):
         returncode = code
     else:  # SystemExit("message"): Python prints it and exits 1
-        stderr += f"{code}\n"
+        stderr += f"{code}\n".encode(encoding, "backslashreplace")
         returncode = 1
     return subprocess.CompletedProcess(["deskterm", *args], returncode, stdout, stderr)
 
@@ -204,6 +227,27 @@ def cli_inproc(backend_url: str) -> Run:
     ) -> subprocess.CompletedProcess[str]:
         base: dict[str, str | None] = {"DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
         return _run_inproc(args, env={**base, **(env or {})}, input=input, columns=columns)
+
+    return run
+
+
+@pytest.fixture
+def cli_inproc_bytes(backend_url: str) -> Callable[..., subprocess.CompletedProcess[bytes]]:
+    """``cli_inproc_bytes(*args, input=None, env=None, columns=100, encoding="utf-8")``: like
+    ``cli_inproc`` with the standard streams in ``encoding`` (as ``PYTHONIOENCODING`` or the
+    locale sets them for a process) and stdout and stderr as bytes; ``input`` may be bytes."""
+
+    def run(
+        *args: str,
+        input: str | bytes | None = None,
+        env: Mapping[str, str | None] | None = None,
+        columns: int = 100,
+        encoding: str = "utf-8",
+    ) -> subprocess.CompletedProcess[bytes]:
+        base: dict[str, str | None] = {"DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
+        return _run_inproc_bytes(
+            args, env={**base, **(env or {})}, input=input, columns=columns, encoding=encoding
+        )
 
     return run
 

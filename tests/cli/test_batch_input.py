@@ -8,14 +8,13 @@ file (or standard input) and the line, exit 2, and nothing changes.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 from clitools import SQLITE_ONLY, ok, one_error_line
 
-from conftest import DESKTERM, Run
+from conftest import Run
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.tickets.read import count, detail
@@ -23,23 +22,23 @@ from deskterm.domain.tickets.read import count, detail
 PASTED = "Line one\u2028line two\u2029next paragraph\u0085after NEL\x0bvt\x0cff\x1cfs end"
 
 
-def _run_bytes(url: str, args: list[str], data: bytes) -> subprocess.CompletedProcess[str]:
-    """The installed command with raw bytes on standard input."""
-    done = subprocess.run(
-        [str(DESKTERM), *args],
-        input=data,
-        capture_output=True,
-        env={**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice"},
-        timeout=60,
-        check=False,
-    )
-    return subprocess.CompletedProcess(
-        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
-    )
+@pytest.fixture
+def run_bytes(cli_inproc_bytes):
+    """``run_bytes(args, data)``: the command with raw bytes on standard input (in-process:
+    the command reads the bytes of its stdin, as ``test_bytes_from_outside.py`` shows the
+    installed script does)."""
+
+    def run(args: list[str], data: bytes) -> subprocess.CompletedProcess[str]:
+        done = cli_inproc_bytes(*args, input=data)
+        return subprocess.CompletedProcess(
+            done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
+        )
+
+    return run
 
 
 def test_a_body_with_unicode_line_separators_is_one_line_of_the_batch(
-    desk: Desk, backend_url: str
+    desk: Desk, run_bytes
 ) -> None:
     ticket = tickets.create(desk, subject="Pasted text")
     ops = [
@@ -48,7 +47,7 @@ def test_a_body_with_unicode_line_separators_is_one_line_of_the_batch(
     ]
     data = "".join(json.dumps(op, ensure_ascii=False) + "\n" for op in ops).encode()
     assert "\u2028".encode() in data
-    result = _run_bytes(backend_url, ["batch", "-"], data)
+    result = run_bytes(["batch", "-"], data)
     rows = [json.loads(line) for line in ok(result).splitlines()]
     assert [(r["line"], r["op"]) for r in rows] == [(1, "note"), (2, "update")]
     shown = detail(desk, ticket.id)
@@ -89,10 +88,8 @@ def test_a_file_that_is_not_utf8_names_the_file_and_line_and_changes_nothing(
 @pytest.mark.parametrize(
     "data", [b"\xff\xfe{}\n", b'{"op":"create","subject":"ok"}\n{"op":"create","subject":"\x80"}\n']
 )
-def test_standard_input_that_is_not_utf8_names_the_line(
-    desk: Desk, backend_url: str, data: bytes
-) -> None:
-    line = one_error_line(_run_bytes(backend_url, ["batch", "-"], data), 2)
+def test_standard_input_that_is_not_utf8_names_the_line(desk: Desk, run_bytes, data: bytes) -> None:
+    line = one_error_line(run_bytes(["batch", "-"], data), 2)
     number = data.count(b"\n")
     assert line.startswith(f"error: standard input: line {number} is not UTF-8 text (byte 0x")
     assert count(desk) == 0

@@ -1,7 +1,9 @@
 """Shell completion: option values from the vocabulary and the database, query fields.
 
-The callbacks are called directly (fast, exact), then once each way through Typer's real
-completion protocol in a subprocess, the way bash and zsh call ``deskterm``.
+The callbacks are called directly (fast, exact), then through Typer's real completion
+protocol (the environment variables bash, zsh and fish set) in-process, and once in a
+subprocess of the installed script, the way bash calls ``deskterm``
+(``test_completion_shells.py`` drives the real shells).
 """
 
 from __future__ import annotations
@@ -204,23 +206,23 @@ def test_bash_completion_offers_statuses_through_the_real_script(cli) -> None:
 
 
 @SQLITE_ONLY
-def test_bash_completion_offers_queues_agents_and_query_fields(cli) -> None:
-    queues = _bash(cli, "deskterm ticket update 1 --queue N")
+def test_bash_completion_offers_queues_agents_and_query_fields(cli_inproc) -> None:
+    queues = _bash(cli_inproc, "deskterm ticket update 1 --queue N")
     # Bash inserts a completion as given: the space is escaped to keep one word.
     assert queues.stdout.splitlines() == ["Network\\ L2"], queues.stderr
-    handles = _bash(cli, "deskterm ticket assign 7 ")
+    handles = _bash(cli_inproc, "deskterm ticket assign 7 ")
     assert handles.stdout.splitlines() == ["me", "none", "alice", "bob", "carol"], handles.stderr
-    fields = _bash(cli, "deskterm ticket list pri")
+    fields = _bash(cli_inproc, "deskterm ticket list pri")
     assert fields.stdout.splitlines() == ["priority:"], fields.stderr
-    query = _bash(cli, "deskterm ticket update --query sta")
+    query = _bash(cli_inproc, "deskterm ticket update --query sta")
     assert query.stdout.splitlines() == ["status:"], query.stderr
-    commands = _bash(cli, "deskterm ticket up")
+    commands = _bash(cli_inproc, "deskterm ticket up")
     assert commands.stdout.splitlines() == ["update"], commands.stderr
 
 
 @SQLITE_ONLY
-def test_zsh_completion_offers_priorities(cli) -> None:
-    result = cli(
+def test_zsh_completion_offers_priorities(cli_inproc) -> None:
+    result = cli_inproc(
         env={
             "_DESKTERM_COMPLETE": "complete_zsh",
             "_TYPER_COMPLETE_ARGS": "deskterm ticket create --priority h",
@@ -231,9 +233,11 @@ def test_zsh_completion_offers_priorities(cli) -> None:
     assert "urgent" not in result.stdout
 
 
-def test_bash_completion_without_a_database_prints_no_error(deskterm, tmp_path: Path) -> None:
+def test_bash_completion_without_a_database_prints_no_error(
+    deskterm_inproc, tmp_path: Path
+) -> None:
     target = tmp_path / "nothing.db"
-    result = deskterm(
+    result = deskterm_inproc(
         env={
             "DESKTERM_DB": f"sqlite:///{target}",
             "_DESKTERM_COMPLETE": "complete_bash",
@@ -248,9 +252,9 @@ def test_bash_completion_without_a_database_prints_no_error(deskterm, tmp_path: 
 
 
 @SQLITE_ONLY
-def test_bash_gets_values_quoted_for_the_quote_the_user_opened(cli) -> None:
+def test_bash_gets_values_quoted_for_the_quote_the_user_opened(cli_inproc) -> None:
     def offered(words: str, cword: int) -> list[str]:
-        result = cli(
+        result = cli_inproc(
             env={
                 "_DESKTERM_COMPLETE": "complete_bash",
                 "COMP_WORDS": words,
@@ -269,8 +273,8 @@ def test_bash_gets_values_quoted_for_the_quote_the_user_opened(cli) -> None:
 
 @SQLITE_ONLY
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
-def test_zsh_and_fish_get_plain_values_they_quote_themselves(cli, shell) -> None:
-    result = cli(
+def test_zsh_and_fish_get_plain_values_they_quote_themselves(cli_inproc, shell) -> None:
+    result = cli_inproc(
         env={
             "_DESKTERM_COMPLETE": f"complete_{shell}",
             "_TYPER_COMPLETE_ARGS": "deskterm ticket update 1 --queue Net",

@@ -68,7 +68,7 @@ def _backup(url: str, target: Path, **kwargs: object) -> subprocess.CompletedPro
 
 
 def test_a_backup_taken_while_another_process_writes_is_a_consistent_desk(
-    seeded_db: Path, tmp_path: Path, deskterm: Run
+    seeded_db: Path, tmp_path: Path, deskterm_inproc: Run
 ) -> None:
     url = f"sqlite:///{seeded_db}"
     writer = subprocess.Popen(
@@ -99,7 +99,7 @@ def test_a_backup_taken_while_another_process_writes_is_a_consistent_desk(
     assert desk_problems(seeded_db) == []
     # A desk of its own: the ordinary commands open it.
     env = {"DESKTERM_DB": f"sqlite:///{copy}", "DESKTERM_AGENT": "alice"}
-    listed = ok(deskterm("ticket", "list", "--format", "ids", "--limit", "10000", env=env))
+    listed = ok(deskterm_inproc("ticket", "list", "--format", "ids", "--limit", "10000", env=env))
     assert len(listed.split()) == _tickets(copy)
     assert 400 + 5 <= _tickets(copy) < _tickets(seeded_db)  # taken mid-way
 
@@ -169,12 +169,12 @@ def test_only_an_admin_may_back_up_the_desk(cli_inproc: Run, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("backend", ["postgres"])
 def test_a_postgresql_desk_is_refused_with_the_pg_dump_command(
-    cli: Run, backend_url: str, tmp_path: Path
+    cli_inproc: Run, backend_url: str, tmp_path: Path
 ) -> None:
     from sqlalchemy.engine import make_url
 
     target = tmp_path / "desk.dump"
-    line = one_error_line(cli("db", "backup", str(target)), 2)
+    line = one_error_line(cli_inproc("db", "backup", str(target)), 2)
     url = make_url(backend_url)
     assert line.startswith(
         "error: db backup copies SQLite desks; back up this PostgreSQL desk with: "

@@ -82,54 +82,56 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_db_init_creates_a_named_desk_that_only_its_owner_can_read(deskterm, tmp_path) -> None:
+def test_db_init_creates_a_named_desk_that_only_its_owner_can_read(
+    deskterm_inproc, tmp_path
+) -> None:
     path = tmp_path / "team" / "desk.db"
     env = {"DESKTERM_DB": f"sqlite:///{path}", "DESKTERM_AGENT": "dana"}
 
-    out = ok(deskterm("db", "init", env=env))
-    ids = ok(deskterm("ticket", "create", "-s", "First", "--format", "ids", env=env))
+    out = ok(deskterm_inproc("db", "init", env=env))
+    ids = ok(deskterm_inproc("ticket", "create", "-s", "First", "--format", "ids", env=env))
 
     assert "initialized" in out and 'agent "dana" is its admin' in out
     assert ids.split() == ["1"]
     assert (_mode(path), _mode(path.parent)) == (0o600, 0o700)
 
 
-def test_the_default_desk_is_created_on_first_use_and_private(deskterm) -> None:
+def test_the_default_desk_is_created_on_first_use_and_private(deskterm_inproc) -> None:
     from deskterm import paths
 
-    ids = ok(deskterm("ticket", "create", "-s", "Zero set-up", "--format", "ids"))
+    ids = ok(deskterm_inproc("ticket", "create", "-s", "Zero set-up", "--format", "ids"))
 
     path = paths.default_database_file()
     assert ids.split() == ["1"]
     assert (_mode(path), _mode(path.parent)) == (0o600, 0o700)
 
 
-def test_db_seed_fills_a_named_desk_it_creates(deskterm, tmp_path) -> None:
+def test_db_seed_fills_a_named_desk_it_creates(deskterm_inproc, tmp_path) -> None:
     path = tmp_path / "big.db"
     env = {"DESKTERM_DB": f"sqlite:///{path}", "DESKTERM_AGENT": "alice"}
 
-    ok(deskterm("db", "seed", "--tickets", "3", "--articles", "1", env=env))
-    ids = ok(deskterm("ticket", "list", "--format", "ids", env=env))
+    ok(deskterm_inproc("db", "seed", "--tickets", "3", "--articles", "1", env=env))
+    ids = ok(deskterm_inproc("ticket", "list", "--format", "ids", env=env))
 
     assert len(ids.split()) == 3
     assert _mode(path) == 0o600
 
 
-def test_demo_creates_its_desk_and_shows_it(deskterm, tmp_path) -> None:
+def test_demo_creates_its_desk_and_shows_it(deskterm_inproc, tmp_path) -> None:
     path = tmp_path / "demo" / "desk.db"
 
-    out = ok(deskterm("demo", "--tickets", "2", "--path", str(path)))
+    out = ok(deskterm_inproc("demo", "--tickets", "2", "--path", str(path)))
 
     assert path.is_file()
     assert out.strip()
 
 
 @pytest.mark.parametrize("backend", ["postgres"])
-def test_db_doctor_shows_the_postgresql_timeouts_in_force(cli, tmp_path) -> None:
+def test_db_doctor_shows_the_postgresql_timeouts_in_force(cli_inproc, tmp_path) -> None:
     config = tmp_path / "config.toml"
     config.write_text("[store]\nlock_timeout = 3\n", encoding="utf-8")
 
-    result = cli("--config", str(config), "db", "doctor", "--format", "json")
+    result = cli_inproc("--config", str(config), "db", "doctor", "--format", "json")
     checks = {row["check"]: row for row in ok_json(result)}
 
     assert checks["timeouts"]["detail"] == (

@@ -5,8 +5,13 @@ Python exactly the stdout a Latin-1 locale gives it).
 No command crashes; tables, errors, help and progress bars fall back to ASCII stand-ins
 (``glyphs.py``); requester text the stream cannot carry is replaced. Machine formats stay
 exact: JSON and JSON lines escape (``\\u00e9``) what is not ASCII when the stream is not UTF-8,
-csv is UTF-8 whatever the locale, ids are digits. Each case runs the real installed script
-with the environment a user would have, and reads its output as bytes.
+csv is UTF-8 whatever the locale, ids are digits. Each case runs the command with the
+environment a user would have and standard streams in the encoding that environment gives a
+process (``cli_inproc_bytes``), and reads its output as bytes. That the installed script gets
+exactly those streams, and decodes its arguments under ``LC_ALL=C`` as these runs do, is
+proved by ``test_inproc_runner.py``, which runs commands both ways in each of these locales;
+the progress bar, which draws only on a real terminal, runs the installed script on a
+pseudo-terminal.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clitools import SQLITE_ONLY
+from clitools import CARRIES, LOCALES, SQLITE_ONLY
 
 from deskterm.domain import tickets
 
@@ -33,32 +38,24 @@ DESKTERM = Path(sys.executable).with_name("deskterm")
 SUBJECT = "Café ☕ déjà vu – 日本 \x1b[31mred\x1b[0m"
 BODY = "Grüße,\nline\u2028separated — “quoted”"
 
-LOCALES = {
-    "C": {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": None},
-    "ascii": {"PYTHONIOENCODING": "ascii", "PYTHONUTF8": None},
-    "latin-1": {"PYTHONIOENCODING": "latin-1", "PYTHONUTF8": None},
-}
-#: What each of them can carry, to decode what came out.
-CARRIES = {"C": "ascii", "ascii": "ascii", "latin-1": "latin-1"}
 
+@pytest.fixture
+def run(cli_inproc_bytes):
+    """``run(locale, *args, stdin=None, columns=100)``: the command on this test's desk with
+    the environment and standard streams of ``locale``."""
 
-def _run(
-    url: str, locale: str, *args: str, stdin: bytes | None = None, columns: int = 100
-) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice", "COLUMNS": str(columns)}
-    for key, value in LOCALES[locale].items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return subprocess.run(
-        [str(DESKTERM), *args],
-        env=env,
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+    def run_(
+        locale: str, *args: str, stdin: bytes | None = None, columns: int = 100
+    ) -> subprocess.CompletedProcess[bytes]:
+        return cli_inproc_bytes(
+            *args,
+            input=stdin if stdin is not None else b"",
+            env=LOCALES[locale],
+            columns=columns,
+            encoding=CARRIES[locale],
+        )
+
+    return run_
 
 
 def _ok(result: subprocess.CompletedProcess[bytes]) -> bytes:
@@ -75,8 +72,8 @@ def ticket_id(desk) -> int:
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
-def test_a_table_falls_back_to_ascii_stand_ins(backend_url, ticket_id, locale) -> None:
-    out = _ok(_run(backend_url, locale, "ticket", "list", "--format", "table", columns=60))
+def test_a_table_falls_back_to_ascii_stand_ins(run, ticket_id, locale) -> None:
+    out = _ok(run(locale, "ticket", "list", "--format", "table", columns=60))
     text = out.decode(CARRIES[locale])  # nothing the stream cannot carry came out
     row = next(line for line in text.splitlines() if line.lstrip().startswith(str(ticket_id)))
     assert "..." in row  # the cut subject ends in the ASCII stand-in of …
@@ -92,9 +89,9 @@ def test_a_table_falls_back_to_ascii_stand_ins(backend_url, ticket_id, locale) -
 
 @pytest.mark.parametrize("locale", list(LOCALES))
 def test_ticket_show_as_a_table_replaces_what_the_stream_cannot_carry(
-    backend_url, ticket_id, locale
+    run, ticket_id, locale
 ) -> None:
-    out = _ok(_run(backend_url, locale, "ticket", "show", str(ticket_id), "--format", "table"))
+    out = _ok(run(locale, "ticket", "show", str(ticket_id), "--format", "table"))
     text = out.decode(CARRIES[locale])
     assert "^[[31mred^[[0m" in text
     assert "Thread (1)" in text
@@ -104,34 +101,34 @@ def test_ticket_show_as_a_table_replaces_what_the_stream_cannot_carry(
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
 @pytest.mark.parametrize("locale", list(LOCALES))
 def test_json_escapes_what_the_stream_cannot_carry_and_keeps_the_data(
-    backend_url, ticket_id, locale, fmt
+    run, ticket_id, locale, fmt
 ) -> None:
-    out = _ok(_run(backend_url, locale, "ticket", "list", "--format", fmt))
+    out = _ok(run(locale, "ticket", "list", "--format", fmt))
     assert out.isascii(), out[:200]
     data = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
     assert [row["subject"] for row in data] == [SUBJECT]
-    shown = json.loads(_ok(_run(backend_url, locale, "ticket", "show", str(ticket_id))))
+    shown = json.loads(_ok(run(locale, "ticket", "show", str(ticket_id))))
     assert shown["messages"][0]["body"] == BODY
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
-def test_csv_is_utf8_whatever_the_locale(backend_url, ticket_id, locale) -> None:
-    out = _ok(_run(backend_url, locale, "ticket", "list", "--format", "csv"))
+def test_csv_is_utf8_whatever_the_locale(run, ticket_id, locale) -> None:
+    out = _ok(run(locale, "ticket", "list", "--format", "csv"))
     rows = list(csv.DictReader(io.StringIO(out.decode("utf-8"), newline="")))
     assert [row["subject"] for row in rows] == [SUBJECT]
-    one = _ok(_run(backend_url, locale, "ticket", "show", str(ticket_id), "--format", "csv"))
+    one = _ok(run(locale, "ticket", "show", str(ticket_id), "--format", "csv"))
     assert SUBJECT.encode("utf-8") in one
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
-def test_ids_are_digits(backend_url, ticket_id, locale) -> None:
-    out = _ok(_run(backend_url, locale, "ticket", "list", "--format", "ids"))
+def test_ids_are_digits(run, ticket_id, locale) -> None:
+    out = _ok(run(locale, "ticket", "list", "--format", "ids"))
     assert out == f"{ticket_id}\n".encode()
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
-def test_an_error_naming_unicode_input_is_one_escaped_line(backend_url, locale) -> None:
-    result = _run(backend_url, locale, "ticket", "list", "status:☕…")
+def test_an_error_naming_unicode_input_is_one_escaped_line(run, locale) -> None:
+    result = run(locale, "ticket", "list", "status:☕…")
     assert result.returncode == 2
     assert b"Traceback" not in result.stderr
     first = result.stderr.decode(CARRIES[locale]).splitlines()[0]
@@ -139,22 +136,21 @@ def test_an_error_naming_unicode_input_is_one_escaped_line(backend_url, locale) 
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
-def test_help_and_the_stderr_note_read_in_ascii(backend_url, desk, locale) -> None:
+def test_help_and_the_stderr_note_read_in_ascii(run, desk, locale) -> None:
     for args in (("--help",), ("ticket", "list", "--help"), ("kb", "--help")):
-        out = _ok(_run(backend_url, locale, *args))
+        out = _ok(run(locale, *args))
         assert b"Usage" in out
     for n in range(3):
         tickets.create(desk, subject=f"Numéro {n}")
-    result = _run(backend_url, locale, "ticket", "list", "--limit", "1", "--format", "table")
+    result = run(locale, "ticket", "list", "--limit", "1", "--format", "table")
     _ok(result)
     assert result.stderr == b"1 of 3 shown; --limit N or --all\n"
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
-def test_text_piped_in_is_read_as_utf8_whatever_the_locale(backend_url, ticket_id, locale) -> None:
+def test_text_piped_in_is_read_as_utf8_whatever_the_locale(run, ticket_id, locale) -> None:
     _ok(
-        _run(
-            backend_url,
+        run(
             locale,
             "ticket",
             "note",
@@ -164,7 +160,7 @@ def test_text_piped_in_is_read_as_utf8_whatever_the_locale(backend_url, ticket_i
             stdin="Grüße ☕\n".encode(),
         )
     )
-    shown = json.loads(_ok(_run(backend_url, "C", "ticket", "show", str(ticket_id))))
+    shown = json.loads(_ok(run("C", "ticket", "show", str(ticket_id))))
     assert shown["messages"][-1]["body"].strip() == "Grüße ☕"
 
 
@@ -226,10 +222,10 @@ def test_a_progress_bar_on_a_terminal_does_not_crash(backend_url, desk, locale, 
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
-def test_json_lines_from_any_command_stay_exact_on_stdout(backend_url, ticket_id, locale) -> None:
+def test_json_lines_from_any_command_stay_exact_on_stdout(run, ticket_id, locale) -> None:
     """A command that writes its own JSON (export) is not cut down to ASCII stand-ins:
     standard output escapes what it cannot carry the JSON way."""
-    out = _ok(_run(backend_url, locale, "export"))
+    out = _ok(run(locale, "export"))
     assert out.isascii() or locale == "latin-1"
     subjects = [
         value

@@ -9,11 +9,13 @@ width, tables and local times; and a run leaves the test process as it found it.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from clitools import SQLITE_ONLY
+from clitools import CARRIES, LOCALES, SQLITE_ONLY
 
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
@@ -63,6 +65,49 @@ def test_in_process_and_subprocess_answer_the_same(
 
     ours = cli_inproc(*args, input=stdin, env=extra, columns=columns)
 
+    assert (ours.returncode, ours.stdout, ours.stderr) == (
+        real.returncode,
+        real.stdout,
+        real.stderr,
+    )
+
+
+ENCODING_CASES = [
+    pytest.param(("ticket", "list", "--format", "table"), id="table-stand-ins"),
+    pytest.param(("ticket", "list", "--format", "json"), id="json-escapes"),
+    pytest.param(("ticket", "list", "status:☕…"), id="unicode-argument-error"),
+]
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("args", ENCODING_CASES)
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_in_process_streams_of_a_locale_answer_as_a_process_in_that_locale(
+    backend_url, cli_inproc_bytes, desk, two_tickets, locale: str, args: tuple[str, ...]
+) -> None:
+    """``cli_inproc_bytes`` with the streams' encoding (test_encodings.py runs that way) gives
+    the same bytes as the installed script started in the locale: the same encoding and
+    stand-ins on stdout, the same escapes on stderr, and under ``LC_ALL=C`` the same reading
+    of an argument that is not ASCII."""
+    tickets.create(desk, subject="Café ☕ déjà vu – 日本 \x1b[31mred\x1b[0m")
+    env = {**os.environ, "DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice", "COLUMNS": "60"}
+    for key, value in LOCALES[locale].items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    real = subprocess.run(
+        [str(Path(sys.executable).with_name("deskterm")), *args],
+        env=env,
+        input=b"",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+    ours = cli_inproc_bytes(*args, env=LOCALES[locale], columns=60, encoding=CARRIES[locale])
+
+    assert real.stdout or real.stderr
     assert (ours.returncode, ours.stdout, ours.stderr) == (
         real.returncode,
         real.stdout,

@@ -1,8 +1,8 @@
 """Settings (SPEC section 4): flag > environment > config file > default, and ``config ...``.
 
 ``config show --format json`` is the observation point: each row has the value in force and
-where it came from. Most runs are in-process (Typer's runner); one subprocess checks the real
-command agrees.
+where it came from. Runs are in-process (Typer's runner, ``deskterm_inproc``); one
+subprocess checks the real command agrees.
 """
 
 from __future__ import annotations
@@ -157,22 +157,24 @@ def test_config_show_masks_the_password_in_the_database_url(invoke, fmt: str) ->
     assert "postgresql+psycopg://desk:***@db.internal:5432/desk" in result.output
 
 
-def test_a_config_flag_naming_a_missing_file_is_a_usage_error(deskterm, tmp_path: Path) -> None:
+def test_a_config_flag_naming_a_missing_file_is_a_usage_error(
+    deskterm_inproc, tmp_path: Path
+) -> None:
     missing = tmp_path / "nope" / "config.toml"
 
-    result = deskterm("--config", str(missing), "--db", "sqlite://", "ticket", "list")
+    result = deskterm_inproc("--config", str(missing), "--db", "sqlite://", "ticket", "list")
 
     line = one_error_line(result, 2)
     assert str(missing) in line
     assert "deskterm config init" in line
 
 
-def test_a_config_file_that_is_not_toml_is_a_usage_error(deskterm) -> None:
+def test_a_config_file_that_is_not_toml_is_a_usage_error(deskterm_inproc) -> None:
     config = paths.default_config_file()
     config.parent.mkdir(parents=True)
     config.write_text("[store\nurl = ", encoding="utf-8")
 
-    line = one_error_line(deskterm("config", "show"), 2)
+    line = one_error_line(deskterm_inproc("config", "show"), 2)
 
     assert str(config) in line
     assert "TOML" in line
@@ -191,20 +193,20 @@ def test_config_path_prints_the_default_file_or_the_chosen_one(invoke, tmp_path:
 
 
 def test_config_init_writes_the_template_and_refuses_to_overwrite_without_force(
-    deskterm,
+    deskterm_inproc,
 ) -> None:
     target = paths.default_config_file()
 
-    out = ok(deskterm("config", "init"))
+    out = ok(deskterm_inproc("config", "init"))
     assert str(target) in out
     assert target.read_text(encoding="utf-8") == TEMPLATE
 
     target.write_text("# mine\n", encoding="utf-8")
-    line = fails(deskterm("config", "init"), 4)
+    line = fails(deskterm_inproc("config", "init"), 4)
     assert "--force" in line
     assert target.read_text(encoding="utf-8") == "# mine\n"
 
-    ok(deskterm("config", "init", "--force"))
+    ok(deskterm_inproc("config", "init", "--force"))
     assert target.read_text(encoding="utf-8") == TEMPLATE
 
 
@@ -252,11 +254,11 @@ def _config_with(text: str | bytes) -> Path:
     ],
 )
 def test_an_unknown_key_in_the_config_file_is_an_error_naming_it_and_the_nearest_known_one(
-    deskterm, text: str, named: str, nearest: str
+    deskterm_inproc, text: str, named: str, nearest: str
 ) -> None:
     config = _config_with(text)
 
-    line = one_error_line(deskterm("ticket", "list"), 2)
+    line = one_error_line(deskterm_inproc("ticket", "list"), 2)
 
     assert str(config) in line
     assert named in line.replace("'", '"')
@@ -279,21 +281,23 @@ def test_an_unknown_key_in_the_config_file_is_an_error_naming_it_and_the_nearest
     ],
 )
 def test_a_wrong_type_in_the_config_file_is_one_line_naming_the_key(
-    deskterm, text: str, key: str, wanted: str
+    deskterm_inproc, text: str, key: str, wanted: str
 ) -> None:
     config = _config_with(text)
 
-    line = one_error_line(deskterm("config", "show"), 2)
+    line = one_error_line(deskterm_inproc("config", "show"), 2)
 
     assert str(config) in line
     assert key in line
     assert wanted in line
 
 
-def test_a_config_file_that_is_not_utf8_is_one_line_naming_the_file_and_line(deskterm) -> None:
+def test_a_config_file_that_is_not_utf8_is_one_line_naming_the_file_and_line(
+    deskterm_inproc,
+) -> None:
     config = _config_with(b'[agent]\nhandle = "ren\xe9"\n')
 
-    line = one_error_line(deskterm("config", "show"), 2)
+    line = one_error_line(deskterm_inproc("config", "show"), 2)
 
     assert str(config) in line
     assert "UTF-8" in line
@@ -355,15 +359,15 @@ def test_store_timeouts_come_from_the_config_file_and_config_show_says_so(invoke
 
 
 @pytest.mark.parametrize("flag", ["--db", "--as", "--config"])
-def test_an_empty_value_for_a_settings_flag_is_a_usage_error(deskterm, flag: str) -> None:
-    line = one_error_line(deskterm(flag, "", "ticket", "list"), 2)
+def test_an_empty_value_for_a_settings_flag_is_a_usage_error(deskterm_inproc, flag: str) -> None:
+    line = one_error_line(deskterm_inproc(flag, "", "ticket", "list"), 2)
 
     assert flag in line
     assert not paths.default_database_file().exists()
 
 
 def test_config_init_writes_a_file_only_its_owner_can_read_whatever_the_umask(
-    deskterm, tmp_path: Path
+    deskterm_inproc, tmp_path: Path
 ) -> None:
     import os
     import stat
@@ -371,7 +375,7 @@ def test_config_init_writes_a_file_only_its_owner_can_read_whatever_the_umask(
     target = tmp_path / "fresh" / "conf" / "config.toml"
     old = os.umask(0)
     try:
-        ok(deskterm("--config", str(target), "config", "init"))
+        ok(deskterm_inproc("--config", str(target), "config", "init"))
     finally:
         os.umask(old)
 

@@ -10,13 +10,13 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.tickets import read as ticket_read
 
 
-def test_show_table_history_names_changes_in_words(cli, desk: Desk) -> None:
+def test_show_table_history_names_changes_in_words(cli_inproc, desk: Desk) -> None:
     ticket = tickets.create(desk, subject="VPN drops", requester="dana@x.io")
     tickets.reply(desk, ticket.id, "Please restart the client.")
     tickets.note(desk, ticket.id, "RADIUS shows five failed logins.")
     tickets.update(desk, ticket.id, tickets.Changes(status="pending"))
 
-    out = ok(cli("ticket", "show", str(ticket.id), "--format", "table", columns=120))
+    out = ok(cli_inproc("ticket", "show", str(ticket.id), "--format", "table", columns=120))
 
     history = out[out.index("History") :]
     assert "replied: Please restart the client." in history

@@ -1,4 +1,8 @@
-"""When the database cannot be used: one clear line, no password, nothing changed."""
+"""When the database cannot be used: one clear line, no password, nothing changed.
+
+The commands run in-process (``cli_inproc``, ``deskterm_inproc``): what is checked is the
+message, the exit code and the data, which ``test_inproc_runner.py`` shows are the same as a
+process gives. The desk kept busy by "another process" is another connection either way."""
 
 from __future__ import annotations
 
@@ -18,8 +22,8 @@ UNWRITABLE = "sqlite:////proc/deskterm/x.db"
 @pytest.mark.parametrize(
     ("via", "args"),
     [
-        pytest.param("deskterm", ["ticket", "list"], id="ticket-list"),
-        pytest.param("deskterm", ["db", "init"], id="db-init"),
+        pytest.param("deskterm_inproc", ["ticket", "list"], id="ticket-list"),
+        pytest.param("deskterm_inproc", ["db", "init"], id="db-init"),
         pytest.param("deskterm_inproc", ["ticket", "create", "-s", "x"], id="ticket-create"),
         pytest.param("deskterm_inproc", ["db", "status"], id="db-status"),
         pytest.param("deskterm_inproc", ["db", "migrate"], id="db-migrate"),
@@ -56,7 +60,7 @@ def test_db_doctor_exits_1_when_a_check_fails(deskterm_inproc) -> None:
 @pytest.mark.parametrize(
     ("via", "args"),
     [
-        pytest.param("deskterm", ["ticket", "list"], id="ticket-list"),
+        pytest.param("deskterm_inproc", ["ticket", "list"], id="ticket-list"),
         pytest.param("deskterm_inproc", ["db", "init"], id="db-init"),
     ],
 )
@@ -167,11 +171,11 @@ def test_db_migrate_upgrades_an_older_database_and_keeps_every_row(cli_inproc, d
     ["sqlite:///", "sqlite://", "sqlite:///:memory:", "sqlite:///file::memory:?cache=shared"],
 )
 def test_a_url_that_would_write_into_memory_is_refused_and_nothing_is_created(
-    deskterm, url: str
+    deskterm_inproc, url: str
 ) -> None:
     from deskterm import paths
 
-    result = deskterm("ticket", "create", "-s", "Lost forever?", env={"DESKTERM_DB": url})
+    result = deskterm_inproc("ticket", "create", "-s", "Lost forever?", env={"DESKTERM_DB": url})
 
     line = one_error_line(result, 2)
     assert "no database file" in line
@@ -203,11 +207,11 @@ def test_an_explicit_desk_that_does_not_exist_is_an_error_saying_how_to_create_i
 
 
 def test_db_doctor_on_a_desk_that_does_not_exist_fails_the_connection_check(
-    deskterm, tmp_path
+    deskterm_inproc, tmp_path
 ) -> None:
     path = tmp_path / "nope.db"
 
-    result = deskterm("--db", f"sqlite:///{path}", "db", "doctor", "--format", "table")
+    result = deskterm_inproc("--db", f"sqlite:///{path}", "db", "doctor", "--format", "table")
 
     assert result.returncode == 1
     assert f"FAIL  connection: no desk at {path}" in result.stdout
@@ -284,7 +288,7 @@ def test_a_file_that_is_not_a_desk_is_one_line_naming_it_from_every_command_and_
 @SQLITE_ONLY
 @pytest.mark.parametrize("make", NOT_A_DESK)
 def test_db_doctor_on_a_file_that_is_not_a_desk_names_it_and_leaves_it_untouched(
-    deskterm, backend_url, tmp_path, make
+    deskterm_inproc, backend_url, tmp_path, make
 ) -> None:
     path = make(tmp_path)
     before = (
@@ -292,7 +296,7 @@ def test_db_doctor_on_a_file_that_is_not_a_desk_names_it_and_leaves_it_untouched
         path.stat().st_mtime_ns,
     )
 
-    result = deskterm("--db", f"sqlite:///{path}", "db", "doctor", "--format", "table")
+    result = deskterm_inproc("--db", f"sqlite:///{path}", "db", "doctor", "--format", "table")
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -308,8 +312,8 @@ def test_db_doctor_on_a_file_that_is_not_a_desk_names_it_and_leaves_it_untouched
 # -- ids and versions: 64-bit on both backends, out of range is invalid input ---------------
 
 
-def test_a_ticket_number_beyond_32_bits_is_simply_not_found(cli) -> None:
-    result = cli("ticket", "show", "2147483648")
+def test_a_ticket_number_beyond_32_bits_is_simply_not_found(cli_inproc) -> None:
+    result = cli_inproc("ticket", "show", "2147483648")
 
     line = one_error_line(result, 3)
     assert "2147483648" in line
@@ -319,15 +323,15 @@ def test_a_ticket_number_beyond_32_bits_is_simply_not_found(cli) -> None:
 @pytest.mark.parametrize(
     "value", ["9223372036854775808", "99999999999999999999999", "0", "-1", "-9223372036854775809"]
 )
-def test_a_ticket_number_out_of_the_64_bit_range_is_invalid_input(cli, value: str) -> None:
-    result = cli("ticket", "show", "--", value)
+def test_a_ticket_number_out_of_the_64_bit_range_is_invalid_input(cli_inproc, value: str) -> None:
+    result = cli_inproc("ticket", "show", "--", value)
 
     line = one_error_line(result, 2)
     assert "9223372036854775807" in line
     assert "SELECT" not in result.stderr
 
 
-def test_ids_and_versions_past_32_bits_work_on_both_backends(cli, desk) -> None:
+def test_ids_and_versions_past_32_bits_work_on_both_backends(cli_inproc, desk) -> None:
     big = 2**40
     now = desk.now()
     with desk.store.write() as conn:
@@ -350,9 +354,9 @@ def test_ids_and_versions_past_32_bits_work_on_both_backends(cli, desk) -> None:
             setval = "SELECT setval(pg_get_serial_sequence('tickets', 'id'), :v)"
             conn.execute(text(setval), {"v": big})
 
-    shown = ok_json(cli("ticket", "show", str(big), "--format", "json"))
+    shown = ok_json(cli_inproc("ticket", "show", str(big), "--format", "json"))
     updated = ok_json(
-        cli(
+        cli_inproc(
             "ticket",
             "update",
             str(big),
@@ -364,8 +368,8 @@ def test_ids_and_versions_past_32_bits_work_on_both_backends(cli, desk) -> None:
             "json",
         )
     )
-    created = ok_json(cli("ticket", "create", "-s", "After the jump", "--format", "json"))
-    found = cli("ticket", "list", "busy", "--format", "ids")
+    created = ok_json(cli_inproc("ticket", "create", "-s", "After the jump", "--format", "json"))
+    found = cli_inproc("ticket", "list", "busy", "--format", "ids")
 
     assert (shown["id"], shown["version"]) == (big, big)
     assert (updated["priority"], updated["version"]) == ("high", big + 1)
@@ -384,7 +388,7 @@ def _config(tmp_path, text_: str) -> str:
 
 @SQLITE_ONLY
 def test_a_write_waiting_for_another_process_says_so_then_is_busy_with_exit_4(
-    cli, desk, tmp_path
+    cli_inproc, desk, tmp_path
 ) -> None:
     import sqlite3
 
@@ -392,7 +396,7 @@ def test_a_write_waiting_for_another_process_says_so_then_is_busy_with_exit_4(
     other = sqlite3.connect(desk.store.sqlite_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # a long import in another terminal
     try:
-        result = cli(
+        result = cli_inproc(
             "--config",
             _config(tmp_path, "[store]\nbusy_timeout = 4\n"),
             "ticket",
@@ -420,7 +424,7 @@ def _notes(desk: Desk, ticket_id: int) -> list[str]:
 
 @pytest.mark.parametrize("backend", ["postgres"])
 def test_a_write_blocked_by_a_frozen_client_is_busy_after_lock_timeout_with_exit_4(
-    cli, desk, backend_url, tmp_path
+    cli_inproc, desk, backend_url, tmp_path
 ) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
@@ -430,7 +434,7 @@ def test_a_write_blocked_by_a_frozen_client_is_busy_after_lock_timeout_with_exit
     frozen = psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database)
     frozen.execute("SELECT * FROM tickets WHERE id = %s FOR UPDATE", [ticket.id])
     try:
-        result = cli(
+        result = cli_inproc(
             "--config",
             _config(tmp_path, "[store]\nlock_timeout = 0.5\n"),
             "ticket",

@@ -1,9 +1,9 @@
 """``deskterm ticket ...`` as a script uses it, on SQLite and PostgreSQL.
 
 The commands run in-process (``cli_inproc``, which answers as the installed script does:
-tests/cli_inproc/test_inproc_runner.py); reading the description from a real pipe goes through the
-installed script. Data is arranged through the domain (``desk``) and checked back through
-it, so each test runs only the command it is about.
+tests/cli_inproc/test_inproc_runner.py); reading the description from a real pipe (stdin,
+no ``--body``) goes through the installed script. Data is arranged through the domain
+(``desk``) and checked back through it, so each test runs only the command it is about.
 """
 
 from __future__ import annotations
@@ -95,10 +95,11 @@ def test_create_takes_body_requester_tags_priority_type_and_queue(cli_inproc, de
     "args",
     [pytest.param(["--body", "-"], id="body-dash"), pytest.param([], id="piped-stdin")],
 )
-def test_create_reads_the_description_from_stdin(cli, desk, args: list[str]) -> None:
-    """Through a real pipe into the installed script."""
+def test_create_reads_the_description_from_stdin(cli, cli_inproc, desk, args: list[str]) -> None:
+    """Stdin without ``--body`` through a real pipe into the installed script."""
     text = "The printer on floor 3\nshows error 0x41.\n"
-    data = ok_json(cli("ticket", "create", "--subject", "Printer", *args, input=text))
+    run = cli if not args else cli_inproc
+    data = ok_json(run("ticket", "create", "--subject", "Printer", *args, input=text))
 
     (message,) = ticket_read.detail(desk, data["id"]).messages
     assert message.body.strip() == text.strip()

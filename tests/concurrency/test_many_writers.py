@@ -15,7 +15,9 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.tickets import read as ticket_read
 
 WORKERS = 8
-ROUNDS = 50
+#: Rounds per writer. The writers start their rounds at the same moment (worker.py waits for
+#: the test's go), so every round overlaps the others' and 25 give hundreds of collisions.
+ROUNDS = 25
 WORKER = Path(__file__).with_name("worker.py")
 DESKTERM = Path(sys.executable).with_name("deskterm")
 
@@ -24,19 +26,32 @@ def _run_workers(url: str, ticket_id: int) -> list[dict[str, list[str]]]:
     procs = [
         subprocess.Popen(
             [sys.executable, str(WORKER), url, str(w), str(ticket_id), str(ROUNDS)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for w in range(WORKERS)
     ]
-    results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, err
-        assert "database is locked" not in err
-        results.append(json.loads(out))
-    return results
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "ready"
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        results = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=600)
+            assert proc.returncode == 0, err
+            assert "database is locked" not in err
+            results.append(json.loads(out))
+        return results
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
 
 
 @pytest.mark.slow

@@ -1,7 +1,9 @@
 """One writer process for the concurrency test: notes plus versioned field changes.
 
-Prints one JSON object: the notes it added, the tag of each versioned update that succeeded,
-the tag of each one refused as stale, and any other error (there must be none).
+Prints ``ready`` once its desk is open and waits for a line on stdin (the test releases every
+writer at the same moment, so their rounds overlap however slowly each one started), then one
+JSON object: the notes it added, the tag of each versioned update that succeeded, the tag of
+each one refused as stale, and any other error (there must be none).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ def main(url: str, worker: int, ticket_id: int, rounds: int) -> None:
     desk = open_desk(url, "alice" if worker % 2 == 0 else "bob", initialize=False)
     result: dict[str, list[str]] = {"notes": [], "applied": [], "stale": [], "errors": []}
     priorities = ("low", "normal", "high", "urgent")
+    ticket_read.get(desk, ticket_id)  # connected and warm before the start
+    print("ready", flush=True)
+    sys.stdin.readline()
     for n in range(rounds):
         body = f"worker {worker} note {n}"
         try:

@@ -2,10 +2,13 @@
 listed, shown, searched and exported; writes are refused with one line saying the desk is
 read-only (exit 5), and nothing in its folder changes.
 
-The commands run as the installed ``deskterm``. Root ignores file permissions, so when the
-tests run as root the command runs without the capabilities that let it (``setpriv``); the
-read-only mount is a bind mount in a private mount namespace (``unshare -m``), seen by that
-one command only.
+The commands run in a process of their own, apart from the test's: root ignores file
+permissions, so when the tests run as root that process runs without the capabilities that
+let it (``setpriv``); the read-only mount is a bind mount in a private mount namespace
+(``unshare -m``), seen by that process only. One process runs all the commands of a test,
+one after another, through the console script's function as ``cli_inproc`` does
+(``tests/cli/conftest.py``; each run opens and closes its own desk, as a process would):
+starting a process for each command would cost ~0.7 s of CPU apiece.
 """
 
 from __future__ import annotations
@@ -24,11 +27,24 @@ import pytest
 from deskterm.domain import tickets
 from deskterm.domain.setup import open_desk
 
-DESKTERM = Path(sys.executable).with_name("deskterm")
+CLI_TESTS = Path(__file__).parents[1] / "cli"
+#: Runs each command of the JSON list argv[2] in this one process and prints, as JSON, each
+#: one's exit code, stdout and stderr.
+COMMANDS = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from conftest import _run_inproc
+answers = []
+for args in json.loads(sys.argv[2]):
+    result = _run_inproc(args, env={}, input=None)
+    answers.append([result.returncode, result.stdout, result.stderr])
+print(json.dumps(answers))
+"""
 SUBJECT = "Archive: VPN concentrator replaced"
 WORD = "concentrator"
 
-Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
+Result = subprocess.CompletedProcess[str]
+Runner = Callable[[Sequence[Sequence[str]]], list[Result]]
 
 
 def _unprivileged() -> list[str]:
@@ -41,10 +57,11 @@ def _unprivileged() -> list[str]:
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
 
 
-def _run(prefix: Sequence[str], url: str, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+def _run(prefix: Sequence[str], url: str, commands: Sequence[Sequence[str]]) -> list[Result]:
+    """Each of ``commands`` run by deskterm, all in one process started with ``prefix``."""
     env = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice", "COLUMNS": "100"}
-    return subprocess.run(
-        [*prefix, str(DESKTERM), *args],
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", COMMANDS, str(CLI_TESTS), json.dumps(commands)],
         env=env,
         capture_output=True,
         text=True,
@@ -52,6 +69,11 @@ def _run(prefix: Sequence[str], url: str, args: Sequence[str]) -> subprocess.Com
         check=False,
         stdin=subprocess.DEVNULL,
     )
+    assert done.returncode == 0, done.stderr
+    return [
+        subprocess.CompletedProcess(["deskterm", *args], code, out, err)
+        for args, (code, out, err) in zip(commands, json.loads(done.stdout), strict=True)
+    ]
 
 
 def _mount_read_only(folder: Path) -> list[str]:
@@ -87,30 +109,33 @@ def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
 
-def _assert_reads_work_and_writes_are_refused(
-    run: Callable[[Sequence[str]], subprocess.CompletedProcess[str]], ticket_id: int
-) -> None:
-    listed = run(["ticket", "list", "--format", "ids"])
-    assert (listed.returncode, listed.stderr) == (0, "")
-    assert str(ticket_id) in listed.stdout.split()
-
-    shown = run(["ticket", "show", str(ticket_id), "--format", "json"])
-    assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout)["subject"] == SUBJECT
-
-    found = run(["ticket", "list", WORD, "--format", "ids"])
-    assert (found.returncode, found.stdout.split()) == (0, [str(ticket_id)])
-
-    exported = run(["export"])
-    assert exported.returncode == 0, exported.stderr
-    assert SUBJECT in exported.stdout
-
-    for args in (
+def _assert_reads_work_and_writes_are_refused(run: Runner, ticket_id: int) -> None:
+    writes = [
         ["ticket", "note", str(ticket_id), "--body", "checked the logs"],
         ["ticket", "create", "--subject", "New problem"],
         ["ticket", "update", str(ticket_id), "--priority", "high"],
-    ):
-        refused = run(args)
+    ]
+    listed, shown, found, exported, *refusals = run(
+        [
+            ["ticket", "list", "--format", "ids"],
+            ["ticket", "show", str(ticket_id), "--format", "json"],
+            ["ticket", "list", WORD, "--format", "ids"],
+            ["export"],
+            *writes,
+        ]
+    )
+    assert (listed.returncode, listed.stderr) == (0, "")
+    assert str(ticket_id) in listed.stdout.split()
+
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["subject"] == SUBJECT
+
+    assert (found.returncode, found.stdout.split()) == (0, [str(ticket_id)])
+
+    assert exported.returncode == 0, exported.stderr
+    assert SUBJECT in exported.stdout
+
+    for args, refused in zip(writes, refusals, strict=True):
         assert refused.returncode == 5, (args, refused.stderr)
         assert refused.stderr.startswith("error: the desk ")
         assert "read-only" in refused.stderr
@@ -142,7 +167,7 @@ def test_a_desk_without_write_permission_reads_and_refuses_writes(
     before = _state(folder)
     try:
         _assert_reads_work_and_writes_are_refused(
-            lambda args: _run(prefix, f"sqlite:///{path}", args), ticket_id
+            lambda commands: _run(prefix, f"sqlite:///{path}", commands), ticket_id
         )
         assert _state(folder) == before  # nothing written, no -wal or -shm left behind
     finally:
@@ -159,7 +184,7 @@ def test_a_desk_on_a_read_only_mount_reads_and_refuses_writes(
     before = _state(folder)
 
     _assert_reads_work_and_writes_are_refused(
-        lambda args: _run(prefix, f"sqlite:///{path}", args), ticket_id
+        lambda commands: _run(prefix, f"sqlite:///{path}", commands), ticket_id
     )
 
     assert _state(folder) == before
@@ -193,8 +218,14 @@ def test_a_read_only_desk_with_changes_still_in_its_wal_shows_them(
         file.chmod(0o400)
     folder.chmod(0o500)
     try:
-        shown = _run(prefix, f"sqlite:///{path}", ["ticket", "show", str(ticket_id), "-f", "json"])
-        refused = _run(prefix, f"sqlite:///{path}", ["ticket", "note", str(ticket_id), "-b", "x"])
+        shown, refused = _run(
+            prefix,
+            f"sqlite:///{path}",
+            [
+                ["ticket", "show", str(ticket_id), "-f", "json"],
+                ["ticket", "note", str(ticket_id), "-b", "x"],
+            ],
+        )
     finally:
         folder.chmod(0o700)
 
@@ -214,7 +245,7 @@ def test_a_read_only_desk_whose_wal_cannot_be_read_says_why_in_one_line(
     folder.chmod(0o500)
     before = _state(folder)
     try:
-        result = _run(prefix, f"sqlite:///{path}", ["ticket", "list", "--format", "ids"])
+        (result,) = _run(prefix, f"sqlite:///{path}", [["ticket", "list", "--format", "ids"]])
         after = _state(folder)
     finally:
         folder.chmod(0o700)
@@ -234,7 +265,7 @@ def test_db_doctor_on_a_read_only_desk_reports_it_and_passes(
     path, _ = _make_desk(folder, sqlite_template)
     path.chmod(0o400)
     try:
-        result = _run(prefix, f"sqlite:///{path}", ["db", "doctor", "--format", "json"])
+        (result,) = _run(prefix, f"sqlite:///{path}", [["db", "doctor", "--format", "json"]])
     finally:
         path.chmod(0o600)
 
