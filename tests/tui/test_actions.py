@@ -182,6 +182,7 @@ async def test_marks_apply_one_change_to_all_after_confirming(seeded: Desk) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("space", "space")
+        await settle(pilot)  # the title is repainted before it is read (was flaky under load)
         assert "2 marked" in screen_text(app)
         await pilot.press("p", *"low", "enter")
         assert isinstance(app.screen, ConfirmScreen)
