@@ -71,7 +71,9 @@ def resign(lines: list[str]) -> list[str]:
 
 
 def as_version_1(lines: list[str]) -> list[str]:
-    """The same desk as the previous format wrote it: no counts in the header, no trailer."""
+    """The same desk as the first format wrote it: what format 2 holds (no queue members, no
+    SLA policies or clocks), with no counts in the header and no trailer."""
+    lines = as_version_2(lines)
     header = json.loads(lines[0])
     header["version"] = 1
     del header["counts"]

@@ -34,7 +34,7 @@ from deskterm.domain.views.saved import save_view
 from deskterm.errors import InvalidInput, PermissionDenied
 from deskterm.store import schema
 from disk import group_readable_umask, small_disk
-from exports import HOSTILE, STORED, as_version_1, edit, resign, rows
+from exports import HOSTILE, STORED, as_version_1, as_version_2, edit, resign, rows
 
 
 def _export(url: str, handle: str = "alice") -> list[str]:
@@ -380,7 +380,10 @@ def test_a_version_1_export_still_imports_with_a_warning(
     warning = result.stderr.splitlines()[-1]
     assert warning.startswith(f"warning: {path} is a version 1 export, which has no trailer")
     assert "could not be checked" in warning
-    assert _export(empty_url) == list(exported)  # and it comes out in today's format
+    # It comes out in today's format, with everything format 1 carried as it was.
+    again = _export(empty_url)
+    assert json.loads(again[0])["version"] == json.loads(exported[0])["version"]
+    assert as_version_2(again) == as_version_2(list(exported))
 
 
 def test_import_check_reads_the_file_and_touches_no_database(
