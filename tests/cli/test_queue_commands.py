@@ -70,7 +70,13 @@ def test_queue_show_json_has_the_chain_and_members(cli_inproc, desk: Desk) -> No
 
     shown = ok_json(cli_inproc("queue", "show", "network l2", "--format", "json"))
 
-    assert list(shown) == [*QUEUE_KEYS, "chain", "escalated_from", "members"]
+    assert list(shown) == [
+        *QUEUE_KEYS,
+        "chain",
+        "escalated_from",
+        "members",
+        "default_sla_policy",
+    ]
     assert (shown["name"], shown["chain"], shown["escalated_from"]) == (
         "Network L2",
         ["Infrastructure L3"],
@@ -244,3 +250,15 @@ def test_escalate_to_a_chosen_tier_from_the_command_line(cli_inproc, desk: Desk)
     assert "no higher tier" in line
     counted = ok_json(cli_inproc("queue", "show", "Service Desk", "--format", "json"))
     assert counted["escalations"] == 1
+
+
+def test_queue_edit_sets_and_clears_the_default_sla_policy(cli_inproc) -> None:
+    ok(cli_inproc("sla", "add", "Silver", "--target", "urgent=resolve:8h"))
+    ok(cli_inproc("queue", "edit", "Service Desk", "--sla", "silver"))
+    shown = json.loads(ok(cli_inproc("queue", "show", "Service Desk", "-f", "json")))
+    assert shown["default_sla_policy"] == "Silver"
+    line = one_error_line(cli_inproc("queue", "edit", "Service Desk", "--sla", "Bronze"), 3)
+    assert line == 'error: unknown SLA policy "Bronze" (see: deskterm sla list)'
+    ok(cli_inproc("queue", "edit", "Service Desk", "--sla", "none"))
+    shown = json.loads(ok(cli_inproc("queue", "show", "Service Desk", "-f", "json")))
+    assert shown["default_sla_policy"] is None

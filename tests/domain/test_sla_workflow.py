@@ -167,3 +167,21 @@ def test_an_automatic_reply_never_meets_first_response() -> None:
 
     assert after("auto") == {}  # nothing moves: the clock still runs to the same due
     assert after("agent")["sla_due"] is None  # a person's reply meets it
+
+
+def test_a_queue_s_default_policy_is_chosen_before_the_desk_wide_one(desk: Desk) -> None:
+    from deskterm.domain import queues
+
+    office_policy(desk, urgent={"resolution": 60})  # desk-wide, the lowest id
+    add_policy(
+        at(desk, FRIDAY - timedelta(days=7)),
+        "Slow",
+        PolicyChanges(targets={"urgent": {"resolution": 8 * 60}}),
+    )
+    queues.edit_queue(desk, "Service Desk", sla_policy="Slow")
+    assert queues.queue_detail(desk, "Service Desk").default_sla_policy == "Slow"
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    ticket = tickets.create(at(desk, monday), subject="Queue default", priority="urgent")
+    assert ticket.resolution_due == monday + timedelta(hours=8)  # 24x7: Slow, not Office
+    queues.edit_queue(desk, "Service Desk", sla_policy=None)
+    assert queues.queue_detail(desk, "Service Desk").default_sla_policy is None

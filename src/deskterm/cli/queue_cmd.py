@@ -106,6 +106,7 @@ def show(
         "chain": list(found.chain),
         "escalated_from": list(found.escalated_from),
         "members": members,
+        "default_sla_policy": found.default_sla_policy,
     }
     if chosen != "table":
         emit_object(data, fmt=chosen, out=cli.out, color=cli.color)
@@ -116,6 +117,7 @@ def show(
         "escalated_from": ", ".join(found.escalated_from) or "-",
         "members": ", ".join(m["handle"] for m in members) or "-",
         "escalates_to": data["escalates_to"] or "-",
+        "default_sla_policy": found.default_sla_policy or "-",
         "description": data["description"] or "-",
     }
     fields = [
@@ -123,6 +125,7 @@ def show(
         ("tier", "Tier"),
         ("description", "Description"),
         ("escalates_to", "Escalates to"),
+        ("default_sla_policy", "SLA policy"),
         ("chain", "Chain"),
         ("escalated_from", "Escalated from"),
         ("members", "Members"),
@@ -207,9 +210,18 @@ def edit(
             autocompletion=completion.queues,
         ),
     ] = None,
+    sla: Annotated[
+        str | None,
+        typer.Option(
+            "--sla",
+            metavar="POLICY|none",
+            help="The SLA policy its tickets fall back on; none: no default.",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Change a queue's name, tier, description or escalation (leads and admins).
+    """Change a queue's name, tier, description, escalation or default SLA policy (leads
+    and admins).
 
     A link that would close a loop (L3 escalating back to L1) is refused.
 
@@ -222,6 +234,10 @@ def edit(
     given = _not_blank("--escalates-to", escalates_to)
     if given is not None:
         target = None if given.strip().lower() == "none" else given
+    policy: Any = UNCHANGED
+    chosen = _not_blank("--sla", sla)
+    if chosen is not None:
+        policy = None if chosen.strip().lower() == "none" else chosen
     changed = edit_queue(
         cli.desk(),
         queue,
@@ -229,6 +245,7 @@ def edit(
         tier=_not_blank("--tier", tier),
         description=description,
         escalates_to=target,
+        sla_policy=policy,
     )
     _emit_queue(cli, changed, fmt)
 

@@ -55,6 +55,8 @@ class QueueDetail:
     members: tuple[Member, ...]
     chain: tuple[str, ...]
     escalated_from: tuple[str, ...]
+    #: The SLA policy its tickets fall back on (docs/sla.md, matching), or None.
+    default_sla_policy: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

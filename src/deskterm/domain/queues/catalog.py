@@ -221,7 +221,27 @@ def queue_detail(desk: Desk, name: str, *, since: datetime | None = None) -> Que
             escalated_from=tuple(
                 sorted(r.name for r in rows.values() if r.escalates_to_id == row.id)
             ),
+            default_sla_policy=_policy_name(conn, row.default_sla_policy_id),
         )
+
+
+def _policy_name(conn: Connection, policy_id: int | None) -> str | None:
+    if policy_id is None:
+        return None
+    P = schema.sla_policies
+    name: str | None = conn.execute(select(P.c.name).where(P.c.id == policy_id)).scalar()
+    return name
+
+
+def _policy_id(conn: Connection, name: str) -> int:
+    """The id of the SLA policy ``name`` (any case); NotFound naming it."""
+    P = schema.sla_policies
+    found: int | None = conn.execute(
+        select(P.c.id).where(func.lower(P.c.name) == name.strip().lower())
+    ).scalar()
+    if found is None:
+        raise NotFound(f'unknown SLA policy "{name}"', what="sla policy")
+    return found
 
 
 def members_of(conn: Connection, queue: Row[Any]) -> list[Member]:
@@ -284,12 +304,21 @@ def edit_queue(
     tier: str | None = None,
     description: str | None = None,
     escalates_to: str | _Unset | None = UNCHANGED,
+    sla_policy: str | _Unset | None = UNCHANGED,
 ) -> Queue:
-    """Change a queue's name, tier, description or escalates-to queue (None: escalates
-    nowhere); leads and admins. A link that would close a loop is InvalidInput naming the
-    loop. InvalidInput when nothing is given to change."""
-    if new_name is None and tier is None and description is None and escalates_to is UNCHANGED:
-        raise InvalidInput("nothing to change; give a name, tier, description or escalation")
+    """Change a queue's name, tier, description, escalates-to queue (None: escalates
+    nowhere) or default SLA policy (None: none); leads and admins. A link that would close a
+    loop is InvalidInput naming the loop. InvalidInput when nothing is given to change."""
+    if (
+        new_name is None
+        and tier is None
+        and description is None
+        and escalates_to is UNCHANGED
+        and sla_policy is UNCHANGED
+    ):
+        raise InvalidInput(
+            "nothing to change; give a name, tier, description, escalation or SLA policy"
+        )
     values: dict[str, Any] = {}
     if new_name is not None:
         values["name"] = queue_name(new_name)
@@ -308,6 +337,9 @@ def edit_queue(
             if target is not None:
                 _check_no_loop(rows, row.id, target)
             values["escalates_to_id"] = target
+        if not isinstance(sla_policy, _Unset):
+            chosen = _policy_id(conn, sla_policy) if sla_policy is not None else None
+            values["default_sla_policy_id"] = chosen
         conn.execute(update(Q).where(Q.c.id == row.id).values(values))
         rows = rows_of(conn)
         return _queue(rows, rows[row.id])
