@@ -559,18 +559,11 @@ def recompute_running(conn: Connection, stored: SlaPolicy, at: datetime) -> int:
         )
         after = recompute(policy, facts, state, at)
         if after != state:
-            batch.append({"b_id": fields["id"], **_stored_clocks(after)})
+            batch.append({"b_id": fields["id"], **after.stored()})
         if len(batch) >= RECOMPUTE_CHUNK:
             changed += _write_clocks(conn, batch)
             batch = []
     return changed + _write_clocks(conn, batch)
-
-
-def _stored_clocks(state: ClockState) -> dict[str, Any]:
-    columns = state.columns()
-    for name in ("sla_paused_seconds", "next_response_paused_seconds"):
-        columns[name] = round(columns[name])
-    return columns
 
 
 def _write_clocks(conn: Connection, batch: list[dict[str, Any]]) -> int:

@@ -51,6 +51,13 @@ class ClockState(NamedTuple):
         """The ticket columns and their values, for the write (see :data:`COLUMNS`)."""
         return dict(zip(COLUMNS, self, strict=True))
 
+    def stored(self) -> dict[str, Any]:
+        """The columns as the ticket row stores them: paused seconds in whole seconds."""
+        columns = self.columns()
+        for name in ("sla_paused_seconds", "next_response_paused_seconds"):
+            columns[name] = round(columns[name])
+        return columns
+
     @classmethod
     def from_columns(cls, row: Mapping[str, Any]) -> ClockState:
         """The state from a ticket row: a mapping with the column names of :data:`COLUMNS`."""

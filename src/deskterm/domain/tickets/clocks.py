@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 
     from deskterm.domain.sla import PolicyBook
 
-#: The integer columns that hold paused business seconds (the engine counts in floats).
-_SECONDS: Final = ("sla_paused_seconds", "next_response_paused_seconds")
-
 
 @dataclass(frozen=True)
 class Policies:
@@ -75,14 +72,6 @@ def load(conn: Connection) -> Policies:
     return Policies(book, {row.id: engine_policy(row) for row in book.policies})
 
 
-def stored(state: ClockState) -> dict[str, Any]:
-    """The ticket columns of ``state`` (paused seconds rounded to whole seconds)."""
-    columns = state.columns()
-    for name in _SECONDS:
-        columns[name] = round(columns[name])
-    return columns
-
-
 def new_clocks(
     policies: Policies,
     *,
@@ -97,7 +86,7 @@ def new_clocks(
     policy = policies.match(queue_id, ticket_type, organization_id)
     if policy is None:
         return {}
-    return stored(step(policy, None, ClockState(), Created(at, priority, status)))
+    return step(policy, None, ClockState(), Created(at, priority, status)).stored()
 
 
 def clock_values(
@@ -138,7 +127,7 @@ def clock_values(
     if not events or (policy is None and not _changes_policy(events)):
         return {}  # no clocks run (or their policy was deleted in this transaction)
     _, _, after = steps(policy, facts, state, events)
-    before, columns = stored(state), stored(after)
+    before, columns = state.stored(), after.stored()
     return {name: value for name, value in columns.items() if before[name] != value}
 
 
