@@ -90,6 +90,7 @@ SLA_TICKET_KEYS = (
     "next_response_paused_seconds",
     "sla_due",
     "sla_warn_at",
+    "sla_escalated_due",
 )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from clitools import ok, ok_json, one_error_line
 
 from conftest import Run
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
 
 STANDARD = (
     "sla",
@@ -261,3 +264,39 @@ def test_delete_refuses_a_policy_in_use_unless_forced(cli_inproc: Run, backend_u
     assert forced.stderr == 'deleted SLA policy "Standard"; left without policy: 1 ticket\n'
     line = one_error_line(cli_inproc("sla", "show", "Standard"), 3)
     assert line == 'error: no SLA policy "Standard"; policies: none yet (see: deskterm sla list)'
+
+
+def test_tick_escalates_a_breached_ticket_once_and_says_so(cli_inproc: Run, desk: Desk) -> None:
+    added = ok_json(
+        cli_inproc(
+            "sla", "add", "Escalating", "--target", "high=first:30m", "--escalate", "-f", "json"
+        )
+    )
+    assert added["escalate_on_breach"] is True
+    assert "On breach     escalate one tier up (deskterm sla tick)" in ok(
+        cli_inproc("sla", "show", "Escalating", "-f", "table")
+    )
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    ticket = tickets.create(
+        Desk(desk.store, desk.handle, clock=lambda: two_hours_ago),
+        subject="Core switch down",
+        priority="high",
+    )
+
+    dry = cli_inproc("sla", "tick", "--dry-run", "-f", "table")
+    assert f"{ticket.id}" in ok(dry) and "Network L2" in dry.stdout
+    assert dry.stderr.strip() == "would escalate 1 ticket"
+    assert tickets.get(desk, ticket.id).queue == "Service Desk"
+
+    done = ok_json(cli_inproc("sla", "tick", "--format", "json"))
+    assert [(e["ticket_id"], e["clock"], e["from_queue"], e["to_queue"]) for e in done] == [
+        (ticket.id, "first_response", "Service Desk", "Network L2")
+    ]
+    again = cli_inproc("sla", "tick", "-f", "table")
+    assert ok(again) == "" and again.stderr.strip() == "escalated 0 tickets"
+    assert tickets.get(desk, ticket.id).queue == "Network L2"
+
+    refused = one_error_line(cli_inproc("sla", "tick", env={"DESKTERM_AGENT": "bob"}), 5)
+    assert "needs lead or admin" in refused
+    quiet = ok(cli_inproc("sla", "edit", "Escalating", "--no-escalate", "-f", "json"))
+    assert json.loads(quiet)["escalate_on_breach"] is False

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from deskterm.domain import sla, tickets
 from deskterm.domain.desk import Desk
@@ -53,6 +53,7 @@ def _policies(desk: Desk) -> None:
             targets=sla.parse_targets(["high=first:1h,next:2h,resolve:8h"]),
             pause_statuses=["pending,on_hold"],
             warning_percent=70,
+            escalate_on_breach=True,
         ),
     )
     sla.set_queue_policy(desk, "Service Desk", "Standard")
@@ -71,6 +72,7 @@ def _policies(desk: Desk) -> None:
                 sla_paused_seconds=900,
                 sla_due=NOW + timedelta(hours=1),
                 sla_warn_at=NOW + timedelta(minutes=42),
+                sla_escalated_due=NOW - timedelta(hours=2),
             )
         )
 
@@ -115,6 +117,13 @@ def test_policies_queue_defaults_and_ticket_clocks_round_trip_byte_identical(
         ticket = tickets.get(restored, 1)
         assert ticket.sla_due == NOW + timedelta(hours=1)
         assert ticket.next_response_due == NOW + timedelta(hours=3)
+        # The escalation mark came back: the tick does not escalate that breach again.
+        with restored.store.read() as conn:
+            mark = conn.execute(
+                select(schema.tickets.c.sla_escalated_due).where(schema.tickets.c.id == 1)
+            ).scalar_one()
+        assert mark == NOW - timedelta(hours=2)
+        assert sla.get_policy(restored, "Acme network incidents").escalate_on_breach
         # The queue default came back (set after the policies were in).
         with restored.store.read() as conn:
             assert sla.load_policies(conn).queue_defaults == {1: 1}

@@ -55,6 +55,7 @@ FIRST_COLUMNS = {name: {c.name for c in schema.metadata.tables[name].c} for name
         "next_response_paused_seconds",
         "sla_due",
         "sla_warn_at",
+        "sla_escalated_due",
     },
 }
 
@@ -195,9 +196,9 @@ def counts(store: Store) -> dict[str, int]:
 def dump(store: Store) -> dict[str, list[tuple]]:
     """Every row of every deskterm table, as plain tuples, for before/after comparisons.
 
-    Only the columns the first release had: a later revision adds columns (0008: the SLA
-    columns of tickets and queues), which an older database cannot be asked for and whose
-    defaults are not rows to keep.
+    Only the columns the first release had: later revisions add columns (0008: the SLA
+    columns of tickets and queues; 0009: the escalation mark), which an older database
+    cannot be asked for and whose defaults are not rows to keep.
     """
     with store.read() as conn:
         return {

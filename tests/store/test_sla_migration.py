@@ -1,5 +1,6 @@
-"""Migration 0008_sla: up keeps every ticket (without clocks), down gives back 0007's shape
-(the resolution_due indexes and their SQLite statistics included), on both backends."""
+"""Migrations 0008_sla and 0009_sla_escalation: up keeps every ticket (without clocks), down
+gives back 0007's shape (the resolution_due indexes and their SQLite statistics included),
+on both backends."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ SLA_COLUMNS = {
     "sla_due",
     "sla_warn_at",
 }
+#: What 0009_sla_escalation adds on top (the upgrade goes to head; the downgrade passes it).
+ESCALATION_COLUMNS = {"sla_escalated_due"}
 THEN = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
 
 
@@ -64,7 +67,8 @@ def test_upgrade_adds_policies_and_clock_columns_and_downgrade_restores_0007(
         migrate.upgrade(store)
         after = _shape(store)
         assert "sla_policies" in after["tables"]
-        assert after["ticket_columns"] == before["ticket_columns"] | SLA_COLUMNS
+        added = SLA_COLUMNS | ESCALATION_COLUMNS
+        assert after["ticket_columns"] == before["ticket_columns"] | added
         assert after["queue_columns"] == before["queue_columns"] | {"default_sla_policy_id"}
         indexes = after["ticket_indexes"]
         assert {"ix_tickets_sla_due", "ix_tickets_unsolved_sla_due"} <= indexes

@@ -83,6 +83,13 @@ WarnOpt = Annotated[
     int | None,
     typer.Option("--warn", metavar="PERCENT", help="Warning at this share of a target (80)."),
 ]
+EscalateOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--escalate/--no-escalate",
+        help="Escalate breached tickets one tier up when `deskterm sla tick` runs (default: no).",
+    ),
+]
 IfVersion = Annotated[
     int | None,
     typer.Option("--if-version", metavar="N", help="Refuse unless the policy is at version N."),
@@ -110,6 +117,7 @@ def list_policies(ctx: typer.Context, fmt: FormatOpt = None) -> None:
         Column("calendar", "CALENDAR", ratio=3),
         Column("pause", "PAUSE", max_width=16),
         Column("warn", "WARN", max_width=5, justify="right"),
+        Column("on_breach", "ON BREACH", max_width=9),
         Column("version", "VER", max_width=4, justify="right"),
     )
     emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
@@ -142,6 +150,7 @@ def add(
     country: CountryOpt = None,
     pause: PauseOpt = None,
     warn: WarnOpt = None,
+    escalate: EscalateOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Add an SLA policy (leads and admins). Without --hours the calendar is 24x7; without
@@ -166,6 +175,7 @@ def add(
         country=country,
         pause=pause,
         warn=warn,
+        escalate=escalate,
     )
     _emit_policy(cli, add_policy(cli.desk(), name, changes), fmt)
 
@@ -186,6 +196,7 @@ def edit(
     country: CountryOpt = None,
     pause: PauseOpt = None,
     warn: WarnOpt = None,
+    escalate: EscalateOpt = None,
     if_version: IfVersion = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -210,6 +221,7 @@ def edit(
         country=country,
         pause=pause,
         warn=warn,
+        escalate=escalate,
     )
     changes = dataclasses.replace(changes, name=KEEP if rename is None else rename)
     policy = edit_policy(cli.desk(), name, changes, if_version=if_version)
@@ -250,6 +262,60 @@ def delete(
         )
 
 
+@app.command("tick")
+def tick(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be escalated; change nothing.")
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Escalate breached tickets whose policy escalates (--escalate) one tier up their
+    queue's chain, once per breach (leads and admins). Run it every minute or five from cron
+    or a systemd timer; running it again, or from two hosts at once, escalates nothing twice.
+
+    Example (crontab): */5 * * * * deskterm --quiet --as lead sla tick
+    """
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.domain.tickets import escalate_breached
+
+    cli = get(ctx)
+    result = escalate_breached(cli.desk(), dry_run=dry_run)
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    rows: list[dict[str, Any]] = [
+        {
+            "ticket_id": e.ticket_id,
+            "clock": e.clock,
+            "due": e.due,
+            "policy": e.policy,
+            "from_queue": e.from_queue,
+            "to_queue": e.to_queue,
+        }
+        for e in result.escalations
+    ]
+    if chosen == "table":
+        for row in rows:
+            row["clock"] = row["clock"].replace("_", " ")
+            row["to_queue"] = row["to_queue"] or "(no higher tier)"
+    columns = (
+        Column("ticket_id", "TICKET", max_width=8, justify="right"),
+        Column("clock", "BREACHED", max_width=14),
+        Column("due", "DUE", max_width=16),
+        Column("from_queue", "FROM", ratio=2),
+        Column("to_queue", "TO", ratio=2),
+        Column("policy", "POLICY", ratio=2),
+    )
+    if rows or chosen != "table":
+        emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+    if not cli.quiet:
+        verb = "would escalate" if dry_run else "escalated"
+        moved, stayed = len(result.moved), len(result.stayed)
+        summary = f"{verb} {moved} ticket{'s' if moved != 1 else ''}"
+        if stayed:
+            summary += f"; {stayed} breached in a queue with no higher tier"
+        print(summary, file=sys.stderr)
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -271,6 +337,7 @@ def _changes(
     country: str | None,
     pause: str | None,
     warn: int | None,
+    escalate: bool | None,
 ) -> PolicyChanges:
     """The options as the domain's changes; each option not given is KEEP."""
     from deskterm.domain.sla import KEEP, PolicyChanges, parse_hours, parse_targets
@@ -290,6 +357,7 @@ def _changes(
         country=KEEP if country is None else _none(country),
         pause_statuses=KEEP if pause is None else [pause],
         warning_percent=KEEP if warn is None else warn,
+        escalate_on_breach=KEEP if escalate is None else escalate,
     )
 
 
@@ -348,6 +416,12 @@ def _calendar_text(policy: SlaPolicy) -> str:
     return text
 
 
+def _on_breach(policy: SlaPolicy, *, long: bool = False) -> str:
+    if not policy.escalate_on_breach:
+        return "nothing" if long else "-"
+    return "escalate one tier up (deskterm sla tick)" if long else "escalate"
+
+
 def _table_row(policy: SlaPolicy) -> dict[str, Any]:
     return {
         "id": policy.id,
@@ -357,6 +431,7 @@ def _table_row(policy: SlaPolicy) -> dict[str, Any]:
         "calendar": _calendar_text(policy),
         "pause": ",".join(policy.pause_statuses) or "none",
         "warn": f"{policy.warning_percent}%",
+        "on_breach": _on_breach(policy),
         "version": policy.version,
     }
 
@@ -383,6 +458,7 @@ def _emit_policy(cli: CliContext, policy: SlaPolicy, fmt: str | None) -> None:
         "country": (calendar.get("country") or "none") + (f"-{sub}" if sub else ""),
         "pause": ",".join(policy.pause_statuses) or "none",
         "warning": f"{policy.warning_percent}% of a target",
+        "on_breach": _on_breach(policy, long=True),
         "updated_at": policy.updated_at,
         "version": policy.version,
     }
@@ -397,6 +473,7 @@ def _emit_policy(cli: CliContext, policy: SlaPolicy, fmt: str | None) -> None:
         ("country", "Country"),
         ("pause", "Paused while"),
         ("warning", "Warning at"),
+        ("on_breach", "On breach"),
         ("updated_at", "Updated"),
         ("version", "Version"),
     ]

@@ -187,6 +187,8 @@ sla_policies = Table(
     Column("created_at", _utc(), nullable=False),
     Column("updated_at", _utc(), nullable=False),
     Column("version", ID, nullable=False, server_default="1"),
+    # ``deskterm sla tick`` escalates breached tickets under this policy (migration 0009).
+    Column("escalate_on_breach", Boolean, nullable=False, server_default="0"),
 )
 
 #: Which agents work which queue (migration 0007): ``ticket take`` and ``T`` hand a queue's
@@ -233,6 +235,8 @@ tickets = Table(
     Column("next_response_paused_seconds", ID, nullable=False, server_default="0"),
     Column("sla_due", _utc(), nullable=True),
     Column("sla_warn_at", _utc(), nullable=True),
+    # The ``sla_due`` of the breach ``sla tick`` last escalated on (migration 0009).
+    Column("sla_escalated_due", _utc(), nullable=True),
     # One index per list sort and per common filter + sort (ARCHITECTURE "Lists of any size").
     Index("ix_tickets_updated", "updated_at", "id"),
     Index("ix_tickets_created", "created_at", "id"),

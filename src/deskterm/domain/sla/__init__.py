@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policy_shape import parse_hours as parse_hours
     from deskterm.domain.sla.policy_shape import parse_targets as parse_targets
     from deskterm.domain.sla.state import CLOCK_COLUMNS as CLOCK_COLUMNS
+    from deskterm.domain.sla.state import Clock as Clock
     from deskterm.domain.sla.state import ClockState as ClockState
     from deskterm.domain.sla.state import sla_state as sla_state
     from deskterm.domain.sla.state import state_of as state_of
@@ -86,7 +87,7 @@ _SURFACE = Surface(
             "recompute",
         ),
         "history": ("timeline", "Timeline", "Entry"),
-        "state": ("ClockState", "CLOCK_COLUMNS", "state_of", "sla_state"),
+        "state": ("Clock", "ClockState", "CLOCK_COLUMNS", "state_of", "sla_state"),
         "duration": ("human_duration",),
         "policies": (
             "KEEP",

@@ -90,6 +90,8 @@ class SlaPolicy:
     version: int
     queue_id: int | None = None
     organization_id: int | None = None
+    #: ``deskterm sla tick`` escalates its breached tickets one tier up (docs/sla.md).
+    escalate_on_breach: bool = False
 
     @property
     def narrowed_by(self) -> int:
@@ -126,6 +128,7 @@ class PolicyChanges:
     country: str | Keep | None = KEEP
     pause_statuses: Sequence[str] | Keep = KEEP
     warning_percent: int | Keep = KEEP
+    escalate_on_breach: bool | Keep = KEEP
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ def _from_row(row: Row[Any]) -> SlaPolicy:
         version=row.version,
         queue_id=row.queue_id,
         organization_id=row.organization_id,
+        escalate_on_breach=bool(row.escalate_on_breach),
     )
 
 
@@ -441,6 +445,8 @@ def _values(conn: Connection, changes: PolicyChanges, *, base: SlaPolicy | None)
         values["warning_percent"] = check_warning(changes.warning_percent)
     elif base is None:
         values["warning_percent"] = DEFAULT_WARNING
+    if not isinstance(changes.escalate_on_breach, Keep):
+        values["escalate_on_breach"] = changes.escalate_on_breach
     return values
 
 

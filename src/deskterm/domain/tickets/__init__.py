@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.batch import apply_batch as apply_batch
     from deskterm.domain.tickets.batch import parse_batch as parse_batch
     from deskterm.domain.tickets.batch import run_batch as run_batch
+    from deskterm.domain.tickets.breach import Escalation as Escalation
+    from deskterm.domain.tickets.breach import TickResult as TickResult
+    from deskterm.domain.tickets.breach import escalate_breached as escalate_breached
     from deskterm.domain.tickets.change import Changes as Changes
     from deskterm.domain.tickets.change import add_message as add_message
     from deskterm.domain.tickets.change import assign as assign
@@ -67,6 +70,7 @@ _SURFACE = Surface(
     __name__,
     {
         "sla_view": ("sla_timeline",),
+        "breach": ("Escalation", "TickResult", "escalate_breached"),
         "change": (
             "Changes",
             "checked",

@@ -281,10 +281,10 @@ def escalation_targets(desk: Desk, ticket_id: int) -> list[Queue]:
             from deskterm.errors import NotFound
 
             raise NotFound(f"ticket #{ticket_id} not found")
-        return _chain(conn, int(queue_id))
+        return escalation_chain(conn, int(queue_id))
 
 
-def _chain(conn: Connection, queue_id: int) -> list[Queue]:
+def escalation_chain(conn: Connection, queue_id: int) -> list[Queue]:
     """The escalates-to chain above ``queue_id`` (never looping, even on a bad desk)."""
     q = schema.queues
     rows = {row.id: row for row in conn.execute(select(q))}
@@ -329,7 +329,7 @@ def escalate(
         check_stale(current, {"queue", "assignee"}, since, if_version)
         known = write.names(conn)
         source = known.queues[current.queue_id]
-        chain = _chain(conn, current.queue_id)
+        chain = escalation_chain(conn, current.queue_id)
         if not chain:
             raise Conflict(f'queue "{source}" has no higher tier to escalate to')
         target = chain[0]

@@ -86,6 +86,8 @@ KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("ticket", "next_response_paused_seconds"): (3, 0),
     ("ticket", "sla_due"): (3, None),
     ("ticket", "sla_warn_at"): (3, None),
+    ("ticket", "sla_escalated_due"): (3, None),
+    ("sla_policy", "escalate_on_breach"): (3, False),
 }
 #: Columns holding JSON text, written into the export as the JSON they hold.
 JSON_COLUMNS: Final = {("sla_policy", "calendar"), ("sla_policy", "targets")}

@@ -14,5 +14,6 @@ REVISIONS: tuple[str, ...] = (
     "0006_bigint_ids",
     "0007_queue_members",
     "0008_sla",
+    "0009_sla_escalation",
 )
 HEAD = REVISIONS[-1]
