@@ -274,7 +274,7 @@ def tick(
     queue's chain, once per breach (leads and admins). Run it every minute or five from cron
     or a systemd timer; running it again, or from two hosts at once, escalates nothing twice.
 
-    Example (crontab): */5 * * * * deskterm --quiet --as lead sla tick
+    Example: deskterm --quiet --as lead sla tick   (in a crontab: */5 * * * * ...)
     """
     from deskterm.cli.output import Column, emit_list, resolve_format
     from deskterm.domain.tickets import escalate_breached
