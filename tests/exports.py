@@ -94,6 +94,10 @@ SLA_TICKET_KEYS = (
 )
 
 
+#: The kinds of row format 3 added.
+SLA_KINDS = ("sla_policy", "sla_policy_version")
+
+
 def as_version_2(lines: list[str]) -> list[str]:
     """The desk as format 2 wrote it (before queue members and SLA policies): no policy
     rows, no members or default policy on queues, no SLA keys on tickets; signed again."""
@@ -101,7 +105,7 @@ def as_version_2(lines: list[str]) -> list[str]:
     for line in lines:
         data = json.loads(line)
         kind = data["type"]
-        if kind in ("sla_policy", "trailer"):
+        if kind in (*SLA_KINDS, "trailer"):
             continue
         if kind == "header":
             data["version"] = 2
@@ -114,10 +118,11 @@ def as_version_2(lines: list[str]) -> list[str]:
         older.append(dumps(data))
     signed = resign(older)
     header = json.loads(signed[0])
-    del header["counts"]["sla_policy"]
-    body = [dumps(header), *signed[1:-1]]
     trailer = json.loads(signed[-1])
-    del trailer["counts"]["sla_policy"]
+    for kind in SLA_KINDS:
+        del header["counts"][kind]
+        del trailer["counts"][kind]
+    body = [dumps(header), *signed[1:-1]]
     # resign() counted with today's kinds; the digest covers the edited header too.
     trailer["sha256"] = hashlib.sha256(b"".join(x.encode() + b"\n" for x in body)).hexdigest()
     return [*body, dumps(trailer)]

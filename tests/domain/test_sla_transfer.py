@@ -102,6 +102,11 @@ def test_policies_queue_defaults_and_ticket_clocks_round_trip_byte_identical(
         ["13:00", "17:00"],
     ]
     assert policy_lines[1][1]["targets"]["high"]["next_response"] == 120
+    # Each policy's versions ride along (the timeline of old clocks reads them).
+    assert [(d["policy_id"], d["version"]) for _i, d in rows(first, "sla_policy_version")] == [
+        (1, 1),
+        (2, 1),
+    ]
     kinds = [json.loads(line)["type"] for line in first]
     assert kinds.index("sla_policy") > kinds.index("queue")
     assert kinds.index("sla_policy") < kinds.index("ticket")

@@ -143,6 +143,37 @@ def test_editing_a_policy_recomputes_the_tickets_running_under_it(desk: Desk) ->
     assert tickets.get(desk, done.id).resolution_due == done.resolution_due  # closed: final
 
 
+def test_the_timeline_explains_old_clocks_by_the_policy_version_they_ran_under(
+    desk: Desk,
+) -> None:
+    from deskterm.domain.sla import edit_policy
+
+    office_policy(desk, high={"first_response": 60, "resolution": 8 * 60})
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 Berlin
+    ticket = tickets.create(at(desk, monday), subject="Edited", priority="high")
+    tickets.reply(at(desk, monday + timedelta(minutes=30)), ticket.id, "On it")
+    # The lead tightens the targets at 11:00 Berlin: resolution 4h, first response 15m.
+    edit_policy(
+        at(desk, monday + timedelta(hours=2)),
+        "Office",
+        PolicyChanges(targets={"high": {"first_response": 15, "resolution": 4 * 60}}),
+    )
+    now = at(desk, monday + timedelta(hours=3))
+    _shown, story = sla_timeline(now, ticket.id)
+    met = next(e for e in story.entries if (e.clock, e.what) == ("first_response", "met"))
+    # Met against the target of the day it ran (60 minutes), not the edited 15.
+    assert met.due == monday + timedelta(hours=1)
+    edit = [e for e in story.entries if e.cause == "policy Office edited (v2)"]
+    assert [(e.clock, e.what, e.due) for e in edit] == [
+        ("resolution", "recomputed", monday + timedelta(hours=4))
+    ]
+    stored = tickets.get(now, ticket.id)
+    assert (story.state.first_response_due, story.state.resolution_due) == (
+        stored.first_response_due,
+        stored.resolution_due,
+    )
+
+
 def test_an_automatic_reply_never_meets_first_response() -> None:
     from deskterm.domain.sla import Calendar, ClockState, Created, Facts, Policy, Targets, step
     from deskterm.domain.tickets.clocks import Policies, clock_values

@@ -410,7 +410,13 @@ def _load_sla(conn: Connection, now: datetime) -> int:
     """The demo's SLA policy, with the clocks of every unsolved ticket running under it from
     when the ticket was created (so the backlog has tickets near and past breach). Tickets
     solved before the policy existed have no clocks, as on a desk that adopts SLAs late."""
-    from deskterm.domain.sla import check_calendar, check_targets, load_policies, recompute_running
+    from deskterm.domain.sla import (
+        check_calendar,
+        check_targets,
+        load_policies,
+        recompute_running,
+        record_version,
+    )
 
     if conn.execute(select(func.count()).select_from(schema.sla_policies)).scalar_one():
         return 0  # a desk seeded before keeps its policies
@@ -428,6 +434,7 @@ def _load_sla(conn: Connection, now: datetime) -> int:
         )
     )
     (policy,) = load_policies(conn).policies
+    record_version(conn, policy, now)
     T = schema.tickets
     unsolved = T.c.status.in_(UNSOLVED)
     conn.execute(update(T).where(unsolved).values(sla_policy_id=policy.id))

@@ -191,6 +191,22 @@ sla_policies = Table(
     Column("escalate_on_breach", Boolean, nullable=False, server_default="0"),
 )
 
+#: Every version of each SLA policy, as the clocks read it, from when it took effect
+#: (migration 0010): ``ticket sla ID`` explains old clocks by the version they ran under.
+sla_policy_versions = Table(
+    "sla_policy_versions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("policy_id", ID, ForeignKey("sla_policies.id", ondelete="CASCADE"), nullable=False),
+    Column("version", ID, nullable=False),
+    Column("calendar", Text, nullable=False),
+    Column("targets", Text, nullable=False),
+    Column("pause_statuses", String(100), nullable=False),
+    Column("warning_percent", SmallInteger, nullable=False),
+    Column("valid_from", _utc(), nullable=False),
+    UniqueConstraint("policy_id", "version"),
+)
+
 #: Which agents work which queue (migration 0007): ``ticket take`` and ``T`` hand a queue's
 #: tickets to its members.
 queue_members = Table(

@@ -47,9 +47,11 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policies import get_policy as get_policy
     from deskterm.domain.sla.policies import list_policies as list_policies
     from deskterm.domain.sla.policies import load_policies as load_policies
+    from deskterm.domain.sla.policies import load_versions as load_versions
     from deskterm.domain.sla.policies import match_policy as match_policy
     from deskterm.domain.sla.policies import policy_for as policy_for
     from deskterm.domain.sla.policies import recompute_running as recompute_running
+    from deskterm.domain.sla.policies import record_version as record_version
     from deskterm.domain.sla.policies import set_queue_policy as set_queue_policy
     from deskterm.domain.sla.policy_shape import CLOCKS as CLOCKS
     from deskterm.domain.sla.policy_shape import check_calendar as check_calendar
@@ -105,6 +107,8 @@ _SURFACE = Surface(
             "delete_policy",
             "set_queue_policy",
             "load_policies",
+            "load_versions",
+            "record_version",
             "match_policy",
             "policy_for",
         ),

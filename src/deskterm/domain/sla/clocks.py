@@ -63,6 +63,8 @@ class Policy:
     pause_statuses: frozenset[str] = frozenset({"pending"})
     #: The share of a target after which a clock is in ``warning``.
     warning: float = 0.8
+    #: Which version of the stored policy this is (an edit makes the next one).
+    version: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pause_statuses", frozenset(self.pause_statuses))
@@ -140,10 +142,12 @@ class PriorityChanged:
 
 @dataclass(frozen=True)
 class PolicyChanged:
-    """The ticket's policy changed (another policy matches, None: none) or was edited."""
+    """The ticket's policy changed (another policy matches, None: none) or was edited
+    (``edited``: the same policy's next version)."""
 
     at: datetime
     policy: Policy | None
+    edited: bool = False
 
 
 Event = (

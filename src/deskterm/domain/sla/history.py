@@ -110,7 +110,11 @@ def _cause(event: Event) -> str:
         return "requester reply"
     if isinstance(event, PriorityChanged):
         return f"priority {event.priority}"
-    return f"policy {event.policy.name if event.policy is not None else 'none'}"
+    if event.policy is None:
+        return "policy none"
+    if event.edited:
+        return f"policy {event.policy.name} edited (v{event.policy.version})"
+    return f"policy {event.policy.name}"
 
 
 def _entry(

@@ -56,6 +56,7 @@ P = schema.sla_policies
 Q = schema.queues
 O = schema.organizations  # noqa: E741 - the organizations table, as the other aliases
 T = schema.tickets
+V = schema.sla_policy_versions
 #: Who may change policies.
 MANAGERS: Final = ("lead", "admin")
 #: At most this many names are listed in an "unknown ..." error.
@@ -310,7 +311,9 @@ def add_policy(desk: Desk, name: str, changes: PolicyChanges | None = None) -> S
         policy_id = new_id(
             conn.execute(insert(P).values(**values, created_at=now, updated_at=now, version=1))
         )
-        return _from_row(conn.execute(_select().where(P.c.id == policy_id)).one())
+        added = _from_row(conn.execute(_select().where(P.c.id == policy_id)).one())
+        record_version(conn, added, now)
+        return added
 
 
 def edit_policy(
@@ -342,7 +345,8 @@ def edit_policy(
             now = conn.execute(select(P.c.version).where(P.c.id == current.id)).scalar_one()
             raise PolicyChanged(current.name, seen=current.version, now=now)
         edited = _from_row(conn.execute(_select().where(P.c.id == current.id)).one())
-        recompute_running(conn, edited, desk.now())
+        record_version(conn, edited, edited.updated_at)
+        recompute_running(conn, edited, edited.updated_at)
         return edited
 
 
@@ -376,6 +380,7 @@ def delete_policy(
             )
         if count:
             _release_tickets(conn, current.id)
+        conn.execute(delete(V).where(V.c.policy_id == current.id))
         conn.execute(delete(P).where(P.c.id == current.id))
         return DeletedPolicy(current, int(count), queues)
 
@@ -509,6 +514,51 @@ def _organization_id(conn: Connection, name: str) -> int:
     )
 
 
+# ------------------------------------------------------------------------------ versions
+
+
+def record_version(conn: Connection, policy: SlaPolicy, valid_from: datetime) -> None:
+    """Keep what the clocks read of this version of ``policy``, in effect from ``valid_from``."""
+    conn.execute(
+        insert(V).values(
+            policy_id=policy.id,
+            version=policy.version,
+            calendar=_json(policy.calendar),
+            targets=_json(policy.targets),
+            pause_statuses=",".join(policy.pause_statuses),
+            warning_percent=policy.warning_percent,
+            valid_from=valid_from,
+        )
+    )
+
+
+def load_versions(conn: Connection) -> dict[int, list[tuple[datetime, Policy]]]:
+    """Every kept version of every policy, as the engine's :class:`Policy`, with the time it
+    took effect: policy id -> versions, oldest first."""
+    names = dict(conn.execute(select(P.c.id, P.c.name)).all())
+    found: dict[int, list[tuple[datetime, Policy]]] = {}
+    for row in conn.execute(select(V).order_by(V.c.policy_id, V.c.version)):
+        if row.policy_id not in names:
+            continue
+        stored = SlaPolicy(
+            id=row.policy_id,
+            name=names[row.policy_id],
+            description="",
+            queue=None,
+            type=None,
+            organization=None,
+            targets=json.loads(row.targets),
+            calendar=json.loads(row.calendar),
+            pause_statuses=tuple(s for s in row.pause_statuses.split(",") if s),
+            warning_percent=row.warning_percent,
+            created_at=row.valid_from,
+            updated_at=row.valid_from,
+            version=row.version,
+        )
+        found.setdefault(row.policy_id, []).append((row.valid_from, engine_policy(stored)))
+    return found
+
+
 # ------------------------------------------------------------------------------ the clocks
 
 
@@ -527,6 +577,7 @@ def engine_policy(stored: SlaPolicy) -> Policy:
         targets=targets,
         pause_statuses=frozenset(stored.pause_statuses),
         warning=stored.warning_percent / 100,
+        version=stored.version,
     )
 
 

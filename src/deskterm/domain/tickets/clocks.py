@@ -138,6 +138,11 @@ def _changes_policy(events: list[Event]) -> bool:
 # ------------------------------------------------------------------------------ timeline
 
 
+#: Each policy's kept versions, oldest first, with the time each took effect (see
+#: ``sla.load_versions``).
+Versions = Mapping[int, Sequence[tuple[datetime, Policy]]]
+
+
 def history_events(
     policies: Policies,
     *,
@@ -145,6 +150,7 @@ def history_events(
     now_values: Mapping[str, str],
     organization_id: int | None,
     changes: Sequence[tuple[datetime, str, str | None, str | None]],
+    versions: Versions | None = None,
 ) -> tuple[Policy | None, list[Event]]:
     """The engine's events of a ticket's history, and the policy it was created under.
 
@@ -152,20 +158,51 @@ def history_events(
     ``type`` now; ``changes`` are ``(at, field, old, new)`` in time order: its audit events
     (``status``, ``priority``, ``queue`` as ids, ``type``, ``reply``) and its requester's
     replies (``requester_reply``). What a field was at creation is the old value of its first
-    change. Policies are matched as they are defined now: the timeline of a ticket whose
-    policy was edited since shows the policy as it is.
+    change. Which policy matches is decided by the policies as they are defined now; what a
+    policy's clocks were (targets, calendar, pausing statuses, warning) by the version in
+    effect at the time, from ``versions``: each later version of the ticket's policy is an
+    edit (``PolicyChanged(edited=True)``), as ``recompute_running`` applied it to every ticket
+    that was not closed. Without ``versions``, the policies as they are now throughout.
     """
+    kept = versions or {}
+
+    def as_of(policy: Policy | None, at: datetime) -> Policy | None:
+        if policy is None or not kept.get(policy.id):
+            return policy
+        chosen = kept[policy.id][0][1]
+        for valid_from, version in kept[policy.id]:
+            if valid_from > at:
+                break
+            chosen = version
+        return chosen
+
     start = dict(now_values)
     for _at, name, old, _new in reversed(changes):
         if name in start and old is not None:
             start[name] = old
-    queue_now, type_now = int(start["queue"]), start["type"]
-    policy = policies.match(queue_now, type_now, organization_id)
+    queue_now, type_now, status = int(start["queue"]), start["type"], start["status"]
+    matched = policies.match(queue_now, type_now, organization_id)
+    policy = as_of(matched, created_at)
     current = None if policy is None else policy.id
+    edits = sorted(
+        (valid_from, version)
+        for versions_of in kept.values()
+        for valid_from, version in versions_of[1:]  # the first is no edit
+        if valid_from > created_at
+    )
+    timeline: list[tuple[datetime, int, str, str | None, Policy | None]] = [
+        (at, 0, name, new, None) for at, name, _old, new in changes
+    ]
+    timeline += [(at, 1, "edit", None, version) for at, version in edits]
+    timeline.sort(key=lambda item: (item[0], item[1]))  # stable; edits after changes at once
     events: list[Event] = [Created(created_at, start["priority"], start["status"])]
-    for at, name, _old, new in changes:
-        if name == "status" and new is not None:
+    for at, _order, name, new, edited in timeline:
+        if edited is not None:
+            if edited.id == current and status != "closed":
+                events.append(PolicyChanged(at, edited, edited=True))
+        elif name == "status" and new is not None:
             events.append(StatusChanged(at, new))
+            status = new
         elif name == "priority" and new is not None:
             events.append(PriorityChanged(at, new))
         elif name == "reply":
@@ -177,6 +214,6 @@ def history_events(
             type_now = new if name == "type" else type_now
             matched = policies.match(queue_now, type_now, organization_id)
             if (None if matched is None else matched.id) != current:
-                events.append(PolicyChanged(at, matched))
+                events.append(PolicyChanged(at, as_of(matched, at)))
                 current = None if matched is None else matched.id
     return policy, events

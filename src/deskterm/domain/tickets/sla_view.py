@@ -1,7 +1,8 @@
 """A ticket's SLA clocks explained: ``ticket sla ID`` (docs/sla.md, "Where it is computed").
 
 The timeline is the SLA engine's fold of its one rule over the ticket's history, rebuilt from
-the audit events and the thread, so it says the same as the stored columns.
+the audit events, the thread and the policy's kept versions (an edit is a step of its own),
+so it says the same as the stored columns.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Ticket
-from deskterm.domain.sla import Timeline, timeline
+from deskterm.domain.sla import Timeline, load_versions, timeline
 from deskterm.domain.tickets import clocks
 from deskterm.domain.tickets.read import history, load_ticket
 from deskterm.store import schema
@@ -47,6 +48,7 @@ def sla_timeline(desk: Desk, ticket_id: int) -> tuple[Ticket, Timeline]:
         ).scalars()
         changes += [(at, "requester_reply", None, None) for at in replies]
         policies = clocks.load(conn)
+        versions = load_versions(conn)
     changes.sort(key=lambda change: change[0])  # stable: audit order within the same instant
     policy, events = clocks.history_events(
         policies,
@@ -59,5 +61,6 @@ def sla_timeline(desk: Desk, ticket_id: int) -> tuple[Ticket, Timeline]:
         },
         organization_id=row.organization_id,
         changes=changes,
+        versions=versions,
     )
     return ticket, timeline(policy, events, desk.now())

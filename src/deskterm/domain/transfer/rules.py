@@ -39,6 +39,7 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("contact", schema.contacts),
     ("queue", schema.queues),
     ("sla_policy", schema.sla_policies),
+    ("sla_policy_version", schema.sla_policy_versions),
     ("tag", schema.tags),
     ("ticket", schema.tickets),
     ("message", schema.messages),
@@ -65,6 +66,7 @@ NOUNS: Final = {
     "contact": ("contact", "contacts"),
     "queue": ("queue", "queues"),
     "sla_policy": ("SLA policy", "SLA policies"),
+    "sla_policy_version": ("SLA policy version", "SLA policy versions"),
     "tag": ("tag", "tags"),
     "ticket": ("ticket", "tickets"),
     "message": ("message", "messages"),
@@ -75,7 +77,7 @@ NOUNS: Final = {
 _KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
 #: What a file of an older format version lacks, and the value it stands for: kinds of row
 #: (kind -> the version that added it) and keys ((kind, key) -> (version, value)).
-KIND_SINCE: Final = {"sla_policy": 3}
+KIND_SINCE: Final = {"sla_policy": 3, "sla_policy_version": 3}
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
     ("ticket", "sla_policy_id"): (3, None),
@@ -90,7 +92,12 @@ KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("sla_policy", "escalate_on_breach"): (3, False),
 }
 #: Columns holding JSON text, written into the export as the JSON they hold.
-JSON_COLUMNS: Final = {("sla_policy", "calendar"), ("sla_policy", "targets")}
+JSON_COLUMNS: Final = {
+    ("sla_policy", "calendar"),
+    ("sla_policy", "targets"),
+    ("sla_policy_version", "calendar"),
+    ("sla_policy_version", "targets"),
+}
 
 
 def kinds_of(version: int) -> tuple[str, ...]:
@@ -197,6 +204,11 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("sla_policy", "pause_statuses"): _vocabulary(lambda v: ",".join(check_pause([v]))),
     ("sla_policy", "warning_percent"): check_warning,
     ("sla_policy", "version"): _ID,
+    ("sla_policy_version", "calendar"): _stored_json(check_calendar),
+    ("sla_policy_version", "targets"): _stored_json(check_targets),
+    ("sla_policy_version", "pause_statuses"): _vocabulary(lambda v: ",".join(check_pause([v]))),
+    ("sla_policy_version", "warning_percent"): check_warning,
+    ("sla_policy_version", "version"): _ID,
     ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
     ("ticket", "next_response_paused_seconds"): integer(0, validate.MAX_ID),
 }

@@ -15,5 +15,6 @@ REVISIONS: tuple[str, ...] = (
     "0007_queue_members",
     "0008_sla",
     "0009_sla_escalation",
+    "0010_sla_policy_versions",
 )
 HEAD = REVISIONS[-1]
