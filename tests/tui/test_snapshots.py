@@ -55,6 +55,13 @@ def test_sla_clocks_in_every_state(snap_compare, clocked: Desk, size, color) -> 
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_clocks_screen(snap_compare, clocked: Desk, size) -> None:
+    """``C`` on the breached ticket: its policy's terms and its clock's timeline."""
+    app = app_for(clocked, "id:4", color=False)
+    assert snap_compare(app, terminal_size=size, run_before=run_keys("C"))
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_ticket_detail(snap_compare, seeded: Desk, size) -> None:
     app = app_for(seeded, "id:3")
     assert snap_compare(app, terminal_size=size, run_before=run_keys("enter"))

@@ -369,53 +369,6 @@ def _data(policy: SlaPolicy) -> dict[str, Any]:
     return data
 
 
-def _minutes(minutes: int | None) -> str:
-    """Business time as typed: ``45m``, ``8h``, ``1h 30m``, ``40h`` (never days: a business
-    day is as long as the calendar's working day)."""
-    if minutes is None:
-        return "-"
-    hours, rest = divmod(minutes, 60)
-    return " ".join(
-        part for part in (f"{hours}h" if hours else "", f"{rest}m" if rest else "") if part
-    )
-
-
-def _targets_text(policy: SlaPolicy, *, one_line: bool) -> str:
-    from deskterm.domain.sla import CLOCKS
-
-    short = {"first_response": "first", "next_response": "next", "resolution": "resolve"}
-    parts = []
-    for priority in reversed(list(policy.targets)):
-        clocks = policy.targets[priority]
-        if all(m is None for m in clocks.values()):
-            continue
-        shown = " ".join(f"{short[c]} {_minutes(clocks[c])}" for c in CLOCKS if clocks[c])
-        parts.append(f"{priority}: {shown}")
-    return ("; " if one_line else "\n").join(parts)
-
-
-def _applies_to(policy: SlaPolicy) -> str:
-    named = [
-        f"queue {policy.queue}" if policy.queue else None,
-        f"type {policy.type}" if policy.type else None,
-        f"org {policy.organization}" if policy.organization else None,
-    ]
-    return ", ".join(n for n in named if n) or "every ticket"
-
-
-def _calendar_text(policy: SlaPolicy) -> str:
-    from deskterm.domain.sla import describe_hours
-
-    calendar = policy.calendar
-    text = f"{calendar['zone']} {describe_hours(calendar['hours'])}"
-    if calendar.get("country"):
-        sub = calendar.get("subdivision")
-        text += f"; holidays of {calendar['country']}{'-' + sub if sub else ''}"
-    if calendar.get("holidays"):
-        text += f"; +{len(calendar['holidays'])} days off"
-    return text
-
-
 def _on_breach(policy: SlaPolicy, *, long: bool = False) -> str:
     if not policy.escalate_on_breach:
         return "nothing" if long else "-"
@@ -423,12 +376,14 @@ def _on_breach(policy: SlaPolicy, *, long: bool = False) -> str:
 
 
 def _table_row(policy: SlaPolicy) -> dict[str, Any]:
+    from deskterm.domain.sla import applies_to, calendar_text, targets_text
+
     return {
         "id": policy.id,
         "name": policy.name,
-        "applies_to": _applies_to(policy),
-        "targets": _targets_text(policy, one_line=True),
-        "calendar": _calendar_text(policy),
+        "applies_to": applies_to(policy),
+        "targets": targets_text(policy, one_line=True),
+        "calendar": calendar_text(policy),
         "pause": ",".join(policy.pause_statuses) or "none",
         "warn": f"{policy.warning_percent}%",
         "on_breach": _on_breach(policy),
@@ -444,14 +399,14 @@ def _emit_policy(cli: CliContext, policy: SlaPolicy, fmt: str | None) -> None:
         emit_object(_data(policy), fmt=chosen, out=cli.out, color=cli.color)
         return
     calendar = policy.calendar
-    from deskterm.domain.sla import describe_hours
+    from deskterm.domain.sla import applies_to, describe_hours, targets_text
 
     sub = calendar.get("subdivision")
     shown = {
         "name": policy.name,
         "description": policy.description,
-        "applies_to": _applies_to(policy),
-        "targets": _targets_text(policy, one_line=False),
+        "applies_to": applies_to(policy),
+        "targets": targets_text(policy, one_line=False),
         "zone": calendar["zone"],
         "hours": describe_hours(calendar["hours"]),
         "holidays": ", ".join(calendar.get("holidays") or []) or "none",

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.clocks import recompute as recompute
     from deskterm.domain.sla.clocks import step as step
     from deskterm.domain.sla.clocks import steps as steps
+    from deskterm.domain.sla.describe import applies_to as applies_to
+    from deskterm.domain.sla.describe import calendar_text as calendar_text
+    from deskterm.domain.sla.describe import targets_text as targets_text
     from deskterm.domain.sla.duration import human_duration as human_duration
     from deskterm.domain.sla.history import Entry as Entry
     from deskterm.domain.sla.history import Timeline as Timeline
@@ -91,6 +94,7 @@ _SURFACE = Surface(
         "history": ("timeline", "Timeline", "Entry"),
         "state": ("Clock", "ClockState", "CLOCK_COLUMNS", "state_of", "sla_state"),
         "duration": ("human_duration",),
+        "describe": ("applies_to", "calendar_text", "targets_text"),
         "policies": (
             "KEEP",
             "Keep",

@@ -19,6 +19,7 @@ from deskterm.tui.access import desk_app
 from deskterm.tui.messages import TicketsChanged
 
 if TYPE_CHECKING:
+    from deskterm.domain.sla import SlaPolicy, Timeline
     from deskterm.domain.tickets import Changes
     from deskterm.errors import DeskError
 
@@ -353,6 +354,29 @@ class TicketActions(Screen[None]):
         from deskterm.tui.screens.compose_screen import ComposeScreen
 
         self.app.push_screen(ComposeScreen(ticket, kind))
+
+    def action_clocks(self) -> None:
+        """The ticket's SLA policy and the timeline of its clocks (``ticket sla ID``)."""
+        ticket = self._one()
+        if ticket is None:
+            return
+        from deskterm.domain.sla import get_policy
+        from deskterm.domain.tickets import sla_timeline
+
+        app = desk_app(self)
+        desk = app.desk
+
+        def call() -> tuple[Ticket, Timeline, SlaPolicy | None]:
+            shown, story = sla_timeline(desk, ticket.id)
+            policy_id = story.state.policy_id
+            return shown, story, None if policy_id is None else get_policy(desk, f"#{policy_id}")
+
+        def show(found: tuple[Ticket, Timeline, SlaPolicy | None]) -> None:
+            from deskterm.tui.screens.clocks_screen import ClocksScreen
+
+            self.app.push_screen(ClocksScreen(*found, now=app.now()))
+
+        app.run_domain(call, show, group="read", ticket_id=ticket.id)
 
     def action_kb_search(self) -> None:
         from deskterm.tui.screens.kb_screen import KbScreen
