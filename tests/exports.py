@@ -95,7 +95,7 @@ SLA_TICKET_KEYS = (
 
 
 #: The kinds of row format 3 added.
-SLA_KINDS = ("sla_policy", "sla_policy_version")
+SLA_KINDS = ("sla_policy", "sla_policy_version", "rule")
 
 
 def as_version_2(lines: list[str]) -> list[str]:
@@ -115,6 +115,8 @@ def as_version_2(lines: list[str]) -> list[str]:
         if kind == "ticket":
             for key in SLA_TICKET_KEYS:
                 data.pop(key, None)
+        if kind == "message":
+            data.pop("automatic", None)
         older.append(dumps(data))
     signed = resign(older)
     header = json.loads(signed[0])

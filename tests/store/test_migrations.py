@@ -45,6 +45,7 @@ COUNTED = [
 #: The columns of each counted table in the first release (0001_initial).
 FIRST_COLUMNS = {name: {c.name for c in schema.metadata.tables[name].c} for name in COUNTED} | {
     "queues": {c.name for c in schema.queues.c} - {"default_sla_policy_id"},
+    "messages": {c.name for c in schema.messages.c} - {"automatic"},
     "tickets": {c.name for c in schema.tickets.c}
     - {
         "sla_policy_id",
@@ -197,8 +198,8 @@ def dump(store: Store) -> dict[str, list[tuple]]:
     """Every row of every deskterm table, as plain tuples, for before/after comparisons.
 
     Only the columns the first release had: later revisions add columns (0008: the SLA
-    columns of tickets and queues; 0009: the escalation mark), which an older database
-    cannot be asked for and whose defaults are not rows to keep.
+    columns of tickets and queues; 0009: the escalation mark; 0011: automatic messages),
+    which an older database cannot be asked for and whose defaults are not rows to keep.
     """
     with store.read() as conn:
         return {

@@ -98,6 +98,8 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
     console.print(Rule(Text(f"Thread ({len(detail.messages)})"), style="dim"))
     for message in detail.messages:
         label = {"reply": "reply", "note": "INTERNAL NOTE", "event": "event"}[message.kind]
+        if message.automatic:
+            label = f"automatic {label}"
         head = Text()
         head.append(f"{label} ", style="bold" if message.kind != "note" else "bold reverse")
         head.append(sanitize(message.author_name or message.author or "system"))

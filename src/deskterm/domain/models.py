@@ -118,6 +118,8 @@ class Message:
     author_name: str | None
     body: str
     created_at: datetime
+    #: Written by the desk itself (a triage rule's acknowledgement), not by a person.
+    automatic: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -275,6 +275,8 @@ messages = Table(
     Column("author_contact_id", ID, ForeignKey("contacts.id"), nullable=True),
     Column("body", Text, nullable=False),
     Column("created_at", _utc(), nullable=False),
+    # Written by the desk itself (a rule's acknowledgement): never a response (0011).
+    Column("automatic", Boolean, nullable=False, server_default="0"),
     Index("ix_messages_ticket", "ticket_id", "id"),
 )
 
@@ -338,6 +340,23 @@ kb_article_tags = Table(
         primary_key=True,
     ),
     Column("tag_id", ID, ForeignKey("tags.id"), primary_key=True),
+)
+
+#: Triage rules (migration 0011, docs/rules.md): applied in ``position`` order to every new
+#: ticket; ``actions`` is JSON; ``stop``: a match ends the run.
+rules = Table(
+    "rules",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("position", Integer, nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("condition", Text, nullable=False),
+    Column("actions", Text, nullable=False),
+    Column("stop", Boolean, nullable=False, server_default="1"),
+    Column("created_at", _utc(), nullable=False),
+    Column("updated_at", _utc(), nullable=False),
+    Column("version", ID, nullable=False, server_default="1"),
 )
 
 saved_views = Table(

@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.read import sort_spec as sort_spec
     from deskterm.domain.tickets.read import stream_pages as stream_pages
     from deskterm.domain.tickets.sla_view import sla_timeline as sla_timeline
+    from deskterm.domain.tickets.triage import RuleOutcome as RuleOutcome
+    from deskterm.domain.tickets.triage import RulePreview as RulePreview
+    from deskterm.domain.tickets.triage import preview_rule as preview_rule
     from deskterm.domain.tickets.watch import check_query as check_query
     from deskterm.domain.tickets.watch import events_after as events_after
     from deskterm.domain.tickets.watch import last_event_id as last_event_id
@@ -71,6 +74,7 @@ _SURFACE = Surface(
     {
         "sla_view": ("sla_timeline",),
         "breach": ("Escalation", "TickResult", "escalate_breached"),
+        "triage": ("RuleOutcome", "RulePreview", "preview_rule"),
         "change": (
             "Changes",
             "checked",

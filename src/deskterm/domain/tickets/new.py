@@ -18,6 +18,7 @@ from deskterm.domain.tickets import clocks, lookup
 from deskterm.domain.tickets.clocks import new_clocks
 from deskterm.domain.tickets.plan import opens
 from deskterm.domain.tickets.read import load_ticket
+from deskterm.domain.tickets.triage import apply_rules
 from deskterm.domain.tickets.write import Context, record_created, transact
 from deskterm.domain.vocab import PRIORITY_RANK
 from deskterm.errors import InvalidInput
@@ -76,7 +77,7 @@ def new_ticket(
     )
 
 
-def create(desk: Desk, **fields: Any) -> Ticket:
+def create(desk: Desk, notices: list[str] | None = None, **fields: Any) -> Ticket:
     """Open a new ticket (status ``new``, or ``open`` when assigned at once).
 
     Takes the keyword arguments of :func:`new_ticket`. The body becomes the first message of
@@ -87,13 +88,15 @@ def create(desk: Desk, **fields: Any) -> Ticket:
     new = new_ticket(**fields)
 
     def work(ctx: Context) -> Ticket:
-        return load_ticket(ctx.conn, desk, create_in(ctx, new))
+        return load_ticket(ctx.conn, desk, create_in(ctx, new, notices))
 
     return transact(desk, work)
 
 
-def create_in(ctx: Context, new: NewTicket) -> int:
-    """Insert ``new`` (checked) in the open transaction; returns its id."""
+def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) -> int:
+    """Insert ``new`` (checked) in the open transaction and run the triage rules on it
+    (``triage.apply_rules``); returns its id. A rule that had to be skipped is also told in
+    ``notices``, when given."""
     conn, now = ctx.conn, ctx.now
     queue_id = lookup.queue_id(conn, new.queue) if new.queue else lookup.default_queue_id(conn)
     assignee_id = lookup.agent_id(conn, ctx.actor, new.assignee) if new.assignee else None
@@ -145,6 +148,9 @@ def create_in(ctx: Context, new: NewTicket) -> int:
             [{"ticket_id": ticket_id, "tag_id": ids[name]} for name in new.tags],
         )
     record_created(ctx, ticket_id, new.subject)
+    for outcome in apply_rules(ctx, ticket_id):
+        if outcome.skipped is not None and notices is not None:
+            notices.append(f'rule "{outcome.rule}" skipped for #{ticket_id}: {outcome.skipped}')
     return ticket_id
 
 

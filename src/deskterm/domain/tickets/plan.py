@@ -172,9 +172,11 @@ def plan(
     diff: list[FieldChange] = []
     target = _target_status(current, request)
     message = request.message
-    if message is not None and message.kind == "reply" and current.first_responded_at is None:
+    # A person's public reply; what the desk sends by itself (an acknowledgement) is never a
+    # first response and does not open a new ticket.
+    reply = message is not None and message.kind == "reply" and not message.automatic
+    if reply and current.first_responded_at is None:
         values["first_responded_at"] = now
-    reply = message is not None and message.kind == "reply"
     if target is None and opens(current.status, agent_reply=reply):
         target = "open"
     if request.merged_into is not None:

@@ -120,6 +120,7 @@ def thread(conn: Connection, ticket_id: int) -> list[Message]:
             c.c.name.label("contact_name"),
             m.c.body,
             m.c.created_at,
+            m.c.automatic,
         )
         .select_from(
             m.outerjoin(a, m.c.author_agent_id == a.c.id).outerjoin(
@@ -138,6 +139,7 @@ def thread(conn: Connection, ticket_id: int) -> list[Message]:
             author_name=row.agent_name or row.contact_name,
             body=row.body,
             created_at=row.created_at,
+            automatic=bool(row.automatic),
         )
         for row in rows
     ]

@@ -85,38 +85,36 @@ def names(conn: Connection) -> Names:
     )
 
 
-def read(conn: Connection, ids: Sequence[int]) -> dict[int, Current]:
-    """The tickets ``ids``, locked for this transaction; NotFound names the first missing."""
-    rows = {
-        row.id: row
-        for row in conn.execute(
-            select(
-                T.c.id,
-                T.c.status,
-                T.c.priority,
-                T.c.type,
-                T.c.subject,
-                T.c.queue_id,
-                T.c.assignee_id,
-                T.c.first_responded_at,
-                T.c.solved_at,
-                T.c.merged_into_id,
-                T.c.problem_id,
-                T.c.version,
-                T.c.created_at,
-                select(C.c.organization_id)
-                .where(C.c.id == T.c.requester_id)
-                .scalar_subquery()
-                .label("organization_id"),
-                *(T.c[name] for name in CLOCK_COLUMNS),
-            )
-            .where(T.c.id.in_(ids))
-            # Locks are taken in id order, so two bulk changes over overlapping tickets wait
-            # for each other instead of deadlocking.
-            .order_by(T.c.id)
-            .with_for_update()
+def read(conn: Connection, ids: Sequence[int], *, lock: bool = True) -> dict[int, Current]:
+    """The tickets ``ids``, locked for this transaction (``lock``; a preview that writes
+    nothing reads them unlocked); NotFound names the first missing."""
+    stmt = (
+        select(
+            T.c.id,
+            T.c.status,
+            T.c.priority,
+            T.c.type,
+            T.c.subject,
+            T.c.queue_id,
+            T.c.assignee_id,
+            T.c.first_responded_at,
+            T.c.solved_at,
+            T.c.merged_into_id,
+            T.c.problem_id,
+            T.c.version,
+            T.c.created_at,
+            select(C.c.organization_id)
+            .where(C.c.id == T.c.requester_id)
+            .scalar_subquery()
+            .label("organization_id"),
+            *(T.c[name] for name in CLOCK_COLUMNS),
         )
-    }
+        .where(T.c.id.in_(ids))
+        # Locks are taken in id order, so two bulk changes over overlapping tickets wait
+        # for each other instead of deadlocking.
+        .order_by(T.c.id)
+    )
+    rows = {row.id: row for row in conn.execute(stmt.with_for_update() if lock else stmt)}
     for ticket_id in ids:
         if ticket_id not in rows:
             raise NotFound(f"ticket #{ticket_id} not found")
@@ -189,6 +187,7 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
                         author_agent_id=plan.message.author_id,
                         body=plan.message.body,
                         created_at=now,
+                        automatic=plan.message.automatic,
                     )
                 )
             )

@@ -46,6 +46,7 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("audit_event", schema.audit_events),
     ("kb_article", schema.kb_articles),
     ("saved_view", schema.saved_views),
+    ("rule", schema.rules),
 )
 KINDS: Final = tuple(kind for kind, _table in ENTITIES)
 TABLES: Final = dict(ENTITIES)
@@ -73,11 +74,12 @@ NOUNS: Final = {
     "audit_event": ("audit event", "audit events"),
     "kb_article": ("KB article", "KB articles"),
     "saved_view": ("saved view", "saved views"),
+    "rule": ("rule", "rules"),
 }
 _KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
 #: What a file of an older format version lacks, and the value it stands for: kinds of row
 #: (kind -> the version that added it) and keys ((kind, key) -> (version, value)).
-KIND_SINCE: Final = {"sla_policy": 3, "sla_policy_version": 3}
+KIND_SINCE: Final = {"sla_policy": 3, "sla_policy_version": 3, "rule": 3}
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
     ("ticket", "sla_policy_id"): (3, None),
@@ -90,6 +92,7 @@ KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("ticket", "sla_warn_at"): (3, None),
     ("ticket", "sla_escalated_due"): (3, None),
     ("sla_policy", "escalate_on_breach"): (3, False),
+    ("message", "automatic"): (3, False),
 }
 #: Columns holding JSON text, written into the export as the JSON they hold.
 JSON_COLUMNS: Final = {
@@ -209,6 +212,8 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("sla_policy_version", "pause_statuses"): _vocabulary(lambda v: ",".join(check_pause([v]))),
     ("sla_policy_version", "warning_percent"): check_warning,
     ("sla_policy_version", "version"): _ID,
+    ("rule", "position"): integer(1, 2**31 - 1),
+    ("rule", "version"): _ID,
     ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
     ("ticket", "next_response_paused_seconds"): integer(0, validate.MAX_ID),
 }

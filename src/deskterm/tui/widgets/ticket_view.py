@@ -30,6 +30,7 @@ from deskterm.tui.render import (
 SOURCES = {
     "requester": ("REQUESTER WROTE", "bold underline"),
     "reply": ("↩ PUBLIC REPLY", "bold"),
+    "automatic": ("↩ AUTOMATIC REPLY", "bold"),
     "note": ("■ INTERNAL NOTE", "bold reverse"),
     "event": ("· event", "dim"),
 }
@@ -41,6 +42,8 @@ def message_source(message: Message) -> str:
     e-mail address; an agent's is a handle, which never holds an ``@``."""
     if message.kind == "reply" and message.author and "@" in message.author:
         return "requester"
+    if message.kind == "reply" and message.automatic:
+        return "automatic"
     return message.kind if message.kind in SOURCES else "event"
 
 

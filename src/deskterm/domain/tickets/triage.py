@@ -1,0 +1,217 @@
+"""Triage: the desk's rules applied to a new ticket, in the transaction that creates it, and
+previewed against the tickets there are (``rule test``). Rules are stored by
+``domain/rules``; docs/rules.md has the rules of rules.
+
+* **Which rules match** is decided once, on the ticket as it arrived (its fields, tags,
+  requester and text), in one query that asks every enabled rule's condition at once: rules
+  do not set each other off, and their order decides only what applies and what wins.
+* **In order**, each matching rule's actions become one request of the one workflow (its
+  fields, with an internal note; an automatic reply as a second step), planned and stored
+  like any change, with an audit entry ``rule`` naming it. A rule with ``stop`` ends the run.
+* **A rule that cannot apply** (its condition no longer compiles, a queue or agent it names
+  is gone, the workflow refuses the move) is skipped whole: everything is checked before
+  anything of it is written. The skip is an audit entry ``rule_skipped`` (the rule, why) and
+  a notice for the caller to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import case, false, insert, select
+from sqlalchemy.engine import Connection
+
+from deskterm.domain.desk import Desk
+from deskterm.domain.models import FieldChange
+from deskterm.domain.query import parse as parse_query
+from deskterm.domain.query import where_clause
+from deskterm.domain.rules import Rule, get_rule, load_rules
+from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
+from deskterm.domain.tickets import lookup, write
+from deskterm.domain.tickets.plan import UNSET, Current, Names, NewMessage, Plan, Request, plan
+from deskterm.domain.tickets.write import Context
+from deskterm.errors import DeskError
+from deskterm.store import schema
+
+T = schema.tickets
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """What one matching rule did to a ticket: its changes, or why it was skipped."""
+
+    rule: str
+    ticket_id: int
+    changes: tuple[FieldChange, ...] = ()
+    skipped: str | None = None
+
+    @property
+    def applied(self) -> bool:
+        return self.skipped is None
+
+
+def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
+    """Run the enabled rules on the new ticket ``ticket_id`` (module docstring)."""
+    conn = ctx.conn
+    rules = load_rules(conn, enabled_only=True)
+    if not rules:
+        return []
+    outcomes: list[RuleOutcome] = []
+    names = write.names(conn)
+    for rule, broken in _matching(ctx.desk, conn, rules, [ticket_id])[ticket_id]:
+        try:
+            if broken is not None:
+                raise broken
+            steps = _requests(ctx, rule)
+            current = write.read_one(conn, ticket_id)
+            plans: list[Plan] = []
+            for request in steps:
+                planned = plan(current, request, ctx.now, names)
+                plans.append(planned)
+                current = _after(current, planned)
+        except DeskError as exc:
+            reason = str(exc)
+            _record_skip(ctx, ticket_id, rule.name, reason)
+            outcomes.append(RuleOutcome(rule.name, ticket_id, skipped=reason))
+            continue
+        changes: list[FieldChange] = []
+        for planned in plans:
+            written = write.store(ctx, [planned])
+            changes.extend(written.get(ticket_id, ()))
+        outcomes.append(RuleOutcome(rule.name, ticket_id, tuple(changes)))
+        if rule.stop:
+            break
+    return outcomes
+
+
+def _requests(ctx: Context, rule: Rule) -> list[Request]:
+    """The rule's actions as workflow requests, every name resolved (NotFound/InvalidInput
+    when one is gone): the fields and the note, then the automatic reply."""
+    conn, actions = ctx.conn, rule.actions
+    assignee: Any = UNSET
+    if actions.assignee:
+        assignee = lookup.agent_id(conn, ctx.actor, actions.assignee)
+    requests = [
+        Request(
+            queue_id=lookup.queue_id(conn, actions.queue) if actions.queue else None,
+            priority=actions.priority,
+            type=actions.type,
+            add_tags=actions.add_tags,
+            assignee_id=assignee,
+            message=NewMessage("note", actions.note, ctx.actor.id, automatic=True)
+            if actions.note
+            else None,
+            events=(FieldChange("rule", None, rule.name),),
+        )
+    ]
+    if actions.reply:
+        requests.append(
+            Request(message=NewMessage("reply", actions.reply, ctx.actor.id, automatic=True))
+        )
+    return requests
+
+
+def _after(current: Current, planned: Plan) -> Current:
+    """The ticket as ``planned`` leaves it, for planning the rule's next step."""
+    values = planned.values
+    fields = {k: v for k, v in values.items() if k in Current.__dataclass_fields__}
+    clocks = {k: values[k] for k in values if k in CLOCK_COLUMNS}
+    state = current.clocks
+    if clocks:
+        state = ClockState.from_columns({**state.columns(), **clocks})
+    tags = tuple(sorted((set(current.tags) | set(planned.add_tags)) - set(planned.remove_tags)))
+    return replace(current, **fields, tags=tags, clocks=state, version=current.version + 1)
+
+
+def _record_skip(ctx: Context, ticket_id: int, rule: str, reason: str) -> None:
+    version = ctx.conn.execute(select(T.c.version).where(T.c.id == ticket_id)).scalar_one()
+    ctx.conn.execute(
+        insert(schema.audit_events).values(
+            ticket_id=ticket_id,
+            actor_id=ctx.actor.id,
+            field="rule_skipped",
+            old_value=rule,
+            new_value=reason[:1000],
+            version=version,
+            at=ctx.now,
+        )
+    )
+
+
+def _matching(
+    desk: Desk, conn: Connection, rules: Sequence[Rule], ticket_ids: Sequence[int]
+) -> dict[int, list[tuple[Rule, DeskError | None]]]:
+    """Per ticket, the rules whose condition it meets, in order; a rule whose condition no
+    longer compiles comes with the error (it is reported and skipped, never silently)."""
+    cases: list[Any] = []
+    broken: dict[int, DeskError] = {}
+    for index, rule in enumerate(rules):
+        try:
+            clause = where_clause(desk, conn, parse_query(rule.condition))
+        except DeskError as exc:
+            broken[rule.id] = exc
+            clause = false()
+        cases.append(case((clause, 1), else_=0).label(f"r{index}"))
+    found: dict[int, list[tuple[Rule, DeskError | None]]] = {i: [] for i in ticket_ids}
+    rows = conn.execute(select(T.c.id, *cases).where(T.c.id.in_(ticket_ids)))
+    for row in rows:
+        for index, rule in enumerate(rules):
+            if rule.id in broken:
+                found[row.id].append((rule, broken[rule.id]))
+            elif row[index + 1]:
+                found[row.id].append((rule, None))
+    return found
+
+
+# ------------------------------------------------------------------------------ preview
+
+
+@dataclass(frozen=True, slots=True)
+class RulePreview:
+    """``rule test``: a ticket the rule's condition matches now, and what the rule would
+    change on it (or why it could not apply)."""
+
+    ticket_id: int
+    subject: str
+    changes: tuple[FieldChange, ...]
+    problem: str | None = None
+
+
+def preview_rule(desk: Desk, name: str, *, limit: int = 50) -> tuple[Rule, list[RulePreview]]:
+    """The existing tickets ``name``'s condition matches (newest first, at most ``limit``)
+    and the changes the rule would make on each. Reads only: nothing is written."""
+    from deskterm.domain.tickets.read import list_page
+
+    rule = get_rule(desk, name)
+    page = list_page(desk, rule.condition, limit=limit, sort="created")
+    shown: list[RulePreview] = []
+    with desk.store.read() as conn:
+        actor = desk.actor(conn)
+        ctx = Context(conn, desk, actor, desk.now())
+        names: Names = write.names(conn)
+        current_by_id = _read(conn, [t.id for t in page.items])
+        for ticket in page.items:
+            try:
+                current = current_by_id[ticket.id]
+                changes: list[FieldChange] = []
+                for request in _requests(ctx, rule):
+                    planned = plan(current, request, ctx.now, names)
+                    changes.extend(c for c in planned.changes if c.field != "rule")
+                    if planned.message is not None:
+                        changes.append(FieldChange(_message_word(planned.message), None, None))
+                    current = _after(current, planned)
+                shown.append(RulePreview(ticket.id, ticket.subject, tuple(changes)))
+            except DeskError as exc:
+                shown.append(RulePreview(ticket.id, ticket.subject, (), str(exc)))
+    return rule, shown
+
+
+def _message_word(message: NewMessage) -> str:
+    return "automatic reply" if message.kind == "reply" else "internal note"
+
+
+def _read(conn: Connection, ids: Sequence[int]) -> dict[int, Current]:
+    """The tickets as a write would read them, without the lock (a preview only reads)."""
+    return write.read(conn, ids, lock=False) if ids else {}

@@ -1,0 +1,193 @@
+"""Triage rules (issue 13), on both backends: every action, order and stop, a broken rule
+skipped whole with a message, ``rule test`` changing nothing, and an automatic reply that is
+never a first response."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from deskterm.domain import queues, tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.rules import Actions, RuleChanges, add_rule, edit_rule, list_rules, move_rule
+from deskterm.domain.sla import PolicyChanges, add_policy
+from deskterm.domain.tickets import preview_rule
+from deskterm.errors import InvalidInput, NotFound, PermissionDenied
+
+
+def history(desk: Desk, ticket_id: int) -> list[tuple[str, str | None, str | None]]:
+    return [
+        (e.field, e.old, e.new)
+        for e in tickets.detail(desk, ticket_id).history
+        if e.field not in ("created",)
+    ]
+
+
+def test_each_action_applies_to_a_new_ticket_and_the_history_names_the_rule(desk: Desk) -> None:
+    add_rule(
+        desk,
+        "VPN to network",
+        "vpn",
+        Actions(
+            queue="Network L2",
+            priority="high",
+            type="problem",
+            add_tags=("vpn", "remote"),
+            assignee="bob",
+            note="Routed by the VPN rule: check the concentrator first.",
+        ),
+    )
+    ticket = tickets.create(desk, subject="VPN drops every ten minutes", body="Since Monday")
+    assert (ticket.queue, ticket.priority, ticket.type, ticket.assignee) == (
+        "Network L2",
+        "high",
+        "problem",
+        "bob",
+    )
+    assert ticket.tags == ("remote", "vpn")
+    assert ticket.status == "open"  # assigning a new ticket opens it, as everywhere
+    note = tickets.detail(desk, ticket.id).messages[-1]
+    assert (note.kind, note.body) == (
+        "note",
+        "Routed by the VPN rule: check the concentrator first.",
+    )
+    fields = [field for field, _old, _new in history(desk, ticket.id)]
+    assert ("rule", None, "VPN to network") in history(desk, ticket.id)
+    assert {"queue", "priority", "type", "tags", "assignee", "note"} <= set(fields)
+    other = tickets.create(desk, subject="Printer jams")
+    assert (other.queue, other.priority) == ("Service Desk", "normal")
+
+
+def test_rules_run_in_order_and_stop_ends_the_run(desk: Desk) -> None:
+    add_rule(desk, "Urgent words", "outage", Actions(priority="urgent"), stop=False)
+    add_rule(desk, "Outage to infra", "outage", Actions(queue="Infrastructure L3"))
+    add_rule(desk, "Never reached", "outage", Actions(add_tags=("late",)))
+    ticket = tickets.create(desk, subject="Mail outage")
+    assert (ticket.priority, ticket.queue, ticket.tags) == ("urgent", "Infrastructure L3", ())
+    # Moving the stopping rule first: now it alone applies.
+    move_rule(desk, "Outage to infra", 1)
+    assert [r.name for r in list_rules(desk)] == [
+        "Outage to infra",
+        "Urgent words",
+        "Never reached",
+    ]
+    second = tickets.create(desk, subject="Network outage")
+    assert (second.priority, second.queue) == ("normal", "Infrastructure L3")
+
+
+def test_later_rules_win_a_field_and_conditions_see_the_ticket_as_it_arrived(
+    desk: Desk,
+) -> None:
+    add_rule(desk, "High", "priority:normal", Actions(priority="high"), stop=False)
+    add_rule(desk, "Low", "priority:normal", Actions(priority="low"), stop=False)
+    # The second rule's condition was asked of the ticket as created (normal), not as the
+    # first rule left it (high): both match; the later one's value stays.
+    assert tickets.create(desk, subject="Anything").priority == "low"
+
+
+def test_a_rule_that_cannot_apply_is_skipped_whole_and_said_so(desk: Desk) -> None:
+    queues.add_queue(desk, "Temp", tier="L2")
+    add_rule(
+        desk,
+        "To temp",
+        "printer",
+        Actions(queue="Temp", priority="urgent", note="moved"),
+        stop=False,
+    )
+    add_rule(desk, "Tag printers", "printer", Actions(add_tags=("printer",)))
+    queues.delete_queue(desk, "Temp")
+    notices: list[str] = []
+    ticket = tickets.create(desk, notices=notices, subject="Printer on fire")
+    # Nothing of the broken rule: not its priority, not its note; the next rule still ran.
+    assert (ticket.queue, ticket.priority, ticket.tags) == ("Service Desk", "normal", ("printer",))
+    assert [m.kind for m in tickets.detail(desk, ticket.id).messages] == []
+    assert len(notices) == 1
+    assert notices[0].startswith(f'rule "To temp" skipped for #{ticket.id}: unknown queue "Temp"')
+    assert ("rule_skipped", "To temp") in [(f, o) for f, o, _n in history(desk, ticket.id)]
+
+
+def test_a_condition_naming_a_queue_deleted_since_skips_the_rule(desk: Desk) -> None:
+    queues.add_queue(desk, "Old", tier="L2")
+    add_rule(desk, "From old", "queue:Old", Actions(priority="low"))
+    queues.delete_queue(desk, "Old")
+    notices: list[str] = []
+    ticket = tickets.create(desk, notices=notices, subject="Anything")
+    assert ticket.priority == "normal"
+    assert len(notices) == 1 and 'rule "From old" skipped' in notices[0]
+
+
+def test_rule_test_lists_matches_and_changes_nothing(desk: Desk) -> None:
+    vpn = tickets.create(desk, subject="VPN slow", priority="low")
+    tickets.create(desk, subject="Printer")
+    add_rule(desk, "VPN high", "vpn", Actions(priority="high", add_tags=("vpn",), reply="Hi"))
+    before = tickets.get(desk, vpn.id)
+    rule, shown = preview_rule(desk, "vpn high")
+    assert rule.name == "VPN high"
+    assert [(p.ticket_id, [(c.field, c.old, c.new) for c in p.changes]) for p in shown] == [
+        (
+            vpn.id,
+            [
+                ("priority", "low", "high"),
+                ("tags", None, "vpn"),
+                ("automatic reply", None, None),
+            ],
+        )
+    ]
+    after = tickets.get(desk, vpn.id)
+    assert after == before  # same version, fields, tags: nothing written
+
+
+def test_an_automatic_reply_is_marked_and_never_a_first_response(desk: Desk) -> None:
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    at = Desk(desk.store, desk.handle, clock=lambda: monday)
+    add_policy(at, "Fast", PolicyChanges(targets={"normal": {"first_response": 30}}))
+    add_rule(at, "Acknowledge", "is:unsolved", Actions(reply="Thanks, we have your ticket."))
+    ticket = tickets.create(at, subject="Laptop", requester="dana@acme.example")
+    reply = tickets.detail(desk, ticket.id).messages[-1]
+    assert (reply.kind, reply.automatic, reply.body) == (
+        "reply",
+        True,
+        "Thanks, we have your ticket.",
+    )
+    assert ticket.status == "new" and ticket.first_responded_at is None
+    assert ticket.sla_due == monday + timedelta(minutes=30)  # the clock still runs
+
+
+def test_saving_refuses_a_rule_that_could_not_work(desk: Desk) -> None:
+    with pytest.raises(InvalidInput, match='unknown status "opne"') as bad:
+        add_rule(desk, "Bad", "status:opne", Actions(priority="high"))
+    assert bad.value.field == "condition"
+    with pytest.raises(NotFound, match="unknown queue"):
+        add_rule(desk, "Bad", "vpn", Actions(queue="Nowhere"))
+    with pytest.raises(InvalidInput, match="at least one action"):
+        add_rule(desk, "Bad", "vpn", Actions())
+    with pytest.raises(InvalidInput, match="priority"):
+        add_rule(desk, "Bad", "vpn", Actions(priority="p1"))
+    bob = Desk(desk.store, "bob")
+    with pytest.raises(PermissionDenied):
+        add_rule(bob, "Mine", "vpn", Actions(priority="high"))
+    rule = add_rule(desk, "Fine", "vpn", Actions(priority="high"))
+    edited = edit_rule(desk, "fine", RuleChanges(enabled=False))
+    assert (edited.enabled, edited.version) == (False, rule.version + 1)
+    assert tickets.create(desk, subject="VPN").priority == "normal"  # disabled: not run
+
+
+def test_rules_and_automatic_messages_survive_a_backup_and_restore(
+    desk: Desk, empty_url: str
+) -> None:
+    from deskterm.domain import transfer
+    from deskterm.domain.setup import open_desk
+
+    add_rule(desk, "Ack", "is:unsolved", Actions(reply="Got it"), stop=False)
+    add_rule(desk, "VPN", "vpn", Actions(queue="Network L2", add_tags=("vpn",)))
+    ticket = tickets.create(desk, subject="VPN down")
+    lines = list(transfer.export_lines(desk))
+    transfer.restore(empty_url, "alice", lines)
+    restored = open_desk(empty_url, "alice")
+    try:
+        assert list_rules(restored) == list_rules(desk)
+        assert tickets.detail(restored, ticket.id).messages[-1].automatic is True
+        assert list(transfer.export_lines(restored)) == lines
+    finally:
+        restored.close()
