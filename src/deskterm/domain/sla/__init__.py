@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policies import match_policy as match_policy
     from deskterm.domain.sla.policies import policy_for as policy_for
     from deskterm.domain.sla.policies import recompute_running as recompute_running
+    from deskterm.domain.sla.policies import running_tickets as running_tickets
     from deskterm.domain.sla.policies import set_queue_policy as set_queue_policy
     from deskterm.domain.sla.policy_shape import CLOCKS as CLOCKS
     from deskterm.domain.sla.policy_shape import check_calendar as check_calendar
@@ -102,6 +103,7 @@ _SURFACE = Surface(
             "edit_policy",
             "engine_policy",
             "recompute_running",
+            "running_tickets",
             "delete_policy",
             "set_queue_policy",
             "load_policies",
