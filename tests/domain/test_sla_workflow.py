@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.sla import PolicyChanges, add_policy
@@ -172,6 +174,31 @@ def test_the_timeline_explains_old_clocks_by_the_policy_version_they_ran_under(
         stored.first_response_due,
         stored.resolution_due,
     )
+
+
+def test_a_policy_edit_reports_its_progress_up_to_the_tickets_it_recomputes(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskterm.domain.sla import edit_policy, policies, running_tickets
+
+    monkeypatch.setattr(policies, "RECOMPUTE_CHUNK", 2)
+    office_policy(desk, normal={"resolution": 8 * 60})
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    running = [tickets.create(at(desk, monday), subject=f"Running {n}") for n in range(5)]
+    tickets.update(at(desk, monday), running[0].id, Changes(status="pending"))  # paused: counts
+    tickets.update(at(desk, monday), running[1].id, Changes(status="solved"))
+    tickets.close(at(desk, monday), running[1].id)  # closed: keeps its record, not counted
+    total = running_tickets(desk, "office")
+    assert total == 4
+    told: list[int] = []
+    edit_policy(
+        at(desk, monday + timedelta(hours=1)),
+        "Office",
+        PolicyChanges(targets={"normal": {"resolution": 4 * 60}}),
+        progress=told.append,
+    )
+    assert told == [2, 2]  # a chunk at a time, reaching the total
+    assert tickets.get(desk, running[2].id).resolution_due == monday + timedelta(hours=4)
 
 
 def test_an_automatic_reply_never_meets_first_response() -> None:

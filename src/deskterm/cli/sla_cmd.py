@@ -206,7 +206,8 @@ def edit(
     Example: deskterm sla edit Standard --target urgent=next:1h --holiday 2026-12-31
     --if-version 3
     """
-    from deskterm.domain.sla import KEEP, edit_policy
+    from deskterm.cli.progress import progress_bar
+    from deskterm.domain.sla import KEEP, PolicyChanges, edit_policy, running_tickets
 
     cli = get(ctx)
     changes = _changes(
@@ -224,7 +225,11 @@ def edit(
         escalate=escalate,
     )
     changes = dataclasses.replace(changes, name=KEEP if rename is None else rename)
-    policy = edit_policy(cli.desk(), name, changes, if_version=if_version)
+    desk = cli.desk()
+    # Nothing to change is refused before any count (edit_policy says so).
+    total = 0 if changes == PolicyChanges() else running_tickets(desk, name)
+    with progress_bar(cli, "Recomputing clocks", total=total) as advance:
+        policy = edit_policy(desk, name, changes, if_version=if_version, progress=advance)
     _emit_policy(cli, policy, fmt)
 
 

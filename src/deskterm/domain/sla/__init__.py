@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policies import policy_for as policy_for
     from deskterm.domain.sla.policies import recompute_running as recompute_running
     from deskterm.domain.sla.policies import record_version as record_version
+    from deskterm.domain.sla.policies import running_tickets as running_tickets
     from deskterm.domain.sla.policies import set_queue_policy as set_queue_policy
     from deskterm.domain.sla.policy_shape import CLOCKS as CLOCKS
     from deskterm.domain.sla.policy_shape import check_calendar as check_calendar
@@ -108,6 +109,7 @@ _SURFACE = Surface(
             "edit_policy",
             "engine_policy",
             "recompute_running",
+            "running_tickets",
             "delete_policy",
             "set_queue_policy",
             "load_policies",

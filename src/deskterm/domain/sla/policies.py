@@ -16,7 +16,7 @@ desk-wide defaults (naming nothing), lowest id first. None: the ticket has no cl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -61,6 +61,10 @@ V = schema.sla_policy_versions
 MANAGERS: Final = ("lead", "admin")
 #: At most this many names are listed in an "unknown ..." error.
 LISTED: Final = 12
+
+#: Told how many more tickets were recomputed (as ``transfer.Progress``: a progress bar's
+#: ``advance``).
+Progress = Callable[[int], None]
 
 
 class Keep(Enum):
@@ -317,14 +321,20 @@ def add_policy(desk: Desk, name: str, changes: PolicyChanges | None = None) -> S
 
 
 def edit_policy(
-    desk: Desk, name: str, changes: PolicyChanges, *, if_version: int | None = None
+    desk: Desk,
+    name: str,
+    changes: PolicyChanges,
+    *,
+    if_version: int | None = None,
+    progress: Progress | None = None,
 ) -> SlaPolicy:
     """Change a policy (leads and admins) and bump its version. PolicyChanged when
     ``if_version`` is not its version; InvalidInput when nothing is to change; the other
     refusals as :func:`add_policy`.
 
     The clocks of every ticket running under it are recomputed in the same transaction
-    (:func:`recompute_running`; docs/sla.md)."""
+    (:func:`recompute_running`; docs/sla.md); ``progress`` is told of each chunk, up to
+    :func:`running_tickets`."""
     if changes == PolicyChanges():
         raise InvalidInput(f'nothing to change in SLA policy "{name}"; nothing was changed')
     with desk.store.write() as conn:
@@ -346,7 +356,7 @@ def edit_policy(
             raise PolicyChanged(current.name, seen=current.version, now=now)
         edited = _from_row(conn.execute(_select().where(P.c.id == current.id)).one())
         record_version(conn, edited, edited.updated_at)
-        recompute_running(conn, edited, edited.updated_at)
+        recompute_running(conn, edited, edited.updated_at, progress=progress)
         return edited
 
 
@@ -585,12 +595,34 @@ def engine_policy(stored: SlaPolicy) -> Policy:
 RECOMPUTE_CHUNK: Final = 1000
 
 
-def recompute_running(conn: Connection, stored: SlaPolicy, at: datetime) -> int:
+def running_tickets(desk: Desk, name: str) -> int:
+    """How many tickets an edit of the policy ``name`` recomputes (for a progress bar; leads
+    and admins, as the edit)."""
+    with desk.store.read() as conn:
+        desk.require_role(conn, *MANAGERS)
+        policy_id = _find(conn, name).id
+        return int(
+            conn.execute(
+                select(func.count()).select_from(T).where(_running(policy_id))
+            ).scalar_one()
+        )
+
+
+def _running(policy_id: int) -> Any:
+    """The tickets a policy edit recomputes: those under it that are not closed."""
+    return (T.c.sla_policy_id == policy_id) & (T.c.status != "closed")
+
+
+def recompute_running(
+    conn: Connection, stored: SlaPolicy, at: datetime, *, progress: Progress | None = None
+) -> int:
     """Recompute the clocks of every ticket running under ``stored`` after an edit, by the
     engine's rule (docs/sla.md: each clock keeps its start, its due follows the new target;
     met and breached clocks keep their record). Closed tickets keep theirs. Versions are not
-    bumped: an edit of the policy is not a change of the ticket. Returns how many changed."""
+    bumped: an edit of the policy is not a change of the ticket. Returns how many changed;
+    ``progress`` is told how many tickets were read after each chunk (unchanged ones too)."""
     policy = engine_policy(stored)
+    advance = progress or _nothing
     rows = conn.execute(
         select(
             T.c.id,
@@ -600,27 +632,31 @@ def recompute_running(conn: Connection, stored: SlaPolicy, at: datetime) -> int:
             T.c.first_responded_at,
             *(T.c[name] for name in CLOCK_COLUMNS),
         )
-        .where(T.c.sla_policy_id == stored.id, T.c.status != "closed")
+        .where(_running(stored.id))
         .order_by(T.c.id)
     )
     changed = 0
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        fields = dict(row._mapping)
-        state = ClockState.from_columns(fields)
-        facts = Facts(
-            fields["created_at"],
-            PRIORITIES[fields["priority"]],
-            fields["status"],
-            fields["first_responded_at"],
-        )
-        after = recompute(policy, facts, state, at)
-        if after != state:
-            batch.append({"b_id": fields["id"], **after.stored()})
-        if len(batch) >= RECOMPUTE_CHUNK:
-            changed += _write_clocks(conn, batch)
-            batch = []
-    return changed + _write_clocks(conn, batch)
+    for chunk in rows.partitions(RECOMPUTE_CHUNK):
+        batch: list[dict[str, Any]] = []
+        for row in chunk:
+            fields = dict(row._mapping)
+            state = ClockState.from_columns(fields)
+            facts = Facts(
+                fields["created_at"],
+                PRIORITIES[fields["priority"]],
+                fields["status"],
+                fields["first_responded_at"],
+            )
+            after = recompute(policy, facts, state, at)
+            if after != state:
+                batch.append({"b_id": fields["id"], **after.stored()})
+        changed += _write_clocks(conn, batch)
+        advance(len(chunk))
+    return changed
+
+
+def _nothing(_n: int) -> None:
+    return None
 
 
 def _write_clocks(conn: Connection, batch: list[dict[str, Any]]) -> int:
