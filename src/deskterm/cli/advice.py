@@ -29,6 +29,7 @@ _LOOK = {
     "agent": "see: deskterm agent list",
     "sla policy": "see: deskterm sla list",
     "queue": "see: deskterm queue list",
+    "rule": "see: deskterm rule list",
 }
 
 

@@ -38,6 +38,9 @@ LAZY: dict[str, Lazy] = {
         "app",
         "SLA policies: targets per priority, business calendar, pausing statuses.",
     ),
+    "rule": Lazy(
+        "deskterm.cli.rule_cmd", "app", "Triage rules: what happens to each new ticket, in order."
+    ),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",
         "batch",

@@ -30,8 +30,8 @@ app = typer.Typer(
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-# db, agent, ticket, kb, config, view, sla, batch, export, import, report and watch are added by
-# LazyGroup when they run (see cli/lazy.py).
+# db, agent, ticket, kb, config, view, sla, rule, batch, export, import, report and watch are
+# added by LazyGroup when they run (see cli/lazy.py).
 
 
 def _version(value: bool) -> None:

@@ -363,8 +363,10 @@ def create(
         _not_blank(option, value)
     tags = _not_blank_all("--tag", tag)
     text = read_body(body, what="description", required=False)
+    notices: list[str] = []
     ticket = tickets.create(
         cli.desk(),
+        notices,
         subject=subject,
         body=text,
         requester=requester,
@@ -375,6 +377,8 @@ def create(
         channel=channel,
         assignee=assignee,
     )
+    for notice in notices:  # a triage rule that could not apply (the ticket is created)
+        print(f"warning: {notice}", file=sys.stderr)
     _emit_ticket(ctx, ticket, fmt)
 
 

@@ -53,6 +53,10 @@ def _describe(event: AuditEvent, messages: Mapping[int, Message]) -> str:
         return _tags(old, new)
     if field == "escalated":
         return f"escalated: {_quote(old)} {arrow} {_quote(new)}"
+    if field == "rule":
+        return f"rule {_quote(new)} applied"
+    if field == "rule_skipped":
+        return f"rule {_quote(old)} skipped: {_quote(new)}"
     if field == "merged_from":
         return f"merged #{_quote(new)} into this ticket"
     if field == "merged_into":

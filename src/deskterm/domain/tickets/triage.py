@@ -93,24 +93,23 @@ def _requests(ctx: Context, rule: Rule) -> list[Request]:
     assignee: Any = UNSET
     if actions.assignee:
         assignee = lookup.agent_id(conn, ctx.actor, actions.assignee)
-    requests = [
-        Request(
-            queue_id=lookup.queue_id(conn, actions.queue) if actions.queue else None,
-            priority=actions.priority,
-            type=actions.type,
-            add_tags=actions.add_tags,
-            assignee_id=assignee,
-            message=NewMessage("note", actions.note, ctx.actor.id, automatic=True)
-            if actions.note
-            else None,
-            events=(FieldChange("rule", None, rule.name),),
-        )
-    ]
-    if actions.reply:
-        requests.append(
-            Request(message=NewMessage("reply", actions.reply, ctx.actor.id, automatic=True))
-        )
-    return requests
+    named = (FieldChange("rule", None, rule.name),)
+    fields = Request(
+        queue_id=lookup.queue_id(conn, actions.queue) if actions.queue else None,
+        priority=actions.priority,
+        type=actions.type,
+        add_tags=actions.add_tags,
+        assignee_id=assignee,
+        message=NewMessage("note", actions.note, ctx.actor.id, automatic=True)
+        if actions.note
+        else None,
+    )
+    if not actions.reply:
+        return [replace(fields, events=named)]
+    reply = Request(message=NewMessage("reply", actions.reply, ctx.actor.id, automatic=True))
+    if fields == Request():  # only a reply: the rule's name goes with it
+        return [replace(reply, events=named)]
+    return [replace(fields, events=named), reply]
 
 
 def _after(current: Current, planned: Plan) -> Current:
