@@ -191,3 +191,14 @@ def test_rules_and_automatic_messages_survive_a_backup_and_restore(
         assert list(transfer.export_lines(restored)) == lines
     finally:
         restored.close()
+
+
+def test_rules_searching_different_words_each_match_their_own(desk: Desk) -> None:
+    """Every rule's words are asked in one statement: each keeps its own (a shared
+    parameter once made all of them search for the last rule's words)."""
+    add_rule(desk, "VPN", "vpn", Actions(add_tags=("vpn",)), stop=False)
+    add_rule(desk, "Outage", "outage", Actions(priority="urgent"), stop=False)
+    add_rule(desk, "Printer", "printer", Actions(add_tags=("printer",)), stop=False)
+    ticket = tickets.create(desk, subject="VPN outage in Berlin")
+    assert (ticket.tags, ticket.priority) == (("vpn",), "urgent")
+    assert tickets.create(desk, subject="Printer jams").tags == ("printer",)

@@ -70,6 +70,7 @@ def seed_desk(
         )
         rows += _load_articles(conn, seed, articles, anchor, ids["agents"])
         rows += _load_sla(conn, desk.now())
+        rows += _load_rules(conn, desk.now())
         search.rebuild(conn)
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids: move the sequences past them.
@@ -404,6 +405,41 @@ DEMO_POLICY = {
         "hours": {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
     },
 }
+
+
+def _load_rules(conn: Connection, now: datetime) -> int:
+    """The demo's triage rules (``data/automation.toml``), after the tickets: they route the
+    tickets made on the demo desk from now on, not the generated history."""
+    from deskterm.demo import resources
+    from deskterm.domain.rules import Actions
+
+    if conn.execute(select(func.count()).select_from(schema.rules)).scalar_one():
+        return 0  # a desk seeded before keeps its rules
+    rules = resources.toml("automation.toml")["rules"]
+    conn.execute(
+        insert(schema.rules),
+        [
+            {
+                "name": rule["name"],
+                "position": position,
+                "enabled": True,
+                "condition": rule["if"],
+                "actions": Actions(
+                    queue=rule.get("queue"),
+                    priority=rule.get("priority"),
+                    add_tags=tuple(rule.get("tags", ())),
+                    note=rule.get("note"),
+                    reply=rule.get("reply"),
+                ).to_json(),
+                "stop": rule.get("then", "stop") == "stop",
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            for position, rule in enumerate(rules, start=1)
+        ],
+    )
+    return len(rules)
 
 
 def _load_sla(conn: Connection, now: datetime) -> int:

@@ -386,12 +386,22 @@ def _match_ids(dialect: str, terms: Sequence[SearchTerm], *, any_of: bool) -> Se
         return (
             select(literal_column("rowid", Integer))
             .select_from(text("ticket_fts"))
-            .where(text("ticket_fts MATCH :fts_q").bindparams(bindparam("fts_q", expression)))
+            # Unique parameters: several searches may share one statement (triage rules ask
+            # every rule's condition at once), each with its own words.
+            .where(
+                text("ticket_fts MATCH :fts_q").bindparams(
+                    bindparam("fts_q", expression, unique=True)
+                )
+            )
         )
     built = pg_tsquery(terms, any_of=any_of)
     tsquery, params = built if built else ("''::tsquery", {})
     return (
         select(column("ticket_id", Integer))
         .select_from(text("ticket_search"))
-        .where(text(f"doc @@ ({tsquery})").bindparams(**params))
+        .where(
+            text(f"doc @@ ({tsquery})").bindparams(
+                *(bindparam(name, value, unique=True) for name, value in params.items())
+            )
+        )
     )
