@@ -252,8 +252,12 @@ def _busy(app: DeskApp) -> str | None:
     return None
 
 
-def app_for(desk: Desk, query: str = "", *, color: bool = True) -> DeskApp:
-    return make_app(desk, query=query, color=color)
+def app_for(
+    desk: Desk, query: str = "", *, color: bool = True, live: float | None = None
+) -> DeskApp:
+    """The console on ``desk``; without its timer looking for others' changes (a test calls
+    ``app.live.poll()`` when it wants to), so that no test depends on when a timer fires."""
+    return make_app(desk, query=query, color=color, live=live)
 
 
 def screen_text(app: DeskApp) -> str:

@@ -25,6 +25,7 @@ from textual.signal import Signal
 
 from deskterm.errors import DeskError, StaleVersion
 from deskterm.tui.commands import DeskCommands
+from deskterm.tui.live import LIVE_SECONDS, Live
 from deskterm.tui.messages import TicketsChanged
 from deskterm.tui.phrases import error_text, error_title
 from deskterm.tui.typeahead import TypeAhead
@@ -55,6 +56,7 @@ class DeskApp(App[None]):
         first_page: Page | None = None,
         drafts: Drafts | None = None,
         encoding: str | None = "detect",
+        live: float | None = LIVE_SECONDS,
     ) -> None:
         """``encoding``: what the terminal can show; ``"detect"`` reads it from the output
         stream, None means Unicode, ``"ascii"`` (or another) draws only what it can carry
@@ -96,6 +98,8 @@ class DeskApp(App[None]):
         self.ticket_changes: Signal[TicketsChanged] = Signal(self, "ticket-changes")
         #: Flushes of open editors, run when the terminal hangs up (see ``_hang_up``).
         self.before_exit: list[Callable[[], object]] = []
+        #: Other agents' changes, looked for every ``live`` seconds (None: never).
+        self.live = Live(self, live)
 
     @property
     def desk(self) -> Desk:
@@ -140,6 +144,7 @@ class DeskApp(App[None]):
 
         self._catch_hang_up()
         self.push_screen(MainScreen(self.initial_query))
+        self.live.start()
 
     async def on_event(self, event: events.Event) -> None:
         if (
@@ -281,10 +286,18 @@ def make_app(
     first_page: Page | None = None,
     drafts: Drafts | None = None,
     encoding: str | None = "detect",
+    live: float | None = LIVE_SECONDS,
 ) -> DeskApp:
-    """The one factory for the CLI, the tests and the snapshots."""
+    """The one factory for the CLI, the tests and the snapshots (``live``: seconds between
+    looks for other agents' changes; None: never)."""
     return DeskApp(
-        desk, query=query, color=color, first_page=first_page, drafts=drafts, encoding=encoding
+        desk,
+        query=query,
+        color=color,
+        first_page=first_page,
+        drafts=drafts,
+        encoding=encoding,
+        live=live,
     )
 
 

@@ -60,6 +60,8 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.triage import RuleOutcome as RuleOutcome
     from deskterm.domain.tickets.triage import RulePreview as RulePreview
     from deskterm.domain.tickets.triage import preview_rule as preview_rule
+    from deskterm.domain.tickets.watch import DeskChanges as DeskChanges
+    from deskterm.domain.tickets.watch import changes_since as changes_since
     from deskterm.domain.tickets.watch import check_query as check_query
     from deskterm.domain.tickets.watch import events_after as events_after
     from deskterm.domain.tickets.watch import last_event_id as last_event_id
@@ -141,6 +143,8 @@ _SURFACE = Surface(
             "BatchResult",
         ),
         "watch": (
+            "DeskChanges",
+            "changes_since",
             "last_event_id",
             "check_query",
             "events_after",

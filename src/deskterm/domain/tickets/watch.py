@@ -7,12 +7,15 @@ the query is applied to the ticket as it is when the event is read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.models import AuditEvent
+from deskterm.domain.models import AuditEvent, Ticket
 from deskterm.domain.query import parse, where_clause
-from deskterm.domain.tickets.convert import audit_event_from_row
+from deskterm.domain.tickets.convert import audit_event_from_row, ticket_from_row
+from deskterm.domain.tickets.read import ticket_select
 from deskterm.store import schema
 
 E = schema.audit_events
@@ -50,3 +53,52 @@ def events_after(
             matching = select(T.c.id).where(where_clause(desk, conn, parsed))
             stmt = stmt.where(E.c.ticket_id.in_(matching))
         return [audit_event_from_row(row) for row in conn.execute(stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class DeskChanges:
+    """What changed on the desk since an audit event: the newest event id seen (watch on from
+    there), each changed ticket as it is now, the fields changed, and who changed what."""
+
+    last_id: int
+    tickets: tuple[Ticket, ...] = ()
+    fields: frozenset[str] = frozenset()
+    events: tuple[AuditEvent, ...] = ()
+
+    @property
+    def created(self) -> tuple[int, ...]:
+        """The tickets made since (their ``created`` events)."""
+        return tuple(e.ticket_id for e in self.events if e.field == "created")
+
+
+def changes_since(desk: Desk, after_id: int | None, *, limit: int = 500) -> DeskChanges:
+    """The desk's changes after audit event ``after_id`` (None: none yet, only where "now"
+    is), for a console that keeps itself up to date: one cheap probe (the newest event id,
+    an index lookup) when nothing changed, else the events and the changed tickets, read in
+    one snapshot. At most ``limit`` events a call: the next call goes on."""
+    with desk.store.read() as conn:
+        desk.actor(conn)
+        newest = int(conn.execute(select(func.coalesce(func.max(E.c.id), 0))).scalar_one())
+        if after_id is None or newest <= after_id:
+            return DeskChanges(newest)
+        a = schema.agents
+        rows = conn.execute(
+            select(E, a.c.handle)
+            .select_from(E.outerjoin(a, E.c.actor_id == a.c.id))
+            .where(E.c.id > after_id)
+            .order_by(E.c.id)
+            .limit(limit)
+        )
+        events = tuple(audit_event_from_row(row) for row in rows)
+        ids = sorted({e.ticket_id for e in events})
+        now = desk.now()
+        tickets = tuple(
+            ticket_from_row(row, now)
+            for row in conn.execute(ticket_select(conn.dialect.name).where(T.c.id.in_(ids)))
+        )
+        return DeskChanges(
+            events[-1].id if events else newest,
+            tickets,
+            frozenset(e.field for e in events),
+            events,
+        )

@@ -1,0 +1,110 @@
+"""Other agents' changes, without a keypress (issue 15, "Live updates").
+
+Every :data:`LIVE_SECONDS` the console asks the desk what changed since the last audit event
+it saw (``tickets.changes_since``: one index lookup when nothing did, on either backend) and
+publishes the changed tickets on the app's ``ticket_changes`` signal, as its own writes do:
+rows are redrawn in place (selection, scroll position and any draft stay), the detail pane
+re-reads a ticket it shows, counts that can have moved are counted again. Changes by this
+console's agent were shown when made and are left out. A note says who changed what.
+
+When the desk cannot be reached the console says so once, waits longer between tries (up to
+:data:`MAX_BACKOFF` seconds) and, when it is back, says so and catches up from the last event
+it saw: nothing is missed, since audit ids only grow.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import TYPE_CHECKING, Final
+
+from deskterm.errors import DeskError
+
+if TYPE_CHECKING:
+    from deskterm.domain.models import AuditEvent
+    from deskterm.domain.tickets import DeskChanges
+    from deskterm.tui.app import DeskApp
+
+#: Seconds between two looks at the desk.
+LIVE_SECONDS: Final = 2.0
+#: The longest wait between tries while the desk cannot be reached.
+MAX_BACKOFF: Final = 30.0
+#: Tickets named in one note; more are counted.
+NAMED: Final = 3
+
+
+class Live:
+    def __init__(self, app: DeskApp, interval: float | None) -> None:
+        self.app = app
+        self.interval = interval
+        #: The newest audit event seen (None: not looked yet).
+        self.last_id: int | None = None
+        self.lost = False
+        self._busy = False
+        self._delay = interval or LIVE_SECONDS
+        self._next_try = 0.0
+
+    def start(self) -> None:
+        if self.interval:
+            self.app.set_interval(self.interval, self.poll, name="live")
+
+    def poll(self) -> None:
+        """Look for changes in a worker, unless one is looking or the desk is resting."""
+        if self._busy or monotonic() < self._next_try:
+            return
+        self._busy = True
+        self.app.run_worker(self._check, thread=True, group="live", exit_on_error=False)
+
+    def _check(self) -> None:
+        from deskterm.domain.tickets import changes_since
+
+        try:
+            found = changes_since(self.app.desk, self.last_id)
+        except DeskError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._arrived, found)
+
+    def _arrived(self, found: DeskChanges) -> None:
+        self._busy = False
+        if self.lost:
+            self.lost = False
+            self._delay = self.interval or LIVE_SECONDS
+            self.app.notify("Connected to the desk again", title="Back", markup=False)
+        self.last_id = found.last_id
+        mine = self.app.desk.handle.lower()
+        theirs = [e for e in found.events if (e.actor or "").lower() != mine]
+        if not theirs:
+            return
+        changed = {e.ticket_id for e in theirs}
+        tickets = [t for t in found.tickets if t.id in changed]
+        self.app.tickets_changed(tickets, frozenset(e.field for e in theirs))
+        self.app.notify(summary(theirs), title="Changed by others", markup=False, timeout=4)
+
+    def _failed(self, exc: DeskError) -> None:
+        self._busy = False
+        if not self.lost:
+            self.lost = True
+            self.app.notify(f"Lost the desk: {exc}. Retrying…", title="Offline", severity="warning")
+        self._delay = min(self._delay * 2, MAX_BACKOFF)
+        self._next_try = monotonic() + self._delay
+
+
+def summary(events: list[AuditEvent]) -> str:
+    """``bob changed #12 (status, priority); 2 new tickets`` for a notification."""
+    created = sorted({e.ticket_id for e in events if e.field == "created"})
+    by_ticket: dict[int, tuple[str, list[str]]] = {}
+    for e in events:
+        if e.field == "created" or e.ticket_id in created:
+            continue
+        _who, fields = by_ticket.setdefault(e.ticket_id, (e.actor or "the desk", []))
+        if e.field not in fields:
+            fields.append(e.field)
+    parts = [
+        f"{who} changed #{ticket_id} ({', '.join(fields)})"
+        for ticket_id, (who, fields) in list(by_ticket.items())[:NAMED]
+    ]
+    if len(by_ticket) > NAMED:
+        parts.append(f"{len(by_ticket) - NAMED} more changed")
+    if created:
+        parts.append(f"{len(created)} new ticket{'s' if len(created) != 1 else ''}")
+    return "; ".join(parts)
