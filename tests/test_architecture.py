@@ -37,6 +37,7 @@ SHARED = {
     "deskterm.domain.text",
     "deskterm.domain.tags",
     "deskterm.domain.surface",
+    "deskterm.domain.lookup",
 }
 
 
@@ -71,6 +72,7 @@ def test_capabilities_are_the_domains_folders() -> None:
         "query",
         "queues",
         "reports",
+        "rules",
         "setup",
         "sla",
         "tickets",

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
+from deskterm.domain.lookup import agent_id, queue_id
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.query import where_clause
 from deskterm.errors import Conflict, InvalidInput, NotFound
@@ -291,8 +292,6 @@ def _ensure_free(conn: Connection, name: str, own_id: int | None) -> None:
 def check_rule(desk: Desk, conn: Connection, condition: str, actions: Actions) -> Actions:
     """``actions`` with every value checked and normalized, after checking ``condition``
     compiles on this desk (a queue it names exists). InvalidInput or NotFound otherwise."""
-    from deskterm.domain.tickets import lookup
-
     if not condition.strip():
         raise InvalidInput(
             'a rule needs a condition; "*" is not one: match every ticket with "is:unsolved"',
@@ -313,7 +312,7 @@ def check_rule(desk: Desk, conn: Connection, condition: str, actions: Actions) -
         reply=_text(actions.reply, "reply"),
     )
     if checked.queue:
-        lookup.queue_id(conn, checked.queue)
+        queue_id(conn, checked.queue)
     if checked.assignee:
         if checked.assignee.strip().lower() == "me":
             raise InvalidInput(
@@ -321,7 +320,7 @@ def check_rule(desk: Desk, conn: Connection, condition: str, actions: Actions) -
                 "name the agent",
                 field="assignee",
             )
-        lookup.agent_id(conn, desk.actor(conn), checked.assignee)
+        agent_id(conn, desk.actor(conn), checked.assignee)
     return checked
 
 

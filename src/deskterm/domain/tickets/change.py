@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from deskterm.domain import validate
+from deskterm.domain import lookup, validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import FieldChange, Message, Queue, Ticket, UpdateResult
-from deskterm.domain.tickets import lookup, write
 from deskterm.domain.tickets import workflow as workflow
+from deskterm.domain.tickets import write
 from deskterm.domain.tickets.new import checked_field
 from deskterm.domain.tickets.plan import UNSET, NewMessage, Request, Unset, check_stale, plan
 from deskterm.domain.tickets.read import load_ticket

@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from deskterm.domain import lookup
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import FieldChange, Ticket, UpdateResult
-from deskterm.domain.tickets import lookup, write
+from deskterm.domain.tickets import write
 from deskterm.domain.tickets.plan import NewMessage, Request, plan
 from deskterm.domain.tickets.read import load_ticket, thread
 from deskterm.domain.tickets.write import Context, transact

@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from deskterm.domain import lookup, validate
 from deskterm.domain import tags as tag_store
-from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Ticket
 from deskterm.domain.people import contact_for
-from deskterm.domain.tickets import clocks, lookup
+from deskterm.domain.tickets import clocks
 from deskterm.domain.tickets.clocks import new_clocks
 from deskterm.domain.tickets.plan import opens
 from deskterm.domain.tickets.read import load_ticket

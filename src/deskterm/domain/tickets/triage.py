@@ -23,13 +23,14 @@ from typing import Any
 from sqlalchemy import case, false, insert, select
 from sqlalchemy.engine import Connection
 
+from deskterm.domain import lookup
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import FieldChange
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.query import where_clause
 from deskterm.domain.rules import Rule, get_rule, load_rules
 from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
-from deskterm.domain.tickets import lookup, write
+from deskterm.domain.tickets import write
 from deskterm.domain.tickets.plan import UNSET, Current, Names, NewMessage, Plan, Request, plan
 from deskterm.domain.tickets.write import Context
 from deskterm.errors import DeskError
