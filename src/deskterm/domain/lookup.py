@@ -22,7 +22,7 @@ def queue_id(conn: Connection, name: str) -> int:
     """The queue called ``name`` (any case); NotFound lists the queues there are."""
     q = schema.queues
     rows = conn.execute(select(q.c.id, q.c.name)).all()
-    wanted = name.strip().lower()
+    wanted = " ".join(name.split()).lower()
     for row in rows:
         if row.name.lower() == wanted:
             return int(row.id)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
+from deskterm.domain.lookup import queue_id
 from deskterm.domain.sla.calendar import Calendar as BusinessCalendar
 from deskterm.domain.sla.clocks import Facts, Policy, recompute
 from deskterm.domain.sla.clocks import Targets as ClockTargets
@@ -419,11 +420,11 @@ def set_queue_policy(desk: Desk, queue: str, policy: str | None) -> str | None:
     policy's name. NotFound for an unknown queue or policy."""
     with desk.store.write() as conn:
         desk.require_role(conn, *MANAGERS)
-        queue_id = _queue_id(conn, queue)
+        found = queue_id(conn, queue)
         chosen = None if policy is None else _find(conn, policy)
         conn.execute(
             update(Q)
-            .where(Q.c.id == queue_id)
+            .where(Q.c.id == found)
             .values(default_sla_policy_id=None if chosen is None else chosen.id)
         )
         return None if chosen is None else chosen.name
@@ -439,7 +440,7 @@ def _values(conn: Connection, changes: PolicyChanges, *, base: SlaPolicy | None)
         text = "" if isinstance(changes.description, Keep) else changes.description
         values["description"] = check_description(validate.storable(text))
     if not isinstance(changes.queue, Keep):
-        values["queue_id"] = None if changes.queue is None else _queue_id(conn, changes.queue)
+        values["queue_id"] = None if changes.queue is None else queue_id(conn, changes.queue)
     if not isinstance(changes.type, Keep):
         values["type"] = None if changes.type is None else validate.ticket_type(changes.type)
     if not isinstance(changes.organization, Keep):
@@ -494,17 +495,6 @@ def _listing(names: Iterable[str]) -> str:
     shown = sorted(names)
     more = f" and {len(shown) - LISTED} more" if len(shown) > LISTED else ""
     return ", ".join(shown[:LISTED]) + more
-
-
-def _queue_id(conn: Connection, name: str) -> int:
-    rows = conn.execute(select(Q.c.id, Q.c.name)).all()
-    wanted = " ".join(name.split()).lower()
-    for row in rows:
-        if row.name.lower() == wanted:
-            return int(row.id)
-    raise NotFound(
-        f'unknown queue "{name}"; queues: {_listing(r.name for r in rows)}', what="queue"
-    )
 
 
 def _organization_id(conn: Connection, name: str) -> int:
