@@ -38,6 +38,11 @@ LAZY: dict[str, Lazy] = {
         "app",
         "SLA policies: targets per priority, business calendar, pausing statuses.",
     ),
+    "macro": Lazy(
+        "deskterm.cli.macro_cmd",
+        "app",
+        "Macros: a canned reply or note plus field changes, applied in one step.",
+    ),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",
         "batch",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.breach import TickResult as TickResult
     from deskterm.domain.tickets.breach import escalate_breached as escalate_breached
     from deskterm.domain.tickets.change import Changes as Changes
+    from deskterm.domain.tickets.change import act_in as act_in
     from deskterm.domain.tickets.change import add_message as add_message
     from deskterm.domain.tickets.change import assign as assign
     from deskterm.domain.tickets.change import checked as checked
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.fields import Field as Field
     from deskterm.domain.tickets.history import describe as describe
     from deskterm.domain.tickets.history import messages_by_id as messages_by_id
+    from deskterm.domain.tickets.lookup import agent_id as agent_id
+    from deskterm.domain.tickets.lookup import queue_id as queue_id
     from deskterm.domain.tickets.new import NewTicket as NewTicket
     from deskterm.domain.tickets.new import create as create
     from deskterm.domain.tickets.new import new_ticket as new_ticket
@@ -64,6 +67,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.workflow import check_status as check_status
     from deskterm.domain.tickets.workflow import ensure_editable as ensure_editable
     from deskterm.domain.tickets.write import Context as Context
+    from deskterm.domain.tickets.write import lock as lock
     from deskterm.domain.tickets.write import transact as transact
 
 _SURFACE = Surface(
@@ -84,7 +88,9 @@ _SURFACE = Surface(
             "escalate",
             "escalation_targets",
             "move_queue_in",
+            "act_in",
         ),
+        "lookup": ("queue_id", "agent_id"),
         "claims": (
             "take",
             "merge",
@@ -124,6 +130,7 @@ _SURFACE = Surface(
         "write": (
             "transact",
             "Context",
+            "lock",
         ),
         "fields": (
             "FIELDS",

@@ -51,6 +51,8 @@ def _describe(event: AuditEvent, messages: Mapping[int, Message]) -> str:
             return f"unassigned (was {_quote(old)})"
     if field == "tags":
         return _tags(old, new)
+    if field == "macro":
+        return f"applied macro {_quote(new)}"
     if field == "escalated":
         return f"escalated: {_quote(old)} {arrow} {_quote(new)}"
     if field == "merged_from":

@@ -16,5 +16,6 @@ REVISIONS: tuple[str, ...] = (
     "0008_sla",
     "0009_sla_escalation",
     "0010_sla_policy_versions",
+    "0011_macros",
 )
 HEAD = REVISIONS[-1]
