@@ -117,7 +117,7 @@ def test_a_value_the_ticket_lacks_is_refused_naming_it_never_a_blank(desk: Desk)
     with pytest.raises(InvalidInput) as caught:
         apply_macro(desk, ticket_id, "Greeting")
     assert "uses requester.first_name, which ticket" in str(caught.value)
-    assert 'default("...")' in str(caught.value)
+    assert "default('...')" in str(caught.value)
     assert tickets.get(desk, ticket_id).version == before.version
 
 

@@ -242,6 +242,6 @@ def render(body: str, ticket: Ticket, agent: Agent, *, macro: str = "") -> str:
             raise InvalidInput(f"{which} cannot be rendered: {exc}") from None
         raise InvalidInput(
             f"{which} uses {name}, which ticket #{ticket.id} has no value for; give it a "
-            f'fallback in the macro: {{{{ {name} | default("...") }}}}',
+            f"fallback in the macro: {{{{ {name} | default('...') }}}}",
             field="body",
         ) from None
