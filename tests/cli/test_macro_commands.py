@@ -59,6 +59,7 @@ def test_dry_run_prints_the_text_and_changes_and_changes_nothing(cli_inproc: Run
     assert "dry run, nothing changed" in out
     assert "Public reply:\nHi Dana," in out
     assert "status: new → pending" in out
+    assert "applied macro" not in out
     assert ok_json(cli_inproc("ticket", "show", str(ticket_id), "-f", "json"))["version"] == 1
 
 

@@ -359,16 +359,11 @@ def _emit_macro(cli: CliContext, macro: Macro, fmt: str | None) -> None:
     cli.out.write("\n".join(lines) + "\n")
 
 
-def _shown(value: str | None) -> str:
-    from deskterm.domain.text import sanitize
-
-    return sanitize(value) if value else "–"
-
-
 def _emit_applied(cli: CliContext, result: MacroApplied, fmt: str | None, *, dry_run: bool) -> None:
     from deskterm.cli.output import emit_object, resolve_format
     from deskterm.cli.ticket_view import ticket_dict
     from deskterm.domain.text import sanitize
+    from deskterm.domain.tickets import describe_change
 
     chosen = resolve_format(fmt, many=False, stream=cli.out)
     if chosen != "table":
@@ -391,7 +386,7 @@ def _emit_applied(cli: CliContext, result: MacroApplied, fmt: str | None, *, dry
         lines += ["No reply or note.", ""]
     if result.changes:
         lines.append("Changes:")
-        lines += [f"  {c.field}: {_shown(c.old)} → {_shown(c.new)}" for c in result.changes]
+        lines += [f"  {describe_change(c)}" for c in result.changes]
     else:
         lines.append("No field changes.")
     if not dry_run:

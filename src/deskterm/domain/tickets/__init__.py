@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.fields import FIELDS as FIELDS
     from deskterm.domain.tickets.fields import Field as Field
     from deskterm.domain.tickets.history import describe as describe
+    from deskterm.domain.tickets.history import describe_change as describe_change
     from deskterm.domain.tickets.history import messages_by_id as messages_by_id
     from deskterm.domain.tickets.lookup import agent_id as agent_id
     from deskterm.domain.tickets.lookup import queue_id as queue_id
@@ -119,6 +120,7 @@ _SURFACE = Surface(
         ),
         "history": (
             "describe",
+            "describe_change",
             "messages_by_id",
         ),
         "workflow": (
