@@ -13,7 +13,7 @@ from importlib.resources import files
 from typing import Any
 
 #: The files of ``data/``, for the tests that check they ship.
-FILES = ("topics.txt", "words.toml", "desk.toml", "articles.md")
+FILES = ("topics.txt", "words.toml", "desk.toml", "articles.md", "automation.toml")
 
 
 @cache

@@ -142,7 +142,7 @@ def add_macro(desk: Desk, name: str, spec: MacroSpec, *, shared: bool = False) -
     def work(ctx: tickets.Context) -> Macro:
         conn = ctx.conn
         me = ctx.desk.require_role(conn, *MANAGERS) if shared else ctx.actor
-        values = _values(conn, me, spec)
+        values = stored_values(conn, me, spec)
         owner = None if shared else me.id
         _unique(conn, clean, owner)
         conn.execute(
@@ -168,7 +168,7 @@ def edit_macro(desk: Desk, name: str, changes: Mapping[str, Any], *, shared: boo
         _may_change(ctx.desk, conn, macro)
         owner = None if macro.owner is None else ctx.actor.id
         spec = dataclasses.replace(spec_of(macro), **fields)
-        values = _values(conn, ctx.actor, spec)
+        values = stored_values(conn, ctx.actor, spec)
         if new_name is not None and new_name.lower() != macro.name.lower():
             _unique(conn, new_name, owner)
         conn.execute(
@@ -224,8 +224,9 @@ def _unique(conn: Connection, name: str, owner: int | None) -> None:
         raise Conflict(f'{whose} is already named "{taken}"; edit it or choose another name')
 
 
-def _values(conn: Connection, me: Agent, spec: MacroSpec) -> dict[str, Any]:
-    """The stored columns of ``spec``, every value checked (InvalidInput names the field)."""
+def stored_values(conn: Connection, me: Agent, spec: MacroSpec) -> dict[str, Any]:
+    """The stored columns of ``spec``, every value checked (InvalidInput names the field),
+    in an open transaction: what :func:`add_macro` stores (the demo desk's loader too)."""
     from deskterm.domain.macros.templates import check_template
 
     kind = validate.choice("macro kind", spec.kind, KINDS)

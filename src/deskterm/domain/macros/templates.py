@@ -234,7 +234,8 @@ def render(body: str, ticket: Ticket, agent: Agent, *, macro: str = "") -> str:
     if not body:
         return ""
     try:
-        return _compiled(body).render(variables(ticket, agent))
+        # Blank lines a {% if %} left at the start or end are not part of the message.
+        return _compiled(body).render(variables(ticket, agent)).strip("\n")
     except TemplateError as exc:
         name = _undefined_name(exc)
         which = f'macro "{macro}"' if macro else "the macro"
