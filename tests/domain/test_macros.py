@@ -301,3 +301,16 @@ def test_a_macro_that_changes_nothing_on_a_ticket_says_so(desk: Desk) -> None:
     add_macro(desk, "Pend", MacroSpec(status="pending"))
     with pytest.raises(InvalidInput, match="changes nothing"):
         apply_macro(desk, ticket_id, "Pend")
+
+
+def test_listing_macros_does_not_import_the_template_engine() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from deskterm.domain.macros import list_macros, get_macro\n"
+        "import deskterm.cli.macro_cmd\n"
+        "assert 'jinja2' not in sys.modules, 'jinja2 imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
