@@ -68,6 +68,7 @@ def _capability(module: str) -> str | None:
 def test_capabilities_are_the_domains_folders() -> None:
     assert CAPABILITIES == [
         "kb",
+        "macros",
         "people",
         "query",
         "queues",

@@ -135,3 +135,13 @@ def test_editor_sending(snap_compare, seeded: Desk, size, monkeypatch) -> None:
         assert snap_compare(app, terminal_size=size, run_before=before)
     finally:
         gate.set()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_macro_picker_with_preview(snap_compare, seeded: Desk, size) -> None:
+    """``M`` filtered to one macro: the reply rendered for the ticket and its changes."""
+    from .test_macros_console import with_macros
+
+    with_macros(seeded)
+    keys = run_keys("M", *"wait")
+    assert snap_compare(app_for(seeded, "id:6"), terminal_size=size, run_before=keys)

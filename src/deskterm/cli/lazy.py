@@ -41,6 +41,11 @@ LAZY: dict[str, Lazy] = {
     "rule": Lazy(
         "deskterm.cli.rule_cmd", "app", "Triage rules: what happens to each new ticket, in order."
     ),
+    "macro": Lazy(
+        "deskterm.cli.macro_cmd",
+        "app",
+        "Macros: a canned reply or note plus field changes, applied in one step.",
+    ),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",
         "batch",

@@ -41,6 +41,7 @@ SLA and automation issues bring) takes the same four steps:
 """
 
 from deskterm.demo.articles import generate_articles
+from deskterm.demo.automation import demo_macros
 from deskterm.demo.directory import make_directory, rosters
 from deskterm.demo.generate import RARE_WORDS, generate_tickets
 from deskterm.demo.load import seed_anchor, seed_desk
@@ -49,6 +50,7 @@ from deskterm.demo.records import (
     SeedAgent,
     SeedArticle,
     SeedContact,
+    SeedMacro,
     SeedMessage,
     SeedOrg,
     SeedQueue,
@@ -61,10 +63,12 @@ __all__ = [
     "SeedAgent",
     "SeedArticle",
     "SeedContact",
+    "SeedMacro",
     "SeedMessage",
     "SeedOrg",
     "SeedQueue",
     "SeedTicket",
+    "demo_macros",
     "generate_articles",
     "generate_tickets",
     "make_directory",

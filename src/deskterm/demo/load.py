@@ -23,6 +23,7 @@ from deskterm.demo.generate import generate_tickets
 from deskterm.demo.records import Directory, SeedTicket
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
+from deskterm.domain.models import Agent
 from deskterm.domain.vocab import PRIORITY_RANK, UNSOLVED
 from deskterm.store import schema, search
 from deskterm.store.schema import sqlite_datetime
@@ -71,6 +72,7 @@ def seed_desk(
         rows += _load_articles(conn, seed, articles, anchor, ids["agents"])
         rows += _load_sla(conn, desk.now())
         rows += _load_rules(conn, desk.now())
+        rows += _load_macros(conn, actor, desk.now())
         search.rebuild(conn)
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids: move the sequences past them.
@@ -475,3 +477,32 @@ def _load_sla(conn: Connection, now: datetime) -> int:
     unsolved = T.c.status.in_(UNSOLVED)
     conn.execute(update(T).where(unsolved).values(sla_policy_id=policy.id))
     return 1 + recompute_running(conn, policy, now)
+
+
+def _load_macros(conn: Connection, actor: Agent, now: datetime) -> int:
+    """The demo's shared macros (``data/automation.toml``), checked as ``macro add`` checks
+    them; a desk that has macros already keeps its own."""
+    from deskterm.demo.automation import demo_macros
+    from deskterm.domain.macros import MacroSpec, stored_values
+
+    if conn.execute(select(func.count()).select_from(schema.macros)).scalar_one():
+        return 0
+    rows = []
+    for macro in demo_macros():
+        spec = MacroSpec(
+            kind=macro.kind,
+            body=macro.body,
+            status=macro.status,
+            priority=macro.priority,
+            type=macro.type,
+            queue=macro.queue,
+            assignee=macro.assignee,
+            add_tags=macro.add_tags,
+            remove_tags=macro.remove_tags,
+        )
+        values = stored_values(conn, actor, spec)
+        rows.append(
+            {"name": macro.name, "owner_id": None, "created_at": now, "updated_at": now, **values}
+        )
+    conn.execute(insert(schema.macros), rows)
+    return len(rows)

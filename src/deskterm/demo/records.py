@@ -27,6 +27,22 @@ class SeedQueue:
 
 
 @dataclass(slots=True)
+class SeedMacro:
+    """A shared macro of the demo desk (``data/automation.toml``); queues by name."""
+
+    name: str
+    kind: str
+    body: str
+    status: str | None
+    priority: str | None
+    type: str | None
+    queue: str | None
+    assignee: str | None
+    add_tags: tuple[str, ...]
+    remove_tags: tuple[str, ...]
+
+
+@dataclass(slots=True)
 class SeedOrg:
     name: str
     domain: str

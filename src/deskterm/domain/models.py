@@ -200,3 +200,40 @@ class SavedView:
     query: str
     sort: str
     owner: str | None  # None: shared with every agent
+
+
+@dataclass(frozen=True, slots=True)
+class Macro:
+    """A canned reply or note and the field changes that go with it (docs/macros.md).
+
+    ``body`` is a template (``{{ requester.first_name }}``); a field left None is not
+    changed. ``assignee`` is a handle, ``me`` (whoever applies it) or ``none`` (unassign).
+    """
+
+    id: int
+    name: str
+    #: ``reply`` (public, to the requester) or ``note`` (internal).
+    kind: str
+    body: str
+    status: str | None
+    priority: str | None
+    type: str | None
+    queue: str | None
+    assignee: str | None
+    add_tags: tuple[str, ...]
+    remove_tags: tuple[str, ...]
+    owner: str | None  # None: shared with every agent
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MacroApplied:
+    """What applying a macro did (or, on a dry run, would do) to a ticket."""
+
+    ticket: Ticket
+    macro: str
+    kind: str
+    #: The reply or note as rendered for this ticket (None: the macro adds no message).
+    text: str | None
+    changes: tuple[FieldChange, ...]

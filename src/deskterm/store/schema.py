@@ -371,6 +371,28 @@ saved_views = Table(
     UniqueConstraint("owner_id", "name"),
 )
 
+#: Macros (migration 0012): a canned reply or note (a Jinja template, docs/macros.md) plus
+#: field changes, applied to a ticket in one workflow step. ``owner_id`` None: shared.
+macros = Table(
+    "macros",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(10), nullable=False, server_default="reply"),
+    Column("body", Text, nullable=False, server_default=""),
+    Column("status", String(20), nullable=True),
+    Column("priority", String(10), nullable=True),
+    Column("type", String(20), nullable=True),
+    Column("queue", String(100), nullable=True),
+    Column("assignee", String(100), nullable=True),
+    Column("add_tags", Text, nullable=False, server_default=""),
+    Column("remove_tags", Text, nullable=False, server_default=""),
+    Column("owner_id", ID, ForeignKey("agents.id"), nullable=True),
+    Column("created_at", _utc(), nullable=False),
+    Column("updated_at", _utc(), nullable=False),
+    UniqueConstraint("owner_id", "name"),
+)
+
 
 def sqlite_datetime(value: datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime stores, for bulk loads that bypass it.

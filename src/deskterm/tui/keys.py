@@ -20,6 +20,7 @@ TICKET_BINDINGS = [
     Binding("m", "pick_queue", "Move to queue"),
     Binding("e", "escalate", "Escalate"),
     Binding("T", "take_next", "Take next"),
+    Binding("M", "apply_macro", "Apply macro", show=False),
     Binding("C", "clocks", "SLA clocks", show=False),
     Binding("K", "kb_search", "Knowledge base"),
     Binding("R", "refresh", "Refresh"),

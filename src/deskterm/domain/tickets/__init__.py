@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.breach import TickResult as TickResult
     from deskterm.domain.tickets.breach import escalate_breached as escalate_breached
     from deskterm.domain.tickets.change import Changes as Changes
+    from deskterm.domain.tickets.change import act_in as act_in
     from deskterm.domain.tickets.change import add_message as add_message
     from deskterm.domain.tickets.change import assign as assign
     from deskterm.domain.tickets.change import checked as checked
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.fields import FIELDS as FIELDS
     from deskterm.domain.tickets.fields import Field as Field
     from deskterm.domain.tickets.history import describe as describe
+    from deskterm.domain.tickets.history import describe_change as describe_change
     from deskterm.domain.tickets.history import messages_by_id as messages_by_id
     from deskterm.domain.tickets.new import NewTicket as NewTicket
     from deskterm.domain.tickets.new import create as create
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.workflow import check_status as check_status
     from deskterm.domain.tickets.workflow import ensure_editable as ensure_editable
     from deskterm.domain.tickets.write import Context as Context
+    from deskterm.domain.tickets.write import lock as lock
     from deskterm.domain.tickets.write import transact as transact
 
 _SURFACE = Surface(
@@ -90,6 +93,7 @@ _SURFACE = Surface(
             "escalate",
             "escalation_targets",
             "move_queue_in",
+            "act_in",
         ),
         "claims": (
             "take",
@@ -119,6 +123,7 @@ _SURFACE = Surface(
         ),
         "history": (
             "describe",
+            "describe_change",
             "messages_by_id",
         ),
         "workflow": (
@@ -130,6 +135,7 @@ _SURFACE = Surface(
         "write": (
             "transact",
             "Context",
+            "lock",
         ),
         "fields": (
             "FIELDS",

@@ -9,7 +9,7 @@ a transaction that is already open, so ``batch`` can run many of them all or not
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -159,6 +159,36 @@ def update_in(
         if progress is not None:
             progress(len(chunk))
     return results
+
+
+def act_in(
+    ctx: Context,
+    ticket_id: int,
+    changes: Changes,
+    *,
+    message: tuple[str, str] | None = None,
+    events: tuple[FieldChange, ...] = (),
+    if_version: int | None = None,
+) -> UpdateResult:
+    """Field changes, a reply or note (``(kind, text)``) and extra audit entries on one
+    ticket as one plan: one version, the workflow's checks once (a macro). In an open write
+    transaction; values are checked here. StaleVersion as :func:`update` and
+    :func:`add_message` say."""
+    valid = Changes() if changes.is_empty() else checked(changes)
+    new_message = None
+    if message is not None:
+        kind, body = message
+        what = "reply" if kind == "reply" else "note"
+        new_message = NewMessage(
+            kind, checked_field("body", validate.body, body, what=what), ctx.actor.id
+        )
+    current = write.read_one(ctx.conn, ticket_id)
+    seen = {ticket_id: if_version} if if_version is not None else {}
+    since = write.unseen(ctx.conn, {ticket_id: current}, seen).get(ticket_id, ())
+    request = replace(_request(ctx, valid), message=new_message, events=events)
+    planned = plan(current, request, ctx.now, write.names(ctx.conn), since=since, seen=if_version)
+    written = write.store(ctx, [planned])
+    return write.results(ctx, [ticket_id], written)[0]
 
 
 def assign(desk: Desk, ticket_id: int, handle: str | None, **kw: Any) -> UpdateResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from deskterm.domain.models import AuditEvent, Message
+from deskterm.domain.models import AuditEvent, FieldChange, Message
 from deskterm.domain.text import one_line
 from deskterm.glyphs import to_ascii
 
@@ -31,13 +31,17 @@ def describe(
     ``messages`` (id -> message, see :func:`messages_by_id`) lets a reply or note be quoted
     by its first line; ``ascii`` uses ASCII stand-ins for the arrow and dashes.
     """
-    text = _describe(event, messages or {})
+    text = _describe(event.field, event.old, event.new, messages or {})
     return to_ascii(text) if ascii else text
 
 
-def _describe(event: AuditEvent, messages: Mapping[int, Message]) -> str:
+def describe_change(change: FieldChange) -> str:
+    """A change not yet made (a dry run, a macro's preview), in the history's words."""
+    return _describe(change.field, change.old, change.new, {})
+
+
+def _describe(field: str, old: str | None, new: str | None, messages: Mapping[int, Message]) -> str:
     arrow = "→"
-    field, old, new = event.field, event.old, event.new
     if field in _VERBS:
         message = _message(new, messages)
         first = first_line(message.body) if message is not None else ""
@@ -51,6 +55,8 @@ def _describe(event: AuditEvent, messages: Mapping[int, Message]) -> str:
             return f"unassigned (was {_quote(old)})"
     if field == "tags":
         return _tags(old, new)
+    if field == "macro":
+        return f"applied macro {_quote(new)}"
     if field == "escalated":
         return f"escalated: {_quote(old)} {arrow} {_quote(new)}"
     if field == "rule":

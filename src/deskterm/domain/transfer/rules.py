@@ -27,8 +27,8 @@ from deskterm.store import schema
 FORMAT_NAME: Final = "deskterm-export"
 FORMAT_VERSION: Final = 3
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
-#: and a checksummed trailer) and 3 (queue members, SLA policies, and the SLA columns of
-#: queues and tickets).
+#: and a checksummed trailer) and 3 (queue members, SLA policies, the SLA columns of queues
+#: and tickets, and macros).
 READABLE_VERSIONS: Final = (1, 2, 3)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
@@ -47,6 +47,7 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("kb_article", schema.kb_articles),
     ("saved_view", schema.saved_views),
     ("rule", schema.rules),
+    ("macro", schema.macros),
 )
 KINDS: Final = tuple(kind for kind, _table in ENTITIES)
 TABLES: Final = dict(ENTITIES)
@@ -75,11 +76,12 @@ NOUNS: Final = {
     "kb_article": ("KB article", "KB articles"),
     "saved_view": ("saved view", "saved views"),
     "rule": ("rule", "rules"),
+    "macro": ("macro", "macros"),
 }
 _KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
 #: What a file of an older format version lacks, and the value it stands for: kinds of row
 #: (kind -> the version that added it) and keys ((kind, key) -> (version, value)).
-KIND_SINCE: Final = {"sla_policy": 3, "sla_policy_version": 3, "rule": 3}
+KIND_SINCE: Final = {"sla_policy": 3, "sla_policy_version": 3, "rule": 3, "macro": 3}
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
     ("ticket", "sla_policy_id"): (3, None),
@@ -176,6 +178,16 @@ def _query(text: str) -> str:
     return text
 
 
+def _template(text: str) -> str:
+    from deskterm.domain.macros import check_template
+
+    return check_template(text)
+
+
+def _tag_list(text: str) -> str:
+    return ",".join(validate.tags([text]))
+
+
 def _stored_json(check: Callable[[Any], Any]) -> Check:
     """A JSON column: the object the export holds, checked, as the text the store keeps."""
 
@@ -201,6 +213,13 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("kb_article", "version"): _ID,
     ("saved_view", "sort"): _vocabulary(lambda v: sort_spec(v).name),
     ("saved_view", "query"): _vocabulary(_query),
+    ("macro", "kind"): _vocabulary(lambda v: validate.choice("macro kind", v, ("reply", "note"))),
+    ("macro", "body"): _vocabulary(_template),
+    ("macro", "status"): _vocabulary(check_status),
+    ("macro", "priority"): _vocabulary(validate.priority),
+    ("macro", "type"): _vocabulary(validate.ticket_type),
+    ("macro", "add_tags"): _vocabulary(_tag_list),
+    ("macro", "remove_tags"): _vocabulary(_tag_list),
     ("sla_policy", "type"): _vocabulary(validate.ticket_type),
     ("sla_policy", "calendar"): _stored_json(check_calendar),
     ("sla_policy", "targets"): _stored_json(check_targets),

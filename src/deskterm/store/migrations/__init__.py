@@ -17,5 +17,6 @@ REVISIONS: tuple[str, ...] = (
     "0009_sla_escalation",
     "0010_sla_policy_versions",
     "0011_rules",
+    "0012_macros",
 )
 HEAD = REVISIONS[-1]

@@ -1,5 +1,5 @@
-"""What ``a``, ``A``, ``s``, ``p``, ``t``, ``m``, ``e``, ``T``, ``r``, ``n`` and ``K`` do, for
-every screen that shows tickets. A screen supplies :meth:`selected_tickets` (the marked ones or
+"""What ``a``, ``A``, ``s``, ``p``, ``t``, ``m``, ``e``, ``T``, ``r``, ``n``, ``M`` and ``K`` do,
+for every screen that shows tickets. A screen supplies :meth:`selected_tickets` (the marked ones or
 the one in view); each change is one domain call (one transaction), sent with the version the
 agent saw for every ticket it changes, so a change nobody saw is never overwritten.
 """
@@ -354,6 +354,21 @@ class TicketActions(Screen[None]):
         from deskterm.tui.screens.compose_screen import ComposeScreen
 
         self.app.push_screen(ComposeScreen(ticket, kind))
+
+    def action_apply_macro(self) -> None:
+        """``M``: pick a macro, see its text and changes for this ticket, apply it."""
+        tickets = self._chosen()
+        if not tickets:
+            return
+        if len(tickets) > 1:
+            self.notify(
+                "A macro is applied to one ticket at a time; unmark the others",
+                severity="warning",
+            )
+            return
+        from deskterm.tui.screens.macro_actions import pick_macro
+
+        pick_macro(self, tickets[0])
 
     def action_clocks(self) -> None:
         """The ticket's SLA policy and the timeline of its clocks (``ticket sla ID``)."""
