@@ -38,6 +38,7 @@ SHARED = {
     "deskterm.domain.tags",
     "deskterm.domain.surface",
     "deskterm.domain.lookup",
+    "deskterm.domain.templates",
 }
 
 

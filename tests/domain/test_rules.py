@@ -202,3 +202,28 @@ def test_rules_searching_different_words_each_match_their_own(desk: Desk) -> Non
     ticket = tickets.create(desk, subject="VPN outage in Berlin")
     assert (ticket.tags, ticket.priority) == (("vpn",), "urgent")
     assert tickets.create(desk, subject="Printer jams").tags == ("printer",)
+
+
+def test_a_rule_s_reply_is_a_template_checked_at_save_and_filled_for_each_ticket(
+    desk: Desk,
+) -> None:
+    with pytest.raises(InvalidInput, match=r"requester\.frist_name") as bad:
+        add_rule(desk, "Typo", "vpn", Actions(reply="Hi {{ requester.frist_name }}"))
+    assert bad.value.field == "reply"
+    add_rule(
+        desk,
+        "Ack",
+        "is:unsolved",
+        Actions(
+            reply='Hi {{ requester.first_name | default("there") }}, we have #{{ ticket.id }}.'
+        ),
+        stop=False,
+    )
+    add_rule(desk, "Strict", "printer", Actions(note="For {{ requester.name }}"))
+    named = tickets.create(desk, subject="VPN", requester="dana.scully@acme.example")
+    assert tickets.detail(desk, named.id).messages[-1].body == f"Hi Dana, we have #{named.id}."
+    notices: list[str] = []
+    anonymous = tickets.create(desk, notices=notices, subject="Printer jam")
+    bodies = [m.body for m in tickets.detail(desk, anonymous.id).messages]
+    assert bodies == [f"Hi there, we have #{anonymous.id}."]  # the strict note was skipped
+    assert len(notices) == 1 and "requester.name" in notices[0] and 'rule "Strict"' in notices[0]

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from deskterm.domain.macros.catalog import get_macro as get_macro
     from deskterm.domain.macros.catalog import list_macros as list_macros
     from deskterm.domain.macros.catalog import stored_values as stored_values
-    from deskterm.domain.macros.templates import ALL_NAMES as ALL_NAMES
-    from deskterm.domain.macros.templates import VARIABLES as VARIABLES
-    from deskterm.domain.macros.templates import check_template as check_template
 
 _SURFACE = Surface(
     __name__,
@@ -37,7 +34,6 @@ _SURFACE = Surface(
             "delete_macro",
             "stored_values",
         ),
-        "templates": ("VARIABLES", "ALL_NAMES", "check_template"),
     },
 )
 __getattr__ = _SURFACE.getattr

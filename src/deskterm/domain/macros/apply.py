@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.macros.catalog import find
-from deskterm.domain.macros.templates import render
 from deskterm.domain.models import Agent, FieldChange, Macro, MacroApplied, Ticket
+from deskterm.domain.templates import render
 from deskterm.errors import DeskError, InvalidInput
 
 #: Audit entries that are the macro's own record, not a field it changed.
@@ -61,7 +61,7 @@ def apply_macro(
         macro = find(conn, ctx.actor, name, shared=shared)
         tickets.lock(conn, [ticket_id])
         ticket = tickets.load_ticket(conn, ctx.desk, ticket_id)
-        text = render(macro.body, ticket, ctx.actor, macro=macro.name)
+        text = render(macro.body, ticket, ctx.actor, source=f'macro "{macro.name}"')
         message = (macro.kind, text) if text.strip() else None
         result = tickets.act_in(
             ctx,
@@ -98,7 +98,7 @@ class MacroPreview:
 def preview(macro: Macro, ticket: Ticket, agent: Agent) -> MacroPreview:
     """:func:`apply_macro`'s text and changes for ``ticket`` as the agent sees it (pure)."""
     try:
-        text: str | None = render(macro.body, ticket, agent, macro=macro.name)
+        text: str | None = render(macro.body, ticket, agent, source=f'macro "{macro.name}"')
         problem = None
     except DeskError as exc:
         text, problem = None, exc.message

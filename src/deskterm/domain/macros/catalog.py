@@ -227,7 +227,7 @@ def _unique(conn: Connection, name: str, owner: int | None) -> None:
 def stored_values(conn: Connection, me: Agent, spec: MacroSpec) -> dict[str, Any]:
     """The stored columns of ``spec``, every value checked (InvalidInput names the field),
     in an open transaction: what :func:`add_macro` stores (the demo desk's loader too)."""
-    from deskterm.domain.macros.templates import check_template
+    from deskterm.domain.templates import check_template
 
     kind = validate.choice("macro kind", spec.kind, KINDS)
     body = validate.storable(spec.body.strip("\n"))

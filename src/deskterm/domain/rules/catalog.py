@@ -23,6 +23,7 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.lookup import agent_id, queue_id
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.query import where_clause
+from deskterm.domain.templates import check_template
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 from deskterm.store.engine import new_id
@@ -325,6 +326,8 @@ def check_rule(desk: Desk, conn: Connection, condition: str, actions: Actions) -
 
 
 def _text(text: str | None, what: str) -> str | None:
+    """A note or reply: a template (``{{ requester.first_name }}``, docs/macros.md), checked
+    now so that a misspelt variable is refused here, not sent as a blank."""
     if text is None:
         return None
     clean = validate.storable(text).strip()
@@ -332,4 +335,8 @@ def _text(text: str | None, what: str) -> str | None:
         raise InvalidInput(f"the {what} is empty", field=what)
     if len(clean) > MAX_TEXT:
         raise InvalidInput(f"the {what} is {len(clean):,} characters; at most {MAX_TEXT:,}")
-    return clean
+    try:
+        return check_template(clean)
+    except InvalidInput as exc:
+        exc.field = what  # the template checker speaks of a macro's body
+        raise

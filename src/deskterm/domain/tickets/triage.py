@@ -65,7 +65,7 @@ def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
         try:
             if broken is not None:
                 raise broken
-            steps = _requests(ctx, rule)
+            steps = _requests(ctx, rule, ticket_id)
             current = write.read_one(conn, ticket_id)
             plans: list[Plan] = []
             for request in steps:
@@ -87,10 +87,12 @@ def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
     return outcomes
 
 
-def _requests(ctx: Context, rule: Rule) -> list[Request]:
-    """The rule's actions as workflow requests, every name resolved (NotFound/InvalidInput
-    when one is gone): the fields and the note, then the automatic reply."""
+def _requests(ctx: Context, rule: Rule, ticket_id: int) -> list[Request]:
+    """The rule's actions as workflow requests, every name resolved and every text rendered
+    for the ticket (NotFound/InvalidInput when a name is gone or a value is missing): the
+    fields and the note, then the automatic reply."""
     conn, actions = ctx.conn, rule.actions
+    note, reply = _texts(ctx, rule, ticket_id)
     assignee: Any = UNSET
     if actions.assignee:
         assignee = lookup.agent_id(conn, ctx.actor, actions.assignee)
@@ -101,16 +103,31 @@ def _requests(ctx: Context, rule: Rule) -> list[Request]:
         type=actions.type,
         add_tags=actions.add_tags,
         assignee_id=assignee,
-        message=NewMessage("note", actions.note, ctx.actor.id, automatic=True)
-        if actions.note
-        else None,
+        message=NewMessage("note", note, ctx.actor.id, automatic=True) if note else None,
     )
-    if not actions.reply:
+    if not reply:
         return [replace(fields, events=named)]
-    reply = Request(message=NewMessage("reply", actions.reply, ctx.actor.id, automatic=True))
+    answer = Request(message=NewMessage("reply", reply, ctx.actor.id, automatic=True))
     if fields == Request():  # only a reply: the rule's name goes with it
-        return [replace(reply, events=named)]
-    return [replace(fields, events=named), reply]
+        return [replace(answer, events=named)]
+    return [replace(fields, events=named), answer]
+
+
+def _texts(ctx: Context, rule: Rule, ticket_id: int) -> tuple[str | None, str | None]:
+    """The rule's note and reply rendered for the ticket as it arrived (templates: the
+    variables of docs/macros.md; a value the ticket lacks refuses the rule, never a blank)."""
+    actions = rule.actions
+    if not actions.note and not actions.reply:
+        return None, None
+    from deskterm.domain.templates import render
+    from deskterm.domain.tickets.read import load_ticket
+
+    ticket = load_ticket(ctx.conn, ctx.desk, ticket_id)
+    source = f'rule "{rule.name}"'
+    return (
+        render(actions.note, ticket, ctx.actor, source=source) if actions.note else None,
+        render(actions.reply, ticket, ctx.actor, source=source) if actions.reply else None,
+    )
 
 
 def _after(current: Current, planned: Plan) -> Current:
@@ -196,7 +213,7 @@ def preview_rule(desk: Desk, name: str, *, limit: int = 50) -> tuple[Rule, list[
             try:
                 current = current_by_id[ticket.id]
                 changes: list[FieldChange] = []
-                for request in _requests(ctx, rule):
+                for request in _requests(ctx, rule, ticket.id):
                     planned = plan(current, request, ctx.now, names)
                     changes.extend(c for c in planned.changes if c.field != "rule")
                     if planned.message is not None:

@@ -179,7 +179,7 @@ def _query(text: str) -> str:
 
 
 def _template(text: str) -> str:
-    from deskterm.domain.macros import check_template
+    from deskterm.domain.templates import check_template
 
     return check_template(text)
 

@@ -1,4 +1,5 @@
-"""A macro's text: a Jinja template in a sandbox, checked when it is saved (pure).
+"""Templates: a macro's text, a triage rule's note and automatic reply (and, later, mail
+notifications): a Jinja template in a sandbox, checked when it is saved (pure; shared).
 
 The template is plain text (no HTML escaping) rendered by Jinja's ``SandboxedEnvironment``:
 no attribute of Python's internals, no file, no import can be reached from it, whoever
@@ -228,9 +229,10 @@ def _undefined_name(exc: Exception) -> str | None:
     return None
 
 
-def render(body: str, ticket: Ticket, agent: Agent, *, macro: str = "") -> str:
+def render(body: str, ticket: Ticket, agent: Agent, *, source: str = "the macro") -> str:
     """``body`` filled in for ``ticket`` as ``agent`` applies it. A variable the ticket has
-    no value for is InvalidInput naming it and how to give a fallback."""
+    no value for is InvalidInput naming it, where it comes from (``source``: ``macro "X"``,
+    ``rule "Y"``) and how to give a fallback."""
     if not body:
         return ""
     try:
@@ -238,11 +240,11 @@ def render(body: str, ticket: Ticket, agent: Agent, *, macro: str = "") -> str:
         return _compiled(body).render(variables(ticket, agent)).strip("\n")
     except TemplateError as exc:
         name = _undefined_name(exc)
-        which = f'macro "{macro}"' if macro else "the macro"
+        which = source
         if name is None:
             raise InvalidInput(f"{which} cannot be rendered: {exc}") from None
         raise InvalidInput(
             f"{which} uses {name}, which ticket #{ticket.id} has no value for; give it a "
-            f"fallback in the macro: {{{{ {name} | default('...') }}}}",
+            f"fallback: {{{{ {name} | default('...') }}}}",
             field="body",
         ) from None
