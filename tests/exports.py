@@ -111,6 +111,7 @@ def as_version_2(lines: list[str]) -> list[str]:
             data["version"] = 2
         if kind == "queue":
             data.pop("default_sla_policy_id", None)
+            data.pop("auto_reply", None)
             data.pop("members", None)
         if kind == "ticket":
             for key in SLA_TICKET_KEYS:

@@ -76,6 +76,7 @@ def test_queue_show_json_has_the_chain_and_members(cli_inproc, desk: Desk) -> No
         "escalated_from",
         "members",
         "default_sla_policy",
+        "auto_reply",
     ]
     assert (shown["name"], shown["chain"], shown["escalated_from"]) == (
         "Network L2",

@@ -227,3 +227,29 @@ def test_a_rule_s_reply_is_a_template_checked_at_save_and_filled_for_each_ticket
     bodies = [m.body for m in tickets.detail(desk, anonymous.id).messages]
     assert bodies == [f"Hi there, we have #{anonymous.id}."]  # the strict note was skipped
     assert len(notices) == 1 and "requester.name" in notices[0] and 'rule "Strict"' in notices[0]
+
+
+def test_a_queue_s_automatic_reply_answers_when_no_rule_did(desk: Desk) -> None:
+    queues.edit_queue(desk, "Network L2", auto_reply="Network team here: we have #{{ ticket.id }}.")
+    with pytest.raises(InvalidInput, match=r"ticket\.idd") as bad:
+        queues.edit_queue(desk, "Service Desk", auto_reply="#{{ ticket.idd }}")
+    assert bad.value.field == "auto_reply"
+    add_rule(desk, "VPN", "vpn", Actions(queue="Network L2"))
+    routed = tickets.create(desk, subject="VPN down")  # lands in Network L2 by the rule
+    last = tickets.detail(desk, routed.id).messages[-1]
+    assert (last.kind, last.automatic, last.body) == (
+        "reply",
+        True,
+        f"Network team here: we have #{routed.id}.",
+    )
+    assert ("queue_reply", None, "Network L2") in history(desk, routed.id)
+    assert routed.first_responded_at is None
+    # A rule's own reply goes first: the queue does not answer a second time.
+    add_rule(desk, "Ack", "outage", Actions(reply="Rule reply"), stop=False)
+    move_rule(desk, "Ack", 1)
+    both = tickets.create(desk, subject="VPN outage")
+    assert [m.body for m in tickets.detail(desk, both.id).messages] == ["Rule reply"]
+    assert tickets.create(desk, subject="Printer").queue == "Service Desk"  # no reply there
+    assert queues.queue_detail(desk, "Network L2").auto_reply.startswith("Network team")
+    queues.edit_queue(desk, "Network L2", auto_reply=None)
+    assert queues.queue_detail(desk, "Network L2").auto_reply is None

@@ -44,7 +44,7 @@ COUNTED = [
 
 #: The columns of each counted table in the first release (0001_initial).
 FIRST_COLUMNS = {name: {c.name for c in schema.metadata.tables[name].c} for name in COUNTED} | {
-    "queues": {c.name for c in schema.queues.c} - {"default_sla_policy_id"},
+    "queues": {c.name for c in schema.queues.c} - {"default_sla_policy_id", "auto_reply"},
     "messages": {c.name for c in schema.messages.c} - {"automatic"},
     "tickets": {c.name for c in schema.tickets.c}
     - {

@@ -69,7 +69,10 @@ def test_upgrade_adds_policies_and_clock_columns_and_downgrade_restores_0007(
         assert "sla_policies" in after["tables"]
         added = SLA_COLUMNS | ESCALATION_COLUMNS
         assert after["ticket_columns"] == before["ticket_columns"] | added
-        assert after["queue_columns"] == before["queue_columns"] | {"default_sla_policy_id"}
+        assert after["queue_columns"] == before["queue_columns"] | {
+            "default_sla_policy_id",
+            "auto_reply",
+        }
         indexes = after["ticket_indexes"]
         assert {"ix_tickets_sla_due", "ix_tickets_unsolved_sla_due"} <= indexes
         assert not {"ix_tickets_resolution_due", "ix_tickets_unsolved_due"} & indexes

@@ -107,6 +107,7 @@ def show(
         "escalated_from": list(found.escalated_from),
         "members": members,
         "default_sla_policy": found.default_sla_policy,
+        "auto_reply": found.auto_reply,
     }
     if chosen != "table":
         emit_object(data, fmt=chosen, out=cli.out, color=cli.color)
@@ -119,6 +120,7 @@ def show(
         "escalates_to": data["escalates_to"] or "-",
         "default_sla_policy": found.default_sla_policy or "-",
         "description": data["description"] or "-",
+        "auto_reply": found.auto_reply or "-",
     }
     fields = [
         ("name", "Name"),
@@ -126,6 +128,7 @@ def show(
         ("description", "Description"),
         ("escalates_to", "Escalates to"),
         ("default_sla_policy", "SLA policy"),
+        ("auto_reply", "Auto reply"),
         ("chain", "Chain"),
         ("escalated_from", "Escalated from"),
         ("members", "Members"),
@@ -218,10 +221,20 @@ def edit(
             help="The SLA policy its tickets fall back on; none: no default.",
         ),
     ] = None,
+    auto_reply: Annotated[
+        str | None,
+        typer.Option(
+            "--auto-reply",
+            metavar="TEXT|none",
+            help="Acknowledge each new ticket that lands here with this automatic reply (a "
+            "template: {{ ticket.id }}, {{ requester.first_name | default('there') }}); "
+            "none: no reply. A rule's own reply goes first.",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Change a queue's name, tier, description, escalation or default SLA policy (leads
-    and admins).
+    """Change a queue's name, tier, description, escalation, default SLA policy or
+    automatic first response (leads and admins).
 
     A link that would close a loop (L3 escalating back to L1) is refused.
 
@@ -246,8 +259,17 @@ def edit(
         description=description,
         escalates_to=target,
         sla_policy=policy,
+        auto_reply=_auto_reply(auto_reply),
     )
     _emit_queue(cli, changed, fmt)
+
+
+def _auto_reply(text: str | None) -> Any:
+    from deskterm.domain.queues import UNCHANGED
+
+    if text is None:
+        return UNCHANGED
+    return None if text.strip().lower() in ("", "none") else text
 
 
 def _emit_queue(cli: CliContext, queue: Any, fmt: str | None) -> None:

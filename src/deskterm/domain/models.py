@@ -57,6 +57,8 @@ class QueueDetail:
     escalated_from: tuple[str, ...]
     #: The SLA policy its tickets fall back on (docs/sla.md, matching), or None.
     default_sla_policy: str | None = None
+    #: Its automatic first response (a template, docs/rules.md), or None.
+    auto_reply: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,6 +165,8 @@ queues = Table(
         ForeignKey("sla_policies.id", use_alter=True),
         nullable=True,
     ),
+    # Sent, marked automatic, to a new ticket that lands here when no rule replied (0013).
+    Column("auto_reply", Text, nullable=True),
 )
 
 #: SLA policies (migration 0008, docs/sla.md "What a policy is"). What a policy applies to

@@ -222,6 +222,7 @@ def queue_detail(desk: Desk, name: str, *, since: datetime | None = None) -> Que
                 sorted(r.name for r in rows.values() if r.escalates_to_id == row.id)
             ),
             default_sla_policy=_policy_name(conn, row.default_sla_policy_id),
+            auto_reply=row.auto_reply,
         )
 
 
@@ -305,19 +306,23 @@ def edit_queue(
     description: str | None = None,
     escalates_to: str | _Unset | None = UNCHANGED,
     sla_policy: str | _Unset | None = UNCHANGED,
+    auto_reply: str | _Unset | None = UNCHANGED,
 ) -> Queue:
     """Change a queue's name, tier, description, escalates-to queue (None: escalates
-    nowhere) or default SLA policy (None: none); leads and admins. A link that would close a
-    loop is InvalidInput naming the loop. InvalidInput when nothing is given to change."""
+    nowhere), default SLA policy (None: none) or automatic first response (a template,
+    checked now; None: none); leads and admins. A link that would close a loop is
+    InvalidInput naming the loop. InvalidInput when nothing is given to change."""
     if (
         new_name is None
         and tier is None
         and description is None
         and escalates_to is UNCHANGED
         and sla_policy is UNCHANGED
+        and auto_reply is UNCHANGED
     ):
         raise InvalidInput(
-            "nothing to change; give a name, tier, description, escalation or SLA policy"
+            "nothing to change; give a name, tier, description, escalation, SLA policy or "
+            "automatic reply"
         )
     values: dict[str, Any] = {}
     if new_name is not None:
@@ -326,6 +331,8 @@ def edit_queue(
         values["tier"] = _tier(tier)
     if description is not None:
         values["description"] = _description(description)
+    if not isinstance(auto_reply, _Unset):
+        values["auto_reply"] = _auto_reply(auto_reply)
     with desk.store.write() as conn:
         desk.require_role(conn, *MANAGERS)
         rows = rows_of(conn, lock=True)
@@ -343,6 +350,21 @@ def edit_queue(
         conn.execute(update(Q).where(Q.c.id == row.id).values(values))
         rows = rows_of(conn)
         return _queue(rows, rows[row.id])
+
+
+def _auto_reply(text: str | None) -> str | None:
+    """A queue's acknowledgement: a template (checked now: a misspelt variable is refused
+    here, not sent as a blank); empty or None: none."""
+    from deskterm.domain.templates import check_template
+
+    clean = validate.storable(text or "").strip()
+    if not clean:
+        return None
+    try:
+        return check_template(clean)
+    except InvalidInput as exc:
+        exc.field = "auto_reply"
+        raise
 
 
 def delete_queue(desk: Desk, name: str, *, move_to: str | None = None) -> QueueDeleted:

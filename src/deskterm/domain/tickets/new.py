@@ -18,7 +18,7 @@ from deskterm.domain.tickets import clocks
 from deskterm.domain.tickets.clocks import new_clocks
 from deskterm.domain.tickets.plan import opens
 from deskterm.domain.tickets.read import load_ticket
-from deskterm.domain.tickets.triage import apply_rules
+from deskterm.domain.tickets.triage import acknowledge, apply_rules
 from deskterm.domain.tickets.write import Context, record_created, transact
 from deskterm.domain.vocab import PRIORITY_RANK
 from deskterm.errors import InvalidInput
@@ -95,8 +95,9 @@ def create(desk: Desk, notices: list[str] | None = None, **fields: Any) -> Ticke
 
 def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) -> int:
     """Insert ``new`` (checked) in the open transaction and run the triage rules on it
-    (``triage.apply_rules``); returns its id. A rule that had to be skipped is also told in
-    ``notices``, when given."""
+    (``triage.apply_rules``) and its queue's automatic reply (``triage.acknowledge``);
+    returns its id. A rule that had to be skipped, or an automatic reply that could not be
+    filled in, is also told in ``notices``, when given."""
     conn, now = ctx.conn, ctx.now
     queue_id = lookup.queue_id(conn, new.queue) if new.queue else lookup.default_queue_id(conn)
     assignee_id = lookup.agent_id(conn, ctx.actor, new.assignee) if new.assignee else None
@@ -148,9 +149,17 @@ def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) ->
             [{"ticket_id": ticket_id, "tag_id": ids[name]} for name in new.tags],
         )
     record_created(ctx, ticket_id, new.subject)
-    for outcome in apply_rules(ctx, ticket_id):
-        if outcome.skipped is not None and notices is not None:
-            notices.append(f'rule "{outcome.rule}" skipped for #{ticket_id}: {outcome.skipped}')
+    outcomes = apply_rules(ctx, ticket_id)
+    replied = any(change.field == "reply" for outcome in outcomes for change in outcome.changes)
+    missing = acknowledge(ctx, ticket_id, replied)
+    if notices is not None:
+        notices += [
+            f'rule "{o.rule}" skipped for #{ticket_id}: {o.skipped}'
+            for o in outcomes
+            if o.skipped is not None
+        ]
+        if missing is not None:
+            notices.append(f"no automatic reply for #{ticket_id}: {missing}")
     return ticket_id
 
 

@@ -87,6 +87,41 @@ def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
     return outcomes
 
 
+def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
+    """The automatic first response of the queue the new ticket ended up in, unless a rule
+    replied already (``replied``): sent, marked automatic, with the audit entry
+    ``queue_reply``. Returns why it could not be sent (a value the ticket lacks), or None."""
+    conn = ctx.conn
+    Q = schema.queues
+    row = conn.execute(
+        select(Q.c.name, Q.c.auto_reply)
+        .select_from(T.join(Q, Q.c.id == T.c.queue_id))
+        .where(T.c.id == ticket_id)
+    ).one()
+    if replied or not row.auto_reply:
+        return None
+    from deskterm.domain.templates import render
+    from deskterm.domain.tickets.read import load_ticket
+
+    try:
+        text = render(
+            row.auto_reply,
+            load_ticket(conn, ctx.desk, ticket_id),
+            ctx.actor,
+            source=f'the automatic reply of queue "{row.name}"',
+        )
+    except DeskError as exc:
+        _record_skip(ctx, ticket_id, f"queue {row.name}", str(exc))
+        return str(exc)
+    request = Request(
+        message=NewMessage("reply", text, ctx.actor.id, automatic=True),
+        events=(FieldChange("queue_reply", None, row.name),),
+    )
+    current = write.read_one(conn, ticket_id)
+    write.store(ctx, [plan(current, request, ctx.now, write.names(conn))])
+    return None
+
+
 def _requests(ctx: Context, rule: Rule, ticket_id: int) -> list[Request]:
     """The rule's actions as workflow requests, every name resolved and every text rendered
     for the ticket (NotFound/InvalidInput when a name is gone or a value is missing): the

@@ -95,6 +95,7 @@ KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("ticket", "sla_escalated_due"): (3, None),
     ("sla_policy", "escalate_on_breach"): (3, False),
     ("message", "automatic"): (3, False),
+    ("queue", "auto_reply"): (3, None),
 }
 #: Columns holding JSON text, written into the export as the JSON they hold.
 JSON_COLUMNS: Final = {
