@@ -565,3 +565,23 @@ def test_import_of_bytes_that_are_not_utf8_names_the_line(
     line = one_error_line(result, 2)
     assert line.startswith(f"error: {name}: line 4 is not UTF-8 text (byte 0xff at position 3)")
     assert not (tmp_path / "new.db").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["ticket", "list", "--all", "-f", "jsonl"], ["export"]],
+    ids=["list", "export"],
+)
+def test_a_reader_that_stops_early_is_not_an_error(seeded_url: str, args: list[str]) -> None:
+    """``deskterm ticket list --all | head -1``: exit 0 and nothing on stderr (Click used to
+    make the closed pipe exit 1)."""
+    env = {**os.environ, "DESKTERM_DB": seeded_url, "DESKTERM_AGENT": "alice"}
+    proc = subprocess.Popen(
+        [str(DESKTERM), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as head does after its lines
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err
+    assert first.startswith(b"{") and err == b""

@@ -7,6 +7,7 @@ imported inside command bodies, when a command actually runs.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -176,7 +177,11 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code != 0:
             # standalone_mode=False makes Click return typer.Exit's code instead of raising.
             raise SystemExit(code)
-    except SystemExit:
+    except SystemExit as exc:
+        # Click turns a closed pipe (``deskterm ticket list | head``) into exit 1 itself.
+        context = exc.__context__
+        if isinstance(context, OSError) and context.errno == errno.EPIPE:
+            _reader_gone()
         raise
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
@@ -184,14 +189,19 @@ def run(argv: list[str] | None = None) -> None:
         print("error: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         raise SystemExit(130) from None
     except BrokenPipeError:
-        # The reader (head, less) went away: that is not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(exit_codes.OK) from None
+        _reader_gone()
     except Exception as exc:
         if debug:
             raise
         _report(exc)
+
+
+def _reader_gone() -> NoReturn:
+    """The reader (head, less) went away: that is not an error of ours. Exit 0, quietly
+    (what is left to write goes nowhere)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(exit_codes.OK) from None
 
 
 def _report(exc: Exception) -> NoReturn:
