@@ -23,56 +23,61 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from common import alternate, database, ratio_line, report, url
 from deskterm.domain.desk import Desk
+from deskterm.domain.models import Page
 from deskterm.domain.setup import open_desk
 from deskterm.domain.tickets import read as ticket_read
+from deskterm.domain.tickets.fields import SELECTED
 
-LIST_SQL = """
-SELECT t.id, t.subject, t.type, t.status, t.priority, q.name, a.handle, c.email, c.name,
-       o.name, t.channel, t.created_at, t.updated_at, t.first_responded_at, t.solved_at,
-       t.closed_at, t.first_response_due, t.resolution_due, t.version
-FROM tickets t
-LEFT JOIN queues q ON q.id = t.queue_id
-LEFT JOIN agents a ON a.id = t.assignee_id
-LEFT JOIN contacts c ON c.id = t.requester_id
-LEFT JOIN organizations o ON o.id = c.organization_id
-WHERE {where}
-ORDER BY t.updated_at DESC, t.id DESC LIMIT 51
-"""
-TAGS_SQL = (
-    "SELECT tt.ticket_id, g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id "
-    "WHERE tt.ticket_id IN ({ids}) ORDER BY tt.ticket_id, g.name"
-)
-# The same text deskterm sends, including the partial index's condition (see store/schema.py).
-FILTER = (
-    "t.status IN ('open', 'pending') AND t.priority >= 2 "
-    "AND status IN ('new', 'open', 'pending', 'on_hold')"
-)
-
-
-def raw_page(conn: sqlite3.Connection, where: str, params: tuple[object, ...] = ()) -> list:
-    rows = conn.execute(LIST_SQL.format(where=where), params).fetchall()
-    ids = [r[0] for r in rows[:50]]
-    if ids:
-        conn.execute(TAGS_SQL.format(ids=",".join("?" * len(ids))), ids).fetchall()
-    return rows
-
-
-# The columns and joins ``list_page`` selects since the SLA clocks (tags as a column).
-BREACHED_SQL = """
+# The columns and joins of ``list_page`` (``read.ticket_select``, from ``fields.SELECTED``):
+# tags as a column, the SLA clocks and the ``fields.INTERNAL`` columns its ``sla_state`` is
+# derived from. ``check_columns`` stops the bench when deskterm's select reads more or less.
+SELECT_FROM = """
 SELECT t.id, t.subject, t.type, t.status, t.priority, q.name, a.handle, c.email, c.name,
        o.name, (SELECT group_concat(g.name, ',') FROM ticket_tags tt JOIN tags g
                 ON g.id = tt.tag_id WHERE tt.ticket_id = t.id),
        t.channel, t.created_at, t.updated_at, t.first_responded_at, t.solved_at, t.closed_at,
        t.first_response_due, t.resolution_due, t.next_response_due, t.sla_due, t.version,
        t.sla_policy_id, t.next_response_started_at, t.sla_paused_at, t.sla_warn_at
-FROM tickets t INDEXED BY ix_tickets_sla_due
+FROM tickets t{indexed}
 LEFT JOIN queues q ON q.id = t.queue_id
 LEFT JOIN agents a ON a.id = t.assignee_id
 LEFT JOIN contacts c ON c.id = t.requester_id
 LEFT JOIN organizations o ON o.id = c.organization_id
-WHERE t.sla_due <= ?
-ORDER BY t.updated_at DESC, t.id DESC LIMIT 51
 """
+LIST_SQL = (
+    SELECT_FROM.format(indexed="")
+    + "WHERE {where}\nORDER BY t.updated_at DESC, t.id DESC LIMIT 51\n"
+)
+# The same text deskterm sends, including the unary ``+`` that keeps the filter off the
+# indexes and the partial index's condition (see store/schema.py).
+FILTER = (
+    "+t.status IN ('open', 'pending') AND +t.priority >= 2 "
+    "AND status IN ('new', 'open', 'pending', 'on_hold')"
+)
+
+
+def raw_page(conn: sqlite3.Connection, where: str, params: tuple[object, ...] = ()) -> list:
+    return conn.execute(LIST_SQL.replace("{where}", where), params).fetchall()
+
+
+def check_columns(raw_rows: list, page: Page) -> None:
+    """Stop when the raw baseline no longer reads what ``list_page`` reads (the same rows,
+    as many columns as ``fields.SELECTED``): its ratios would mislead."""
+    ids = [row[0] for row in raw_rows[:50]]
+    width = {len(row) for row in raw_rows}
+    if ids != [t.id for t in page.items] or width - {len(SELECTED)}:
+        sys.exit(
+            f"bench_store: LIST_SQL reads {sorted(width)} columns, rows {ids[:3]}...; "
+            f"list_page reads {len(SELECTED)}, rows {[t.id for t in page.items][:3]}...: "
+            "bring LIST_SQL up to read.ticket_select"
+        )
+
+
+# (e): the same select reading ``ix_tickets_sla_due``.
+BREACHED_SQL = (
+    SELECT_FROM.format(indexed=" INDEXED BY ix_tickets_sla_due")
+    + "WHERE t.sla_due <= ?\nORDER BY t.updated_at DESC, t.id DESC LIMIT 51\n"
+)
 
 
 def domain_sql(desk: Desk, query: str) -> str:
@@ -127,6 +132,7 @@ def main() -> None:
     desk = open_desk(url(big), "alice", initialize=False)
     raw = sqlite3.connect(big)
     query = "status:open,pending priority:>=high"
+    check_columns(raw_page(raw, FILTER), ticket_read.list_page(desk, query, limit=50))
 
     ours, base = alternate(
         lambda: ticket_read.list_page(desk, query, limit=50),
@@ -156,7 +162,7 @@ def main() -> None:
         fts = '"' + text.strip('"').replace('"', '""') + '"'
         where = "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
         if label == "common word":
-            where = "+t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
+            where = "t.id + 0 IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)"
         ours, base = alternate(
             lambda text=text: ticket_read.list_page(desk, text, limit=50),
             lambda fts=fts, where=where: raw_page(raw, where, (fts,)),

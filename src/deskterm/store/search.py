@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     bindparam,
@@ -346,20 +347,29 @@ def pg_tsquery(
 COMMON_MATCHES = 2000
 
 
-def ticket_match(conn: Connection, terms: Sequence[SearchTerm]) -> ColumnElement[bool]:
+def ticket_match(
+    conn: Connection,
+    terms: Sequence[SearchTerm],
+    *,
+    within: BindParameter[Any] | None = None,
+) -> ColumnElement[bool]:
     """A WHERE clause on ``tickets.id`` for the text terms of one query (ANDed).
 
     Terms with nothing indexable (``!!!``, an emoji) are dropped; if a positive term was given
     but none is indexable the clause matches nothing. A query of negations only becomes
     ``id NOT IN (tickets matching any of them)``.
+
+    ``within`` (an expanding parameter of ticket ids) is for a caller that asks about a few
+    known tickets (triage, of a new ticket): the index is then asked about those tickets
+    only, instead of producing every match of the desk (a common word's are many).
     """
     dialect = conn.dialect.name
     ticket_id: ColumnElement[int] = schema.tickets.c.id
     indexable = [t for t in terms if has_words(t)]
     positive = [t for t in indexable if not t.negated]
     if positive:
-        matches = _match_ids(dialect, indexable, any_of=False)
-        if dialect == "sqlite" and _is_common(conn, matches):
+        matches = _match_ids(dialect, indexable, any_of=False, within=within)
+        if within is None and dialect == "sqlite" and _is_common(conn, matches):
             # Many matches: look each listed ticket up in the match set while walking the
             # sort's index (stops after a page), instead of fetching and sorting every match.
             ticket_id = ticket_id + 0
@@ -369,7 +379,7 @@ def ticket_match(conn: Connection, terms: Sequence[SearchTerm]) -> ColumnElement
     if not indexable:
         return true()
     flipped = [SearchTerm(t.text, t.phrase, False, t.prefix) for t in indexable]
-    return ticket_id.not_in(_match_ids(dialect, flipped, any_of=True))
+    return ticket_id.not_in(_match_ids(dialect, flipped, any_of=True, within=within))
 
 
 def _is_common(conn: Connection, matches: Select[Any]) -> bool:
@@ -377,7 +387,20 @@ def _is_common(conn: Connection, matches: Select[Any]) -> bool:
     return int(conn.execute(probe).scalar_one()) > COMMON_MATCHES
 
 
-def _match_ids(dialect: str, terms: Sequence[SearchTerm], *, any_of: bool) -> Select[Any]:
+def _match_ids(
+    dialect: str,
+    terms: Sequence[SearchTerm],
+    *,
+    any_of: bool,
+    within: BindParameter[Any] | None = None,
+) -> Select[Any]:
+    matches = _all_match_ids(dialect, terms, any_of=any_of)
+    if within is None:
+        return matches
+    return matches.where(matches.selected_columns[0].in_(within))
+
+
+def _all_match_ids(dialect: str, terms: Sequence[SearchTerm], *, any_of: bool) -> Select[Any]:
     if dialect == "sqlite":
         if any_of:
             expression: str | None = " OR ".join(_fts5_term(t) for t in terms)

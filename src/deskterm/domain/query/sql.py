@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     and_,
@@ -40,8 +41,14 @@ T = schema.tickets
 NOW_PARAM = "now_at"
 
 
-def where_clause(desk: Desk, conn: Connection, query: Query) -> ColumnElement[bool]:
-    """The WHERE clause selecting the tickets ``query`` describes (ANDed terms)."""
+def where_clause(
+    desk: Desk, conn: Connection, query: Query, *, within: BindParameter[Any] | None = None
+) -> ColumnElement[bool]:
+    """The WHERE clause selecting the tickets ``query`` describes (ANDed terms).
+
+    ``within``: the caller asks only about these tickets (an expanding parameter of ids, as
+    triage does of a new ticket), so a text search looks up just them (``search.ticket_match``).
+    """
     clauses: list[ColumnElement[bool]] = []
     for term in query.terms:
         if isinstance(term, FieldTerm):
@@ -52,7 +59,8 @@ def where_clause(desk: Desk, conn: Connection, query: Query) -> ColumnElement[bo
         clauses.append(cast("ColumnElement[bool]", text(schema.UNSOLVED_PREDICATE)))
     text_terms = [t for t in query.terms if isinstance(t, TextTerm)]
     if text_terms:
-        clauses.append(search.ticket_match(conn, [_search_term(t) for t in text_terms]))
+        terms = [_search_term(t) for t in text_terms]
+        clauses.append(search.ticket_match(conn, terms, within=within))
     if not clauses:
         return true()
     return and_(*clauses)
