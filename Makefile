@@ -45,9 +45,9 @@ unit: $(VENV)/.installed-dev
 test:
 	@$(MAKE) --no-print-directory --output-sync=line -j 3 lint types unit
 
-# The inner loop: SQLite only, no slow or console tests, stop at the first failure.
+# The inner loop: SQLite only, no slow, console or real-process tests, stop at the first failure.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -n 2 --dist loadgroup --sqlite-only -m "not slow and not console" -x -q
+	$(BIN)/pytest -n 2 --dist loadgroup --sqlite-only -m "not slow and not console and not process" -x -q
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run_all.py

@@ -40,6 +40,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+TESTS = Path(__file__).parent
+#: Fixtures that run the installed ``deskterm`` as a real process (tests/cli/conftest.py).
+SUBPROCESS_FIXTURES = frozenset({"cli", "deskterm"})
+#: Modules whose tests start real processes of their own (workers, shells, the command with
+#: bytes or a locale of its own): ``process`` tests, run by make test, not make test-fast.
+PROCESS_MODULES = frozenset(
+    {
+        "cli/test_inproc_runner.py",
+        "cli/test_completion_shells.py",
+        "cli/test_encodings.py",
+        "cli/test_bytes_from_outside.py",
+        "cli/test_db_backup.py",
+        "cli/test_store_errors.py",
+        "store/test_read_only.py",
+        "store/test_first_use.py",
+        "demo/test_package_data.py",
+        "concurrency/test_many_writers.py",
+        "concurrency/test_mixed_writers.py",
+        "concurrency/test_take_race.py",
+        "concurrency/test_tick_race.py",
+    }
+)
+
+
 def _uses_postgres(item: pytest.Item) -> bool:
     callspec = getattr(item, "callspec", None)
     if callspec is not None and callspec.params.get("backend") == "postgres":
@@ -57,6 +81,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if tui in item.path.parents:
             item.add_marker(pytest.mark.console)
+        module = item.path.relative_to(TESTS).as_posix() if TESTS in item.path.parents else ""
+        if module in PROCESS_MODULES or SUBPROCESS_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.process)
     # Slow tests first: with ``-n 2`` each worker starts on them at once, so the longest
     # tests run beside the short ones instead of being the tail of the run.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
