@@ -18,5 +18,6 @@ REVISIONS: tuple[str, ...] = (
     "0010_sla_policy_versions",
     "0011_rules",
     "0012_macros",
+    "0013_mail",
 )
 HEAD = REVISIONS[-1]
