@@ -12,6 +12,7 @@ from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.mail import MailSettings, NotMail, mail_log, original, receive
 from deskterm.domain.sla import PolicyChanges, add_policy
+from deskterm.errors import StaleVersion
 
 CORPUS = Path(__file__).parent / "corpus"
 SETTINGS = MailSettings(addresses=("help@desk.example",))
@@ -207,3 +208,15 @@ def test_input_that_is_not_mail_is_refused_and_nothing_is_written(desk: Desk) ->
         with pytest.raises(NotMail):
             receive(desk, junk, SETTINGS)
     assert mail_log(desk) == []
+
+
+def test_an_agent_reply_written_before_the_requester_answered_is_told_so(desk: Desk) -> None:
+    first = receive(desk, mail("plain-utf8.eml"), SETTINGS)
+    number = int(first.ticket_id or 0)
+    seen = tickets.get(desk, number).version
+    receive(desk, mail("reply-references.eml"), SETTINGS)
+    with pytest.raises(StaleVersion) as caught:
+        tickets.reply(desk, number, "Please restart the client.", if_version=seen)
+    assert "alice changed a requester's reply" in caught.value.message
+    # A note is never stale.
+    tickets.note(desk, number, "Checked the logs.", if_version=seen)
