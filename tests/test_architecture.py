@@ -70,6 +70,7 @@ def test_capabilities_are_the_domains_folders() -> None:
     assert CAPABILITIES == [
         "kb",
         "macros",
+        "mail",
         "people",
         "query",
         "queues",

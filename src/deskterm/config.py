@@ -114,12 +114,31 @@ _SECONDS = (_seconds, f"a number of seconds from 0 (no limit) to {MAX_TIMEOUT}")
 _TEXT = (lambda value: isinstance(value, str) and bool(value.strip()), "a non-empty string")
 _BOOL = (lambda value: isinstance(value, bool), "true or false")
 
+_TAG_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,29}")
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _address(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 320 and bool(_ADDRESS.fullmatch(value))
+
+
+_MAIL_TAG = (
+    lambda value: isinstance(value, str) and bool(_TAG_WORD.fullmatch(value)),
+    "a word of letters, digits, - and _ (at most 30), as in [Desk #123]",
+)
+_MAIL_ADDRESS = (_address, "an e-mail address")
+_MAIL_ADDRESSES = (
+    lambda value: isinstance(value, list) and all(_address(item) for item in value),
+    "a list of e-mail addresses",
+)
+
 #: Every key the config file may hold: table -> key -> (check, what the check wants).
 #: ``config.example.toml`` documents each one (a test keeps them in step).
 KEYS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
     "store": {"url": _TEXT, **{key: _SECONDS for key in TIMEOUT_KEYS}},
     "agent": {"handle": _TEXT},
     "ui": {"color": _BOOL},
+    "mail": {"subject_tag": _MAIL_TAG, "address": _MAIL_ADDRESS, "aliases": _MAIL_ADDRESSES},
 }
 
 

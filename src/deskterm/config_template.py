@@ -46,4 +46,14 @@ TEMPLATE = """\
 # Colour in the TUI and in CLI tables (flag --no-color, environment NO_COLOR).
 # With colour off, states still read through bold, reverse video and symbols.
 # color = true
+
+[mail]
+# Mail in (docs/mail.md): `deskterm mail receive` (from a mail server) and `mail import`.
+# The word of the subject tag that threads a reply to its ticket: "[Desk #123]". Only the
+# tag in brackets counts; "order #123" in a subject never joins ticket 123.
+# subject_tag = "Desk"
+# The desk's own address, and other addresses that deliver to it. Mail sent from one of
+# them is the desk's own coming back (a loop): it is held, never a ticket.
+# address = "help@example.com"
+# aliases = ["support@example.com", "it@example.com"]
 """

@@ -6,3 +6,9 @@ USAGE = 2
 NOT_FOUND = 3
 CONFLICT = 4
 PERMISSION_DENIED = 5
+
+# sysexits.h, for ``mail receive`` (a mail server reads them, docs/mail.md):
+#: The input is not a mail message: the server returns it to its sender.
+DATAERR = 65
+#: The desk cannot take the message now: the server keeps it and tries again later.
+TEMPFAIL = 75

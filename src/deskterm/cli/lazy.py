@@ -46,6 +46,11 @@ LAZY: dict[str, Lazy] = {
         "app",
         "Macros: a canned reply or note plus field changes, applied in one step.",
     ),
+    "mail": Lazy(
+        "deskterm.cli.mail_cmd",
+        "app",
+        "Mail in: from a mail server, from mailbox files, and what became of it.",
+    ),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",
         "batch",

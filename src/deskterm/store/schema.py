@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -393,6 +394,35 @@ macros = Table(
     Column("created_at", _utc(), nullable=False),
     Column("updated_at", _utc(), nullable=False),
     UniqueConstraint("owner_id", "name"),
+)
+
+
+#: Mail the desk took in (and, later, sent out), migration 0014 (docs/mail.md). ``mail_key``
+#: is the message's identity across deliveries: ``<Message-ID>`` (a long one as ``mid-sha256:``
+#: its hash), or ``sha256:`` of the raw bytes when it has none; unique, so the same message
+#: delivered twice, even at the same moment, is taken once. Threading looks replies up by the
+#: keys of their In-Reply-To/References, incoming and outgoing rows alike (``direction``).
+#: ``outcome``: created, appended, held (``held_reason`` says why); ``ticket_id`` and
+#: ``message_id`` the ticket and thread entry the mail became. ``raw`` is the message as it
+#: came, byte for byte.
+mail_messages = Table(
+    "mail_messages",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("mail_key", String(300), nullable=False, unique=True),
+    Column("direction", String(3), nullable=False, server_default="in"),
+    Column("message_id_header", Text, nullable=True),
+    Column("content_sha256", String(64), nullable=False),
+    Column("sender", String(320), nullable=True),
+    Column("subject", Text, nullable=False, server_default=""),
+    Column("outcome", String(10), nullable=False),
+    Column("held_reason", Text, nullable=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True),
+    Column("message_id", ID, ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
+    Column("received_at", _utc(), nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Index("ix_mail_messages_ticket_id", "ticket_id"),
+    Index("ix_mail_messages_received_at", "received_at"),
 )
 
 

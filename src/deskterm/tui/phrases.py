@@ -32,7 +32,11 @@ TITLES: tuple[tuple[type[DeskError], str], ...] = (
     (PermissionDenied, "Not permitted"),
     (StoreUnavailable, "The desk cannot be reached"),
 )
-_THREAD = {"reply": "added a reply", "note": "added a note"}
+_THREAD = {
+    "reply": "added a reply",
+    "note": "added a note",
+    "requester_reply": "added the requester's reply",
+}
 
 
 def error_title(exc: DeskError) -> str:

@@ -17,14 +17,17 @@ from deskterm.store.upsert import insert_missing
 C, ORGS = schema.contacts, schema.organizations
 
 
-def contact_for(conn: Connection, email: str, now: datetime) -> int:
-    """The contact with ``email`` (already lower case), created if new."""
+def contact_for(conn: Connection, email: str, now: datetime, name: str | None = None) -> int:
+    """The contact with ``email`` (already lower case), created if new: named ``name`` when
+    given (a mail's From), else after the address."""
     found = conn.execute(select(C.c.id).where(func.lower(C.c.email) == email)).scalar()
     if found is not None:
         return int(found)
     domain = email.rsplit("@", 1)[1]
     org_id = conn.execute(select(ORGS.c.id).where(func.lower(ORGS.c.domain) == domain)).scalar()
-    name = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title()
+    if not name or not name.strip():
+        name = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title()
+    name = " ".join(name.split())[:200]
     insert_missing(
         conn,
         C,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.change import note as note
     from deskterm.domain.tickets.change import reopen as reopen
     from deskterm.domain.tickets.change import reply as reply
+    from deskterm.domain.tickets.change import requester_reply_in as requester_reply_in
     from deskterm.domain.tickets.change import update as update
     from deskterm.domain.tickets.claims import link as link
     from deskterm.domain.tickets.claims import merge as merge
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.history import messages_by_id as messages_by_id
     from deskterm.domain.tickets.new import NewTicket as NewTicket
     from deskterm.domain.tickets.new import create as create
+    from deskterm.domain.tickets.new import create_in as create_in
     from deskterm.domain.tickets.new import new_ticket as new_ticket
     from deskterm.domain.tickets.plan import UNSET as UNSET
     from deskterm.domain.tickets.plan import Unset as Unset
@@ -89,6 +91,7 @@ _SURFACE = Surface(
             "reopen",
             "add_message",
             "reply",
+            "requester_reply_in",
             "note",
             "escalate",
             "escalation_targets",
@@ -104,6 +107,7 @@ _SURFACE = Surface(
             "NewTicket",
             "new_ticket",
             "create",
+            "create_in",
         ),
         "plan": (
             "UNSET",

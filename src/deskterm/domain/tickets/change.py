@@ -290,6 +290,19 @@ def add_message_in(
     )
 
 
+def requester_reply_in(ctx: Context, ticket_id: int, contact_id: int, body: str) -> int:
+    """A reply written by the requester (the contact ``contact_id``, by mail) on
+    ``ticket_id``, in an open write transaction, through the one workflow: the thread entry
+    and its ``requester_reply`` audit entry; a pending or solved ticket opens again
+    (``plan.REQUESTER_REOPENS``); the SLA step's RequesterReply (the next-response clock).
+    Conflict for a closed ticket. Returns the message's id."""
+    text = checked_field("body", validate.body, body, what="reply")
+    current = write.read_one(ctx.conn, ticket_id)
+    request = Request(message=NewMessage("reply", text, None, contact_id=contact_id))
+    written = write.store(ctx, [plan(current, request, ctx.now, write.names(ctx.conn))])
+    return int(written[ticket_id][0].new or 0)
+
+
 def reply(desk: Desk, ticket_id: int, body: str, **kwargs: Any) -> tuple[Ticket, Message]:
     return add_message(desk, ticket_id, "reply", body, **kwargs)
 

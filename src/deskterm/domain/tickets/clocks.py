@@ -104,15 +104,17 @@ def clock_values(
     """The clock columns a planned change moves (only those that change).
 
     ``facts`` and ``state`` are the ticket as read, ``values`` the plan's new column values,
-    ``reply`` ``"agent"`` or ``"auto"`` when the change adds a public reply. The events go
-    to the engine in the order they happen: the reply, then the status it sets, then a new
-    priority, then a new policy when the queue or type now matches another one.
+    ``reply`` ``"agent"``, ``"auto"`` or ``"requester"`` when the change adds a public reply.
+    The events go to the engine in the order they happen: the reply, then the status it sets,
+    then a new priority, then a new policy when the queue or type now matches another one.
     """
     events: list[Event] = []
     if reply == "agent":
         events.append(AgentReply(now))
     elif reply == "auto":
         events.append(AutoReply(now))
+    elif reply == "requester":
+        events.append(RequesterReply(now))
     if "status" in values:
         events.append(StatusChanged(now, values["status"]))
     if "priority" in values:

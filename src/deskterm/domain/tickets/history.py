@@ -16,7 +16,7 @@ from deskterm.glyphs import to_ascii
 
 #: How much of a message's first line, or of a value, the history quotes.
 QUOTE = 60
-_VERBS = {"reply": "replied", "note": "noted"}
+_VERBS = {"reply": "replied", "note": "noted", "requester_reply": "requester replied"}
 
 
 def messages_by_id(messages: Iterable[Message]) -> dict[int, Message]:

@@ -76,13 +76,25 @@ class Names:
 
 @dataclass(frozen=True, slots=True)
 class NewMessage:
-    """A reply or note to add to the thread, written by ``author_id`` (an agent)."""
+    """A reply or note to add to the thread, written by ``author_id`` (an agent) or, for a
+    requester's reply (mail), by the contact ``contact_id`` (``author_id`` None)."""
 
     kind: str
     body: str
-    author_id: int
+    author_id: int | None
     #: Sent by the desk itself (an acknowledgement, a rule): it never meets an SLA clock.
     automatic: bool = False
+    #: The requester's contact, when the requester wrote it (a reply by mail).
+    contact_id: int | None = None
+
+    @property
+    def by_requester(self) -> bool:
+        return self.contact_id is not None
+
+    @property
+    def audit_field(self) -> str:
+        """The audit entry's field: ``reply``/``note``, or ``requester_reply``."""
+        return "requester_reply" if self.by_requester else self.kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +148,12 @@ class Plan:
 #: A status change or a public reply is stale when the conversation moved on (a status change,
 #: a public reply, a merge) since the agent read the ticket; a field change is stale only when
 #: that same field changed. Tags merge, and internal notes never conflict.
+#: A requester's reply (by mail) moves the conversation on as an agent's does.
+_CONVERSATION: Final = frozenset({"status", "reply", "requester_reply", "merged_into"})
 CONFLICTS: Final[Mapping[str, frozenset[str]]] = {
-    "status": frozenset({"status", "reply", "merged_into"}),
-    "reply": frozenset({"status", "reply", "merged_into"}),
-    "merged_into": frozenset({"status", "reply", "merged_into"}),
+    "status": _CONVERSATION,
+    "reply": _CONVERSATION,
+    "merged_into": _CONVERSATION,
     "priority": frozenset({"priority"}),
     "type": frozenset({"type"}),
     "subject": frozenset({"subject"}),
@@ -152,6 +166,12 @@ CONFLICTS: Final[Mapping[str, frozenset[str]]] = {
 def opens(status: str, *, assigned: bool = False, agent_reply: bool = False) -> bool:
     """A ``new`` ticket opens when an agent is assigned to it or replies publicly."""
     return status == "new" and (assigned or agent_reply)
+
+
+#: A requester's reply to a ticket waiting on them (``pending``) or solved puts it back in
+#: the agents' hands: status ``open`` (a solved ticket is reopened). ``new`` and ``on_hold``
+#: (waiting on a third party) stay as they are; a closed ticket refuses (mail opens a new one).
+REQUESTER_REOPENS: Final = frozenset({"pending", "solved"})
 
 
 def plan(
@@ -174,10 +194,22 @@ def plan(
     message = request.message
     # A person's public reply; what the desk sends by itself (an acknowledgement) is never a
     # first response and does not open a new ticket.
-    reply = message is not None and message.kind == "reply" and not message.automatic
+    reply = (
+        message is not None
+        and message.kind == "reply"
+        and not message.automatic
+        and not message.by_requester
+    )
     if reply and current.first_responded_at is None:
         values["first_responded_at"] = now
     if target is None and opens(current.status, agent_reply=reply):
+        target = "open"
+    if (
+        target is None
+        and message is not None
+        and message.by_requester
+        and current.status in REQUESTER_REOPENS
+    ):
         target = "open"
     if request.merged_into is not None:
         _merge_close(current, request.merged_into, now, values, diff)
@@ -213,7 +245,7 @@ def plan(
         workflow.ensure_editable(current.id, current.status)
     touched = {change.field for change in diff}
     if message is not None:
-        touched.add(message.kind)
+        touched.add(message.audit_field)
     check_stale(current, touched, since, seen)
     if current.created_at is not None:
         values.update(_clocks(current, values, message, now, names.policies))
@@ -239,7 +271,7 @@ def _clocks(
     )
     reply = None
     if message is not None and message.kind == "reply":
-        reply = "auto" if message.automatic else "agent"
+        reply = "requester" if message.by_requester else "auto" if message.automatic else "agent"
     return clock_values(
         policies,
         current.clocks,
@@ -357,7 +389,7 @@ def check_stale(
 
 
 #: How a thread entry reads in "who changed what".
-_LABELS: Final = {"reply": "a reply", "note": "a note"}
+_LABELS: Final = {"reply": "a reply", "note": "a note", "requester_reply": "a requester's reply"}
 
 
 def stale(ticket_id: int, seen: int, now: int, since: Sequence[AuditEvent]) -> StaleVersion:

@@ -33,6 +33,8 @@ def sla_timeline(desk: Desk, ticket_id: int) -> tuple[Ticket, Timeline]:
         queue_ids = {name: str(qid) for qid, name in conn.execute(select(Q.c.id, Q.c.name))}
         changes: list[tuple[datetime, str, str | None, str | None]] = []
         for event in history(conn, ticket_id):
+            if event.field == "requester_reply":
+                continue  # the thread's requester replies below are every one of them
             old, new = event.old, event.new
             if event.field == "queue":
                 old = queue_ids.get(old or "", old)

@@ -185,13 +185,14 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
                         ticket_id=plan.ticket_id,
                         kind=plan.message.kind,
                         author_agent_id=plan.message.author_id,
+                        author_contact_id=plan.message.contact_id,
                         body=plan.message.body,
                         created_at=now,
                         automatic=plan.message.automatic,
                     )
                 )
             )
-            changes = (FieldChange(plan.message.kind, None, str(message_id)), *changes)
+            changes = (FieldChange(plan.message.audit_field, None, str(message_id)), *changes)
         version = plan.version + 1
         updates[tuple(sorted(plan.values))].append(
             {**plan.values, "b_id": plan.ticket_id, "b_seen": plan.version, "b_new": version}

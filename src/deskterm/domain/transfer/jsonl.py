@@ -19,6 +19,7 @@ rebuilt once at the end; on PostgreSQL the id sequences are moved past the impor
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -87,6 +88,8 @@ def _encode(kind: str, table: Table, row: Any) -> dict[str, Any]:
             value = bool(value)
         elif (kind, column.name) in JSON_COLUMNS:
             value = json.loads(value)
+        elif isinstance(value, bytes | memoryview):
+            value = base64.b64encode(bytes(value)).decode("ascii")
         data[key_of(kind, column.name)] = value
     return data
 

@@ -9,12 +9,22 @@ so that a new column cannot be forgotten: a column no rule covers fails at impor
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import Boolean, Column, SmallInteger, String, Table, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 from deskterm.domain import validate
 from deskterm.domain.query import parse as parse_query
@@ -28,7 +38,7 @@ FORMAT_NAME: Final = "deskterm-export"
 FORMAT_VERSION: Final = 3
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
 #: and a checksummed trailer) and 3 (queue members, SLA policies, the SLA columns of queues
-#: and tickets, and macros).
+#: and tickets, macros, and the mail taken in).
 READABLE_VERSIONS: Final = (1, 2, 3)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
@@ -44,6 +54,7 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("ticket", schema.tickets),
     ("message", schema.messages),
     ("audit_event", schema.audit_events),
+    ("mail_message", schema.mail_messages),
     ("kb_article", schema.kb_articles),
     ("saved_view", schema.saved_views),
     ("rule", schema.rules),
@@ -81,7 +92,13 @@ NOUNS: Final = {
 _KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
 #: What a file of an older format version lacks, and the value it stands for: kinds of row
 #: (kind -> the version that added it) and keys ((kind, key) -> (version, value)).
-KIND_SINCE: Final = {"sla_policy": 3, "sla_policy_version": 3, "rule": 3, "macro": 3}
+KIND_SINCE: Final = {
+    "sla_policy": 3,
+    "sla_policy_version": 3,
+    "rule": 3,
+    "macro": 3,
+    "mail_message": 3,
+}
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
     ("ticket", "sla_policy_id"): (3, None),
@@ -189,6 +206,16 @@ def _tag_list(text: str) -> str:
     return ",".join(validate.tags([text]))
 
 
+def _binary(value: Any) -> bytes:
+    """Bytes (a mail as it came), which the export holds as base64."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"must be base64 text, not {show_value(value)}")
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise InvalidInput("is not valid base64") from None
+
+
 def _stored_json(check: Callable[[Any], Any]) -> Check:
     """A JSON column: the object the export holds, checked, as the text the store keeps."""
 
@@ -233,6 +260,12 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("sla_policy_version", "warning_percent"): check_warning,
     ("sla_policy_version", "version"): _ID,
     ("rule", "position"): integer(1, 2**31 - 1),
+    ("mail_message", "direction"): _vocabulary(
+        lambda v: validate.choice("mail direction", v, ("in", "out"))
+    ),
+    ("mail_message", "outcome"): _vocabulary(
+        lambda v: validate.choice("mail outcome", v, ("created", "appended", "held"))
+    ),
     ("rule", "version"): _ID,
     ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
     ("ticket", "next_response_paused_seconds"): integer(0, validate.MAX_ID),
@@ -284,6 +317,8 @@ def _field(kind: str, column: Column[Any]) -> Field:
         check = integer(-(2**15), 2**15 - 1)
     elif isinstance(column.type, String):
         check = _string(column.type.length)
+    elif isinstance(column.type, LargeBinary):
+        check = _binary
     else:  # pragma: no cover - every column of the schema is one of the above
         raise TypeError(f"no import rule for {kind}.{column.name}")
     return Field(

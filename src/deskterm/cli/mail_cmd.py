@@ -1,0 +1,305 @@
+"""``deskterm mail ...``: mail in (docs/mail.md): from a mail server (``receive``), from files
+(``import``), and the log of what came in (``log``, ``held``, ``show``)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from deskterm import exit_codes
+from deskterm.cli.context import get
+
+if TYPE_CHECKING:
+    from deskterm.cli.context import CliContext
+    from deskterm.domain.mail import MailRecord, MailSettings, Outcome, Source
+
+app = typer.Typer(
+    help="Mail in: from a mail server, from mailbox files, and what became of it.\n\n"
+    "Example: deskterm mail import ~/Maildir/.Support --dry-run",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="table, json, jsonl, csv, ids.")
+]
+
+
+def mail_settings(cli: CliContext) -> MailSettings:
+    """The ``[mail]`` table of the config file, as intake takes it."""
+    from deskterm.domain.mail import DEFAULT_TAG, MailSettings
+
+    table: dict[str, Any] = dict(cli.settings.extra.get("mail", {}))
+    addresses = [table["address"]] if "address" in table else []
+    addresses += list(table.get("aliases", []))
+    return MailSettings(
+        subject_tag=str(table.get("subject_tag", DEFAULT_TAG)),
+        addresses=tuple(str(a).strip().lower() for a in addresses),
+    )
+
+
+@app.command("receive")
+def receive(ctx: typer.Context) -> None:
+    """Take in one message from standard input (a mail server's pipe).
+
+    Exit codes as mail servers read them (sysexits.h): 0 taken (a new ticket, a reply, a
+    duplicate, or held with the reason recorded); 75 the desk cannot take it now (busy,
+    unreachable, not set up): the server keeps the message and tries again later; 65 the
+    input is not a mail message at all.
+
+    Example: deskterm --as mail mail receive < message.eml
+    """
+    cli = get(ctx)
+    try:
+        from deskterm.domain.mail import NotMail, parse
+        from deskterm.domain.mail import receive as take
+
+        raw = sys.stdin.buffer.read()
+        try:
+            parse(raw)
+        except NotMail as exc:
+            _stop(exc.message, exit_codes.DATAERR)
+        outcome = take(cli.desk(), raw, mail_settings(cli))
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _stop("interrupted; nothing was taken, the mail server will try again", exit_codes.TEMPFAIL)
+    except Exception as exc:
+        if cli.debug:
+            raise
+        _stop(
+            f"{_message(exc)}; nothing was taken, the mail server will try again later",
+            exit_codes.TEMPFAIL,
+        )
+    for notice in outcome.notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    if not cli.quiet:
+        print(outcome.describe())
+
+
+def _message(exc: Exception) -> str:
+    from deskterm.errors import DeskError
+
+    if isinstance(exc, DeskError):
+        return exc.message
+    return f"unexpected {type(exc).__name__}: {exc}"
+
+
+def _stop(message: str, code: int) -> NoReturn:
+    from deskterm.cli.main import one_line
+
+    print(f"error: {one_line(message)}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH...", help=".eml files, mbox files, Maildir folders."),
+    ],
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Say what each message would become; change nothing."),
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Take in the messages of .eml files, mbox files and Maildir folders, in order.
+
+    Each message as `mail receive` would take it: a new ticket, a reply to its ticket, a
+    duplicate (taken before: nothing happens), or held with the reason. Run it again after
+    an interruption: what was taken is not taken twice. --dry-run lists what each message
+    would become and changes nothing.
+
+    Example: deskterm mail import old-support.mbox ~/Maildir/.Support --dry-run
+    """
+    from deskterm.cli.output import resolve_format
+    from deskterm.cli.progress import progress_bar
+    from deskterm.domain.mail import receive_all, sources
+
+    cli = get(ctx)
+    found = sources(paths)
+    settings = mail_settings(cli)
+    desk = cli.desk()
+    listed = dry_run or fmt is not None
+    chosen = resolve_format(fmt, many=True, stream=cli.out) if listed else "table"
+    results: list[tuple[Source, Outcome]] = []
+    label = "Checking mail" if dry_run else "Importing mail"
+    with progress_bar(cli, label, total=len(found)) as advance:
+        for source, outcome in receive_all(desk, found, settings, dry_run=dry_run):
+            results.append((source, outcome))
+            for notice in outcome.notices:
+                print(f"warning: {notice}", file=sys.stderr)
+            advance(1)
+    if listed:
+        _emit_outcomes(cli, results, chosen)
+    line = _summary([outcome for _source, outcome in results], dry_run=dry_run)
+    to_stderr = listed and chosen != "table"
+    print(line, file=sys.stderr if to_stderr else cli.out)
+
+
+def _emit_outcomes(cli: CliContext, results: list[tuple[Source, Outcome]], fmt: str) -> None:
+    from deskterm.cli.output import Column, emit_list
+
+    rows = [
+        {
+            "source": source.label,
+            "outcome": outcome.outcome,
+            "ticket_id": outcome.ticket_id,
+            "what": outcome.describe(),
+            "reason": outcome.reason,
+            "subject": outcome.subject,
+            "sender": outcome.sender,
+        }
+        for source, outcome in results
+    ]
+    columns = (
+        Column("source", "SOURCE", ratio=2),
+        Column("what", "WHAT", ratio=2),
+        Column("subject", "SUBJECT", ratio=3),
+    )
+    emit_list(rows, columns=columns, fmt=fmt, out=cli.out, color=cli.color, id_key="ticket_id")
+
+
+def _summary(outcomes: list[Outcome], *, dry_run: bool) -> str:
+    counts = {name: 0 for name in ("created", "appended", "duplicate", "held", "not mail")}
+    for outcome in outcomes:
+        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+    total = len(outcomes)
+    head = f"{total} message{'' if total == 1 else 's'}"
+    parts = [
+        _count(counts["created"], "new ticket", "new tickets"),
+        _count(counts["appended"], "reply", "replies"),
+        _count(counts["duplicate"], "duplicate", "duplicates"),
+        _count(counts["held"], "held", "held"),
+        _count(counts["not mail"], "not mail", "not mail"),
+    ]
+    verb = "would make" if dry_run else "made"
+    return f"{head}: {verb} " + ", ".join(parts) + ("; nothing was changed" if dry_run else "")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+# ------------------------------------------------------------------------------ the log
+
+LimitOpt = Annotated[
+    int, typer.Option("--limit", metavar="N", min=1, help="At most N messages, newest first.")
+]
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    held: Annotated[bool, typer.Option("--held", help="Only the held messages.")] = False,
+    ticket: Annotated[
+        int | None, typer.Option("--ticket", metavar="ID", help="Only this ticket's mail.")
+    ] = None,
+    limit: LimitOpt = 50,
+    fmt: FormatOpt = None,
+) -> None:
+    """List the mail taken in, newest first, with what it became.
+
+    Example: deskterm mail log --ticket 123
+    """
+    _list(get(ctx), held=held, ticket=ticket, limit=limit, fmt=fmt)
+
+
+@app.command("held")
+def held(ctx: typer.Context, limit: LimitOpt = 50, fmt: FormatOpt = None) -> None:
+    """List the held mail (bounces, automatic replies, bulk mail, loops) and why.
+
+    Example: deskterm mail held --format json
+    """
+    _list(get(ctx), held=True, ticket=None, limit=limit, fmt=fmt)
+
+
+def _list(cli: CliContext, *, held: bool, ticket: int | None, limit: int, fmt: str | None) -> None:
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.domain.mail import mail_log
+
+    records = mail_log(cli.desk(), held=held, ticket_id=ticket, limit=limit)
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    rows = [_record_data(r) for r in records]
+    columns = (
+        Column("id", "ID", min_width=2, max_width=8, justify="right"),
+        Column("received_at", "RECEIVED", min_width=16, max_width=16, formatter=_when),
+        Column("sender", "FROM", ratio=2),
+        Column("subject", "SUBJECT", ratio=3),
+        Column("what", "WHAT", ratio=2),
+        Column("ticket_id", "TICKET", max_width=8, formatter=_ticket),
+    )
+    emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+
+
+def _record_data(record: MailRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "received_at": record.received_at,
+        "direction": record.direction,
+        "sender": record.sender,
+        "subject": record.subject,
+        "outcome": record.outcome,
+        "reason": record.reason,
+        "what": record.what,
+        "ticket_id": record.ticket_id,
+        "message_id": record.message_id,
+        "message_id_header": record.message_id_header,
+        "size": record.size,
+    }
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def _ticket(value: Any) -> str:
+    return f"#{value}" if value is not None else "–"
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[int, typer.Argument(metavar="ID", help="The number in mail log.")],
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Write the message exactly as it came (bytes).")
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Show one message of the mail log: what it became, and its full text.
+
+    Example: deskterm mail show 42 --raw > message.eml
+    """
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.domain.mail import original, parse
+
+    cli = get(ctx)
+    record, data = original(cli.desk(), record_id)
+    if raw:
+        cli.out.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    text = parse(data).body.text
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    emit_object(
+        {**_record_data(record), "text": text},
+        fmt=chosen,
+        out=cli.out,
+        color=cli.color,
+        fields=(
+            ("id", "Mail"),
+            ("received_at", "Received"),
+            ("sender", "From"),
+            ("subject", "Subject"),
+            ("what", "Became"),
+            ("ticket_id", "Ticket"),
+            ("message_id_header", "Message-ID"),
+            ("size", "Bytes"),
+            ("text", "Text"),
+        ),
+    )

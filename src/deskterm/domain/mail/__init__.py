@@ -1,0 +1,50 @@
+"""Mail in (docs/mail.md): a message becomes a ticket, a reply on its ticket, or a held
+record with the reason; the same message twice is taken once.
+
+``parse`` reads raw bytes (any charset, HTML-only mail as text, quotes and signatures trimmed
+from what the thread shows); ``held_reason`` is the loop and noise guards; ``thread`` finds the
+ticket a reply joins; ``receive``/``receive_in``/``receive_all`` take messages in through the
+tickets' one workflow; ``sources`` lists the messages of .eml, mbox and Maildir paths;
+``mail_log``/``original`` read what came in.
+
+The names below are this package's public surface (see ``deskterm.domain.surface``).
+"""
+
+from typing import TYPE_CHECKING
+
+from deskterm.domain.surface import Surface
+
+if TYPE_CHECKING:
+    from deskterm.domain.mail.body import decode as decode
+    from deskterm.domain.mail.body import html_to_text as html_to_text
+    from deskterm.domain.mail.body import trimmed as trimmed
+    from deskterm.domain.mail.guards import DEFAULT_TAG as DEFAULT_TAG
+    from deskterm.domain.mail.guards import MailSettings as MailSettings
+    from deskterm.domain.mail.guards import held_reason as held_reason
+    from deskterm.domain.mail.intake import Outcome as Outcome
+    from deskterm.domain.mail.intake import Source as Source
+    from deskterm.domain.mail.intake import receive as receive
+    from deskterm.domain.mail.intake import receive_all as receive_all
+    from deskterm.domain.mail.intake import receive_in as receive_in
+    from deskterm.domain.mail.log import MailRecord as MailRecord
+    from deskterm.domain.mail.log import mail_log as mail_log
+    from deskterm.domain.mail.log import original as original
+    from deskterm.domain.mail.mailboxes import sources as sources
+    from deskterm.domain.mail.message import Mail as Mail
+    from deskterm.domain.mail.message import NotMail as NotMail
+    from deskterm.domain.mail.message import parse as parse
+    from deskterm.domain.mail.thread import tagged as tagged
+
+_SURFACE = Surface(
+    __name__,
+    {
+        "body": ("decode", "html_to_text", "trimmed"),
+        "guards": ("DEFAULT_TAG", "MailSettings", "held_reason"),
+        "intake": ("Outcome", "Source", "receive", "receive_all", "receive_in"),
+        "log": ("MailRecord", "mail_log", "original"),
+        "message": ("Mail", "NotMail", "parse"),
+        "mailboxes": ("sources",),
+        "thread": ("tagged",),
+    },
+)
+__getattr__ = _SURFACE.getattr

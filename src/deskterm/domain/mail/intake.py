@@ -1,0 +1,272 @@
+"""Mail in: one message becomes a ticket, a reply on its ticket, or a held record; the same
+message twice is taken once (docs/mail.md).
+
+Every way in (``mail receive``, ``mail import``; IMAP later) calls :func:`receive_in` in a
+write transaction. It first claims the message's key in ``mail_messages`` (an insert that
+does nothing when the key is taken, also by a delivery committing at this very moment), so a
+message is never taken twice; then a new ticket goes through ``tickets.create_in`` (the triage
+rules run) and a reply through ``tickets.requester_reply_in`` (the workflow: reopening, the
+SLA clocks, the audit). All of it commits together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Final
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from deskterm.domain import validate
+from deskterm.domain.desk import Desk
+from deskterm.domain.mail import thread
+from deskterm.domain.mail.guards import MailSettings, held_reason
+from deskterm.domain.mail.message import Mail, NotMail, parse
+from deskterm.domain.people import contact_for
+from deskterm.domain.tickets import (
+    Changes,
+    Context,
+    act_in,
+    create_in,
+    new_ticket,
+    requester_reply_in,
+    transact,
+)
+from deskterm.errors import InvalidInput
+from deskterm.store import schema
+from deskterm.store.upsert import insert_unless_taken
+
+M = schema.mail_messages
+#: What a message with no text at all shows in the thread.
+NO_TEXT: Final = "(the message has no text)"
+NO_SUBJECT: Final = "(no subject)"
+#: What happened to a message.
+CREATED, APPENDED, DUPLICATE, HELD, NOT_MAIL = (
+    "created",
+    "appended",
+    "duplicate",
+    "held",
+    "not mail",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one message became."""
+
+    outcome: str
+    subject: str = ""
+    sender: str | None = None
+    key: str | None = None
+    ticket_id: int | None = None
+    #: The thread entry it became.
+    message_id: int | None = None
+    #: Why it was held; for a new ticket opened because the ticket it answers is closed,
+    #: which one that was.
+    reason: str | None = None
+    #: How a reply found its ticket: "references" or "subject tag".
+    found_by: str | None = None
+    #: Its row in the mail log.
+    record_id: int | None = None
+    #: Rules that had to be skipped for the new ticket (as ``ticket create`` tells them).
+    notices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line for a person: ``new ticket #12``, ``reply to #5``, ``held: bounce...``."""
+        if self.outcome == CREATED:
+            after = f" ({self.reason})" if self.reason else ""
+            return f"new ticket #{self.ticket_id}{after}"
+        if self.outcome == APPENDED:
+            return f"reply to #{self.ticket_id} (by {self.found_by})"
+        if self.outcome == DUPLICATE:
+            where = f" (#{self.ticket_id})" if self.ticket_id is not None else ""
+            return f"duplicate: already taken{where}"
+        if self.outcome == HELD:
+            return f"held: {self.reason}"
+        return f"not a mail message: {self.reason}"
+
+
+def receive(desk: Desk, raw: bytes, settings: MailSettings) -> Outcome:
+    """Take in one message (``raw``, as it came) in one transaction. NotMail when the input is
+    not a mail message; the store's errors (Busy, StoreUnavailable) when the desk cannot take
+    it now, and then nothing was written."""
+    mail = parse(raw)
+    return transact(desk, lambda ctx: receive_in(ctx, mail, settings))
+
+
+def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
+    """:func:`receive` in an open write transaction (``mail`` parsed)."""
+    conn = ctx.conn
+    reason = held_reason(mail, settings)
+    if reason is None:
+        reason = _unusable_sender(mail)
+    record = insert_unless_taken(
+        conn,
+        M,
+        {
+            "mail_key": mail.key,
+            "direction": "in",
+            "message_id_header": _storable(mail.message_id),
+            "content_sha256": mail.sha256,
+            "sender": mail.sender,
+            "subject": validate.storable(mail.subject),
+            "outcome": HELD if reason else CREATED,
+            "held_reason": reason,
+            "received_at": ctx.now,
+            "raw": mail.raw,
+        },
+        "mail_key",
+    )
+    base = Outcome("", mail.subject, mail.sender, mail.key)
+    if record is None:
+        return _taken(conn, mail, base)
+    if reason is not None:
+        return replace(base, outcome=HELD, reason=reason, record_id=record)
+    sender = mail.sender
+    assert sender is not None
+    name = validate.storable(mail.sender_name) if mail.sender_name else None
+    contact = contact_for(conn, sender, ctx.now, name=name)
+    body = _body(mail)
+    target = thread.find(conn, mail.references, mail.subject, settings.subject_tag)
+    if target is not None and target.status != "closed":
+        message_id = requester_reply_in(ctx, target.ticket_id, contact, body)
+        outcome = replace(
+            base,
+            outcome=APPENDED,
+            ticket_id=target.ticket_id,
+            message_id=message_id,
+            found_by=target.found_by,
+        )
+    else:
+        outcome = _open_ticket(ctx, mail, body, target, base)
+    conn.execute(
+        update(M)
+        .where(M.c.id == record)
+        .values(outcome=outcome.outcome, ticket_id=outcome.ticket_id, message_id=outcome.message_id)
+    )
+    return replace(outcome, record_id=record)
+
+
+def _open_ticket(
+    ctx: Context, mail: Mail, body: str, target: thread.Target | None, base: Outcome
+) -> Outcome:
+    notices: list[str] = []
+    subject = " ".join(mail.subject.split())[: validate.MAX_SUBJECT] or NO_SUBJECT
+    new = new_ticket(subject=subject, body=body, requester=mail.sender, channel="email")
+    ticket_id = create_in(ctx, new, notices)
+    reason = None
+    if target is not None:
+        # A reply to a closed ticket: closed tickets take no change, so the mail opens a
+        # new one that says which it follows.
+        reason = f"#{target.ticket_id} is closed"
+        act_in(
+            ctx,
+            ticket_id,
+            Changes(),
+            message=("note", f"This mail answers #{target.ticket_id}, which is closed."),
+        )
+    first = ctx.conn.execute(
+        select(func.min(schema.messages.c.id)).where(schema.messages.c.ticket_id == ticket_id)
+    ).scalar()
+    return replace(
+        base,
+        outcome=CREATED,
+        ticket_id=ticket_id,
+        message_id=None if first is None else int(first),
+        reason=reason,
+        notices=tuple(notices),
+    )
+
+
+def _taken(conn: Connection, mail: Mail, base: Outcome) -> Outcome:
+    row = conn.execute(
+        select(M.c.id, M.c.direction, M.c.ticket_id).where(M.c.mail_key == mail.key)
+    ).one()
+    if row.direction == "out":
+        # Not recorded again (its key is the outgoing message's): said, and nothing made.
+        return replace(
+            base,
+            outcome=HELD,
+            reason="the desk's own message came back (a mail loop)",
+            ticket_id=row.ticket_id,
+            record_id=row.id,
+        )
+    return replace(base, outcome=DUPLICATE, ticket_id=row.ticket_id, record_id=row.id)
+
+
+def _unusable_sender(mail: Mail) -> str | None:
+    if mail.sender is None:
+        return "no sender address"
+    try:
+        validate.email(mail.sender)
+    except InvalidInput:
+        return "the sender address is not one the desk can keep"
+    return None
+
+
+def _body(mail: Mail) -> str:
+    text = validate.storable(mail.shown)
+    if not text.strip():
+        return NO_TEXT
+    if len(text) > validate.MAX_BODY:
+        cut = "\n\n[cut here: the rest is in the original message]"
+        text = text[: validate.MAX_BODY - len(cut)] + cut
+    return text
+
+
+def _storable(value: str | None) -> str | None:
+    return None if value is None else validate.storable(value)
+
+
+# ------------------------------------------------------------------------------ many at once
+
+
+@dataclass(frozen=True)
+class Source:
+    """One message to take in: where it came from, and how to read its bytes."""
+
+    label: str
+    load: Callable[[], bytes]
+
+
+def receive_all(
+    desk: Desk,
+    sources: Iterable[Source],
+    settings: MailSettings,
+    *,
+    dry_run: bool = False,
+) -> Iterator[tuple[Source, Outcome]]:
+    """Take in each message, one transaction each (a message taken stays taken if a later one
+    fails), yielding what each became. ``dry_run``: all of them in one transaction that is
+    rolled back at the end, so a reply to a message earlier in the same run threads as it
+    would. Input that is not mail is told (``not mail``) and skipped; the store's errors stop
+    the run."""
+    if dry_run:
+        yield from _dry_run(desk, list(sources), settings)
+        return
+    for source in sources:
+        try:
+            mail = parse(source.load())
+        except NotMail as exc:
+            yield source, Outcome(NOT_MAIL, reason=str(exc))
+            continue
+        yield source, transact(desk, partial(receive_in, mail=mail, settings=settings))
+
+
+def _dry_run(
+    desk: Desk, sources: list[Source], settings: MailSettings
+) -> Iterator[tuple[Source, Outcome]]:
+    with desk.store.write() as conn:
+        ctx = Context(conn, desk, desk.actor(conn), desk.now())
+        try:
+            for source in sources:
+                try:
+                    mail = parse(source.load())
+                except NotMail as exc:
+                    yield source, Outcome(NOT_MAIL, reason=str(exc))
+                    continue
+                yield source, receive_in(ctx, mail, settings)
+        finally:
+            conn.rollback()

@@ -1,0 +1,84 @@
+"""Which ticket a reply belongs to (docs/mail.md, "Threading").
+
+By the Message-IDs it answers (In-Reply-To, References) against the mail the desk stored,
+incoming and outgoing alike; else by the subject tag ``[Desk #123]`` (the word is
+``[mail] subject_tag``), only in brackets, so that "testing #5" or "Re: order #5" never joins
+ticket 5. A ticket merged into another sends its mail on to the one it was merged into.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from deskterm.domain.mail.message import key_of_id
+from deskterm.store import schema
+
+M, T = schema.mail_messages, schema.tickets
+#: A chain of merges longer than this is a damaged desk; the mail goes to where it got.
+MAX_MERGES = 20
+
+
+@dataclass(frozen=True)
+class Target:
+    """The ticket a reply joins, and how it was found."""
+
+    ticket_id: int
+    status: str
+    #: "references" or "subject tag"
+    found_by: str
+    #: The ticket the mail named, when a merge sent it on (else None).
+    merged_from: int | None = None
+
+
+def tag_pattern(tag: str) -> re.Pattern[str]:
+    """``[<tag> #123]`` in a subject, any case, spaces allowed inside the brackets."""
+    return re.compile(rf"\[\s*{re.escape(tag)}\s*#\s*(\d{{1,18}})\s*\]", re.IGNORECASE)
+
+
+def tagged(subject: str, tag: str) -> int | None:
+    """The ticket number of the subject tag, or None. The last tag wins (a forward of a
+    reply keeps the newest at the end)."""
+    found = tag_pattern(tag).findall(subject)
+    return int(found[-1]) if found else None
+
+
+def find(conn: Connection, references: Sequence[str], subject: str, tag: str) -> Target | None:
+    """The ticket a message answering ``references`` with ``subject`` joins, or None."""
+    if references:
+        keys = [key_of_id(ref) for ref in references]
+        rows = dict(
+            conn.execute(
+                select(M.c.mail_key, M.c.ticket_id).where(
+                    M.c.mail_key.in_(keys), M.c.ticket_id.is_not(None)
+                )
+            ).all()
+        )
+        for key in keys:  # In-Reply-To first, then the newest reference
+            if key in rows:
+                return _followed(conn, int(rows[key]), "references")
+    number = tagged(subject, tag)
+    if number is not None:
+        return _followed(conn, number, "subject tag")
+    return None
+
+
+def _followed(conn: Connection, ticket_id: int, found_by: str) -> Target | None:
+    last: tuple[int, str] | None = None
+    current = ticket_id
+    for _ in range(MAX_MERGES):
+        row = conn.execute(select(T.c.status, T.c.merged_into_id).where(T.c.id == current)).first()
+        if row is None:
+            break
+        last = (current, str(row.status))
+        if row.merged_into_id is None:
+            break
+        current = int(row.merged_into_id)
+    if last is None:
+        return None
+    found, status = last
+    return Target(found, status, found_by, ticket_id if found != ticket_id else None)

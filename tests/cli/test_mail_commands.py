@@ -1,0 +1,153 @@
+"""``deskterm mail ...`` as a user and a mail server run it (docs/mail.md): receive's exit
+codes, import of .eml, mbox and Maildir with --dry-run and a summary, the log of held mail,
+two deliveries of one message at the same moment."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from clitools import SQLITE_ONLY, ok, ok_json
+
+CORPUS = Path(__file__).parents[1] / "mail" / "corpus"
+DESKTERM = Path(sys.executable).with_name("deskterm")
+
+
+def eml(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
+
+
+def receive_process(url: str, data: bytes, *extra: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice"}
+    return subprocess.Popen(
+        [str(DESKTERM), *extra, "mail", "receive"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+
+
+def receive(url: str, data: bytes, *extra: str) -> subprocess.CompletedProcess[bytes]:
+    proc = receive_process(url, data, *extra)
+    out, err = proc.communicate(data, timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_receive_exit_codes_as_a_mail_server_reads_them(backend_url: str, tmp_path: Path) -> None:
+    first = receive(backend_url, eml("latin1.eml"))
+    assert (first.returncode, first.stdout) == (0, b"new ticket #1\n"), first.stderr
+    # The same message again: taken already, still a success for the server.
+    again = receive(backend_url, eml("latin1.eml"))
+    assert (again.returncode, again.stdout) == (0, b"duplicate: already taken (#1)\n")
+    bounce = receive(backend_url, eml("bounce-dsn.eml"))
+    assert (bounce.returncode, bounce.stdout) == (0, b"held: bounce (delivery status report)\n")
+    junk = receive(backend_url, b"this is not a mail message\n")
+    assert junk.returncode == 65
+    assert junk.stderr.startswith(b"error: the input has no mail header fields")
+    # A desk it cannot use now (an agent the desk does not know yet): try again later.
+    unknown = receive(backend_url, eml("plain-utf8.eml"), "--as", "mailer")
+    assert unknown.returncode == 75
+    assert b'unknown agent "mailer"' in unknown.stderr
+    assert b"the mail server will try again later" in unknown.stderr
+    assert b"Traceback" not in unknown.stderr
+    missing = receive(f"sqlite:///{tmp_path / 'gone' / 'desk.db'}", eml("plain-utf8.eml"))
+    assert missing.returncode == 75, missing.stderr
+
+
+def test_two_deliveries_of_one_message_at_once_make_one_ticket(backend_url: str) -> None:
+    data = eml("plain-utf8.eml")
+    procs = [receive_process(backend_url, data) for _ in range(4)]
+    outs = [proc.communicate(data, timeout=60) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0, 0], [err for _o, err in outs]
+    said = sorted(out.decode() for out, _err in outs)
+    assert said == ["duplicate: already taken (#1)\n"] * 3 + ["new ticket #1\n"]
+
+
+def test_receive_in_process_threads_a_reply(cli_inproc_bytes) -> None:  # type: ignore[no-untyped-def]
+    assert cli_inproc_bytes("mail", "receive", input=eml("plain-utf8.eml")).returncode == 0
+    reply = cli_inproc_bytes("mail", "receive", input=eml("reply-references.eml"))
+    assert (reply.returncode, reply.stdout) == (0, b"reply to #1 (by references)\n")
+
+
+def test_held_mail_is_listed_with_why(cli_inproc, cli_inproc_bytes) -> None:  # type: ignore[no-untyped-def]
+    for name in ("auto-reply.eml", "precedence-bulk.eml", "alternative.eml"):
+        assert cli_inproc_bytes("mail", "receive", input=eml(name)).returncode == 0
+    held = [json.loads(line) for line in ok(cli_inproc("mail", "held")).splitlines()]
+    assert [(h["subject"], h["what"]) for h in held] == [
+        ("Our November newsletter #11", "held: bulk mail (Precedence: bulk)"),
+        (
+            "Automatic reply: VPN drops every ten minutes",
+            "held: automatic message (Auto-Submitted: auto-replied)",
+        ),
+    ]
+    assert all(h["ticket_id"] is None for h in held)
+    everything = ok(cli_inproc("mail", "log", "--format", "table"))
+    assert "Outlook keeps asking" in everything and "created" in everything
+    shown = ok_json(cli_inproc("mail", "show", str(held[0]["id"]), "--format", "json"))
+    assert shown["text"] == "Big news this month.\n"
+
+
+def test_the_desks_own_address_from_the_config_is_held(
+    cli_inproc_bytes,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[mail]\naddress = "help@desk.example"\nsubject_tag = "Desk"\n')
+    result = cli_inproc_bytes("--config", str(config), "mail", "receive", input=eml("desk-own.eml"))
+    assert result.stdout == (
+        b"held: sent by the desk's own address help@desk.example (a mail loop)\n"
+    )
+
+
+def test_a_bad_subject_tag_in_the_config_is_named(cli_inproc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "config.toml"
+    config.write_text('[mail]\nsubject_tag = "Desk #"\n')
+    result = cli_inproc("--config", str(config), "mail", "log")
+    assert result.returncode == 2
+    assert "[mail] subject_tag must be a word" in result.stderr
+
+
+@SQLITE_ONLY
+def test_import_reads_eml_mbox_and_maildir_with_a_dry_run_first(
+    cli_inproc,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    box = mailbox.mbox(tmp_path / "old.mbox")
+    for name in ("plain-utf8.eml", "reply-references.eml", "bounce-dsn.eml"):
+        box.add(eml(name))
+    box.flush()
+    maildir = mailbox.Maildir(tmp_path / "Maildir")
+    for name in ("latin1.eml", "plain-utf8.eml"):  # the second: the same as in the mbox
+        maildir.add(eml(name))
+    maildir.flush()
+    (tmp_path / "note.eml").write_bytes(b"not a mail message\n")
+    paths = [str(tmp_path / "old.mbox"), str(tmp_path / "Maildir"), str(tmp_path / "note.eml")]
+    dry = cli_inproc("mail", "import", *paths, "--dry-run", "--format", "json")
+    rows = json.loads(ok(dry))
+    assert [row["what"] for row in rows] == [
+        "new ticket #1",
+        "reply to #1 (by references)",
+        "held: bounce (delivery status report)",
+        "new ticket #2",
+        "duplicate: already taken (#1)",
+        "not a mail message: the input has no mail header fields (From, Date, Subject...)",
+    ]
+    assert dry.stderr.endswith(
+        "6 messages: would make 2 new tickets, 1 reply, 1 duplicate, 1 held, 1 not mail; "
+        "nothing was changed\n"
+    )
+    assert ok(cli_inproc("ticket", "list", "--format", "ids")) == ""
+    done = cli_inproc("mail", "import", *paths)
+    assert ok(done) == "6 messages: made 2 new tickets, 1 reply, 1 duplicate, 1 held, 1 not mail\n"
+    again = cli_inproc("mail", "import", *paths)
+    assert ok(again) == (
+        "6 messages: made 0 new tickets, 0 replies, 5 duplicates, 0 held, 1 not mail\n"
+    )
+    assert ok(cli_inproc("ticket", "list", "--format", "ids")).split() == ["2", "1"]
+    missing = cli_inproc("mail", "import", str(tmp_path / "nowhere.mbox"))
+    assert missing.returncode == 3 and "no such file or folder" in missing.stderr

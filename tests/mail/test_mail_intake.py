@@ -1,0 +1,222 @@
+"""Mail intake on both backends (docs/mail.md): the corpus of odd real-world mail goes in with
+no traceback, once, and threads as a requester expects; held mail says why."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.mail import MailSettings, NotMail, mail_log, original, receive
+from deskterm.domain.sla import PolicyChanges, add_policy
+from deskterm.errors import StaleVersion
+
+CORPUS = Path(__file__).parent / "corpus"
+SETTINGS = MailSettings(addresses=("help@desk.example",))
+
+#: Every message of the corpus that makes a ticket of its own, and the subject it gets.
+NEW_TICKETS = {
+    "plain-utf8.eml": "VPN drops every ten minutes",
+    "latin1.eml": "Drucker im Büro druckt nicht",
+    "windows-1252.eml": "Invoice – € 40 charged twice",
+    "iso-2022-jp.eml": "プリンターの故障",
+    "wrong-charset.eml": "Contact form: Lieferung",
+    "unknown-charset.eml": "Strange charset",
+    "alternative.eml": "Outlook keeps asking for my password",
+    "html-only.eml": "Cannot log in to the portal",
+    "attachment.eml": "Screenshot of the error",
+    "no-message-id.eml": "No Message-ID here",
+    "broken-headers.eml": None,
+    "subject-hash.eml": "Re: order #1 still missing, testing #1 [Desk 1] #1",
+    "duplicate-request.eml": "VPN broken (sent again)",
+}
+HELD = {
+    "bounce-dsn.eml": "bounce (delivery status report)",
+    "auto-reply.eml": "automatic message (Auto-Submitted: auto-replied)",
+    "precedence-bulk.eml": "bulk mail (Precedence: bulk)",
+    "x-autoreply.eml": "automatic reply (X-Autoreply: yes)",
+    "desk-own.eml": "sent by the desk's own address help@desk.example (a mail loop)",
+}
+
+
+def mail(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
+
+
+def thread_of(desk: Desk, ticket_id: int) -> list[tuple[str, str | None, str]]:
+    return [(m.kind, m.author, m.body) for m in tickets.detail(desk, ticket_id).messages]
+
+
+def test_every_message_of_the_corpus_goes_in_once_and_again_is_a_duplicate(desk: Desk) -> None:
+    made: dict[str, int] = {}
+    for name in sorted(NEW_TICKETS):
+        outcome = receive(desk, mail(name), SETTINGS)
+        assert outcome.outcome == "created", (name, outcome)
+        assert outcome.ticket_id is not None
+        made[name] = outcome.ticket_id
+        ticket = tickets.get(desk, outcome.ticket_id)
+        assert ticket.channel == "email"
+        if NEW_TICKETS[name] is not None:
+            assert ticket.subject == NEW_TICKETS[name]
+    for name, why in HELD.items():
+        outcome = receive(desk, mail(name), SETTINGS)
+        assert (outcome.outcome, outcome.reason, outcome.ticket_id) == ("held", why, None)
+    before = tickets.count(desk, "")
+    for name in [*NEW_TICKETS, *HELD]:
+        again = receive(desk, mail(name), SETTINGS)
+        assert again.outcome == "duplicate", name
+        assert again.ticket_id == made.get(name)
+    assert tickets.count(desk, "") == before == len(NEW_TICKETS)
+    log = mail_log(desk, limit=100)
+    assert len(log) == len(NEW_TICKETS) + len(HELD)
+    assert {r.what for r in mail_log(desk, held=True)} == {f"held: {why}" for why in HELD.values()}
+
+
+def test_charsets_and_html_read_as_the_sender_wrote(desk: Desk) -> None:
+    expected = {
+        "latin1.eml": "weiße Seiten. Grüße aus München.",
+        "windows-1252.eml": "We were charged € 40 twice – “please” refund one.",
+        "iso-2022-jp.eml": "プリンターが動きません。",
+        "wrong-charset.eml": "Grüße, Zoë",
+        "unknown-charset.eml": "The naïve résumé is attached.",
+        "alternative.eml": "every hour (plain part).",
+        "html-only.eml": "I cannot log in to the [portal](https://portal.example):",
+        "attachment.eml": "[attachments: error report.pdf; kept in the original message]",
+    }
+    for name, text in expected.items():
+        outcome = receive(desk, mail(name), SETTINGS)
+        assert outcome.ticket_id is not None
+        body = thread_of(desk, outcome.ticket_id)[0][2]
+        assert text in body, (name, body)
+    html = receive(desk, mail("html-only.eml"), SETTINGS)
+    assert html.outcome == "duplicate"
+    body = thread_of(desk, int(html.ticket_id or 0))[0][2]
+    assert "alert" not in body and "color" not in body and "<" not in body
+    latin = tickets.get(desk, int(receive(desk, mail("latin1.eml"), SETTINGS).ticket_id or 0))
+    assert (latin.requester, latin.requester_name) == ("juergen@firma.example", "Jürgen Müller")
+
+
+def test_a_reply_by_references_joins_its_ticket_trimmed_and_as_the_requester(desk: Desk) -> None:
+    first = receive(desk, mail("plain-utf8.eml"), SETTINGS)
+    assert first.ticket_id is not None
+    # The first message keeps the signature trimmed too.
+    assert "Customer Inc." not in thread_of(desk, first.ticket_id)[0][2]
+    reply = receive(desk, mail("reply-references.eml"), SETTINGS)
+    assert (reply.outcome, reply.ticket_id, reply.found_by) == (
+        "appended",
+        first.ticket_id,
+        "references",
+    )
+    kind, author, body = thread_of(desk, first.ticket_id)[-1]
+    assert (kind, author) == ("reply", "dana@customer.example")
+    assert body == "It happened again this morning, at 08:50.\n\nDana"
+    history = [e.field for e in tickets.detail(desk, first.ticket_id).history]
+    assert history == ["created", "requester_reply"]
+    # The whole message is kept as it came.
+    record, raw = original(desk, int(reply.record_id or 0))
+    assert raw == mail("reply-references.eml")
+    assert record.what == "appended"
+
+
+def test_only_the_bracketed_subject_tag_joins_a_ticket(desk: Desk) -> None:
+    first = receive(desk, mail("plain-utf8.eml"), SETTINGS)
+    number = int(first.ticket_id or 0)
+    hashes = receive(desk, mail("subject-hash.eml").replace(b"#1", f"#{number}".encode()), SETTINGS)
+    assert hashes.outcome == "created" and hashes.ticket_id != number
+    tagged = mail("reply-subject-tag.eml").replace(b"[Desk #1]", f"[Desk #{number}]".encode())
+    reply = receive(desk, tagged, SETTINGS)
+    assert (reply.outcome, reply.ticket_id, reply.found_by) == ("appended", number, "subject tag")
+    assert thread_of(desk, number)[-1][2] == "Still dropping, now every five minutes."
+    # The tag's word is the desk's setting.
+    other = MailSettings(subject_tag="Support")
+    renamed = tagged.replace(b"[Desk #", b"[Support #").replace(b"outlook-3", b"outlook-4")
+    assert receive(desk, renamed, other).ticket_id == number
+    assert receive(desk, renamed.replace(b"outlook-4", b"outlook-5"), SETTINGS).outcome == (
+        "created"
+    )
+
+
+def test_mail_to_a_merged_ticket_lands_in_the_ticket_it_was_merged_into(desk: Desk) -> None:
+    kept = receive(desk, mail("plain-utf8.eml"), SETTINGS)
+    duplicate = receive(desk, mail("duplicate-request.eml"), SETTINGS)
+    tickets.merge(desk, int(duplicate.ticket_id or 0), into=int(kept.ticket_id or 0))
+    reply = receive(desk, mail("reply-to-merged.eml"), SETTINGS)
+    assert (reply.outcome, reply.ticket_id) == ("appended", kept.ticket_id)
+    assert thread_of(desk, int(kept.ticket_id or 0))[-1][2] == "Any news on this one?"
+
+
+def test_a_requester_reply_reopens_a_solved_ticket_and_opens_a_pending_one(desk: Desk) -> None:
+    first = receive(desk, mail("plain-utf8.eml"), SETTINGS)
+    number = int(first.ticket_id or 0)
+    tickets.reply(desk, number, "Please restart the client.", status="pending")
+    receive(desk, mail("reply-references.eml"), SETTINGS)
+    assert tickets.get(desk, number).status == "open"
+    tickets.update(desk, number, tickets.Changes(status="solved"))
+    tagged = mail("reply-subject-tag.eml").replace(b"[Desk #1]", f"[Desk #{number}]".encode())
+    receive(desk, tagged, SETTINGS)
+    ticket = tickets.get(desk, number)
+    assert ticket.status == "open"
+    changes = [(e.field, e.old, e.new) for e in tickets.detail(desk, number).history]
+    assert ("status", "solved", "open") in changes
+
+
+def test_a_reply_to_a_closed_ticket_opens_a_new_one_that_names_it(desk: Desk) -> None:
+    first = receive(desk, mail("plain-utf8.eml"), SETTINGS)
+    number = int(first.ticket_id or 0)
+    tickets.update(desk, number, tickets.Changes(status="solved"))
+    tickets.close(desk, number)
+    reply = receive(desk, mail("reply-references.eml"), SETTINGS)
+    assert reply.outcome == "created" and reply.ticket_id != number
+    assert reply.reason == f"#{number} is closed"
+    notes = [m.body for m in tickets.detail(desk, int(reply.ticket_id or 0)).messages]
+    assert f"This mail answers #{number}, which is closed." in notes
+
+
+def test_a_requester_reply_starts_the_next_response_clock_and_is_no_first_response(
+    desk: Desk,
+) -> None:
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    clock = [start]
+    timed = Desk(desk.store, desk.handle, clock=lambda: clock[0])
+    add_policy(
+        timed,
+        "Standard",
+        PolicyChanges(
+            targets={"normal": {"first_response": 240, "next_response": 480, "resolution": 4320}}
+        ),
+    )
+    first = receive(timed, mail("plain-utf8.eml"), SETTINGS)
+    number = int(first.ticket_id or 0)
+    clock[0] = start + timedelta(hours=1)
+    tickets.reply(timed, number, "Please restart the client.")
+    clock[0] = start + timedelta(hours=2)
+    receive(timed, mail("reply-references.eml"), SETTINGS)
+    ticket = tickets.get(timed, number)
+    assert ticket.first_responded_at == start + timedelta(hours=1)
+    assert ticket.next_response_due == start + timedelta(hours=10)
+    # ``ticket sla`` rebuilds the clocks from the history and agrees with what is stored.
+    timeline = tickets.sla_timeline(timed, number)[1]
+    assert timeline.state.next_response_due == ticket.next_response_due
+    assert next(e.what for e in timeline.entries if e.clock == "next_response") == "started"
+
+
+def test_input_that_is_not_mail_is_refused_and_nothing_is_written(desk: Desk) -> None:
+    for junk in (b"", b"   \n", b"hello world\nthis is not mail\n", b"\x00\x01\x02binary"):
+        with pytest.raises(NotMail):
+            receive(desk, junk, SETTINGS)
+    assert mail_log(desk) == []
+
+
+def test_an_agent_reply_written_before_the_requester_answered_is_told_so(desk: Desk) -> None:
+    first = receive(desk, mail("plain-utf8.eml"), SETTINGS)
+    number = int(first.ticket_id or 0)
+    seen = tickets.get(desk, number).version
+    receive(desk, mail("reply-references.eml"), SETTINGS)
+    with pytest.raises(StaleVersion) as caught:
+        tickets.reply(desk, number, "Please restart the client.", if_version=seen)
+    assert "alice changed a requester's reply" in caught.value.message
+    # A note is never stale.
+    tickets.note(desk, number, "Checked the logs.", if_version=seen)
