@@ -59,6 +59,20 @@ def test_receive_exit_codes_as_a_mail_server_reads_them(backend_url: str, tmp_pa
     assert missing.returncode == 75, missing.stderr
 
 
+@SQLITE_ONLY
+def test_a_mistake_before_receive_runs_makes_the_server_retry_not_bounce(
+    backend_url: str, tmp_path: Path
+) -> None:
+    """A config file that does not parse, or a wrong option, would otherwise exit 2: a
+    permanent failure to a mail server, which would bounce the requester's mail."""
+    broken = tmp_path / "config.toml"
+    broken.write_text("[store\nurl = ", encoding="utf-8")
+    config = receive(backend_url, eml("plain-utf8.eml"), "--config", str(broken))
+    assert config.returncode == 75, config.stderr
+    option = receive(backend_url, eml("plain-utf8.eml"), "--no-such-option")
+    assert option.returncode == 75, option.stderr
+
+
 def test_two_deliveries_of_one_message_at_once_make_one_ticket(backend_url: str) -> None:
     data = eml("plain-utf8.eml")
     procs = [receive_process(backend_url, data) for _ in range(4)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import itertools
 import os
 import sys
 from typing import Annotated, Any, NoReturn
@@ -159,7 +160,29 @@ def root_command() -> Any:
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app and map every error to one line and a code."""
+    """Console-script entry point: run the app and map every error to one line and a code.
+
+    ``mail receive`` is run by a mail server, which bounces the message for good on any exit
+    code but 0 and 75: a mistake before the command runs (a config file that does not parse,
+    a wrong option) must make the server try again later, never lose the mail."""
+    args = sys.argv[1:] if argv is None else argv
+    if not _receives_mail(args):
+        _run(args)
+        return
+    try:
+        _run(args)
+    except SystemExit as exc:
+        if exc.code not in (None, exit_codes.OK, exit_codes.DATAERR, exit_codes.TEMPFAIL):
+            raise SystemExit(exit_codes.TEMPFAIL) from None
+        raise
+
+
+def _receives_mail(args: list[str]) -> bool:
+    words = [a for a in args if not a.startswith("-")]
+    return ("mail", "receive") in itertools.pairwise(words)
+
+
+def _run(args: list[str]) -> None:
     from deskterm.cli.decode import utf8_arguments
     from deskterm.glyphs import ERRORS_ESCAPED, ERRORS_EXACT, fall_back
 
@@ -169,7 +192,7 @@ def run(argv: list[str] | None = None) -> None:
     # stand-ins first, in output.make_console); stderr shows stand-ins and escapes.
     fall_back(sys.stdout, errors=ERRORS_EXACT)
     fall_back(sys.stderr, errors=ERRORS_ESCAPED)
-    args = utf8_arguments(sys.argv[1:] if argv is None else argv)
+    args = utf8_arguments(args)
     debug = "--debug" in args
     command = root_command()
     try:
