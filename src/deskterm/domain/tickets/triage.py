@@ -67,18 +67,20 @@ def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
         return []
     outcomes: list[RuleOutcome] = []
     names: Names | None = None
+    #: The ticket as the rules so far left it (read once; each stored step moves it on).
+    current: Current | None = None
     for rule, broken in _matching(ctx.desk, conn, rules, [ticket_id])[ticket_id]:
         try:
             if broken is not None:
                 raise broken
             steps = _requests(ctx, rule, ticket_id)
             names = names or write.names(conn)
-            current = write.read_one(conn, ticket_id)
+            state = current or write.read_one(conn, ticket_id)
             plans: list[Plan] = []
             for request in steps:
-                planned = plan(current, request, ctx.now, names)
+                planned = plan(state, request, ctx.now, names)
                 plans.append(planned)
-                current = _after(current, planned)
+                state = _after(state, planned)
         except DeskError as exc:
             reason = str(exc)
             _record_skip(ctx, ticket_id, rule.name, reason)
@@ -88,6 +90,7 @@ def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
         for planned in plans:
             written = write.store(ctx, [planned])
             changes.extend(written.get(ticket_id, ()))
+        current = state
         outcomes.append(RuleOutcome(rule.name, ticket_id, tuple(changes)))
         if rule.stop:
             break
@@ -98,6 +101,8 @@ def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
     """The automatic first response of the queue the new ticket ended up in, unless a rule
     replied already (``replied``): sent, marked automatic, with the audit entry
     ``queue_reply``. Returns why it could not be sent (a value the ticket lacks), or None."""
+    if replied:
+        return None
     conn = ctx.conn
     Q = schema.queues
     row = conn.execute(
@@ -105,7 +110,7 @@ def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
         .select_from(T.join(Q, Q.c.id == T.c.queue_id))
         .where(T.c.id == ticket_id)
     ).one()
-    if replied or not row.auto_reply:
+    if not row.auto_reply:
         return None
     from deskterm.domain.templates import render
     from deskterm.domain.tickets.read import load_ticket
