@@ -144,8 +144,10 @@ def send_message(
     *,
     status: str | None = None,
     if_version: int | None = None,
+    time: str | None = None,
 ) -> Ticket:
-    """``ticket reply`` / ``ticket note``: read the body, add it to the thread.
+    """``ticket reply`` / ``ticket note``: read the body, add it to the thread (with the
+    time spent, ``time``, if given).
 
     With ``$EDITOR``, the editor starts from a kept draft of this reply or note, shows the
     ticket below the cut line, and is not opened at all on a closed ticket (Conflict). If the
@@ -159,11 +161,14 @@ def send_message(
     if not from_editor:
         text = read_body(option, what=what, required=True) or ""
         return tickets.add_message(
-            desk, ticket_id, kind, text, status=status, if_version=if_version
+            desk, ticket_id, kind, text, status=status, if_version=if_version, time=time
         )[0]
 
     from deskterm.drafts import Drafts
 
+    if time is not None:
+        # A mistyped time is refused before the editor opens, not after the text is written.
+        tickets.parse_time_spent(time)
     detail = tickets.detail(desk, ticket_id)
     tickets.ensure_editable(ticket_id, detail.ticket.status)
     drafts = Drafts.for_desk(cli.settings.url, cli.settings.handle)
@@ -176,7 +181,7 @@ def send_message(
     seen = if_version if if_version is not None else detail.ticket.version
     try:
         ticket = tickets.add_message(
-            desk, ticket_id, kind, written, status=status, if_version=seen
+            desk, ticket_id, kind, written, status=status, if_version=seen, time=time
         )[0]
     except DeskError as exc:
         exc.hint = _kept(drafts, ticket_id, kind, written, exc.hint)

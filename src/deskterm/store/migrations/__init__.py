@@ -19,5 +19,6 @@ REVISIONS: tuple[str, ...] = (
     "0011_rules",
     "0012_macros",
     "0013_queue_auto_reply",
+    "0014_time_ratings",
 )
 HEAD = REVISIONS[-1]
