@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.read import sort_spec as sort_spec
     from deskterm.domain.tickets.read import stream_pages as stream_pages
     from deskterm.domain.tickets.sla_view import sla_timeline as sla_timeline
+    from deskterm.domain.tickets.time_spent import MAX_TIME_SPENT as MAX_TIME_SPENT
     from deskterm.domain.tickets.time_spent import parse_time_spent as parse_time_spent
     from deskterm.domain.tickets.time_spent import time_text as time_text
     from deskterm.domain.tickets.triage import RuleOutcome as RuleOutcome
@@ -136,7 +137,7 @@ _SURFACE = Surface(
         ),
         "quick": ("first_page",),
         "rating": ("rate",),
-        "time_spent": ("parse_time_spent", "time_text"),
+        "time_spent": ("MAX_TIME_SPENT", "parse_time_spent", "time_text"),
         "write": (
             "transact",
             "Context",

@@ -36,20 +36,23 @@ def rate(
     """
     value = checked_field("rating", validate.rating, rating)
     text = checked_field("comment", validate.comment, comment)
+    return transact(desk, lambda ctx: rate_in(ctx, ticket_id, value, text, replace=replace))
 
-    def work(ctx: Context) -> Rating:
-        current = write.read_one(ctx.conn, ticket_id)
-        previous = (
-            solve_rating(ctx.conn, ticket_id, current.solved_at)
-            if current.solved_at is not None
-            else None
-        )
-        request = Request(
-            rating=NewRating(value, text, current.solved_at, previous=previous, replace=replace)
-        )
-        write.store(ctx, [plan(current, request, ctx.now, write.names(ctx.conn))])
-        stored = latest_rating(ctx.conn, ticket_id)
-        assert stored is not None
-        return stored
 
-    return transact(desk, work)
+def rate_in(
+    ctx: Context, ticket_id: int, rating: str, comment: str | None, *, replace: bool = False
+) -> Rating:
+    """The body of :func:`rate` in an open write transaction (values checked)."""
+    current = write.read_one(ctx.conn, ticket_id)
+    previous = (
+        solve_rating(ctx.conn, ticket_id, current.solved_at)
+        if current.solved_at is not None
+        else None
+    )
+    request = Request(
+        rating=NewRating(rating, comment, current.solved_at, previous=previous, replace=replace)
+    )
+    write.store(ctx, [plan(current, request, ctx.now, write.names(ctx.conn))])
+    stored = latest_rating(ctx.conn, ticket_id)
+    assert stored is not None
+    return stored

@@ -17,7 +17,7 @@ from deskterm.errors import InvalidInput
 
 #: The longest single entry: longer work is logged as several entries (and a typo such as
 #: ``1500`` for 15 minutes stays out of the totals).
-MAX_SECONDS: Final = 24 * 3600
+MAX_TIME_SPENT: Final = 24 * 3600
 HINT: Final = "use minutes or hours: 15m, 1h30m, 2h, or 90 for 90 minutes"
 
 
@@ -27,7 +27,7 @@ def parse_time_spent(text: str) -> int:
     minutes = parse_duration(text, what="time spent", hint=HINT)
     if minutes == 0:
         raise InvalidInput(f'time spent "{text}" is nothing; {HINT}', field="time")
-    if minutes * 60 > MAX_SECONDS:
+    if minutes * 60 > MAX_TIME_SPENT:
         raise InvalidInput(
             f'time spent "{text}" is more than 24h; log longer work as several entries',
             field="time",

@@ -19,7 +19,7 @@ from sqlalchemy import Boolean, Column, SmallInteger, String, Table, UniqueConst
 from deskterm.domain import validate
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.sla import check_calendar, check_pause, check_targets, check_warning
-from deskterm.domain.tickets import check_status, sort_spec
+from deskterm.domain.tickets import MAX_TIME_SPENT, check_status, sort_spec
 from deskterm.domain.vocab import MESSAGE_KINDS, PRIORITY_RANK
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
@@ -28,7 +28,7 @@ FORMAT_NAME: Final = "deskterm-export"
 FORMAT_VERSION: Final = 3
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
 #: and a checksummed trailer) and 3 (queue members, SLA policies, the SLA columns of queues
-#: and tickets, and macros).
+#: and tickets, macros, time entries and ratings).
 READABLE_VERSIONS: Final = (1, 2, 3)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
@@ -44,6 +44,8 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("ticket", schema.tickets),
     ("message", schema.messages),
     ("audit_event", schema.audit_events),
+    ("time_entry", schema.time_entries),
+    ("rating", schema.ratings),
     ("kb_article", schema.kb_articles),
     ("saved_view", schema.saved_views),
     ("rule", schema.rules),
@@ -73,6 +75,8 @@ NOUNS: Final = {
     "ticket": ("ticket", "tickets"),
     "message": ("message", "messages"),
     "audit_event": ("audit event", "audit events"),
+    "time_entry": ("time entry", "time entries"),
+    "rating": ("rating", "ratings"),
     "kb_article": ("KB article", "KB articles"),
     "saved_view": ("saved view", "saved views"),
     "rule": ("rule", "rules"),
@@ -81,7 +85,14 @@ NOUNS: Final = {
 _KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
 #: What a file of an older format version lacks, and the value it stands for: kinds of row
 #: (kind -> the version that added it) and keys ((kind, key) -> (version, value)).
-KIND_SINCE: Final = {"sla_policy": 3, "sla_policy_version": 3, "rule": 3, "macro": 3}
+KIND_SINCE: Final = {
+    "sla_policy": 3,
+    "sla_policy_version": 3,
+    "rule": 3,
+    "macro": 3,
+    "time_entry": 3,
+    "rating": 3,
+}
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
     ("ticket", "sla_policy_id"): (3, None),
@@ -233,6 +244,8 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("sla_policy_version", "warning_percent"): check_warning,
     ("sla_policy_version", "version"): _ID,
     ("rule", "position"): integer(1, 2**31 - 1),
+    ("time_entry", "seconds"): integer(1, MAX_TIME_SPENT),
+    ("rating", "rating"): _vocabulary(validate.rating),
     ("rule", "version"): _ID,
     ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
     ("ticket", "next_response_paused_seconds"): integer(0, validate.MAX_ID),
