@@ -184,17 +184,19 @@ def send_message(
             desk, ticket_id, kind, written, status=status, if_version=seen, time=time
         )[0]
     except DeskError as exc:
-        exc.hint = _kept(drafts, ticket_id, kind, written, exc.hint)
+        exc.hint = _kept(drafts, ticket_id, kind, written, exc.hint, time)
         raise
     drafts.remove(ticket_id, kind)
     return ticket
 
 
-def _kept(drafts: Drafts, ticket_id: int, kind: str, text: str, hint: str | None) -> str:
+def _kept(
+    drafts: Drafts, ticket_id: int, kind: str, text: str, hint: str | None, time: str | None
+) -> str:
     """Keep ``text`` as the draft and say where. If even that fails (a full disk), the text
     goes to stderr, so that it is never lost."""
     try:
-        path = drafts.save(ticket_id, kind, text)
+        path = drafts.save(ticket_id, kind, text, time)
     except OSError as exc:
         print(text, file=sys.stderr)
         where = f"your {kind} could not be kept as a draft ({exc.strerror or exc}); it is above"
