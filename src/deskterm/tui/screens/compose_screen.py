@@ -16,10 +16,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from deskterm.domain.models import Message, Ticket
