@@ -25,6 +25,7 @@ async def test_reply_and_time_typed_in_one_burst_are_sent_together(seeded: Desk)
         burst(pilot, "\rrRestarted the VPN concentrator." + TAB + "1h15m" + CTRL_S)
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
+        assert "Time spent: 1h15m" in screen_text(app)
     detail = tickets.detail(seeded, 6)
     assert _thread(seeded, 6) == ["Restarted the VPN concentrator."]
     assert (detail.time_spent_seconds, dict(detail.time_by_agent)) == (4500, {"alice": 4500})
@@ -78,3 +79,13 @@ async def test_the_time_is_kept_with_the_draft(seeded: Desk) -> None:
         await settle(pilot)
     assert tickets.detail(seeded, 6).time_spent_seconds == 1500
     assert app.drafts.load_time(6, "reply") is None
+
+
+async def test_the_detail_shows_the_requesters_rating(seeded: Desk) -> None:
+    tickets.rate(seeded, 2, "bad", comment="Took three days")
+    app = app_for(seeded, "id:2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Satisfaction: bad: Took three days" in screen_text(app)
