@@ -95,7 +95,15 @@ SLA_TICKET_KEYS = (
 
 
 #: The kinds of row format 3 added.
-SLA_KINDS = ("sla_policy", "sla_policy_version", "rule", "macro", "mail_message")
+SLA_KINDS = (
+    "sla_policy",
+    "sla_policy_version",
+    "rule",
+    "macro",
+    "mail_message",
+    "time_entry",
+    "rating",
+)
 
 
 def as_version_2(lines: list[str]) -> list[str]:

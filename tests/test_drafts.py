@@ -26,6 +26,20 @@ def test_a_draft_is_kept_exactly_and_removed(tmp_path: Path) -> None:
     assert drafts.all() == []
 
 
+def test_the_time_spent_is_kept_beside_its_draft_and_goes_with_it(tmp_path: Path) -> None:
+    drafts = Drafts.for_desk("sqlite:////srv/desk.db", "alice", root=tmp_path)
+    drafts.save(12, "reply", "Restarted it.", " 1h30m ")
+    assert drafts.load_time(12, "reply") == "1h30m"
+    assert drafts.load_time(12, "note") is None
+    assert [(d.ticket_id, d.kind) for d in drafts.all()] == [(12, "reply")]
+    drafts.save(12, "reply", "Restarted it, twice.")  # the time cleared in the editor
+    assert drafts.load_time(12, "reply") is None
+    drafts.save(12, "reply", "Restarted it.", "20m")
+    drafts.remove(12, "reply")
+    assert drafts.load_time(12, "reply") is None
+    assert list(drafts.folder.iterdir()) == []
+
+
 def test_drafts_are_private_whatever_the_umask(tmp_path: Path) -> None:
     old = os.umask(0)
     try:

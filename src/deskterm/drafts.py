@@ -7,6 +7,9 @@ draft can also be read or copied by hand. Folders and files are the owner's alon
 notes must not be readable on a shared jump host), and every save replaces the file
 atomically: a crash, a kill or a full disk leaves the previous draft whole.
 
+The time spent typed in the console's editor is kept beside the text (``123.reply.time``,
+holding ``15m``): only with a draft, and removed with it.
+
 The console saves a draft as the agent types and when the editor is left; ``ticket reply``
 and ``ticket note`` save what was written in ``$EDITOR`` when the write then fails. A draft
 is removed when it is sent or discarded. Drafts are never in the database: an unsent reply is
@@ -63,6 +66,9 @@ class Drafts:
             raise ValueError(f"unknown draft kind {kind!r}")
         return self.folder / f"{int(ticket_id)}.{kind}.txt"
 
+    def _time_path(self, ticket_id: int, kind: str) -> Path:
+        return self.path(ticket_id, kind).with_suffix(".time")
+
     def load(self, ticket_id: int, kind: str) -> str | None:
         """The draft's text, or None when there is none."""
         try:
@@ -70,8 +76,17 @@ class Drafts:
         except (FileNotFoundError, NotADirectoryError):
             return None
 
-    def save(self, ticket_id: int, kind: str, text: str) -> Path | None:
-        """Keep ``text`` as the draft (atomically, owner-only); blank text removes the draft.
+    def load_time(self, ticket_id: int, kind: str) -> str | None:
+        """The time spent kept with the draft, as typed, or None."""
+        try:
+            text = self._time_path(ticket_id, kind).read_text(encoding="utf-8", errors="replace")
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return text.strip() or None
+
+    def save(self, ticket_id: int, kind: str, text: str, time: str | None = None) -> Path | None:
+        """Keep ``text`` as the draft (atomically, owner-only), with the time spent typed for
+        it (``time``; None or blank keeps none); blank text removes the draft.
 
         Returns where it is, or None when it was removed. OSError (a full or read-only disk)
         reaches the caller, which must say so: the agent has to know the draft is not safe.
@@ -83,11 +98,21 @@ class Drafts:
         files.private_dir(self.folder)
         with files.atomic_write(path) as handle:
             handle.write(text)
+        if time is not None and time.strip():
+            with files.atomic_write(self._time_path(ticket_id, kind)) as handle:
+                handle.write(time.strip())
+        else:
+            self._remove_time(ticket_id, kind)
         return path
 
     def remove(self, ticket_id: int, kind: str) -> None:
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             self.path(ticket_id, kind).unlink()
+        self._remove_time(ticket_id, kind)
+
+    def _remove_time(self, ticket_id: int, kind: str) -> None:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            self._time_path(ticket_id, kind).unlink()
 
     def all(self) -> list[Draft]:
         """Every draft, by ticket then kind."""

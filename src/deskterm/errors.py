@@ -136,6 +136,16 @@ class PolicyInUse(Conflict):
         self.queues = tuple(queues)
 
 
+class AlreadyRated(Conflict):
+    """This solve of the ticket already has a satisfaction rating (``rating``: good or bad)
+    and the caller did not ask to replace it (exit 4). Nothing was changed."""
+
+    def __init__(self, message: str, *, ticket_id: int, rating: str) -> None:
+        super().__init__(message)
+        self.ticket_id = ticket_id
+        self.rating = rating
+
+
 class Busy(Conflict):
     """The desk was busy: a lock or statement waited longer than the configured limit (exit 4).
     Nothing was changed; trying again later is the remedy."""

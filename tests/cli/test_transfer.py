@@ -308,7 +308,8 @@ def test_a_file_cut_at_a_line_is_refused_naming_what_is_missing(
     line = one_error_line(cli_inproc("import", str(path), env={"DESKTERM_DB": empty_url}), 2)
     assert line.startswith(
         f"error: the file ends before its trailer: {events - 10:,} audit events, "
-        "every KB article, 1 saved view, every rule and every macro are missing"
+        "every time entry, every rating, every KB article, 1 saved view, every rule and "
+        "every macro are missing"
     )
     assert _nothing_imported(empty_url)
 

@@ -8,6 +8,7 @@ line's to say, here, in one place. The console says it its own way (``tui/phrase
 from __future__ import annotations
 
 from deskterm.errors import (
+    AlreadyRated,
     DeskError,
     NotFound,
     NotInQueue,
@@ -54,6 +55,8 @@ def advice(exc: DeskError) -> str | None:
             f"take from your queues, or ask a lead to run: "
             f"deskterm agent join {_quoted(exc.queue)} {exc.handle}"
         )
+    elif isinstance(exc, AlreadyRated):
+        found = "to change it, add --replace"
     elif isinstance(exc, NotFound) and exc.what is not None:
         found = _LOOK.get(exc.what)
     parts = [part for part in (exc.hint, found) if part]

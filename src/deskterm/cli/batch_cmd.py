@@ -21,7 +21,8 @@ def batch(
     """Apply JSON-lines operations in one transaction.
 
     All of them, or none. One operation per line: create, update, reply, note, close,
-    reopen, assign. Every line is checked before anything is written; the first bad line
+    reopen, assign, rate; reply, note and update's "set" take a "time" spent ("15m").
+    Every line is checked before anything is written; the first bad line
     changes nothing and the error names it ("line 700: ..."). Prints one JSON result per operation.
 
     Example: printf '%s\\n' '{"op":"update","id":12,"set":{"priority":"high"}}'

@@ -144,8 +144,10 @@ def send_message(
     *,
     status: str | None = None,
     if_version: int | None = None,
+    time: str | None = None,
 ) -> Ticket:
-    """``ticket reply`` / ``ticket note``: read the body, add it to the thread.
+    """``ticket reply`` / ``ticket note``: read the body, add it to the thread (with the
+    time spent, ``time``, if given).
 
     With ``$EDITOR``, the editor starts from a kept draft of this reply or note, shows the
     ticket below the cut line, and is not opened at all on a closed ticket (Conflict). If the
@@ -159,11 +161,14 @@ def send_message(
     if not from_editor:
         text = read_body(option, what=what, required=True) or ""
         return tickets.add_message(
-            desk, ticket_id, kind, text, status=status, if_version=if_version
+            desk, ticket_id, kind, text, status=status, if_version=if_version, time=time
         )[0]
 
     from deskterm.drafts import Drafts
 
+    if time is not None:
+        # A mistyped time is refused before the editor opens, not after the text is written.
+        tickets.parse_time_spent(time)
     detail = tickets.detail(desk, ticket_id)
     tickets.ensure_editable(ticket_id, detail.ticket.status)
     drafts = Drafts.for_desk(cli.settings.url, cli.settings.handle)
@@ -176,20 +181,22 @@ def send_message(
     seen = if_version if if_version is not None else detail.ticket.version
     try:
         ticket = tickets.add_message(
-            desk, ticket_id, kind, written, status=status, if_version=seen
+            desk, ticket_id, kind, written, status=status, if_version=seen, time=time
         )[0]
     except DeskError as exc:
-        exc.hint = _kept(drafts, ticket_id, kind, written, exc.hint)
+        exc.hint = _kept(drafts, ticket_id, kind, written, exc.hint, time)
         raise
     drafts.remove(ticket_id, kind)
     return ticket
 
 
-def _kept(drafts: Drafts, ticket_id: int, kind: str, text: str, hint: str | None) -> str:
+def _kept(
+    drafts: Drafts, ticket_id: int, kind: str, text: str, hint: str | None, time: str | None
+) -> str:
     """Keep ``text`` as the draft and say where. If even that fails (a full disk), the text
     goes to stderr, so that it is never lost."""
     try:
-        path = drafts.save(ticket_id, kind, text)
+        path = drafts.save(ticket_id, kind, text, time)
     except OSError as exc:
         print(text, file=sys.stderr)
         where = f"your {kind} could not be kept as a draft ({exc.strerror or exc}); it is above"

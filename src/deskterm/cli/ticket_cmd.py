@@ -44,6 +44,14 @@ ColumnsOpt = Annotated[
         help="Table and csv columns, from the ticket JSON keys, e.g. id,status,subject.",
     ),
 ]
+TimeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--time",
+        metavar="DURATION",
+        help="Log time spent with it: 15m, 1h30m, 2h, or 90 (minutes).",
+    ),
+]
 IfVersionOpt = Annotated[
     int | None,
     typer.Option(
@@ -71,6 +79,8 @@ def _not_blank(option: str, value: str | None) -> str | None:
         "--channel": f"allowed: {', '.join(vocab.CHANNELS)}",
         "--assignee": "give an agent's handle, me or none",
         "HANDLE": "give an agent's handle, me or none",
+        "--time": "give a duration such as 15m or 1h30m, or leave the option out",
+        "good|bad": "allowed: good, bad",
         "--query": "to select every ticket say so: --query 'id:>0'",
         "--sort": "allowed: updated, created, priority, due or id, with :asc or :desc",
     }.get(option, "leave the option out instead")
@@ -444,6 +454,7 @@ def update(
     remove_tag: Annotated[
         list[str] | None, typer.Option("--remove-tag", help="Remove a tag.")
     ] = None,
+    time: TimeOpt = None,
     if_version: IfVersionOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show changes, change nothing.")
@@ -456,7 +467,11 @@ def update(
 ) -> None:
     """Change fields of one or more tickets, in one transaction.
 
+    --time logs time spent on each ticket, with the changes or alone.
+
     Example: deskterm ticket update 12 --status pending --priority high --add-tag vpn
+
+    Example: deskterm ticket update 12 --time 45m
     """
     from deskterm.cli import bulk
     from deskterm.domain import tickets
@@ -470,6 +485,7 @@ def update(
         ("--type", ticket_type),
         ("--queue", queue),
         ("--assignee", assignee),
+        ("--time", time),
     ):
         _not_blank(option, value)
     _not_blank_all("--add-tag", add_tag)
@@ -485,6 +501,7 @@ def update(
         else (None if assignee.lower() == "none" else assignee),
         add_tags=tuple(add_tag or ()),
         remove_tags=tuple(remove_tag or ()),
+        time=time,
     )
     bulk.run_update(
         cli,
@@ -506,13 +523,17 @@ def _message(
     status: str | None,
     if_version: int | None,
     fmt: str | None,
+    time: str | None,
 ) -> None:
     from deskterm.cli.body import send_message
 
     cli = get(ctx)
     ticket_id = _ticket_id(ticket)
     _not_blank("--status", status)
-    result = send_message(cli, ticket_id, kind, body, status=status, if_version=if_version)
+    _not_blank("--time", time)
+    result = send_message(
+        cli, ticket_id, kind, body, status=status, if_version=if_version, time=time
+    )
     _emit_ticket(ctx, result, fmt)
 
 
@@ -522,14 +543,17 @@ def reply(
     ticket: Annotated[str, typer.Argument(metavar="ID")],
     body: Annotated[str | None, typer.Option("--body", "-b", help="Text; - reads stdin.")] = None,
     status: StatusOpt = None,
+    time: TimeOpt = None,
     if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Send a public reply to the requester.
 
     Example: echo 'Please restart the VPN client.' | deskterm ticket reply 12 --status pending
+
+    Example: deskterm ticket reply 12 --body 'Fixed, please try again.' --time 20m
     """
-    _message(ctx, "reply", ticket, body, status, if_version, fmt)
+    _message(ctx, "reply", ticket, body, status, if_version, fmt, time)
 
 
 @app.command("note")
@@ -538,14 +562,48 @@ def note(
     ticket: Annotated[str, typer.Argument(metavar="ID")],
     body: Annotated[str | None, typer.Option("--body", "-b", help="Text; - reads stdin.")] = None,
     status: StatusOpt = None,
+    time: TimeOpt = None,
     if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Add an internal note (agents only see it).
 
-    Example: deskterm ticket note 12 --body 'RADIUS shows 5 failed logins.'
+    Example: deskterm ticket note 12 --body 'RADIUS shows 5 failed logins.' --time 1h30m
     """
-    _message(ctx, "note", ticket, body, status, if_version, fmt)
+    _message(ctx, "note", ticket, body, status, if_version, fmt, time)
+
+
+@app.command("rate")
+def rate(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(metavar="ID")],
+    rating: Annotated[
+        str, typer.Argument(metavar="good|bad", help="The requester's satisfaction.")
+    ],
+    comment: Annotated[
+        str | None, typer.Option("--comment", "-c", help="What the requester said.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace this solve's rating.")
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Record the requester's satisfaction with a solved or closed ticket.
+
+    One rating per solve: a second one is refused unless --replace; after a reopen and a
+    new solve the ticket can be rated again.
+
+    Example: deskterm ticket rate 12 good --comment 'Fast and friendly, thanks!'
+    """
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.cli.ticket_view import RATING_FIELDS, rating_dict
+    from deskterm.domain import tickets
+
+    cli = get(ctx)
+    _not_blank("good|bad", rating)
+    stored = tickets.rate(cli.desk(), _ticket_id(ticket), rating, comment=comment, replace=replace)
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    emit_object(rating_dict(stored), fmt=chosen, out=cli.out, color=cli.color, fields=RATING_FIELDS)
 
 
 @app.command("assign")

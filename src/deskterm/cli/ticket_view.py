@@ -9,7 +9,7 @@ from deskterm.domain.text import long_time, short_time
 from deskterm.domain.tickets import BY_NAME
 
 if TYPE_CHECKING:
-    from deskterm.domain.models import Ticket, TicketDetail
+    from deskterm.domain.models import Rating, Ticket, TicketDetail
 
 
 def _column(key: str, **layout: Any) -> Column:
@@ -51,13 +51,43 @@ SHOW_FIELDS = tuple(
 )
 
 
+#: The fields of a rating as ``ticket rate`` prints it.
+RATING_FIELDS = (
+    ("ticket_id", "Ticket"),
+    ("rating", "Rating"),
+    ("comment", "Comment"),
+    ("solved_at", "Solved"),
+    ("recorded_at", "Recorded"),
+    ("recorded_by", "Recorded by"),
+)
+
+
+def rating_dict(rating: Rating) -> dict[str, Any]:
+    return {
+        "ticket_id": rating.ticket_id,
+        "rating": rating.rating,
+        "comment": rating.comment,
+        "solved_at": rating.solved_at,
+        "recorded_at": rating.recorded_at,
+        "recorded_by": rating.recorded_by,
+    }
+
+
 def ticket_dict(ticket: Ticket) -> dict[str, Any]:
     """A ticket as the stable JSON object of SPEC section 5 (field order = dataclass order)."""
     return ticket._asdict()
 
 
 def detail_dict(detail: TicketDetail) -> dict[str, Any]:
+    """``ticket show``'s JSON: the ticket, the time spent and the latest rating (show only:
+    a list would pay a join per row for them), the thread and the history."""
     data = ticket_dict(detail.ticket)
+    data["time_spent_seconds"] = detail.time_spent_seconds
+    data["time_by_agent"] = dict(detail.time_by_agent)
+    rating = detail.rating
+    data["rating"] = rating.rating if rating else None
+    data["rating_comment"] = rating.comment if rating else None
+    data["rated_at"] = rating.recorded_at if rating else None
     data["messages"] = [
         {
             "id": m.id,
@@ -93,7 +123,8 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
     from deskterm.domain.tickets import describe, messages_by_id
 
     data = ticket_dict(detail.ticket)
-    emit_object(data, fmt="table", out=out, color=color, fields=SHOW_FIELDS)
+    data.update(_time_and_rating(detail))
+    emit_object(data, fmt="table", out=out, color=color, fields=_show_fields(data))
     console = make_console(out, color=color, width=None)
     console.print(Rule(Text(f"Thread ({len(detail.messages)})"), style="dim"))
     for message in detail.messages:
@@ -116,3 +147,36 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
         line.append(sanitize(event.actor or "system"))
         line.append(f"  {describe(event, messages, ascii=True)}")
         console.print(line)
+
+
+def _show_fields(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The show page's fields, with time spent and the rating when the ticket has them."""
+    extra = tuple((key, label) for key, label in _EXTRA_FIELDS if data.get(key) is not None)
+    return SHOW_FIELDS + extra
+
+
+_EXTRA_FIELDS = (("time_spent", "Time spent"), ("satisfaction", "Satisfaction"))
+
+
+def _time_and_rating(detail: TicketDetail) -> dict[str, Any]:
+    """``Time spent: 2h15m (alice 1h30m, bob 45m)`` and ``Satisfaction: bad: "Too slow"``."""
+    from deskterm.domain.text import sanitize
+    from deskterm.domain.tickets import time_text
+
+    shown: dict[str, Any] = {"time_spent": None, "satisfaction": None}
+    if detail.time_spent_seconds:
+        agents = ", ".join(
+            f"{sanitize(handle)} {time_text(seconds)}"
+            for handle, seconds in detail.time_by_agent.items()
+        )
+        shown["time_spent"] = f"{time_text(detail.time_spent_seconds)} ({agents})"
+    rating = detail.rating
+    if rating is not None:
+        text = rating.rating
+        if rating.comment:
+            text += f': "{sanitize(rating.comment)}"'
+        text += f" ({long_time(rating.recorded_at)}"
+        if rating.solved_at != detail.ticket.solved_at:
+            text += ", for an earlier solve"
+        shown["satisfaction"] = text + ")"
+    return shown

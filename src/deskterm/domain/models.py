@@ -5,6 +5,7 @@ Field order is the order of the keys in JSON output, so it is part of the contra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -141,6 +142,25 @@ class TicketDetail:
     ticket: Ticket
     messages: tuple[Message, ...]
     history: tuple[AuditEvent, ...]
+    #: Time spent on the ticket, in seconds: in all, and each agent's (handle -> seconds).
+    time_spent_seconds: int = 0
+    time_by_agent: Mapping[str, int] = field(default_factory=dict)
+    #: The latest satisfaction rating, if the requester gave one.
+    rating: Rating | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """The requester's satisfaction with one solve of a ticket (docs/time-and-ratings.md)."""
+
+    ticket_id: int
+    rating: str
+    comment: str | None
+    #: The solve it rates: the ticket's ``solved_at`` when it was rated.
+    solved_at: datetime
+    recorded_at: datetime
+    #: The agent who recorded it (None: the requester, by mail).
+    recorded_by: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from deskterm.domain.vocab import CHANNELS, PRIORITIES, ROLES, TIERS, TYPES
+from deskterm.domain.vocab import CHANNELS, PRIORITIES, RATINGS, ROLES, TIERS, TYPES
 from deskterm.errors import InvalidInput
 
 MAX_SUBJECT = 500
@@ -64,6 +64,23 @@ def body(value: str, *, what: str = "body") -> str:
         raise InvalidInput(f"{what} must not be empty")
     if len(text) > MAX_BODY:
         raise InvalidInput(f"{what} is {len(text)} characters; at most {MAX_BODY} allowed")
+    return text
+
+
+MAX_COMMENT = 2000
+
+
+def rating(value: str) -> str:
+    return choice("rating", value, RATINGS)
+
+
+def comment(value: str | None) -> str | None:
+    """A rating's comment: None when blank, at most :data:`MAX_COMMENT` characters."""
+    if value is None or not value.strip():
+        return None
+    text = storable(value.strip())
+    if len(text) > MAX_COMMENT:
+        raise InvalidInput(f"the comment is {len(text)} characters; at most {MAX_COMMENT} allowed")
     return text
 
 

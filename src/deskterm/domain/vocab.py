@@ -19,4 +19,6 @@ CHANNELS: Final = ("email", "web", "phone", "chat", "walk_in", "api", "monitorin
 TIERS: Final = ("L1", "L2", "L3")
 ROLES: Final = ("agent", "lead", "admin")
 MESSAGE_KINDS: Final = ("reply", "note", "event")
+#: A requester's satisfaction with a solve (docs/time-and-ratings.md).
+RATINGS: Final = ("good", "bad")
 SLA_STATES: Final = ("none", "ok", "warning", "breached", "paused", "met")

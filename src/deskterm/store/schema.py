@@ -299,6 +299,36 @@ audit_events = Table(
     Index("ix_audit_events_at", "at"),
 )
 
+#: Time spent on tickets (migration 0015, docs/time-and-ratings.md): one row per entry, by
+#: the agent who logged it, with the reply or note it came with (None: an update alone).
+time_entries = Table(
+    "time_entries",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", ID, ForeignKey("agents.id"), nullable=False),
+    Column("seconds", Integer, nullable=False),
+    Column("at", _utc(), nullable=False),
+    Column("message_id", ID, ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
+    Index("ix_time_entries_ticket", "ticket_id"),
+)
+
+#: Satisfaction ratings (migration 0015): the requester's good or bad for one solve of a
+#: ticket (``solved_at``: the ticket's ``solved_at`` when rated), one per solve; recorded by
+#: an agent (``recorded_by_id``) or, later, by mail (None).
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("rating", String(4), nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("solved_at", _utc(), nullable=False),
+    Column("recorded_at", _utc(), nullable=False),
+    Column("recorded_by_id", ID, ForeignKey("agents.id"), nullable=True),
+    UniqueConstraint("ticket_id", "solved_at"),
+)
+
 tags = Table(
     "tags",
     metadata,

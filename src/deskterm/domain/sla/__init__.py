@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.describe import calendar_text as calendar_text
     from deskterm.domain.sla.describe import targets_text as targets_text
     from deskterm.domain.sla.duration import human_duration as human_duration
+    from deskterm.domain.sla.duration import parse_duration as parse_duration
     from deskterm.domain.sla.history import Entry as Entry
     from deskterm.domain.sla.history import Timeline as Timeline
     from deskterm.domain.sla.history import timeline as timeline
@@ -94,7 +95,7 @@ _SURFACE = Surface(
         ),
         "history": ("timeline", "Timeline", "Entry"),
         "state": ("Clock", "ClockState", "CLOCK_COLUMNS", "state_of", "sla_state"),
-        "duration": ("human_duration",),
+        "duration": ("human_duration", "parse_duration"),
         "describe": ("applies_to", "calendar_text", "targets_text"),
         "policies": (
             "KEEP",

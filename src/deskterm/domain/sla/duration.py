@@ -1,8 +1,34 @@
-"""How a time left reads in SLA countdowns."""
+"""Durations as people type them (``1h30m``) and as SLA countdowns show them (``2h 15m``).
+
+One grammar for every duration a person types, SLA targets and time spent alike:
+:func:`parse_duration`.
+"""
 
 from __future__ import annotations
 
 import math
+import re
+from typing import Final
+
+from deskterm.errors import InvalidInput
+
+_DURATION: Final = re.compile(r"^(?:(\d+)h)?\s*(?:(\d+)m)?$")
+#: What the SLA targets' mistakes say by default.
+BUSINESS_HINT: Final = "use minutes or hours of business time: 45m, 8h, 1h30m"
+
+
+def parse_duration(text: str, *, what: str = "duration", hint: str = BUSINESS_HINT) -> int:
+    """Whole minutes from ``90`` (a bare number is minutes), ``90m``, ``2h``, ``1h30m`` or
+    ``1h 30m``; upper case too. Anything else (``1d``, ``1.5h``, ``-15m``, ``15 min``) is
+    InvalidInput naming ``what`` and saying ``hint``."""
+    raw = text.strip().lower()
+    if raw.isdigit():
+        return int(raw)
+    match = _DURATION.match(raw)
+    if not raw or match is None or not any(match.groups()):
+        raise InvalidInput(f'invalid {what} "{text}"; {hint}')
+    hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return hours * 60 + minutes
 
 
 def human_duration(seconds: float) -> str:

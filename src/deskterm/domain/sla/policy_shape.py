@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from deskterm.domain.sla.duration import parse_duration
 from deskterm.domain.sla.hours import WeekHours, format_hours, merge_hours, parse_dates, span_text
 from deskterm.domain.sla.hours import parse_hours as read_hours
 from deskterm.domain.vocab import PRIORITIES, STATUSES
@@ -64,7 +65,6 @@ Calendar = dict[str, Any]
 TargetChanges = Mapping[str, Mapping[str, int | None] | None]
 
 _TIME: Final = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
-_DURATION: Final = re.compile(r"^(?:(\d+)h)?\s*(?:(\d+)m)?$")
 _COUNTRY: Final = re.compile(r"^([A-Za-z]{2})(?:[-/]([A-Za-z0-9]{1,3}))?$")
 
 
@@ -139,20 +139,6 @@ def _clock(value: str) -> str:
             "resolve (resolution)"
         )
     return name
-
-
-def parse_duration(text: str) -> int:
-    """Business minutes from ``90``, ``90m``, ``2h`` or ``1h30m``."""
-    raw = text.strip().lower()
-    if raw.isdigit():
-        return int(raw)
-    match = _DURATION.match(raw)
-    if not raw or match is None or not any(match.groups()):
-        raise InvalidInput(
-            f'invalid duration "{text}"; use minutes or hours of business time: 45m, 8h, 1h30m'
-        )
-    hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return hours * 60 + minutes
 
 
 def parse_target(text: str) -> dict[str, dict[str, int | None] | None]:

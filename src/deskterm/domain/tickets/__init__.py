@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.plan import Unset as Unset
     from deskterm.domain.tickets.plan import tag_diff as tag_diff
     from deskterm.domain.tickets.quick import first_page as first_page
+    from deskterm.domain.tickets.rating import rate as rate
     from deskterm.domain.tickets.read import SORT_NAMES as SORT_NAMES
     from deskterm.domain.tickets.read import count as count
     from deskterm.domain.tickets.read import detail as detail
@@ -61,6 +62,9 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.read import sort_spec as sort_spec
     from deskterm.domain.tickets.read import stream_pages as stream_pages
     from deskterm.domain.tickets.sla_view import sla_timeline as sla_timeline
+    from deskterm.domain.tickets.time_spent import MAX_TIME_SPENT as MAX_TIME_SPENT
+    from deskterm.domain.tickets.time_spent import parse_time_spent as parse_time_spent
+    from deskterm.domain.tickets.time_spent import time_text as time_text
     from deskterm.domain.tickets.triage import RuleOutcome as RuleOutcome
     from deskterm.domain.tickets.triage import RulePreview as RulePreview
     from deskterm.domain.tickets.triage import preview_rule as preview_rule
@@ -136,6 +140,8 @@ _SURFACE = Surface(
             "ensure_editable",
         ),
         "quick": ("first_page",),
+        "rating": ("rate",),
+        "time_spent": ("MAX_TIME_SPENT", "parse_time_spent", "time_text"),
         "write": (
             "transact",
             "Context",

@@ -1,7 +1,8 @@
 """``batch``: JSON-lines operations, checked first, then applied in one transaction.
 
 Each line is one operation (``create``, ``update``, ``reply``, ``note``, ``close``,
-``reopen``, ``assign``). Every line is parsed and its values validated before anything is
+``reopen``, ``assign``, ``rate``); ``reply``, ``note`` and ``update``'s ``set`` take a
+``time`` spent (``"15m"``). Every line is parsed and its values validated before anything is
 written, so a typo on line 900 costs nothing; then all of them run in ONE write transaction
 with the same rules as the single-ticket calls (workflow, versions, audit events). The first
 failing line rolls everything back, and the error names it: ``line 700: ...``.
@@ -24,6 +25,8 @@ from deskterm.domain.tickets import change, write
 from deskterm.domain.tickets import workflow as workflow
 from deskterm.domain.tickets.new import checked_field, create_in, new_ticket
 from deskterm.domain.tickets.plan import UNSET
+from deskterm.domain.tickets.rating import rate_in
+from deskterm.domain.tickets.time_spent import parse_time_spent
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import DeskError, InvalidInput
 
@@ -34,6 +37,7 @@ _STR = ((str,), "a string")
 _OPT_STR = ((str, type(None)), "a string or null")
 _INT = ((int,), "an integer")
 _TAGS = ((list,), "a list of strings")
+_BOOL = ((bool,), "true or false")
 
 _KEYS: Final[dict[str, dict[str, tuple[tuple[type, ...], str]]]] = {
     "create": {
@@ -48,11 +52,12 @@ _KEYS: Final[dict[str, dict[str, tuple[tuple[type, ...], str]]]] = {
         "assignee": _OPT_STR,
     },
     "update": {"id": _INT, "set": ((dict,), "an object"), "if_version": _INT},
-    "reply": {"id": _INT, "body": _STR, "status": _STR, "if_version": _INT},
-    "note": {"id": _INT, "body": _STR, "status": _STR, "if_version": _INT},
+    "reply": {"id": _INT, "body": _STR, "status": _STR, "time": _STR, "if_version": _INT},
+    "note": {"id": _INT, "body": _STR, "status": _STR, "time": _STR, "if_version": _INT},
     "close": {"id": _INT, "if_version": _INT},
     "reopen": {"id": _INT, "if_version": _INT},
     "assign": {"id": _INT, "assignee": _OPT_STR, "if_version": _INT},
+    "rate": {"id": _INT, "rating": _STR, "comment": _OPT_STR, "replace": _BOOL},
 }
 _REQUIRED: Final = {
     "create": ("subject",),
@@ -62,6 +67,7 @@ _REQUIRED: Final = {
     "close": ("id",),
     "reopen": ("id",),
     "assign": ("id", "assignee"),
+    "rate": ("id", "rating"),
 }
 _SET_KEYS: Final = {
     "status": _STR,
@@ -72,6 +78,7 @@ _SET_KEYS: Final = {
     "assignee": _OPT_STR,
     "add_tags": _TAGS,
     "remove_tags": _TAGS,
+    "time": _STR,
 }
 OPS: Final = tuple(_KEYS)
 
@@ -155,6 +162,12 @@ def _checked(line: int, op: str, data: dict[str, Any]) -> Operation:
         values["body"] = checked_field("body", validate.body, data["body"], what=op)
         if "status" in data:
             values["status"] = checked_field("status", workflow.check_status, data["status"])
+        if "time" in data:
+            values["time"] = checked_field("time", parse_time_spent, data["time"])
+    elif op == "rate":
+        values["rating"] = checked_field("rating", validate.rating, data["rating"])
+        values["comment"] = checked_field("comment", validate.comment, data.get("comment"))
+        values["replace"] = bool(data.get("replace", False))
     elif op == "assign":
         values["changes"] = change.Changes(assignee=_handle(data["assignee"]))
     elif op == "close":
@@ -186,6 +199,7 @@ def _checked_set(line: int, changes: dict[str, Any]) -> change.Changes:
                 assignee=_handle(changes["assignee"]) if "assignee" in changes else UNSET,
                 add_tags=tuple(changes.get("add_tags", ())),
                 remove_tags=tuple(changes.get("remove_tags", ())),
+                time=changes.get("time"),
             )
         )
     except InvalidInput as exc:
@@ -255,8 +269,13 @@ def _apply_one(ctx: Context, operation: Operation) -> BatchResult:
     seen = {ticket_id: operation.if_version} if operation.if_version is not None else {}
     if op in ("reply", "note"):
         ticket, _ = change.add_message_in(
-            ctx, ticket_id, op, v["body"], v.get("status"), operation.if_version
+            ctx, ticket_id, op, v["body"], v.get("status"), operation.if_version, v.get("time")
         )
         return BatchResult(operation.line, op, ticket_id, ticket.version)
+    if op == "rate":
+        rate_in(ctx, ticket_id, v["rating"], v["comment"], replace=v["replace"])
+        return BatchResult(
+            operation.line, op, ticket_id, write.read_one(ctx.conn, ticket_id).version
+        )
     (result,) = change.update_in(ctx, [ticket_id], v["changes"], seen, reopen=op == "reopen")
     return BatchResult(operation.line, op, ticket_id, result.ticket.version)

@@ -23,6 +23,7 @@ from deskterm.domain.tickets import write
 from deskterm.domain.tickets.new import checked_field
 from deskterm.domain.tickets.plan import UNSET, NewMessage, Request, Unset, check_stale, plan
 from deskterm.domain.tickets.read import load_ticket
+from deskterm.domain.tickets.time_spent import parse_time_spent, time_text
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import Conflict, InvalidInput
 from deskterm.store import schema
@@ -42,6 +43,9 @@ class Changes:
     assignee: str | Unset | None = UNSET
     add_tags: tuple[str, ...] = field(default_factory=tuple)
     remove_tags: tuple[str, ...] = field(default_factory=tuple)
+    #: Time spent to log with the change, as typed (``15m``, ``1h30m``); alone it is a
+    #: change too (a time entry).
+    time: str | None = None
 
     def is_empty(self) -> bool:
         return self == Changes()
@@ -66,6 +70,9 @@ def checked(changes: Changes) -> Changes:
         assignee=changes.assignee,
         add_tags=checked_field("add_tags", validate.tags, changes.add_tags),
         remove_tags=checked_field("remove_tags", validate.tags, changes.remove_tags),
+        time=time_text(checked_field("time", parse_time_spent, changes.time))
+        if changes.time is not None
+        else None,
     )
 
 
@@ -84,6 +91,7 @@ def _request(ctx: Context, changes: Changes, *, reopen: bool = False) -> Request
         assignee_id=assignee,
         add_tags=changes.add_tags,
         remove_tags=changes.remove_tags,
+        time_spent=parse_time_spent(changes.time) if changes.time is not None else None,
     )
 
 
@@ -238,6 +246,7 @@ def add_message(
     *,
     status: str | None = None,
     if_version: int | None = None,
+    time: str | None = None,
 ) -> tuple[Ticket, Message]:
     """Add a public reply (``kind="reply"``) or an internal note to the thread.
 
@@ -245,14 +254,17 @@ def add_message(
     ``new`` ticket opens it. ``status`` changes the status in the same transaction (reply
     and set pending). Closed tickets refuse with Conflict. With ``if_version``, a reply is
     refused (StaleVersion) when the conversation moved on since: a status change, another
-    public reply or a merge; a note is not. Bumps the ticket's version.
+    public reply or a merge; a note is not. ``time`` (``15m``, ``1h30m``) logs the time
+    spent by the acting agent with the message. Bumps the ticket's version.
     """
     if kind not in ("reply", "note"):
         raise InvalidInput(f'unknown message kind "{kind}"; allowed: reply, note')
     text = checked_field("body", validate.body, body, what="reply" if kind == "reply" else "note")
     target = checked_field("status", workflow.check_status, status) if status else None
+    seconds = checked_field("time", parse_time_spent, time) if time is not None else None
     return transact(
-        desk, lambda ctx: add_message_in(ctx, ticket_id, kind, text, target, if_version)
+        desk,
+        lambda ctx: add_message_in(ctx, ticket_id, kind, text, target, if_version, seconds),
     )
 
 
@@ -263,13 +275,17 @@ def add_message_in(
     text: str,
     status: str | None,
     if_version: int | None,
+    time_spent: int | None = None,
 ) -> tuple[Ticket, Message]:
-    """The body of :func:`add_message` in an open write transaction (values checked)."""
+    """The body of :func:`add_message` in an open write transaction (values checked;
+    ``time_spent`` in seconds)."""
     current = write.read_one(ctx.conn, ticket_id)
     since = write.unseen(
         ctx.conn, {ticket_id: current}, {ticket_id: if_version} if if_version else {}
     )
-    request = Request(status=status, message=NewMessage(kind, text, ctx.actor.id))
+    request = Request(
+        status=status, message=NewMessage(kind, text, ctx.actor.id), time_spent=time_spent
+    )
     written = write.store(
         ctx,
         [

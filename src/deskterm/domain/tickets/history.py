@@ -55,6 +55,10 @@ def _describe(field: str, old: str | None, new: str | None, messages: Mapping[in
             return f"unassigned (was {_quote(old)})"
     if field == "tags":
         return _tags(old, new)
+    if field == "time":
+        return f"time spent: {_quote(new)}"
+    if field == "rating" and old is None:
+        return f"rated {_quote(new)}"
     if field == "macro":
         return f"applied macro {_quote(new)}"
     if field == "escalated":

@@ -24,8 +24,9 @@ from deskterm.domain.models import AuditEvent, FieldChange
 from deskterm.domain.sla import ClockState, Facts
 from deskterm.domain.tickets import workflow as workflow
 from deskterm.domain.tickets.clocks import NO_POLICIES, Policies, clock_values
+from deskterm.domain.tickets.time_spent import time_text
 from deskterm.domain.vocab import PRIORITIES, PRIORITY_RANK, UNSOLVED
-from deskterm.errors import Conflict, StaleVersion
+from deskterm.errors import AlreadyRated, Conflict, StaleVersion
 
 
 class Unset:
@@ -98,6 +99,20 @@ class NewMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class NewRating:
+    """A satisfaction rating (``good``/``bad``) of the ticket's current solve."""
+
+    rating: str
+    comment: str | None
+    #: The solve it rates: the ticket's ``solved_at`` as the write transaction read it.
+    solved_at: datetime | None
+    #: The rating this solve already has (read in the write transaction), or None.
+    previous: str | None = None
+    #: Replace ``previous`` rather than refuse (one rating per solve).
+    replace: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     """What a caller asks for, with every value checked and names resolved to ids."""
 
@@ -120,6 +135,11 @@ class Request:
     #: The ticket's queue is being deleted and the ticket moves to ``queue_id``: the one
     #: change a closed ticket takes (every ticket must be in a queue).
     queue_deleted: bool = False
+    #: Time spent, in seconds, logged with this change by the acting agent.
+    time_spent: int | None = None
+    #: A satisfaction rating of the current solve; the one change besides field changes a
+    #: closed ticket takes, and only a solved or closed ticket.
+    rating: NewRating | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +158,13 @@ class Plan:
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     message: NewMessage | None = None
+    #: Seconds of time spent to log (a ``time_entries`` row), with the message if any.
+    time_spent: int | None = None
+    rating: NewRating | None = None
 
     @property
     def writes(self) -> bool:
-        return bool(self.changes or self.message)
+        return bool(self.changes or self.message or self.time_spent or self.rating)
 
 
 #: What a write changes -> the changes made since the caller's read that make it stale.
@@ -241,8 +264,12 @@ def plan(
         values["problem_id"] = problem
         diff.append(FieldChange("problem", _str(current.problem_id), _str(problem)))
     diff.extend(request.events)
+    if request.time_spent is not None:
+        diff.append(FieldChange("time", None, time_text(request.time_spent)))
     if (diff or message is not None) and current.status == "closed" and not request.queue_deleted:
         workflow.ensure_editable(current.id, current.status)
+    if request.rating is not None:
+        diff.append(_rating(current, request.rating))
     touched = {change.field for change in diff}
     if message is not None:
         touched.add(message.audit_field)
@@ -250,8 +277,33 @@ def plan(
     if current.created_at is not None:
         values.update(_clocks(current, values, message, now, names.policies))
     return Plan(
-        current.id, current.version, values, tuple(diff), tuple(to_add), tuple(to_remove), message
+        current.id,
+        current.version,
+        values,
+        tuple(diff),
+        tuple(to_add),
+        tuple(to_remove),
+        message,
+        request.time_spent,
+        request.rating,
     )
+
+
+def _rating(current: Current, rating: NewRating) -> FieldChange:
+    """The audit entry of a rating; Conflict unless the ticket is solved or closed,
+    AlreadyRated when this solve has a rating and ``rating.replace`` is not set."""
+    if current.status not in ("solved", "closed") or current.solved_at is None:
+        raise Conflict(
+            f"ticket #{current.id} is {current.status}; only a solved or closed ticket can be rated"
+        )
+    if rating.previous is not None and not rating.replace:
+        raise AlreadyRated(
+            f"ticket #{current.id} is already rated {rating.previous} for this solve; "
+            "one rating per solve",
+            ticket_id=current.id,
+            rating=rating.previous,
+        )
+    return FieldChange("rating", rating.previous, rating.rating)
 
 
 def _clocks(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -25,7 +26,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.models import AuditEvent, Cursor, Message, Page, Ticket, TicketDetail
+from deskterm.domain.models import (
+    AuditEvent,
+    Cursor,
+    Message,
+    Page,
+    Rating,
+    Ticket,
+    TicketDetail,
+)
 from deskterm.domain.query import NOW_PARAM, Query, parse, where_clause
 from deskterm.domain.tickets.convert import audit_event_from_row, ticket_from_row
 from deskterm.domain.tickets.fields import SELECTED, Field
@@ -103,7 +112,55 @@ def detail(desk: Desk, ticket_id: int) -> TicketDetail:
     with desk.store.read() as conn:
         desk.actor(conn)
         ticket = load_ticket(conn, desk, ticket_id)
-        return TicketDetail(ticket, tuple(thread(conn, ticket_id)), tuple(history(conn, ticket_id)))
+        total, by_agent = time_totals(conn, ticket_id)
+        return TicketDetail(
+            ticket,
+            tuple(thread(conn, ticket_id)),
+            tuple(history(conn, ticket_id)),
+            time_spent_seconds=total,
+            time_by_agent=by_agent,
+            rating=latest_rating(conn, ticket_id),
+        )
+
+
+def time_totals(conn: Connection, ticket_id: int) -> tuple[int, dict[str, int]]:
+    """The ticket's total time spent in seconds, and each agent's (handle -> seconds,
+    most first, then by handle)."""
+    e, a = schema.time_entries, schema.agents
+    rows = conn.execute(
+        select(a.c.handle, func.sum(e.c.seconds))
+        .select_from(e.join(a, e.c.agent_id == a.c.id))
+        .where(e.c.ticket_id == ticket_id)
+        .group_by(a.c.handle)
+    ).all()
+    by_agent = sorted(((str(h), int(s)) for h, s in rows), key=lambda item: (-item[1], item[0]))
+    return sum(seconds for _h, seconds in by_agent), dict(by_agent)
+
+
+def latest_rating(conn: Connection, ticket_id: int) -> Rating | None:
+    """The ticket's latest satisfaction rating (of its latest rated solve), or None."""
+    r, a = schema.ratings, schema.agents
+    row = conn.execute(
+        select(r, a.c.handle)
+        .select_from(r.outerjoin(a, r.c.recorded_by_id == a.c.id))
+        .where(r.c.ticket_id == ticket_id)
+        .order_by(r.c.solved_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return Rating(
+        row.ticket_id, row.rating, row.comment, row.solved_at, row.recorded_at, row.handle
+    )
+
+
+def solve_rating(conn: Connection, ticket_id: int, solved_at: datetime) -> str | None:
+    """The rating of the solve at ``solved_at``, if it has one."""
+    r = schema.ratings
+    found = conn.execute(
+        select(r.c.rating).where(r.c.ticket_id == ticket_id, r.c.solved_at == solved_at)
+    ).scalar()
+    return None if found is None else str(found)
 
 
 def thread(conn: Connection, ticket_id: int) -> list[Message]:

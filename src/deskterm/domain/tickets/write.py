@@ -31,7 +31,7 @@ from deskterm.domain.models import Agent, AuditEvent, FieldChange, UpdateResult
 from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
 from deskterm.domain.tickets import clocks
 from deskterm.domain.tickets.convert import ticket_from_row
-from deskterm.domain.tickets.plan import Current, Names, Plan, stale
+from deskterm.domain.tickets.plan import Current, Names, NewRating, Plan, stale
 from deskterm.domain.tickets.read import history, ticket_select
 from deskterm.errors import NotFound, RetryableConflict
 from deskterm.store import schema
@@ -173,11 +173,13 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
     audit: list[dict[str, Any]] = []
     tags_in: list[tuple[int, str]] = []
     tags_out: list[tuple[int, str]] = []
+    times: list[dict[str, Any]] = []
     for plan in plans:
         if not plan.writes:
             written[plan.ticket_id] = plan.changes
             continue
         changes = plan.changes
+        message_id: int | None = None
         if plan.message is not None:
             message_id = new_id(
                 conn.execute(
@@ -193,6 +195,18 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
                 )
             )
             changes = (FieldChange(plan.message.audit_field, None, str(message_id)), *changes)
+        if plan.time_spent is not None:
+            times.append(
+                {
+                    "ticket_id": plan.ticket_id,
+                    "agent_id": ctx.actor.id,
+                    "seconds": plan.time_spent,
+                    "at": now,
+                    "message_id": message_id,
+                }
+            )
+        if plan.rating is not None:
+            _rate(ctx, plan.ticket_id, plan.rating)
         version = plan.version + 1
         updates[tuple(sorted(plan.values))].append(
             {**plan.values, "b_id": plan.ticket_id, "b_seen": plan.version, "b_new": version}
@@ -216,7 +230,30 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
     _move_tags(conn, tags_in, tags_out)
     if audit:
         conn.execute(insert(schema.audit_events), audit)
+    if times:
+        conn.execute(insert(schema.time_entries), times)
     return written
+
+
+def _rate(ctx: Context, ticket_id: int, rating: NewRating) -> None:
+    """Store a rating of the solve it names: a new row, or the solve's row replaced."""
+    r = schema.ratings
+    values = {
+        "rating": rating.rating,
+        "comment": rating.comment,
+        "recorded_at": ctx.now,
+        "recorded_by_id": ctx.actor.id,
+    }
+    if rating.previous is not None:
+        ctx.conn.execute(
+            update(r)
+            .where(r.c.ticket_id == ticket_id, r.c.solved_at == rating.solved_at)
+            .values(values)
+        )
+    else:
+        ctx.conn.execute(
+            insert(r).values(ticket_id=ticket_id, solved_at=rating.solved_at, **values)
+        )
 
 
 def record_created(ctx: Context, ticket_id: int, subject: str) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from deskterm.domain import validate
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.sla import check_calendar, check_pause, check_targets, check_warning
-from deskterm.domain.tickets import check_status, sort_spec
+from deskterm.domain.tickets import MAX_TIME_SPENT, check_status, sort_spec
 from deskterm.domain.vocab import MESSAGE_KINDS, PRIORITY_RANK
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
@@ -38,7 +38,7 @@ FORMAT_NAME: Final = "deskterm-export"
 FORMAT_VERSION: Final = 3
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
 #: and a checksummed trailer) and 3 (queue members, SLA policies, the SLA columns of queues
-#: and tickets, macros, and the mail taken in).
+#: and tickets, macros, the mail taken in, time entries and ratings).
 READABLE_VERSIONS: Final = (1, 2, 3)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
@@ -55,6 +55,8 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("message", schema.messages),
     ("audit_event", schema.audit_events),
     ("mail_message", schema.mail_messages),
+    ("time_entry", schema.time_entries),
+    ("rating", schema.ratings),
     ("kb_article", schema.kb_articles),
     ("saved_view", schema.saved_views),
     ("rule", schema.rules),
@@ -84,6 +86,8 @@ NOUNS: Final = {
     "ticket": ("ticket", "tickets"),
     "message": ("message", "messages"),
     "audit_event": ("audit event", "audit events"),
+    "time_entry": ("time entry", "time entries"),
+    "rating": ("rating", "ratings"),
     "kb_article": ("KB article", "KB articles"),
     "saved_view": ("saved view", "saved views"),
     "rule": ("rule", "rules"),
@@ -98,6 +102,8 @@ KIND_SINCE: Final = {
     "rule": 3,
     "macro": 3,
     "mail_message": 3,
+    "time_entry": 3,
+    "rating": 3,
 }
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
@@ -266,6 +272,8 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("mail_message", "outcome"): _vocabulary(
         lambda v: validate.choice("mail outcome", v, ("created", "appended", "held"))
     ),
+    ("time_entry", "seconds"): integer(1, MAX_TIME_SPENT),
+    ("rating", "rating"): _vocabulary(validate.rating),
     ("rule", "version"): _ID,
     ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
     ("ticket", "next_response_paused_seconds"): integer(0, validate.MAX_ID),

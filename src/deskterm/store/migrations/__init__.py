@@ -20,5 +20,6 @@ REVISIONS: tuple[str, ...] = (
     "0012_macros",
     "0013_queue_auto_reply",
     "0014_mail",
+    "0015_time_ratings",
 )
 HEAD = REVISIONS[-1]

@@ -1,5 +1,7 @@
 """The reply/note editor: ``ctrl+s`` sends, ``escape`` asks before discarding, ``ctrl+k``
-inserts a knowledge-base article.
+inserts a knowledge-base article; ``tab`` goes to the "Time spent" field below the text
+(empty: no time entry), whose value is sent with the text and kept with its draft. A time
+that does not read (``1.5h``) is refused before anything is sent.
 
 What is written is kept on disk as a draft (``deskterm/drafts.py``) a moment after each change
 and whenever the editor is left, so it survives ``q``, a crash, a lost SSH session and a
@@ -14,10 +16,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from deskterm.domain.models import Message, Ticket
 from deskterm.domain.text import one_line
@@ -65,6 +68,9 @@ class ComposeScreen(Screen[None]):
         #: The text as last changed (kept here too: the editor is gone by unmount time).
         self._latest = ""
         self._kept: str | None = None
+        #: The time spent as last typed, and as last kept with the draft.
+        self._latest_time = ""
+        self._kept_time = ""
 
     def compose(self) -> ComposeResult:
         label = "Reply to" if self.kind == "reply" else "INTERNAL NOTE on"
@@ -75,11 +81,18 @@ class ComposeScreen(Screen[None]):
         if self.kind == "note":
             title.append("\nonly agents see notes", style="dim")
         yield Static(title, id="compose-title", classes=f"-{self.kind}")
-        draft = desk_app(self).drafts.load(self.ticket.id, self.kind) or ""
+        drafts = desk_app(self).drafts
+        draft = drafts.load(self.ticket.id, self.kind) or ""
         self._kept = draft or None
         self._latest = draft
+        time = (drafts.load_time(self.ticket.id, self.kind) or "") if draft else ""
+        self._latest_time = self._kept_time = time
         yield Static("", id="compose-status")
-        yield TextArea(draft, id="editor", soft_wrap=True, tab_behavior="indent")
+        # tab moves on to the time spent (a reply is plain text; a pasted tab still arrives).
+        yield TextArea(draft, id="editor", soft_wrap=True, tab_behavior="focus")
+        with Horizontal(id="compose-time"):
+            yield Label("Time spent ", id="time-label")
+            yield Input(time, placeholder="e.g. 15m, 1h30m (optional)", id="time", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -104,6 +117,12 @@ class ComposeScreen(Screen[None]):
         editors = self.query(TextArea)
         return editors.first().text if editors else self._latest
 
+    @property
+    def time(self) -> str:
+        """The time spent as typed, stripped ("" for none)."""
+        fields = self.query("#time")
+        return (fields.first(Input).value if fields else self._latest_time).strip()
+
     def _status(self, text: str, style: str = "dim") -> None:
         self.query_one("#compose-status", Static).update(Text(text, style=style))
 
@@ -116,19 +135,27 @@ class ComposeScreen(Screen[None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft)
 
+    @on(Input.Changed, "#time")
+    def _time_edited(self, event: Input.Changed) -> None:
+        self._latest_time = event.value
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft)
+
     def keep_draft(self) -> None:
-        """Write the text to its draft file now (nothing once sent or discarded)."""
+        """Write the text and the time spent to the draft now (nothing once sent or
+        discarded)."""
         if self.finished:
             return
-        text = self.text
-        if text == (self._kept or ""):
+        text, time = self.text, self.time
+        if text == (self._kept or "") and time == self._kept_time:
             return
         try:
-            desk_app(self).drafts.save(self.ticket.id, self.kind, text)
+            desk_app(self).drafts.save(self.ticket.id, self.kind, text, time)
         except OSError as exc:
             self._status(f"The draft could not be saved: {exc.strerror or exc}", "bold")
             return
-        self._kept = text
+        self._kept, self._kept_time = text, time
 
     def _forget_draft(self) -> None:
         self.finished = True
@@ -151,6 +178,9 @@ class ComposeScreen(Screen[None]):
         if not body.strip():
             self.notify("Nothing to send", severity="warning")
             return
+        time = self.time or None
+        if time is not None and not self._time_reads(time):
+            return
         self.keep_draft()  # should the send not come back, the text is on disk
         app = desk_app(self)
         desk = app.desk
@@ -158,12 +188,13 @@ class ComposeScreen(Screen[None]):
         editor = self.query_one(TextArea)
         self.sending = True
         editor.read_only = True
+        self.query_one("#time", Input).disabled = True
         self._status("Sending…" if kind == "reply" else "Saving the note…", "bold")
 
         def call() -> tuple[Ticket, Message]:
             from deskterm.domain.tickets import add_message
 
-            return add_message(desk, ticket.id, kind, body, if_version=ticket.version)
+            return add_message(desk, ticket.id, kind, body, if_version=ticket.version, time=time)
 
         def done(result: tuple[Ticket, Message]) -> None:
             self.sending = False
@@ -179,10 +210,24 @@ class ComposeScreen(Screen[None]):
             self.sending = False
             if self.is_mounted:
                 editor.read_only = False
+                self.query_one("#time", Input).disabled = False
                 self._status("Not sent; your text is kept as a draft.", "bold")
             return False
 
         app.run_domain(call, done, ticket_id=ticket.id, failed=failed)
+
+    def _time_reads(self, time: str) -> bool:
+        """Whether the time spent reads as a duration; if not, say so and go to it."""
+        from deskterm.domain.tickets import parse_time_spent
+        from deskterm.errors import InvalidInput
+
+        try:
+            parse_time_spent(time)
+        except InvalidInput as exc:
+            self._status(f"Not sent: {exc.message[:1].upper()}{exc.message[1:]}.", "bold")
+            self.query_one("#time", Input).focus()
+            return False
+        return True
 
     def action_leave(self) -> None:
         if self.sending:

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from deskterm.domain.models import Message, TicketDetail
 from deskterm.domain.text import long_time, one_line
-from deskterm.domain.tickets import describe, messages_by_id
+from deskterm.domain.tickets import describe, messages_by_id, time_text
 from deskterm.tui.access import desk_app
 from deskterm.tui.render import (
     clock_lines,
@@ -69,6 +69,14 @@ def fields_text(detail: TicketDetail, now: datetime, *, color: bool = True) -> T
         ("Updated", Text(long_time(t.updated_at))),
     ]
     pairs += [(label, Text(value)) for label, value in clock_lines(t, now)]
+    if detail.time_spent_seconds:
+        pairs.append(("Time spent", Text(time_text(detail.time_spent_seconds))))
+    if detail.rating is not None:
+        rating = Text(detail.rating.rating, style="bold")
+        if detail.rating.comment:
+            rating.append(": ")
+            rating.append_text(plain(detail.rating.comment, 80))
+        pairs.append(("Satisfaction", rating))
     for index, (label, value) in enumerate(pairs):
         text.append(f"{label}: ", style="dim")
         text.append_text(value)
