@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 from deskterm.domain.setup import open_desk
 from deskterm.domain.tickets import take
@@ -22,6 +23,10 @@ def main(url: str, handle: str) -> None:
     print("ready", flush=True)
     sys.stdin.readline()
     while True:
+        # A moment between takes, as an agent has: on SQLite a writer that loops without
+        # one re-takes the lock before the waiting processes' busy handlers wake up, and
+        # one process would take every ticket (the race this test is about would not run).
+        time.sleep(0.005)
         try:
             taken.append(take(desk).id)
         except NothingToTake:
