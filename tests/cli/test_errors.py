@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from clitools import SQLITE_ONLY, cases, fails, one_error_line
+from clitools import SQLITE_ONLY, cases, fails, ok, one_error_line
 
+from conftest import Run
 from deskterm.domain.people import agents as agents
 from deskterm.domain.tickets.read import count
 
@@ -140,3 +141,18 @@ def test_debug_shows_the_traceback_that_is_otherwise_hidden(cli_inproc) -> None:
     assert debug.returncode != 0
     assert "Traceback" in debug.stderr
     assert "NotFound" in debug.stderr
+
+
+def test_debug_in_the_wrong_place_is_a_usage_error_not_a_traceback(cli_inproc: Run) -> None:
+    """Found by the query fuzzer: ``ticket list --debug`` made --debug show the traceback of
+    the wrong option instead of saying so."""
+    line = one_error_line(cli_inproc("ticket", "list", "--debug"), 2)
+    assert line.startswith("error: No such option: --debug")
+
+
+def test_the_root_help_is_the_same_after_another_command_ran_in_the_process(
+    cli_inproc: Run,
+) -> None:
+    fresh = ok(cli_inproc("--help", columns=60))
+    ok(cli_inproc("sla", "list"))  # loads the sla command into this process
+    assert ok(cli_inproc("--help", columns=60)) == fresh

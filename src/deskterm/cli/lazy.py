@@ -107,7 +107,10 @@ class LazyGroup(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            if name in LAZY and name not in self.commands:
+            if name in LAZY:
+                # The table's words, whether the command was loaded already or not: a process
+                # that ran another command first (the tests' in-process runner) prints the
+                # same help as a fresh one.
                 rows.append((name, LAZY[name].help))
             else:
                 command = super().get_command(ctx, name)

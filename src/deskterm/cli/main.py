@@ -214,7 +214,9 @@ def _run(args: list[str]) -> None:
     except BrokenPipeError:
         _reader_gone()
     except Exception as exc:
-        if debug:
+        # --debug shows tracebacks of failures, not of a mistyped command line (a query
+        # that reads "--debug" is a wrong option, said as usual).
+        if debug and _usage_message(exc) is None:
             raise
         _report(exc)
 
