@@ -263,9 +263,11 @@ def main() -> None:
     after = outcome(tmp / "run-rules.db")
     created = after[0] - before[0]
     applied, skipped, replies = (after[i] - before[i] for i in (1, 2, 3))
-    matched = sqlite3.connect(tmp / "run-rules.db").execute(
-        "SELECT count(DISTINCT ticket_id) FROM audit_events WHERE field = 'rule'"
-    ).fetchone()[0]
+    matched = (
+        sqlite3.connect(tmp / "run-rules.db")
+        .execute("SELECT count(DISTINCT ticket_id) FROM audit_events WHERE field = 'rule'")
+        .fetchone()[0]
+    )
     if created != args.count or skipped:
         sys.exit(f"bench_rules: {created:,} tickets created, {skipped} rule skips; expected none")
 
