@@ -13,9 +13,12 @@
 
 from __future__ import annotations
 
-import ast
+import functools
 import importlib
+import json
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
@@ -151,24 +154,48 @@ def test_faces_use_only_surfaces_and_shared_modules(graph: grimp.ImportGraph) ->
     assert wrong == []
 
 
-def _parse(path: Path) -> ast.Module:
-    """``ast.parse`` in a thread of its own. CPython 3.11 before 3.11.9 can fail a parse with
-    "SystemError: AST constructor recursion depth mismatch" when it starts deep in a call stack
-    (gh-106905; seen under pytest-xdist): a fresh thread starts at the bottom of its stack."""
-    from concurrent.futures import ThreadPoolExecutor
+#: Every ``from X import a as b`` of the source tree: path -> [(module, [(name, asname)])].
+_IMPORTS_SCRIPT = """
+import ast, json, sys
+from pathlib import Path
+found = {}
+for path in sorted(Path(sys.argv[1]).rglob("*.py")):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found[str(path)] = [
+        (node.module, [(a.name, a.asname) for a in node.names])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    ]
+print(json.dumps(found))
+"""
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(ast.parse, path.read_text(encoding="utf-8")).result()
+
+@functools.cache
+def _imports() -> dict[str, list[tuple[str, list[tuple[str, str | None]]]]]:
+    """The source tree's ``from`` imports, parsed in a process of its own: CPython 3.11
+    before 3.11.9 keeps the AST builder's recursion depth in state shared by threads, and a
+    parse in a busy test process failed with "SystemError: AST constructor recursion depth
+    mismatch" (gh-106905)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_SCRIPT, str(SRC)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    return {
+        path: [(module, [(n, a) for n, a in names]) for module, names in entries]
+        for path, entries in json.loads(out).items()
+    }
 
 
 def _private_imports(path: Path) -> list[str]:
     found = []
-    tree = _parse(path)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("deskterm"):
-            for alias in node.names:
-                if alias.name.startswith("_") and not alias.name.startswith("__"):
-                    found.append(f"{path.name}: from {node.module} import {alias.name}")
+    for module, names in _imports()[str(path)]:
+        if module.startswith("deskterm"):
+            for name, _asname in names:
+                if name.startswith("_") and not name.startswith("__"):
+                    found.append(f"{path.name}: from {module} import {name}")
     return found
 
 
@@ -183,11 +210,11 @@ def test_each_surface_offers_what_it_re_exports_and_nothing_collides(name: str) 
     surface = _surface(package)
     init = DOMAIN / name / "__init__.py"
     typed: dict[str, str] = {}
-    for node in ast.walk(_parse(init)):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(package):
-            for alias in node.names:
-                assert alias.asname == alias.name, f"{package}: re-export {alias.name} as itself"
-                typed[alias.name] = node.module.rsplit(".", 1)[1]
+    for module, names in _imports()[str(init)]:
+        if module.startswith(package):
+            for name, asname in names:
+                assert asname == name, f"{package}: re-export {name} as itself"
+                typed[name] = module.rsplit(".", 1)[1]
     assert typed == surface.where
     modules = {info.name for info in pkgutil.iter_modules([str(DOMAIN / name)])}
     assert not set(surface.where) & modules, "a public name is also a module's name"
