@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.tickets import read as ticket_read
+from racing import race
 
 WORKERS = 8
 #: Rounds per writer. The writers start their rounds at the same moment (worker.py waits for
@@ -22,44 +22,18 @@ WORKER = Path(__file__).with_name("worker.py")
 DESKTERM = Path(sys.executable).with_name("deskterm")
 
 
-def _run_workers(url: str, ticket_id: int) -> list[dict[str, list[str]]]:
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), url, str(w), str(ticket_id), str(ROUNDS)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for w in range(WORKERS)
-    ]
-    try:
-        for proc in procs:
-            assert proc.stdout is not None
-            assert proc.stdout.readline().strip() == "ready"
-        for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=600)
-            assert proc.returncode == 0, err
-            assert "database is locked" not in err
-            results.append(json.loads(out))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-
-
 @pytest.mark.slow
 def test_eight_writers_lose_no_note_and_every_stale_write_is_refused(
     desk: Desk, backend_url: str
 ) -> None:
     ticket = tickets.create(desk, subject="Shared drive S: unreachable from floor 4")
-    results = _run_workers(backend_url, ticket.id)
+    results = race(
+        [
+            [sys.executable, str(WORKER), backend_url, str(w), str(ticket.id), str(ROUNDS)]
+            for w in range(WORKERS)
+        ],
+        timeout=600,
+    )
 
     assert [r["errors"] for r in results] == [[]] * WORKERS
     detail = ticket_read.detail(desk, ticket.id)

@@ -5,9 +5,7 @@ so, and each agent gets its tickets earliest due first.
 
 from __future__ import annotations
 
-import json
 import random
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -21,6 +19,7 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.people import add_agent
 from deskterm.domain.tickets.claims import TAKE_DUE
 from deskterm.store import schema
+from racing import race
 
 WORKERS = 8
 TICKETS = 100
@@ -47,37 +46,6 @@ def _backlog(desk: Desk) -> dict[int, object]:
     return due
 
 
-def _race(url: str, handles: list[str]) -> list[dict[str, object]]:
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), url, handle],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for handle in handles
-    ]
-    try:
-        for proc in procs:  # every desk open before anyone takes
-            assert proc.stdout is not None
-            assert proc.stdout.readline().strip() == "ready", proc.stderr
-        for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=300)
-            assert proc.returncode == 0, err
-            results.append(json.loads(out))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-
-
 @pytest.mark.slow
 def test_eight_agents_take_a_hundred_tickets_once_each_earliest_due_first(
     desk: Desk, backend_url: str
@@ -88,7 +56,7 @@ def test_eight_agents_take_a_hundred_tickets_once_each_earliest_due_first(
     due = _backlog(desk)
 
     started = time.monotonic()
-    results = _race(backend_url, handles)
+    results = race([[sys.executable, str(WORKER), backend_url, h] for h in handles])
     elapsed = time.monotonic() - started
 
     assert [r["errors"] for r in results] == [[]] * WORKERS

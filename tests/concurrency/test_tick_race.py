@@ -3,8 +3,6 @@ breached ticket is escalated exactly once, one tier up, with one audit entry and
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -16,42 +14,12 @@ from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.sla import PolicyChanges, add_policy
 from deskterm.store import schema
+from racing import race
 
 HOSTS = 3
 TICKETS = 60
 WORKER = Path(__file__).with_name("tick_worker.py")
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-
-def _race(url: str, when: datetime) -> list[dict[str, list[object]]]:
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), url, "alice", when.isoformat()],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(HOSTS)
-    ]
-    try:
-        for proc in procs:  # every desk open before anyone ticks
-            assert proc.stdout is not None
-            assert proc.stdout.readline().strip() == "ready", proc.stderr
-        for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=120)
-            assert proc.returncode == 0, err
-            results.append(json.loads(out))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
 
 
 def test_three_hosts_ticking_at_once_escalate_each_ticket_once(
@@ -67,7 +35,8 @@ def test_three_hosts_ticking_at_once_escalate_each_ticket_once(
         tickets.create(opened, subject=f"Outage {n}", priority="high").id for n in range(TICKETS)
     ]
 
-    results = _race(backend_url, START + timedelta(hours=1))
+    when = (START + timedelta(hours=1)).isoformat()
+    results = race([[sys.executable, str(WORKER), backend_url, "alice", when]] * HOSTS)
 
     assert [r["errors"] for r in results] == [[]] * HOSTS
     escalated = Counter(i for r in results for i in r["escalated"])
