@@ -253,3 +253,31 @@ def test_a_queue_s_automatic_reply_answers_when_no_rule_did(desk: Desk) -> None:
     assert queues.queue_detail(desk, "Network L2").auto_reply.startswith("Network team")
     queues.edit_queue(desk, "Network L2", auto_reply=None)
     assert queues.queue_detail(desk, "Network L2").auto_reply is None
+
+
+def test_one_requester_gets_at_most_three_automatic_replies_an_hour(desk: Desk) -> None:
+    """An auto-responder answering the desk's acknowledgements (or a script writing in a
+    loop) must not be answered forever: the fourth ticket within the hour gets no reply, and
+    its history says why; an hour later the requester is answered again."""
+    from deskterm.domain.tickets.triage import AUTO_REPLY_LIMIT
+
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    add_rule(Desk(desk.store, desk.handle, clock=lambda: monday), "Ack", "is:unsolved",
+             Actions(reply="We have it."), stop=False)  # fmt: skip
+    queues.edit_queue(desk, "Service Desk", auto_reply="Queue ack.")
+
+    def mail_in(minutes: int) -> int:
+        at = Desk(desk.store, desk.handle, clock=lambda: monday + timedelta(minutes=minutes))
+        return tickets.create(at, subject="Out of office", requester="bot@acme.example").id
+
+    answered = [mail_in(n) for n in range(AUTO_REPLY_LIMIT)]
+    held = mail_in(30)
+    for ticket_id in answered:
+        assert [m.body for m in tickets.detail(desk, ticket_id).messages] == ["We have it."]
+    assert tickets.detail(desk, held).messages == ()  # neither the rule's nor the queue's
+    reasons = [new for field, _old, new in history(desk, held) if field == "auto_reply_held"]
+    assert reasons == ["3 automatic replies went to this requester in the last hour"]
+    later = mail_in(90)
+    assert [m.body for m in tickets.detail(desk, later).messages] == ["We have it."]
+    other = tickets.create(desk, subject="Hello", requester="dana@acme.example")
+    assert tickets.detail(desk, other.id).messages[-1].automatic

@@ -67,6 +67,8 @@ def _describe(field: str, old: str | None, new: str | None, messages: Mapping[in
         return f"rule {_quote(new)} applied"
     if field == "queue_reply":
         return f"automatic reply of queue {_quote(new)}"
+    if field == "auto_reply_held":
+        return f"no automatic reply: {_quote(new)}"
     if field == "rule_skipped":
         return f"rule {_quote(old)} skipped: {_quote(new)}"
     if field == "merged_from":

@@ -150,7 +150,13 @@ def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) ->
         )
     record_created(ctx, ticket_id, new.subject)
     outcomes = apply_rules(ctx, ticket_id)
-    replied = any(change.field == "reply" for outcome in outcomes for change in outcome.changes)
+    # A rule replied, or would have but the requester had enough replies lately: either
+    # way the queue's acknowledgement is not sent on top.
+    replied = any(
+        change.field in ("reply", "auto_reply_held")
+        for outcome in outcomes
+        for change in outcome.changes
+    )
     missing = acknowledge(ctx, ticket_id, replied)
     if notices is not None:
         notices += [

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import timedelta
+from typing import Any, Final
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import BindParameter, Select, bindparam, case, false, insert, select
+from sqlalchemy import BindParameter, Select, bindparam, case, false, func, insert, select
 from sqlalchemy.engine import Connection
 
 from deskterm.domain import lookup
@@ -104,6 +105,7 @@ def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
     if replied:
         return None
     conn = ctx.conn
+    held = _reply_held(ctx, ticket_id)
     Q = schema.queues
     row = conn.execute(
         select(Q.c.name, Q.c.auto_reply)
@@ -111,6 +113,9 @@ def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
         .where(T.c.id == ticket_id)
     ).one()
     if not row.auto_reply:
+        return None
+    if held is not None:
+        _record(ctx, ticket_id, "auto_reply_held", None, held)
         return None
     from deskterm.domain.templates import render
     from deskterm.domain.tickets.read import load_ticket
@@ -140,10 +145,15 @@ def _requests(ctx: Context, rule: Rule, ticket_id: int) -> list[Request]:
     fields and the note, then the automatic reply."""
     conn, actions = ctx.conn, rule.actions
     note, reply = _texts(ctx, rule, ticket_id)
+    held = _reply_held(ctx, ticket_id) if reply else None
+    if held is not None:
+        reply = None
     assignee: Any = UNSET
     if actions.assignee:
         assignee = lookup.agent_id(conn, ctx.actor, actions.assignee)
-    named = (FieldChange("rule", None, rule.name),)
+    named: tuple[FieldChange, ...] = (FieldChange("rule", None, rule.name),)
+    if held is not None:
+        named += (FieldChange("auto_reply_held", None, held),)
     fields = Request(
         queue_id=lookup.queue_id(conn, actions.queue) if actions.queue else None,
         priority=actions.priority,
@@ -190,18 +200,53 @@ def _after(current: Current, planned: Plan) -> Current:
 
 
 def _record_skip(ctx: Context, ticket_id: int, rule: str, reason: str) -> None:
+    _record(ctx, ticket_id, "rule_skipped", rule, reason[:1000])
+
+
+def _record(ctx: Context, ticket_id: int, field: str, old: str | None, new: str) -> None:
+    """An audit entry that changes nothing on the ticket (its version stays)."""
     version = ctx.conn.execute(select(T.c.version).where(T.c.id == ticket_id)).scalar_one()
     ctx.conn.execute(
         insert(schema.audit_events).values(
             ticket_id=ticket_id,
             actor_id=ctx.actor.id,
-            field="rule_skipped",
-            old_value=rule,
-            new_value=reason[:1000],
+            field=field,
+            old_value=old,
+            new_value=new,
             version=version,
             at=ctx.now,
         )
     )
+
+
+#: At most this many automatic replies go to one requester within :data:`AUTO_REPLY_WINDOW`;
+#: beyond that a new ticket gets none (an auto-responder answering the desk's
+#: acknowledgements, or a script writing in a loop, would otherwise be answered each time).
+AUTO_REPLY_LIMIT: Final = 3
+AUTO_REPLY_WINDOW: Final = timedelta(hours=1)
+
+
+def _reply_held(ctx: Context, ticket_id: int) -> str | None:
+    """Why the new ticket gets no automatic reply (the requester had enough of them lately),
+    or None."""
+    conn = ctx.conn
+    M = schema.messages
+    requester = conn.execute(select(T.c.requester_id).where(T.c.id == ticket_id)).scalar()
+    if requester is None:
+        return None
+    sent = conn.execute(
+        select(func.count())
+        .select_from(M.join(T, T.c.id == M.c.ticket_id))
+        .where(
+            T.c.requester_id == requester,
+            M.c.kind == "reply",
+            M.c.automatic,
+            M.c.created_at > ctx.now - AUTO_REPLY_WINDOW,
+        )
+    ).scalar_one()
+    if sent < AUTO_REPLY_LIMIT:
+        return None
+    return f"{sent} automatic replies went to this requester in the last hour"
 
 
 #: The ticket ids the rules are asked about, bound when the matching statement runs.
