@@ -104,7 +104,7 @@ def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) ->
     contact_id = contact_for(conn, new.requester, now) if new.requester else None
     status = "open" if opens("new", assigned=assignee_id is not None) else "new"
     sla = new_clocks(
-        clocks.load(conn),
+        ctx.once("policies", lambda: clocks.load(conn)),
         queue_id=queue_id,
         ticket_type=new.type,
         organization_id=_organization_of(conn, contact_id),

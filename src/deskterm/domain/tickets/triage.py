@@ -63,7 +63,7 @@ class RuleOutcome:
 def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
     """Run the enabled rules on the new ticket ``ticket_id`` (module docstring)."""
     conn = ctx.conn
-    rules = load_rules(conn, enabled_only=True)
+    rules = ctx.once("rules", lambda: load_rules(conn, enabled_only=True))
     if not rules:
         return []
     outcomes: list[RuleOutcome] = []
@@ -75,7 +75,7 @@ def apply_rules(ctx: Context, ticket_id: int) -> list[RuleOutcome]:
             if broken is not None:
                 raise broken
             steps = _requests(ctx, rule, ticket_id)
-            names = names or write.names(conn)
+            names = names or ctx.once("names", lambda: write.names(conn))
             state = current or write.read_one(conn, ticket_id)
             plans: list[Plan] = []
             for request in steps:
@@ -105,7 +105,6 @@ def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
     if replied:
         return None
     conn = ctx.conn
-    held = _reply_held(ctx, ticket_id)
     Q = schema.queues
     row = conn.execute(
         select(Q.c.name, Q.c.auto_reply)
@@ -114,6 +113,7 @@ def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
     ).one()
     if not row.auto_reply:
         return None
+    held = _reply_held(ctx, ticket_id)
     if held is not None:
         _record(ctx, ticket_id, "auto_reply_held", None, held)
         return None
@@ -135,7 +135,8 @@ def acknowledge(ctx: Context, ticket_id: int, replied: bool) -> str | None:
         events=(FieldChange("queue_reply", None, row.name),),
     )
     current = write.read_one(conn, ticket_id)
-    write.store(ctx, [plan(current, request, ctx.now, write.names(conn))])
+    names = ctx.once("names", lambda: write.names(conn))
+    write.store(ctx, [plan(current, request, ctx.now, names)])
     return None
 
 

@@ -18,7 +18,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
@@ -56,6 +56,17 @@ class Context:
     desk: Desk
     actor: Agent
     now: datetime
+    #: What the transaction read once and reuses (:meth:`once`).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def once(self, key: str, read: Callable[[], R]) -> R:
+        """``read()`` the first time in this transaction, its answer after that: for what no
+        ticket change alters (the desk's queues, agents, SLA policies and rules), read once
+        by a batch of ten thousand creates instead of once per ticket."""
+        if key not in self.memo:
+            self.memo[key] = read()
+        found: R = self.memo[key]
+        return found
 
 
 def transact(desk: Desk, work: Callable[[Context], R]) -> R:
