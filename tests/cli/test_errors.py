@@ -156,3 +156,16 @@ def test_the_root_help_is_the_same_after_another_command_ran_in_the_process(
     fresh = ok(cli_inproc("--help", columns=60))
     ok(cli_inproc("sla", "list"))  # loads the sla command into this process
     assert ok(cli_inproc("--help", columns=60)) == fresh
+
+
+def test_an_error_with_two_short_quoted_values_keeps_the_text_between_them() -> None:
+    """The shortening of long quoted values took the text between two short ones for one
+    (the macros' "did you mean" messages lost their middle)."""
+    from deskterm.cli.main import MAX_QUOTED, one_line
+
+    middle = "y" * (MAX_QUOTED + 20)
+    message = f'unknown variable "x" in {middle} use "z"'
+    assert one_line(message) == message
+    long_value = "v" * (MAX_QUOTED + 5)
+    shortened = one_line(f'bad "{long_value}" here')
+    assert shortened.startswith('bad "vvv') and shortened.endswith('…" here')

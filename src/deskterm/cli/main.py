@@ -135,9 +135,13 @@ def one_line(message: str) -> str:
 
     def shorten(match: re.Match[str]) -> str:
         quoted = match.group()
+        if len(quoted) - 2 < MAX_QUOTED:
+            return quoted
         return f"{quoted[: MAX_QUOTED - 1]}…{quoted[-1]}"
 
-    text = re.sub(rf'"[^"]{{{MAX_QUOTED},}}"|\'[^\']{{{MAX_QUOTED},}}\'', shorten, text)
+    # Every quoted value, left to right, pair by pair: a pattern asking only for long ones
+    # would take the text *between* two short quoted values for one long value.
+    text = re.sub(r'"[^"]*"|\'[^\']*\'', shorten, text)
     if len(text) > MAX_MESSAGE:
         text = text[: MAX_MESSAGE - 1] + "…"
     return text
