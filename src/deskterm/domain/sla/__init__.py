@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.clocks import StatusChanged as StatusChanged
     from deskterm.domain.sla.clocks import Targets as Targets
     from deskterm.domain.sla.clocks import recompute as recompute
+    from deskterm.domain.sla.clocks import running_clocks as running_clocks
     from deskterm.domain.sla.clocks import step as step
     from deskterm.domain.sla.clocks import steps as steps
     from deskterm.domain.sla.describe import applies_to as applies_to
@@ -92,6 +93,7 @@ _SURFACE = Surface(
             "step",
             "steps",
             "recompute",
+            "running_clocks",
         ),
         "history": ("timeline", "Timeline", "Entry"),
         "state": ("Clock", "ClockState", "CLOCK_COLUMNS", "state_of", "sla_state"),

@@ -30,12 +30,12 @@ from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import FieldChange, Queue
-from deskterm.domain.sla import CLOCK_COLUMNS, Clock, ClockState
+from deskterm.domain.sla import CLOCK_COLUMNS, Clock, ClockState, Facts, running_clocks
 from deskterm.domain.tickets import write
 from deskterm.domain.tickets.change import escalation_chain
 from deskterm.domain.tickets.plan import NewMessage, Request, plan
 from deskterm.domain.tickets.write import Context
-from deskterm.domain.vocab import UNSOLVED
+from deskterm.domain.vocab import PRIORITIES, UNSOLVED
 from deskterm.store import schema
 
 T = schema.tickets
@@ -93,9 +93,10 @@ def escalate_breached(desk: Desk, *, dry_run: bool = False) -> TickResult:
             found = []
             for row in rows:
                 clocks = ClockState.from_columns(dict(row._mapping))
-                clock = _breached(
-                    clocks, row.status, row.first_responded_at, row.sla_escalated_due, now, policies
+                facts = Facts(
+                    row.created_at, PRIORITIES[row.priority], row.status, row.first_responded_at
                 )
+                clock = _breached(clocks, facts, row.sla_escalated_due, now, policies)
                 if clock is not None:
                     found.append(
                         _escalation(row.id, clock, clocks, row.queue_id, policies, names, chains)
@@ -121,14 +122,14 @@ def _escalate_chunk(ctx: Context, ids: Sequence[int]) -> list[Escalation]:
     handled: list[Escalation] = []
     plans = []
     for ticket_id, ticket in current.items():
-        clock = _breached(
-            ticket.clocks,
+        assert ticket.created_at is not None  # write.read reads it
+        facts = Facts(
+            ticket.created_at,
+            PRIORITIES[ticket.priority],
             ticket.status,
             ticket.first_responded_at,
-            marks.get(ticket_id),
-            now,
-            policies,
         )
+        clock = _breached(ticket.clocks, facts, marks.get(ticket_id), now, policies)
         if clock is None:
             continue  # solved, replied or escalated by another tick since the candidates
         found = _escalation(
@@ -175,6 +176,8 @@ def _candidates(now: datetime, policies: Collection[int]) -> Select[Any]:
             T.c.id,
             T.c.status,
             T.c.queue_id,
+            T.c.created_at,
+            T.c.priority,
             T.c.first_responded_at,
             T.c.sla_escalated_due,
             *(T.c[name] for name in CLOCK_COLUMNS),
@@ -191,32 +194,25 @@ def _candidates(now: datetime, policies: Collection[int]) -> Select[Any]:
 
 def _breached(
     clocks: ClockState,
-    status: str,
-    first_responded_at: datetime | None,
+    facts: Facts,
     escalated_due: datetime | None,
     now: datetime,
     policies: Collection[int],
 ) -> Clock | None:
     """The clock whose breach the ticket is to be escalated on, or None: the one rule both
-    the candidates' check and the locked re-check apply."""
+    the candidates' check and the locked re-check apply. Which clocks run is the engine's
+    (``running_clocks``); the breached one is the running clock whose due is ``sla_due``."""
     due = clocks.sla_due
     if (
-        status not in UNSOLVED
+        facts.status not in UNSOLVED
         or due is None
         or due > now
         or clocks.policy_id not in policies
         or escalated_due == due
     ):
         return None
-    running: tuple[tuple[Clock, datetime | None], ...] = (
-        ("first_response", clocks.first_response_due if first_responded_at is None else None),
-        (
-            "next_response",
-            clocks.next_response_due if clocks.next_response_started_at is not None else None,
-        ),
-        ("resolution", clocks.resolution_due),
-    )
-    return next((clock for clock, at in running if at == due), "resolution")
+    running = running_clocks(facts, clocks)
+    return next((r.clock for r in running if r.due == due), "resolution")
 
 
 def _escalation(
