@@ -6,6 +6,11 @@ BIN    := $(VENV)/bin
 # The demo database lives inside the checkout so `make run` never touches a user's real desk.
 DEMO_DB ?= $(CURDIR)/.demo/desk.db
 
+# The tests start hundreds of Python processes (the installed command, workers): each reads
+# deskterm's compiled modules and pytest's rewritten test modules from __pycache__ instead of
+# compiling them again, even where the environment says PYTHONDONTWRITEBYTECODE.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
+
 .PHONY: run test test-fast lint types unit bench clean venv
 
 $(BIN)/python:
@@ -39,7 +44,7 @@ types: $(VENV)/.installed-dev
 # Three workers on two cores: tests often wait (PostgreSQL, subprocesses, timeouts) and the
 # third uses that time; worksteal evens out the end (docs/TESTING.md, "Timings").
 unit: $(VENV)/.installed-dev
-	$(BIN)/pytest -n 3 --dist worksteal --durations=15
+	$(PYTEST) -n 3 --dist worksteal --durations=15
 
 # The checks run beside the tests (the tests leave a core part idle while they wait).
 test:
@@ -47,7 +52,7 @@ test:
 
 # The inner loop: SQLite only, no slow, console or real-process tests, stop at the first failure.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -n 2 --dist loadgroup --sqlite-only -m "not slow and not console and not process" -x -q
+	$(PYTEST) -n 2 --dist loadgroup --sqlite-only -m "not slow and not console and not process" -x -q
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run_all.py

@@ -5,15 +5,17 @@ JSON object when done."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Sequence
 from typing import Any
 
 
-def race(commands: Sequence[Sequence[str]], *, timeout: float = 300) -> list[Any]:
+def race(commands: Sequence[Sequence[str]], *, timeout: float = 300, nice: int = 0) -> list[Any]:
     """Start every command, wait until each is ready, let them all go, and return each one's
     JSON result in the order given. A process that fails fails the test with its stderr; none
-    is left running."""
+    is left running. ``nice`` lowers the processes' priority (for workers that run for a
+    fixed time: they do less work, and leave the cores to the rest of the suite)."""
     procs = [
         subprocess.Popen(
             list(command),
@@ -21,6 +23,7 @@ def race(commands: Sequence[Sequence[str]], *, timeout: float = 300) -> list[Any
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,
         )
         for command in commands
     ]

@@ -1,5 +1,7 @@
 """One process of the contention test: batches, bulk updates, notes and takes, mixed at random
-until a deadline. Prints one JSON object with everything that succeeded and every error."""
+for a number of seconds. Says ``ready`` once its desk is open and starts on ``go`` (the
+processes' imports take longest on a busy machine, and are not part of the time), then
+prints one JSON object with everything that succeeded and every error."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ def main(url: str, worker: int, shared: list[int], seconds: float, seed: int) ->
     rng = random.Random(seed * 100 + worker)
     desk = open_desk(url, ("alice", "bob", "carol")[worker % 3], initialize=False)
     done: dict[str, list] = {"notes": [], "tags": [], "batch_notes": [], "taken": [], "errors": []}
+    print("ready", flush=True)
+    sys.stdin.readline()
     deadline = time.monotonic() + seconds
     n = 0
     while time.monotonic() < deadline:
