@@ -56,6 +56,7 @@ PROCESS_MODULES = frozenset(
         "store/test_read_only.py",
         "store/test_first_use.py",
         "demo/test_package_data.py",
+        "concurrency/test_comment_race.py",
         "concurrency/test_many_writers.py",
         "concurrency/test_mixed_writers.py",
         "concurrency/test_take_race.py",
