@@ -329,6 +329,19 @@ ratings = Table(
     UniqueConstraint("ticket_id", "solved_at"),
 )
 
+#: Presence (migration 0016): one heartbeat row per agent and ticket open in a console
+#: (``activity``: viewing, replying or noting), counted while ``seen_at`` is recent; never a
+#: lock (domain/tickets/presence.py).
+presence = Table(
+    "presence",
+    metadata,
+    Column("agent_id", ID, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity", String(16), nullable=False),
+    Column("seen_at", _utc(), nullable=False),
+    Index("ix_presence_seen_at", "seen_at"),
+)
+
 tags = Table(
     "tags",
     metadata,

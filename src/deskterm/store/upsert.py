@@ -55,3 +55,20 @@ def insert_one_missing(
     first = key if isinstance(key, str) else key[0]
     stmt = _skip_taken(conn, table, key).values(**row).returning(table.c[first])
     return conn.execute(stmt).first() is not None
+
+
+def insert_or_update(
+    conn: Connection, table: Table, row: dict[str, Any], key: Sequence[str]
+) -> None:
+    """Insert ``row``, or where its unique ``key`` exists already (also when another process
+    inserts it at this very moment) set that row's other columns to ``row``'s values."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).values(**row)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).values(**row)
+    others = {name: stmt.excluded[name] for name in row if name not in key}
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(key), set_=others))

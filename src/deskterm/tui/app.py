@@ -26,13 +26,15 @@ from textual.signal import Signal
 from deskterm.errors import DeskError, StaleVersion
 from deskterm.tui.commands import DeskCommands
 from deskterm.tui.live import LIVE_SECONDS, Live
-from deskterm.tui.messages import TicketsChanged
+from deskterm.tui.messages import PresenceChanged, TicketsChanged
 from deskterm.tui.phrases import error_text, error_title
+from deskterm.tui.presence import BEAT_SECONDS, Here
 from deskterm.tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from deskterm.domain.desk import Desk
     from deskterm.domain.models import Page, Ticket
+    from deskterm.domain.tickets import Presence
     from deskterm.drafts import Draft, Drafts
 
 R = TypeVar("R")
@@ -100,6 +102,12 @@ class DeskApp(App[None]):
         self.before_exit: list[Callable[[], object]] = []
         #: Other agents' changes, looked for every ``live`` seconds (None: never).
         self.live = Live(self, live)
+        #: This console's heartbeats on the tickets it has open (beaten again every
+        #: BEAT_SECONDS while the console looks for changes at all).
+        self.here = Here(self, BEAT_SECONDS if live else None)
+        #: The other agents on tickets, by ticket (read by ``live``); screens subscribe.
+        self.others: dict[int, tuple[Presence, ...]] = {}
+        self.presence_changes: Signal[PresenceChanged] = Signal(self, "presence-changes")
 
     @property
     def desk(self) -> Desk:
@@ -145,6 +153,11 @@ class DeskApp(App[None]):
         self._catch_hang_up()
         self.push_screen(MainScreen(self.initial_query))
         self.live.start()
+        self.here.start()
+
+    def on_unmount(self) -> None:
+        # Others stop seeing this agent at once, not when the rows expire.
+        self.here.leave_all()
 
     async def on_event(self, event: events.Event) -> None:
         if (
@@ -273,9 +286,41 @@ class DeskApp(App[None]):
             group="read",
         )
 
-    def tickets_changed(self, tickets: list[Ticket], fields: frozenset[str] = frozenset()) -> None:
-        """Tell every screen that ``tickets`` are now as given, after a change of ``fields``."""
-        self.ticket_changes.publish(TicketsChanged(tuple(tickets), fields))
+    def presence_found(self, others: tuple[Presence, ...]) -> None:
+        """The other agents now on tickets (from ``live``): tell the screens if it changed."""
+        by_ticket: dict[int, tuple[Presence, ...]] = {}
+        for presence in others:
+            by_ticket[presence.ticket_id] = (*by_ticket.get(presence.ticket_id, ()), presence)
+        if self._shown_presence(by_ticket) == self._shown_presence(self.others):
+            return
+        changed = frozenset(by_ticket) ^ frozenset(self.others) | {
+            ticket_id
+            for ticket_id in by_ticket.keys() & self.others.keys()
+            if by_ticket[ticket_id] != self.others[ticket_id]
+        }
+        self.others = by_ticket
+        self.presence_changes.publish(PresenceChanged(by_ticket, changed))
+
+    @staticmethod
+    def _shown_presence(
+        by_ticket: dict[int, tuple[Presence, ...]],
+    ) -> dict[int, tuple[tuple[str, str], ...]]:
+        """What the screens show of presence (not when each beat was)."""
+        return {
+            ticket_id: tuple((p.agent, p.activity) for p in others)
+            for ticket_id, others in by_ticket.items()
+        }
+
+    def tickets_changed(
+        self,
+        tickets: list[Ticket],
+        fields: frozenset[str] = frozenset(),
+        *,
+        by_others: bool = False,
+    ) -> None:
+        """Tell every screen that ``tickets`` are now as given, after a change of ``fields``
+        (``by_others``: found by the live poller, see :class:`TicketsChanged`)."""
+        self.ticket_changes.publish(TicketsChanged(tuple(tickets), fields, by_others))
 
 
 def make_app(

@@ -5,7 +5,8 @@ it saw (``tickets.changes_since``: one index lookup when nothing did, on either 
 publishes the changed tickets on the app's ``ticket_changes`` signal, as its own writes do:
 rows are redrawn in place (selection, scroll position and any draft stay), the detail pane
 re-reads a ticket it shows, counts that can have moved are counted again. Changes by this
-console's agent were shown when made and are left out. A note says who changed what.
+console's agent were shown when made and are left out. A note says who changed what. The
+same look reads who else has which ticket open (``tui/presence.py``).
 
 When the desk cannot be reached the console says so once, waits longer between tries (up to
 :data:`MAX_BACKOFF` seconds) and, when it is back, says so and catches up from the last event
@@ -21,7 +22,7 @@ from deskterm.errors import DeskError
 
 if TYPE_CHECKING:
     from deskterm.domain.models import AuditEvent
-    from deskterm.domain.tickets import DeskChanges
+    from deskterm.domain.tickets import DeskChanges, Presence
     from deskterm.tui.app import DeskApp
 
 #: Seconds between two looks at the desk.
@@ -55,17 +56,19 @@ class Live:
         self.app.run_worker(self._check, thread=True, group="live", exit_on_error=False)
 
     def _check(self) -> None:
-        from deskterm.domain.tickets import changes_since
+        from deskterm.domain.tickets import changes_since, present
 
         try:
             found = changes_since(self.app.desk, self.last_id)
+            others = present(self.app.desk)
         except DeskError as exc:
             self.app.call_from_thread(self._failed, exc)
             return
-        self.app.call_from_thread(self._arrived, found)
+        self.app.call_from_thread(self._arrived, found, others)
 
-    def _arrived(self, found: DeskChanges) -> None:
+    def _arrived(self, found: DeskChanges, others: tuple[Presence, ...] = ()) -> None:
         self._busy = False
+        self.app.presence_found(others)
         if self.lost:
             self.lost = False
             self._delay = self.interval or LIVE_SECONDS
@@ -77,7 +80,7 @@ class Live:
             return
         changed = {e.ticket_id for e in theirs}
         tickets = [t for t in found.tickets if t.id in changed]
-        self.app.tickets_changed(tickets, frozenset(e.field for e in theirs))
+        self.app.tickets_changed(tickets, frozenset(e.field for e in theirs), by_others=True)
         self.app.notify(summary(theirs), title="Changed by others", markup=False, timeout=4)
 
     def _failed(self, exc: DeskError) -> None:

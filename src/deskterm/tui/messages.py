@@ -4,11 +4,15 @@ app tells every screen after a write."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from deskterm.domain.models import Page, Ticket, TicketDetail
 from deskterm.errors import DeskError
+
+if TYPE_CHECKING:
+    from deskterm.domain.tickets import Presence
 
 
 class PageLoaded(Message):
@@ -47,7 +51,23 @@ class TicketsChanged:
     """Published on :attr:`DeskApp.ticket_changes` after the console wrote to tickets (or
     reloaded one): the tickets as they are now and what changed, as the history names it
     (``status``, ``assignee``, ``reply``, ...). Empty ``fields`` means "anything may have":
-    a reload after someone else's change."""
+    a reload after someone else's change. ``by_others``: other agents' changes the console
+    found by itself (``tui/live.py``), not something this agent did or asked to see."""
 
     tickets: tuple[Ticket, ...]
     fields: frozenset[str] = frozenset()
+    by_others: bool = False
+
+
+@dataclass(frozen=True)
+class PresenceChanged:
+    """Published on :attr:`DeskApp.presence_changes` when the other agents on tickets changed:
+    all of them by ticket (``Presence`` rows, most active first), and the tickets whose
+    presence changed (to redraw just those rows)."""
+
+    others: dict[int, tuple[Presence, ...]]
+    changed: frozenset[int]
+
+    def on(self, ticket_id: int) -> tuple[Presence, ...]:
+        """The other agents on ``ticket_id``."""
+        return self.others.get(ticket_id, ())

@@ -128,14 +128,24 @@ def sla_cell(ticket: Ticket, now: datetime, *, color: bool = True) -> Text:
 
 
 def row_cells(
-    ticket: Ticket, now: datetime, *, marked: bool, draft: bool = False, color: bool = True
+    ticket: Ticket,
+    now: datetime,
+    *,
+    marked: bool,
+    draft: bool = False,
+    color: bool = True,
+    present: str = "",
 ) -> dict[str, Text]:
     """The cells of a list row (SPEC section 7) by column key: ``mark`` (``●`` marked, ``✎``
     holds an unsent draft) and the ticket fields the list shows; ``ticket_table.COLUMNS``
-    orders them."""
+    orders them. ``present``: the marker of other agents on the ticket, before its number
+    (``◉`` someone has it open, ``✐`` someone is writing on it; ``tui/presence.py``)."""
+    number = Text(str(ticket.id), justify="right")
+    if present:
+        number = Text.assemble((present, "bold"), str(ticket.id), justify="right")
     return {
         "mark": Text(("●" if marked else " ") + ("✎" if draft else " "), style="bold"),
-        "id": Text(str(ticket.id), justify="right"),
+        "id": number,
         "priority": priority_cell(ticket.priority, color=color),
         "status": status_cell(ticket.status, color=color),
         "sla_state": sla_cell(ticket, now, color=color),

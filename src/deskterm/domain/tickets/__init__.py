@@ -50,6 +50,12 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.plan import UNSET as UNSET
     from deskterm.domain.tickets.plan import Unset as Unset
     from deskterm.domain.tickets.plan import tag_diff as tag_diff
+    from deskterm.domain.tickets.presence import ACTIVITIES as ACTIVITIES
+    from deskterm.domain.tickets.presence import PRESENCE_SECONDS as PRESENCE_SECONDS
+    from deskterm.domain.tickets.presence import Presence as Presence
+    from deskterm.domain.tickets.presence import beat as beat
+    from deskterm.domain.tickets.presence import leave as leave
+    from deskterm.domain.tickets.presence import present as present
     from deskterm.domain.tickets.quick import first_page as first_page
     from deskterm.domain.tickets.rating import rate as rate
     from deskterm.domain.tickets.read import SORT_NAMES as SORT_NAMES
@@ -140,6 +146,14 @@ _SURFACE = Surface(
             "ensure_editable",
         ),
         "quick": ("first_page",),
+        "presence": (
+            "ACTIVITIES",
+            "PRESENCE_SECONDS",
+            "Presence",
+            "beat",
+            "leave",
+            "present",
+        ),
         "rating": ("rate",),
         "time_spent": ("MAX_TIME_SPENT", "parse_time_spent", "time_text"),
         "write": (

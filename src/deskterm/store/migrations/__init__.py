@@ -21,5 +21,6 @@ REVISIONS: tuple[str, ...] = (
     "0013_queue_auto_reply",
     "0014_mail",
     "0015_time_ratings",
+    "0016_presence",
 )
 HEAD = REVISIONS[-1]

@@ -12,6 +12,8 @@ so and takes no keys: the keys typed meanwhile wait for the send to finish (see
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,11 +24,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
-from deskterm.domain.models import Message, Ticket
-from deskterm.domain.text import one_line
-from deskterm.errors import DeskError
+from deskterm.domain.models import Message, Ticket, TicketDetail
+from deskterm.domain.text import long_time, one_line, sanitize
+from deskterm.errors import DeskError, StaleVersion
 from deskterm.tui.access import desk_app
-from deskterm.tui.messages import TicketsChanged
+from deskterm.tui.messages import PresenceChanged, TicketsChanged
+from deskterm.tui.presence import phrase
+
+if TYPE_CHECKING:
+    from deskterm.domain.tickets import Presence
 
 #: Seconds after the last change before the draft is written to disk.
 DRAFT_DELAY = 0.4
@@ -71,6 +77,8 @@ class ComposeScreen(Screen[None]):
         #: The time spent as last typed, and as last kept with the draft.
         self._latest_time = ""
         self._kept_time = ""
+        #: Who else is on the ticket, as the status line last said it.
+        self._others = ""
 
     def compose(self) -> ComposeResult:
         label = "Reply to" if self.kind == "reply" else "INTERNAL NOTE on"
@@ -98,14 +106,21 @@ class ComposeScreen(Screen[None]):
     def on_mount(self) -> None:
         app = desk_app(self)
         app.ticket_changes.subscribe(self, self._tickets_changed)
+        app.presence_changes.subscribe(self, self._presence_changed)
+        self._leave = app.here.hold(
+            self.ticket.id, "replying" if self.kind == "reply" else "noting"
+        )
         app.before_exit.append(self.keep_draft)
         editor = self.query_one(TextArea)
         editor.focus()
         editor.move_cursor(editor.document.end)
         if self._kept:
             self._status("Your unsent draft is back.")
+        else:
+            self._say_others(app.others.get(self.ticket.id, ()))
 
     def on_unmount(self) -> None:
+        self._leave()
         app = desk_app(self)
         if self.keep_draft in app.before_exit:
             app.before_exit.remove(self.keep_draft)
@@ -164,10 +179,24 @@ class ComposeScreen(Screen[None]):
         desk_app(self).drafts.remove(self.ticket.id, self.kind)
 
     def _tickets_changed(self, change: TicketsChanged) -> None:
-        # After "reload" on a conflict: send against the version now on screen.
+        # After "reload" on a conflict: send against the version now on screen. Not after a
+        # change the console only heard of: the agent has not read it (a reply sent after
+        # someone else's then asks first, see _check_replies).
+        if change.by_others:
+            return
         for ticket in change.tickets:
             if ticket.id == self.ticket.id:
                 self.ticket = ticket
+
+    def _presence_changed(self, change: PresenceChanged) -> None:
+        self._say_others(change.on(self.ticket.id))
+
+    def _say_others(self, on_ticket: tuple[Presence, ...]) -> None:
+        """Say, above the text, who else is on this ticket (``bob is replying``)."""
+        others = phrase(on_ticket)
+        if others != self._others and not self.sending:
+            self._others = others
+            self._status(f"◉ {others}" if others else "", "bold")
 
     # -- keys ----------------------------------------------------------------------------------
 
@@ -212,9 +241,49 @@ class ComposeScreen(Screen[None]):
                 editor.read_only = False
                 self.query_one("#time", Input).disabled = False
                 self._status("Not sent; your text is kept as a draft.", "bold")
+            if isinstance(exc, StaleVersion) and kind == "reply" and self.is_mounted:
+                self._check_replies(exc)
+                return True
             return False
 
         app.run_domain(call, done, ticket_id=ticket.id, failed=failed)
+
+    def _check_replies(self, stale: StaleVersion) -> None:
+        """A reply refused because the conversation moved on since the ticket was opened: show
+        the public replies that arrived since and ask before sending this one after them;
+        for any other change (a status change, a merge) offer the reload as for any
+        conflict."""
+        from deskterm.domain.tickets import detail
+
+        app = desk_app(self)
+
+        def replies() -> tuple[TicketDetail, list[Message]]:
+            found = detail(app.desk, stale.ticket_id)
+            ids = {
+                int(e.new or 0)
+                for e in found.history
+                if e.version > stale.seen and e.field in ("reply", "requester_reply")
+            }
+            return found, [m for m in found.messages if m.id in ids]
+
+        def ask(result: tuple[TicketDetail, list[Message]]) -> None:
+            found, since = result
+            if not since:
+                app.show_error(stale, stale.ticket_id)
+                return
+            from deskterm.tui.screens.confirm import ConfirmScreen
+
+            def answer(send: bool | None) -> None:
+                if send and self.is_attached:
+                    self.ticket = found.ticket  # the agent has now read what came in
+                    self.action_send()
+
+            app.push_screen(
+                ConfirmScreen(Content(replies_since(since)), yes="Send anyway", no="Keep editing"),
+                answer,
+            )
+
+        app.run_domain(replies, ask, group="read", ticket_id=stale.ticket_id)
 
     def _time_reads(self, time: str) -> bool:
         """Whether the time spent reads as a duration; if not, say so and go to it."""
@@ -273,6 +342,24 @@ class ComposeScreen(Screen[None]):
             editor.focus()
 
         self.app.push_screen(KbScreen(pick=True), insert)
+
+
+#: The most of each reply shown when asking before sending after it.
+REPLY_SHOWN = 600
+
+
+def replies_since(messages: list[Message]) -> str:
+    """The question asked before a reply that comes after others' public replies: who
+    replied, when, and what (each cut at :data:`REPLY_SHOWN` characters)."""
+    parts = []
+    for message in messages:
+        who = one_line(message.author_name or message.author or "someone", 60)
+        body = sanitize(message.body, multiline=True).strip()
+        if len(body) > REPLY_SHOWN:
+            body = body[:REPLY_SHOWN] + "…"
+        parts.append(f"{who} replied {long_time(message.created_at)}:\n\n{body}")
+    ask = "Send your reply after theirs?" if len(messages) == 1 else "Send yours after them?"
+    return "\n\n".join(["Since you opened this ticket:", *parts, ask])
 
 
 def _offset(text: str, location: tuple[int, int]) -> int:

@@ -11,7 +11,7 @@ from deskterm.domain.models import Ticket
 from deskterm.errors import DeskError
 from deskterm.tui.access import desk_app
 from deskterm.tui.keys import TICKET_BINDINGS
-from deskterm.tui.messages import DetailLoaded, TicketsChanged
+from deskterm.tui.messages import DetailLoaded, PresenceChanged, TicketsChanged
 from deskterm.tui.screens.ticket_actions import TicketActions
 from deskterm.tui.widgets.ticket_view import TicketView
 
@@ -38,7 +38,14 @@ class DetailScreen(TicketActions):
 
     def on_mount(self) -> None:
         self.query_one(TicketView).focus()
+        self._leave = desk_app(self).here.hold(self.ticket.id, "viewing")
         self.load()
+
+    def on_unmount(self) -> None:
+        self._leave()
+
+    def presence_changed(self, change: PresenceChanged) -> None:
+        self.query_one(TicketView).show_presence(change)
 
     def load(self) -> None:
         self._load(self.ticket.id)

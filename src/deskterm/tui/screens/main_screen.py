@@ -27,6 +27,7 @@ from deskterm.tui.messages import (
     DetailLoaded,
     PageFailed,
     PageLoaded,
+    PresenceChanged,
     TicketsChanged,
 )
 from deskterm.tui.screens.ticket_actions import TicketActions
@@ -171,6 +172,10 @@ class MainScreen(TicketActions):
         stale = sorted(q for q in queries if count_may_change(q, change.fields))
         if stale:
             self._recount(stale)
+
+    def presence_changed(self, change: PresenceChanged) -> None:
+        self.table.show_presence(change)
+        self.query_one(TicketView).show_presence(change)
 
     def on_screen_resume(self) -> None:
         # Back from the editor: a draft may have been kept, sent or discarded.

@@ -16,7 +16,7 @@ from deskterm.domain.models import Ticket, UpdateResult
 from deskterm.domain.tickets import TRANSITIONS
 from deskterm.domain.vocab import PRIORITIES, STATUSES
 from deskterm.tui.access import desk_app
-from deskterm.tui.messages import TicketsChanged
+from deskterm.tui.messages import PresenceChanged, TicketsChanged
 
 if TYPE_CHECKING:
     from deskterm.domain.sla import SlaPolicy, Timeline
@@ -43,9 +43,13 @@ class TicketActions(Screen[None]):
     def on_mount(self) -> None:
         # Textual calls this as well as a subclass's own on_mount: do not call it again there.
         desk_app(self).ticket_changes.subscribe(self, self.tickets_changed)
+        desk_app(self).presence_changes.subscribe(self, self.presence_changed)
 
     def tickets_changed(self, change: TicketsChanged) -> None:
         """Show what the console changed (subclasses re-read what the change can affect)."""
+
+    def presence_changed(self, change: PresenceChanged) -> None:
+        """Show who else is on which ticket (``tui/presence.py``)."""
 
     def selected_tickets(self) -> list[Ticket]:
         raise NotImplementedError

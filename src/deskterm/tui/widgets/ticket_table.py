@@ -18,7 +18,8 @@ from deskterm.domain.models import Cursor, Page, Ticket
 from deskterm.domain.tickets import BY_NAME
 from deskterm.errors import DeskError
 from deskterm.tui.access import desk_app
-from deskterm.tui.messages import PageFailed, PageLoaded
+from deskterm.tui.messages import PageFailed, PageLoaded, PresenceChanged
+from deskterm.tui.presence import mark
 from deskterm.tui.render import row_cells
 
 PAGE_SIZE = 100
@@ -54,6 +55,8 @@ class TicketTable(DataTable[object]):
         self.marks: set[int] = set()
         #: Tickets that hold an unsent reply or note (marked in the first column).
         self.drafts: frozenset[int] = frozenset()
+        #: The other agents' markers by ticket (``tui/presence.py``).
+        self.present: dict[int, str] = {}
         self._loading = False
 
     def on_mount(self) -> None:
@@ -109,6 +112,13 @@ class TicketTable(DataTable[object]):
         self.drafts = drafts
         for ticket in self.tickets:
             if ticket.id in changed:
+                self._redraw_row(ticket)
+
+    def show_presence(self, change: PresenceChanged) -> None:
+        """Mark the rows of tickets other agents have open (only the rows that changed)."""
+        self.present = {ticket_id: mark(others) for ticket_id, others in change.others.items()}
+        for ticket in self.tickets:
+            if ticket.id in change.changed:
                 self._redraw_row(ticket)
 
     def replace_ticket(self, ticket: Ticket) -> None:
@@ -194,6 +204,7 @@ class TicketTable(DataTable[object]):
             marked=ticket.id in self.marks,
             draft=ticket.id in self.drafts,
             color=desk_app(self).color,
+            present=self.present.get(ticket.id, ""),
         )
         return [cells[key] for _header, key, _width in COLUMNS]
 

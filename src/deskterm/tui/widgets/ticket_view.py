@@ -17,6 +17,8 @@ from deskterm.domain.models import Message, TicketDetail
 from deskterm.domain.text import long_time, one_line
 from deskterm.domain.tickets import describe, messages_by_id, time_text
 from deskterm.tui.access import desk_app
+from deskterm.tui.messages import PresenceChanged
+from deskterm.tui.presence import phrase
 from deskterm.tui.render import (
     clock_lines,
     multiline,
@@ -120,14 +122,18 @@ class TicketView(VerticalScroll):
         super().__init__(id=id)
         self.detail: TicketDetail | None = None
         self.can_focus = True
+        #: Who else is on the shown ticket, as the line above its fields says it.
+        self.presence = ""
 
     def show(self, detail: TicketDetail, now: datetime) -> None:
         keep_scroll = self.detail is not None and self.detail.ticket.id == detail.ticket.id
         self.detail = detail
+        self.presence = phrase(desk_app(self).others.get(detail.ticket.id, ()))
         with self.app.batch_update():
             self.remove_children()
             widgets: list[Static] = [
-                Static(fields_text(detail, now, color=desk_app(self).color), classes="fields")
+                self._presence_line(),
+                Static(fields_text(detail, now, color=desk_app(self).color), classes="fields"),
             ]
             widgets.append(Static(Text("Thread", style="bold underline"), classes="section"))
             widgets.extend(
@@ -141,6 +147,24 @@ class TicketView(VerticalScroll):
             self.mount_all(widgets)
         if not keep_scroll:
             self.scroll_home(animate=False)
+
+    def show_presence(self, change: PresenceChanged) -> None:
+        """Say who else has the shown ticket open, or is writing on it (``bob is replying``)."""
+        if self.detail is None:
+            return
+        text = phrase(change.on(self.detail.ticket.id))
+        if text == self.presence:
+            return
+        self.presence = text
+        lines = self.query(".presence")
+        if lines:
+            lines.first().remove()
+        self.mount(self._presence_line(), before=0)
+
+    def _presence_line(self) -> Static:
+        line = Static(Text(f"◉ {self.presence}", style="bold"), classes="presence")
+        line.display = bool(self.presence)
+        return line
 
     def clear_detail(self, note: str = "") -> None:
         self.detail = None
