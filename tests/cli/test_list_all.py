@@ -129,10 +129,10 @@ def test_a_full_text_query_is_not_counted(desk, cli_inproc) -> None:
 
 @SQLITE_ONLY
 def test_the_count_stops_at_its_cap(desk, cli_inproc, monkeypatch) -> None:
-    from deskterm.cli import ticket_cmd
+    from deskterm.cli import ticket_view
 
     _three(desk)
-    monkeypatch.setattr(ticket_cmd, "COUNT_CAP", 2)
+    monkeypatch.setattr(ticket_view, "COUNT_CAP", 2)
     result = cli_inproc("ticket", "list", "--limit", "1", "--format", "ids")
     ok(result)
     assert result.stderr == "1 of more than 2 shown; --limit N or --all\n"

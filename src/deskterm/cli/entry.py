@@ -3,7 +3,9 @@
 A bare ``deskterm`` on a terminal opens the agent console, and an agent judges it by how soon
 the first tickets are on screen; so that case is handled before the command-line framework
 (Typer, which builds its parameters with pydantic) or the database library is imported.
-Everything else goes to ``deskterm.cli.main.run``.
+The read commands ``cli/quick.py`` recognises (``ticket list``, ``ticket show`` on an SQLite
+desk) are answered next, with plain ``sqlite3``. Everything else goes to
+``deskterm.cli.main.run``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
 def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if _quick_console(args):
+        return
+    from deskterm.cli import quick
+
+    if quick.run(args):
         return
     from deskterm.cli.main import run as run_command
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import functools
 import itertools
-import os
 import sys
 from typing import Annotated, Any, NoReturn
 
@@ -188,6 +187,7 @@ def _receives_mail(args: list[str]) -> bool:
 
 def _run(args: list[str]) -> None:
     from deskterm.cli.decode import utf8_arguments
+    from deskterm.cli.output import reader_gone
     from deskterm.glyphs import ERRORS_ESCAPED, ERRORS_EXACT, fall_back
 
     # On a stream that cannot carry every character (LC_ALL=C, PYTHONIOENCODING=ascii, a
@@ -208,7 +208,7 @@ def _run(args: list[str]) -> None:
         # Click turns a closed pipe (``deskterm ticket list | head``) into exit 1 itself.
         context = exc.__context__
         if isinstance(context, OSError) and context.errno == errno.EPIPE:
-            _reader_gone()
+            reader_gone()
         raise
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
@@ -216,21 +216,13 @@ def _run(args: list[str]) -> None:
         print("error: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         raise SystemExit(130) from None
     except BrokenPipeError:
-        _reader_gone()
+        reader_gone()
     except Exception as exc:
         # --debug shows tracebacks of failures, not of a mistyped command line (a query
         # that reads "--debug" is a wrong option, said as usual).
         if debug and _usage_message(exc) is None:
             raise
         _report(exc)
-
-
-def _reader_gone() -> NoReturn:
-    """The reader (head, less) went away: that is not an error of ours. Exit 0, quietly
-    (what is left to write goes nowhere)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise SystemExit(exit_codes.OK) from None
 
 
 def _report(exc: Exception) -> NoReturn:

@@ -40,11 +40,13 @@ import json
 import math
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TextIO, cast
 
+from deskterm import exit_codes
 from deskterm.domain.text import long_time, sanitize
 from deskterm.errors import InvalidInput
 
@@ -260,8 +262,20 @@ def _write_ids(rows: Sequence[Mapping[str, Any]], id_key: str, out: TextIO) -> N
         raise InvalidInput(
             f"--format ids needs an {id_key!r} on every row; use json, jsonl or csv here"
         )
-    for row in rows:
-        out.write(f"{to_jsonable(row[id_key])}\n")
+    write_ids([to_jsonable(row[id_key]) for row in rows], out)
+
+
+def reader_gone() -> NoReturn:
+    """The reader (head, less) went away: that is not an error of ours. Exit 0, quietly
+    (what is left to write goes nowhere)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(exit_codes.OK) from None
+
+
+def write_ids(ids: Iterable[object], out: TextIO) -> None:
+    """The ``ids`` format of rows already reduced to their ids: one per line."""
+    out.write("".join(f"{value}\n" for value in ids))
 
 
 def _json_item(row: Mapping[str, Any], ascii_only: bool) -> str:

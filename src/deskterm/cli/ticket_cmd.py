@@ -4,7 +4,6 @@ escalate. Domain imports live inside the commands so ``--help`` stays fast."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +12,6 @@ from deskterm.cli import completion
 from deskterm.cli.context import get
 
 if TYPE_CHECKING:
-    from deskterm.cli.output import Column
     from deskterm.domain.desk import Desk
     from deskterm.domain.query import Query
 
@@ -114,10 +112,6 @@ def _emit_ticket(ctx: typer.Context, ticket: object, fmt: str | None) -> None:
     )
 
 
-#: How many tickets ``ticket list`` shows without ``--limit``.
-DEFAULT_LIMIT = 50
-
-
 @app.command("list")
 def list_tickets(
     ctx: typer.Context,
@@ -133,7 +127,7 @@ def list_tickets(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option(min=1, max=10_000, help=f"At most N tickets (default {DEFAULT_LIMIT})."),
+        typer.Option(min=1, max=10_000, help="At most N tickets (default 50)."),
     ] = None,
     every: Annotated[
         bool,
@@ -157,7 +151,7 @@ def list_tickets(
     --add-tag network
     """
     from deskterm.cli.output import emit_list, emit_pages, resolve_format
-    from deskterm.cli.ticket_view import LIST_COLUMNS, ticket_dict
+    from deskterm.cli.ticket_view import DEFAULT_LIMIT, list_columns, ticket_dict
     from deskterm.domain.query import parse
     from deskterm.domain.tickets import list_page, sort_spec, stream_pages
     from deskterm.errors import InvalidInput
@@ -167,7 +161,7 @@ def list_tickets(
     if every and limit is not None:
         raise InvalidInput("--all and --limit do not go together; give one of them")
     chosen = resolve_format(fmt, many=True, stream=cli.out)
-    table_columns, csv_keys = _columns(columns, LIST_COLUMNS)
+    table_columns, csv_keys = list_columns(columns)
     desk = cli.desk()
     parsed = parse(query, now=desk.now())
     sort_spec(sort)
@@ -196,42 +190,16 @@ def list_tickets(
         print(_more_note(desk, parsed, len(page.items)), file=sys.stderr)
 
 
-#: ``ticket list`` counts matches up to this many for its note on stderr.
-COUNT_CAP = 10_000
-
-
 def _more_note(desk: Desk, query: Query, shown: int) -> str:
-    """What stderr says when ``--limit`` cut the list: ``50 of 171 shown; ...``.
-
-    The cost of the note is bounded whatever the size of the desk (measured on a
-    million-ticket desk, docs/DECISIONS.md): field filters are counted up to
-    :data:`COUNT_CAP` matches (``50 of more than 10000 shown``); a full-text search is not
-    counted at all (``50 shown; more match``), since its matches cost a search each.
-    """
+    """What stderr says when ``--limit`` cut the list (``ticket_view.more_note``)."""
+    from deskterm.cli.ticket_view import COUNT_CAP, more_note
     from deskterm.domain.tickets import count
 
-    hint = "--limit N or --all"
     if query.text_terms:
-        return f"{shown} shown; more match; {hint}"
+        return more_note(shown, None)
     # The count is a read of its own: a ticket added or closed since the page was read must
     # not make it say fewer than were shown.
-    total = max(count(desk, query, cap=COUNT_CAP), shown + 1)
-    if total > COUNT_CAP:
-        return f"{shown} of more than {COUNT_CAP} shown; {hint}"
-    return f"{shown} of {total} shown; {hint}"
-
-
-def _columns(spec: str | None, default: Sequence[Column]) -> tuple[list[Column], list[str] | None]:
-    """``--columns``: the table columns and the csv keys it chooses (default: all keys)."""
-    from deskterm.cli.output import choose_columns
-    from deskterm.domain.models import Ticket
-    from deskterm.domain.tickets import FIELDS
-
-    if spec is None:
-        return list(default), None
-    headers = {field.name: field.header for field in FIELDS}
-    chosen = choose_columns(spec, keys=Ticket._fields, known=default, headers=headers)
-    return chosen, [column.key for column in chosen]
+    return more_note(shown, count(desk, query, cap=COUNT_CAP))
 
 
 @app.command("show")

@@ -73,6 +73,43 @@ def rating_dict(rating: Rating) -> dict[str, Any]:
     }
 
 
+#: How many tickets ``ticket list`` shows without ``--limit``.
+DEFAULT_LIMIT = 50
+#: ``ticket list`` counts matches up to this many for its note on stderr.
+COUNT_CAP = 10_000
+
+
+def list_columns(spec: str | None) -> tuple[list[Column], list[str] | None]:
+    """``ticket list --columns``: the table columns and the csv keys it chooses (by default
+    :data:`LIST_COLUMNS` and every key)."""
+    from deskterm.cli.output import choose_columns
+    from deskterm.domain.models import Ticket
+    from deskterm.domain.tickets import FIELDS
+
+    if spec is None:
+        return list(LIST_COLUMNS), None
+    headers = {field.name: field.header for field in FIELDS}
+    chosen = choose_columns(spec, keys=Ticket._fields, known=LIST_COLUMNS, headers=headers)
+    return chosen, [column.key for column in chosen]
+
+
+def more_note(shown: int, total: int | None) -> str:
+    """What stderr says when ``--limit`` cut the list: ``50 of 171 shown; ...``.
+
+    ``total`` is the count of matches up to :data:`COUNT_CAP` + 1, or None for a full-text
+    search, which is not counted at all (its matches cost a search each). The cost of the
+    note is so bounded whatever the size of the desk (measured on a million-ticket desk,
+    docs/DECISIONS.md): ``50 of more than 10000 shown``, ``50 shown; more match``.
+    """
+    hint = "--limit N or --all"
+    if total is None:
+        return f"{shown} shown; more match; {hint}"
+    total = max(total, shown + 1)
+    if total > COUNT_CAP:
+        return f"{shown} of more than {COUNT_CAP} shown; {hint}"
+    return f"{shown} of {total} shown; {hint}"
+
+
 def ticket_dict(ticket: Ticket) -> dict[str, Any]:
     """A ticket as the stable JSON object of SPEC section 5 (field order = dataclass order)."""
     return ticket._asdict()

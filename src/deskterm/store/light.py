@@ -12,6 +12,7 @@ None, and the caller takes the ordinary path, which explains the problem properl
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,37 +28,56 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path) if path and path != ":memory:" else None
 
 
+def open_read(path: Path, handle: str) -> sqlite3.Connection | None:
+    """A read-only connection to the desk at ``path`` inside a read transaction (one snapshot
+    for everything read on it), or None when the ordinary path must decide: no such file,
+    another schema revision, ``handle`` unknown or deactivated, not in WAL mode (a long read
+    would then hold writers off), or any error. The caller closes it."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2, isolation_level=None
+        )
+    except (sqlite3.Error, ValueError):
+        return None
+    try:
+        conn.execute("BEGIN")
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        agent = conn.execute("SELECT active FROM agents WHERE handle = ?", (handle,)).fetchone()
+        wal = conn.execute("PRAGMA journal_mode").fetchone()
+        if revision != (HEAD,) or agent is None or not agent[0] or wal != ("wal",):
+            conn.close()
+            return None
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
+
+
 def first_page_rows(
     path: Path, handle: str, limit: int, sql: str, time_columns: tuple[int, ...]
 ) -> list[tuple[Any, ...]] | None:
     """Up to ``limit`` rows of ``sql`` (which ends with ``LIMIT ?``), or None when the ordinary
     path must decide; the values at ``time_columns`` become UTC datetimes."""
-    if not path.is_file():
+    conn = open_read(path, handle)
+    if conn is None:
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
-    except sqlite3.Error:
-        return None
-    try:
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if revision is None or revision[0] != HEAD:
-            return None
-        agent = conn.execute("SELECT active FROM agents WHERE handle = ?", (handle,)).fetchone()
-        if agent is None or not agent[0]:
-            return None
         rows = conn.execute(sql, (limit,)).fetchall()
     except sqlite3.Error:
         return None
     finally:
         conn.close()
-    return [_convert(row, time_columns) for row in rows]
+    return [convert_times(row, time_columns) for row in rows]
 
 
-def _convert(row: tuple[Any, ...], time_columns: tuple[int, ...]) -> tuple[Any, ...]:
-    from datetime import datetime
-
+def convert_times(row: tuple[Any, ...], time_columns: tuple[int, ...]) -> tuple[Any, ...]:
+    """``row`` with the naive-UTC text at ``time_columns`` as aware UTC datetimes (what
+    ``schema.UTCDateTime`` gives through SQLAlchemy)."""
+    parse = datetime.fromisoformat
     values = list(row)
     for i in time_columns:
         if values[i] is not None:
-            values[i] = datetime.fromisoformat(values[i] + "+00:00")
+            values[i] = parse(values[i] + "+00:00")
     return tuple(values)

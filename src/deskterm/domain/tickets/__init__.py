@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.presence import beat as beat
     from deskterm.domain.tickets.presence import leave as leave
     from deskterm.domain.tickets.presence import present as present
+    from deskterm.domain.tickets.quick import LightDesk as LightDesk
     from deskterm.domain.tickets.quick import first_page as first_page
     from deskterm.domain.tickets.rating import rate as rate
     from deskterm.domain.tickets.read import SORT_NAMES as SORT_NAMES
@@ -145,7 +146,7 @@ _SURFACE = Surface(
             "check_status",
             "ensure_editable",
         ),
-        "quick": ("first_page",),
+        "quick": ("first_page", "LightDesk"),
         "presence": (
             "ACTIVITIES",
             "PRESENCE_SECONDS",

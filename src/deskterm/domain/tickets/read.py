@@ -21,9 +21,11 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     tuple_,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.sql.elements import TextClause
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import (
@@ -36,7 +38,8 @@ from deskterm.domain.models import (
     TicketDetail,
 )
 from deskterm.domain.query import NOW_PARAM, Query, parse, where_clause
-from deskterm.domain.tickets.convert import audit_event_from_row, ticket_from_row
+from deskterm.domain.tickets import statements
+from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.fields import SELECTED, Field
 from deskterm.domain.vocab import PRIORITIES
 from deskterm.errors import InvalidInput, NotFound
@@ -126,32 +129,12 @@ def detail(desk: Desk, ticket_id: int) -> TicketDetail:
 def time_totals(conn: Connection, ticket_id: int) -> tuple[int, dict[str, int]]:
     """The ticket's total time spent in seconds, and each agent's (handle -> seconds,
     most first, then by handle)."""
-    e, a = schema.time_entries, schema.agents
-    rows = conn.execute(
-        select(a.c.handle, func.sum(e.c.seconds))
-        .select_from(e.join(a, e.c.agent_id == a.c.id))
-        .where(e.c.ticket_id == ticket_id)
-        .group_by(a.c.handle)
-    ).all()
-    by_agent = sorted(((str(h), int(s)) for h, s in rows), key=lambda item: (-item[1], item[0]))
-    return sum(seconds for _h, seconds in by_agent), dict(by_agent)
+    return statements.time_totals(_run(conn, statements.TIME_TOTALS, ticket_id=ticket_id))
 
 
 def latest_rating(conn: Connection, ticket_id: int) -> Rating | None:
     """The ticket's latest satisfaction rating (of its latest rated solve), or None."""
-    r, a = schema.ratings, schema.agents
-    row = conn.execute(
-        select(r, a.c.handle)
-        .select_from(r.outerjoin(a, r.c.recorded_by_id == a.c.id))
-        .where(r.c.ticket_id == ticket_id)
-        .order_by(r.c.solved_at.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return Rating(
-        row.ticket_id, row.rating, row.comment, row.solved_at, row.recorded_at, row.handle
-    )
+    return statements.rating(_run(conn, statements.LATEST_RATING, ticket_id=ticket_id).first())
 
 
 def solve_rating(conn: Connection, ticket_id: int, solved_at: datetime) -> str | None:
@@ -165,52 +148,23 @@ def solve_rating(conn: Connection, ticket_id: int, solved_at: datetime) -> str |
 
 def thread(conn: Connection, ticket_id: int) -> list[Message]:
     """The ticket's messages, oldest first, with their authors' names."""
-    m, a, c = schema.messages, schema.agents, schema.contacts
-    rows = conn.execute(
-        select(
-            m.c.id,
-            m.c.ticket_id,
-            m.c.kind,
-            a.c.handle,
-            a.c.name.label("agent_name"),
-            c.c.email,
-            c.c.name.label("contact_name"),
-            m.c.body,
-            m.c.created_at,
-            m.c.automatic,
-        )
-        .select_from(
-            m.outerjoin(a, m.c.author_agent_id == a.c.id).outerjoin(
-                c, m.c.author_contact_id == c.c.id
-            )
-        )
-        .where(m.c.ticket_id == ticket_id)
-        .order_by(m.c.id)
-    )
-    return [
-        Message(
-            id=row.id,
-            ticket_id=row.ticket_id,
-            kind=row.kind,
-            author=row.handle or row.email,
-            author_name=row.agent_name or row.contact_name,
-            body=row.body,
-            created_at=row.created_at,
-            automatic=bool(row.automatic),
-        )
-        for row in rows
-    ]
+    return [statements.message(row) for row in _run(conn, statements.THREAD, ticket_id=ticket_id)]
 
 
 def history(conn: Connection, ticket_id: int, since_version: int = 0) -> list[AuditEvent]:
-    e, a = schema.audit_events, schema.agents
-    rows = conn.execute(
-        select(e, a.c.handle)
-        .select_from(e.outerjoin(a, e.c.actor_id == a.c.id))
-        .where(e.c.ticket_id == ticket_id, e.c.version > since_version)
-        .order_by(e.c.id)
-    )
-    return [audit_event_from_row(row) for row in rows]
+    rows = _run(conn, statements.HISTORY, ticket_id=ticket_id, since=since_version)
+    return [statements.audit_event(row) for row in rows]
+
+
+_TEXTS: dict[str, TextClause] = {}
+
+
+def _run(conn: Connection, sql: str, **values: object) -> CursorResult[Any]:
+    """One of the plain statements both readers share (``statements``), run here."""
+    clause = _TEXTS.get(sql)
+    if clause is None:
+        clause = _TEXTS[sql] = text(sql)
+    return conn.execute(clause, values)
 
 
 # ------------------------------------------------------------------------------ sorting
@@ -224,15 +178,7 @@ class SortSpec:
     nullable_first: bool = False  # the first column may be NULL (sorted last)
 
 
-_SORTS: Final = {
-    "updated": ((T.c.updated_at, T.c.id), True, False),
-    "created": ((T.c.created_at, T.c.id), True, False),
-    "priority": ((T.c.priority, T.c.updated_at, T.c.id), True, False),
-    "due": ((T.c.sla_due, T.c.id), False, True),
-    "id": ((T.c.id,), True, False),
-}
-SORT_NAMES: Final = tuple(_SORTS)
-DEFAULT_SORT: Final = "updated"
+SORT_NAMES: Final = tuple(statements.SORTS)
 
 
 def sort_spec(text: str | None) -> SortSpec:
@@ -241,17 +187,15 @@ def sort_spec(text: str | None) -> SortSpec:
     Each has a natural direction (newest, highest or soonest first); ``:asc``/``:desc``
     overrides it, e.g. ``created:asc`` for oldest first.
     """
-    raw = (text or DEFAULT_SORT).strip().lower()
-    name, _, direction = raw.partition(":")
-    if name not in _SORTS or direction not in ("", "asc", "desc"):
+    parsed = statements.parse_sort(text)
+    if parsed is None:
         raise InvalidInput(
             f'unknown sort "{text}"; allowed: {", ".join(SORT_NAMES)} '
             "(optionally with :asc or :desc)"
         )
-    columns, descending, nullable = _SORTS[name]
-    if direction:
-        descending = direction == "desc"
-    return SortSpec(raw, columns, descending, nullable)
+    name, sort = parsed
+    columns = tuple(T.c[column] for column in sort.columns)
+    return SortSpec(name, columns, sort.descending, sort.nullable_first)
 
 
 def _order_by(spec: SortSpec, reverse: bool) -> list[ColumnElement[Any]]:

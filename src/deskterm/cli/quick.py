@@ -1,0 +1,288 @@
+"""Read commands answered before Typer or SQLAlchemy is imported.
+
+``deskterm ticket show 5 -f json`` in a shell loop pays its start-up on every call, and most
+of that is importing what a read does not need: SQLAlchemy (about 100 ms), Typer and the
+pydantic its parameter conversion loads. So the console script first offers the command line
+here (``entry.run``). A command line this module recognises exactly, on a plain SQLite desk
+at the schema's head, is read with ``sqlite3`` alone (``tickets.LightDesk``: the same SQL
+as the domain's, the same converters) and written by the same ``output`` functions as the
+ordinary command, so the bytes are the same (``tests/cli/test_light_read.py``).
+
+Anything else answers False before a byte is written, and the ordinary path runs and says
+what is wrong: an option or form not listed below, a query (the query language compiles to
+SQLAlchemy), PostgreSQL, a schema behind, a missing ticket, a bad value. Recognised:
+
+* global options before the command: ``--db URL``, ``--as HANDLE``, ``--config PATH``,
+  ``--no-color``, ``--quiet``/``-q`` (``--debug`` and ``--help`` take the ordinary path);
+* ``ticket list ['']`` with ``--sort``, ``--limit N``, ``--all``, ``--format``/``-f``,
+  ``--columns``, ``--quiet``/``-q``;
+* ``ticket show ID`` with ``--format``/``-f``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from deskterm.cli.output import Column
+    from deskterm.config import Settings
+    from deskterm.domain.tickets import LightDesk
+
+#: Global options taking a value (a ``Settings`` part) and flags, as ``main.root`` has them.
+_GLOBAL_VALUES = {"--db": "db", "--as": "agent", "--config": "config"}
+_GLOBAL_FLAGS = {"--no-color": "no_color", "--quiet": "quiet", "-q": "quiet"}
+_LIST_VALUES = {"--sort": "sort", "--limit": "limit", "--format": "fmt", "-f": "fmt"}
+_LIST_VALUES |= {"--columns": "columns"}
+_LIST_FLAGS = {"--all": "every", "--quiet": "quiet", "-q": "quiet"}
+_SHOW_VALUES = {"--format": "fmt", "-f": "fmt"}
+
+
+class _NotHere(Exception):
+    """The command line is not one this module answers: take the ordinary path."""
+
+
+def _options(
+    args: list[str], values: dict[str, str], flags: dict[str, str], *, stop_at_word: bool
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Options in ``args`` (each at most once) and the words between them; with
+    ``stop_at_word`` the parse ends at the first word (the rest is returned as is)."""
+    found: dict[str, Any] = {}
+    words: list[str] = []
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if not arg.startswith("-") or arg == "-":
+            if stop_at_word:
+                return found, words, [arg, *rest]
+            words.append(arg)
+            continue
+        name, eq, given = arg.partition("=")
+        value: str | bool = given
+        if name in values:
+            if not eq:
+                if not rest or rest[0].startswith("-"):
+                    raise _NotHere
+                value = rest.pop(0)
+            key = values[name]
+        elif name in flags and not eq:
+            key, value = flags[name], True
+        else:
+            raise _NotHere  # --, --help, --debug, -qf, an unknown option: Typer says
+        if key in found:
+            raise _NotHere
+        found[key] = value
+    return found, words, []
+
+
+def _limit(text: str | None) -> int | None:
+    """``--limit``'s value when it is a plain number in range (else Typer says)."""
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or text.startswith("0") or int(text) > 10_000:
+        raise _NotHere
+    return int(text)
+
+
+def run(args: list[str]) -> bool:
+    """Answer ``args`` here if this module can (True), else write nothing and return False."""
+    from deskterm.cli.decode import undecodable_byte, utf8_arguments
+
+    args = utf8_arguments(args)
+    if any(undecodable_byte(arg) is not None for arg in args):
+        return False
+    try:
+        top, _, command = _options(args, _GLOBAL_VALUES, _GLOBAL_FLAGS, stop_at_word=True)
+        if command[:2] == ["ticket", "list"]:
+            options, words, _ = _options(command[2:], _LIST_VALUES, _LIST_FLAGS, stop_at_word=False)
+            if words not in ([], [""]):
+                raise _NotHere  # a query: the query language compiles to SQLAlchemy
+            options["quiet"] = bool(top.get("quiet") or options.get("quiet"))
+            return _list(_settings(top), **options)
+        if command[:2] == ["ticket", "show"]:
+            options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
+            if len(words) != 1:
+                raise _NotHere
+            return _show(_settings(top), words[0], **options)
+    except _NotHere:
+        return False
+    return False
+
+
+def _settings(top: dict[str, Any]) -> Settings:
+    from deskterm.config import resolve
+    from deskterm.errors import DeskError
+
+    try:
+        return resolve(
+            db=top.get("db"),
+            agent=top.get("agent"),
+            config=top.get("config"),
+            no_color=bool(top.get("no_color")),
+        )
+    except DeskError:
+        raise _NotHere from None
+
+
+def _open(settings: Settings) -> LightDesk:
+    from deskterm.domain.tickets import LightDesk
+
+    desk = LightDesk.open(settings.url, settings.handle)
+    if desk is None:
+        raise _NotHere
+    return desk
+
+
+def _streams() -> None:
+    """The standard streams as ``main._run`` sets them (see there)."""
+    from deskterm.glyphs import ERRORS_ESCAPED, ERRORS_EXACT, fall_back
+
+    fall_back(sys.stdout, errors=ERRORS_EXACT)
+    fall_back(sys.stderr, errors=ERRORS_ESCAPED)
+
+
+def _list(
+    settings: Settings,
+    *,
+    quiet: bool,
+    sort: str | None = None,
+    limit: str | None = None,
+    every: bool = False,
+    fmt: str | None = None,
+    columns: str | None = None,
+) -> bool:
+    from deskterm.cli.output import emit_list, resolve_format
+    from deskterm.cli.ticket_view import (
+        COUNT_CAP,
+        DEFAULT_LIMIT,
+        list_columns,
+        more_note,
+        ticket_dict,
+    )
+    from deskterm.errors import DeskError
+
+    shown = _limit(limit)
+    if (every and shown is not None) or (sort is not None and not sort.strip()):
+        raise _NotHere
+    _streams()
+    try:
+        chosen = resolve_format(fmt, many=True, stream=sys.stdout)
+        table_columns, csv_keys = list_columns(columns)
+    except DeskError:
+        raise _NotHere from None
+    desk = _open(settings)
+    try:
+        if every:
+            return _stream(desk, sort, chosen, table_columns, csv_keys, settings.use_color)
+        try:
+            page = desk.list_page(sort, shown or DEFAULT_LIMIT)
+            if page is None:
+                raise _NotHere
+            total = desk.count(cap=COUNT_CAP) if page.next_cursor is not None else 0
+        except Exception:
+            raise _NotHere from None  # nothing written yet: the ordinary path explains
+    finally:
+        desk.close()
+    with _writing():
+        emit_list(
+            [ticket_dict(t) for t in page.items],
+            columns=table_columns,
+            fmt=chosen,
+            out=sys.stdout,
+            color=settings.use_color,
+            csv_keys=csv_keys,
+        )
+        if page.next_cursor is not None and not quiet:
+            sys.stdout.flush()
+            print(more_note(len(page.items), total), file=sys.stderr)
+    return True
+
+
+def _stream(
+    desk: LightDesk,
+    sort: str | None,
+    fmt: str,
+    columns: list[Column],
+    csv_keys: list[str] | None,
+    color: bool,
+) -> bool:
+    """``ticket list --all``: every ticket from one snapshot, a page of rows at a time."""
+    from itertools import chain
+
+    from deskterm.cli.output import emit_pages, write_ids
+    from deskterm.cli.ticket_view import ticket_dict
+
+    try:
+        pages: Iterator[Any] | None = desk.stream_ids(sort) if fmt == "ids" else desk.stream(sort)
+        if pages is None:
+            raise _NotHere
+        first = next(pages, None)
+    except Exception:
+        raise _NotHere from None  # nothing written yet: the ordinary path explains
+    every: Iterator[Any] = iter(()) if first is None else chain([first], pages)
+    with _writing():
+        if fmt == "ids":
+            for ids in every:
+                write_ids(ids, sys.stdout)
+        else:
+            emit_pages(
+                ([ticket_dict(t) for t in page] for page in every),
+                columns=columns,
+                fmt=fmt,
+                out=sys.stdout,
+                color=color,
+                csv_keys=csv_keys,
+            )
+    return True
+
+
+def _show(settings: Settings, ticket: str, *, fmt: str | None = None) -> bool:
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.cli.ticket_view import detail_dict, print_detail
+    from deskterm.domain.validate import ticket_id
+    from deskterm.errors import DeskError
+
+    _streams()
+    try:
+        chosen = resolve_format(fmt, many=False, stream=sys.stdout)
+        number = ticket_id(ticket)
+    except DeskError:
+        raise _NotHere from None
+    desk = _open(settings)
+    try:
+        result = desk.detail(number)
+    except Exception:
+        raise _NotHere from None  # nothing written yet: the ordinary path explains
+    finally:
+        desk.close()
+    if result is None:
+        raise _NotHere  # no such ticket: the ordinary path says so
+    with _writing():
+        if chosen == "table":
+            print_detail(result, out=sys.stdout, color=settings.use_color)
+        else:
+            emit_object(detail_dict(result), fmt=chosen, out=sys.stdout, color=settings.use_color)
+    return True
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Around writing the answer, as ``main.run`` does: a reader that went away
+    (``| head``) ends the command quietly, Ctrl-C says it was interrupted, a failure while
+    streaming is one line."""
+    from deskterm.cli.output import reader_gone
+
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_gone()
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+        raise SystemExit(130) from None
+    except Exception as exc:
+        message = f"unexpected failure: {type(exc).__name__}: {exc} (run with --debug for details)"
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(1) from None

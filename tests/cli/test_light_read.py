@@ -1,0 +1,199 @@
+"""The light read path (``cli/quick.py``: plain sqlite3, no SQLAlchemy, Typer or pydantic)
+writes exactly the bytes of the ordinary path, and steps aside whenever it cannot answer.
+
+Both readers run on the same desk in this process (``cli_inproc_bytes`` runs the console
+script's function; with ``quick.run`` answering False it takes the ordinary path), and the
+light path is checked to have answered, so the comparison cannot pass by accident.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+import pytest
+from clitools import SQLITE_ONLY
+from sqlalchemy import update
+
+from deskterm.cli import quick
+from deskterm.demo import seed_desk
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.store import schema
+
+FORMATS = ("table", "json", "jsonl", "csv", "ids")
+
+
+@pytest.fixture
+def seeded(desk: Desk) -> Desk:
+    seed_desk(desk, tickets=120, articles=0, seed=11)
+    made = tickets.create(desk, subject='Quotes " and ☕, a\ttab', tags=["vip", "laptop"])
+    tickets.note(desk, made.id, "Looked at it", time="1h30m")
+    tickets.reply(desk, made.id, "Fixed\nby a reboot", status="solved")
+    tickets.rate(desk, made.id, "good", comment="quick")
+    return desk
+
+
+@contextmanager
+def _light_used(expected: bool) -> Iterator[None]:
+    """Assert the light path answered (or not) within the block."""
+    answers: list[bool] = []
+    real = quick.run
+
+    def spy(args: list[str]) -> bool:
+        answers.append(real(args))
+        return answers[-1]
+
+    with mock.patch.object(quick, "run", spy):
+        yield
+    assert answers == [expected]
+
+
+def _both(run: Callable[..., Any], *args: str, light: bool = True, **kw: Any) -> tuple[Any, Any]:
+    with _light_used(light):
+        fast = run(*args, **kw)
+    with mock.patch.object(quick, "run", return_value=False):
+        full = run(*args, **kw)
+    return fast, full
+
+
+def _same(run: Callable[..., Any], *args: str, light: bool = True, **kw: Any) -> Any:
+    fast, full = _both(run, *args, light=light, **kw)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        full.returncode,
+        full.stdout,
+        full.stderr,
+    ), args
+    return fast
+
+
+def _ids(desk: Desk) -> list[int]:
+    return [t.id for t in tickets.list_page(desk, "", sort="id:asc", limit=200).items]
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_ticket_list_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
+    for sort in ("updated", "created:asc", "priority", "due", "due:desc", "id"):
+        _same(cli_inproc_bytes, "ticket", "list", "--sort", sort, "--limit", "30", "-f", fmt)
+    result = _same(cli_inproc_bytes, "ticket", "list", "--format", fmt)  # 50 of 121: a note
+    assert b"50 of 121 shown" in result.stderr
+    _same(cli_inproc_bytes, "-q", "ticket", "list", f"--format={fmt}", "--limit=7")
+    _same(cli_inproc_bytes, "ticket", "list", "", "-f", fmt, "--columns", "id,tags,sla_state")
+    _same(cli_inproc_bytes, "ticket", "list", "--all", "-f", fmt, "--sort", "due")
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_ticket_show_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
+    shown = _ids(seeded)
+    for ticket in (*shown[:8], shown[-1]):  # the last has a thread, time spent and a rating
+        _same(cli_inproc_bytes, "ticket", "show", str(ticket), "-f", fmt, columns=120)
+    last = json.loads(
+        _same(cli_inproc_bytes, "ticket", "show", str(shown[-1]), "-f", "json").stdout
+    )
+    assert (last["time_spent_seconds"], last["rating"]) == (5400, "good")
+    assert [m["body"] for m in last["messages"]][-1] == "Fixed\nby a reboot"
+
+
+@SQLITE_ONLY
+def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_bytes) -> None:
+    for args in (
+        ("ticket", "list", "status:open"),  # a query
+        ("ticket", "list", "--sort", "nosuch"),
+        ("ticket", "list", "--limit", "0"),
+        ("ticket", "list", "--limit", "10001"),
+        ("ticket", "list", "--all", "--limit", "5"),
+        ("ticket", "list", "-f", "yaml"),
+        ("ticket", "list", "--columns", "nosuch"),
+        ("ticket", "list", "--no-such-option"),
+        ("ticket", "show", "999999"),  # not found: exit 3 with the usual message
+        ("ticket", "show", "abc"),
+        ("ticket", "show", "1", "2"),
+        ("--debug", "ticket", "list"),
+        ("--as", "nobody", "ticket", "list"),
+        ("ticket", "list", "--help"),
+    ):
+        _same(cli_inproc_bytes, *args, light=False)
+    with seeded.store.write() as conn:
+        conn.execute(
+            update(schema.agents).where(schema.agents.c.handle == "bob").values(active=False)
+        )
+    _same(cli_inproc_bytes, "--as", "bob", "ticket", "show", "1", light=False)
+
+
+@SQLITE_ONLY
+def test_a_schema_not_at_head_takes_the_ordinary_path(seeded, cli_inproc_bytes) -> None:
+    with seeded.store.write() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001_initial'")
+    result = _same(cli_inproc_bytes, "ticket", "list", "-f", "json", light=False)
+    assert result.returncode != 0 and b"db migrate" in result.stderr
+
+
+def test_postgresql_takes_the_ordinary_path(backend, seeded, cli_inproc_bytes) -> None:
+    result = _same(
+        cli_inproc_bytes,
+        "ticket",
+        "show",
+        str(_ids(seeded)[-1]),
+        "-f",
+        "json",
+        light=backend == "sqlite",
+    )
+    assert json.loads(result.stdout)["rating"] == "good"
+
+
+@SQLITE_ONLY
+def test_list_all_reads_one_snapshot(seeded, backend_url, monkeypatch) -> None:
+    """A ticket written while ``--all`` streams does not show: every page is from the
+    snapshot the stream started in."""
+    from deskterm.domain.tickets import LightDesk
+    from deskterm.domain.tickets import quick as light
+
+    monkeypatch.setattr(light, "STREAM_ROWS", 10)
+    reader = LightDesk.open(backend_url, "alice")
+    assert reader is not None
+    pages = reader.stream("id:asc")
+    assert pages is not None
+    first = next(pages)
+    tickets.create(seeded, subject="Written mid-stream")
+    rest = [t for page in pages for t in page]
+    reader.close()
+    assert len(first) == 10
+    assert len(first) + len(rest) == 121
+    assert "Written mid-stream" not in {t.subject for t in rest}
+
+
+#: Run the console script in a fresh interpreter and print the heavy modules it imported.
+_PROBE = """
+import sys
+from deskterm.cli.entry import run
+try:
+    run(sys.argv[1:])
+finally:
+    heavy = ("sqlalchemy", "pydantic", "alembic", "typer", "psycopg", "rich")
+    print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
+"""
+
+
+@SQLITE_ONLY
+def test_read_commands_import_no_sqlalchemy_pydantic_or_alembic(seeded, backend_url) -> None:
+    shown = str(_ids(seeded)[-1])
+    env = {"DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice", "PATH": ""}
+    for args in (
+        ("ticket", "show", shown, "-f", "json"),
+        ("ticket", "list", "--limit", "50", "--format", "json"),
+        ("ticket", "list", "--all", "--format", "ids"),
+        ("ticket", "list", "--format", "csv"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout
+        assert done.stderr.splitlines()[-1] == "[]", (args, done.stderr)
