@@ -132,13 +132,52 @@ _MAIL_ADDRESSES = (
     "a list of e-mail addresses",
 )
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: ``[mail] imap_*``: where ``mail fetch`` reads mail (docs/mail.md, "Fetching").
+_IMAP_KEYS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "imap_host": _TEXT,
+    "imap_port": (
+        lambda value: isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536,
+        "a port number from 1 to 65535",
+    ),
+    "imap_user": _TEXT,
+    "imap_password": _TEXT,
+    "imap_password_env": (
+        lambda value: isinstance(value, str) and bool(_ENV_NAME.fullmatch(value)),
+        "the name of an environment variable (letters, digits and _)",
+    ),
+    "imap_folder": _TEXT,
+    "imap_security": (
+        lambda value: value in ("tls", "starttls", "plain"),
+        '"tls" (IMAPS, port 993), "starttls" (port 143) or "plain" (localhost only)',
+    ),
+    "imap_after": (
+        lambda value: (
+            isinstance(value, str)
+            and (value == "flag" or (value.startswith("move:") and bool(value[5:].strip())))
+        ),
+        '"flag" (mark taken mail as read) or "move:FOLDER"',
+    ),
+    "imap_interval": (
+        lambda value: (
+            isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 86400
+        ),
+        "a number of seconds from 1 to 86400",
+    ),
+}
+
 #: Every key the config file may hold: table -> key -> (check, what the check wants).
 #: ``config.example.toml`` documents each one (a test keeps them in step).
 KEYS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
     "store": {"url": _TEXT, **{key: _SECONDS for key in TIMEOUT_KEYS}},
     "agent": {"handle": _TEXT},
     "ui": {"color": _BOOL},
-    "mail": {"subject_tag": _MAIL_TAG, "address": _MAIL_ADDRESS, "aliases": _MAIL_ADDRESSES},
+    "mail": {
+        "subject_tag": _MAIL_TAG,
+        "address": _MAIL_ADDRESS,
+        "aliases": _MAIL_ADDRESSES,
+        **_IMAP_KEYS,
+    },
 }
 
 

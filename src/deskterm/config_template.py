@@ -56,4 +56,29 @@ TEMPLATE = """\
 # them is the desk's own coming back (a loop): it is held, never a ticket.
 # address = "help@example.com"
 # aliases = ["support@example.com", "it@example.com"]
+
+# Mail from an IMAP mailbox: `deskterm mail fetch` (once, from cron) or `mail fetch --watch`
+# (keeps going). Each message is taken in as `mail receive` takes it, and marked or moved
+# on the server only after the desk has stored it. `deskterm config check` tries the login.
+# imap_host = "imap.example.com"
+# "tls": TLS from the first byte (IMAPS, port 993); "starttls": plain then STARTTLS (port
+# 143); "plain": no encryption, only to localhost (a local Dovecot, a tunnel).
+# imap_security = "tls"
+# Default: 993 for tls, 143 for starttls and plain.
+# imap_port = 993
+# imap_user = "help@example.com"
+# The password: the environment variable DESKTERM_IMAP_PASSWORD first, then the variable
+# named here, then imap_password (keep the file readable by you alone: `config init` does).
+# It is never stored in the desk.
+# imap_password_env = "HELPDESK_IMAP_PASSWORD"
+# imap_password = "secret"
+# The folder to read. Default: INBOX.
+# imap_folder = "INBOX"
+# What happens to a message once taken: "flag" marks it read (seen), and only unread mail
+# is fetched; "move:FOLDER" moves it there (created if missing), and all mail left in
+# imap_folder is fetched. Default: flag.
+# imap_after = "move:Desk/Taken"
+# `mail fetch --watch` on a server without IDLE (or with --poll) looks this often, in seconds.
+# Default: 60.
+# imap_interval = 60
 """

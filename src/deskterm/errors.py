@@ -182,6 +182,50 @@ class StoreUnavailable(DeskError):
     exit_code = 1
 
 
+class MailServerError(DeskError):
+    """A mail server (``protocol``: ``IMAP``, ``SMTP``) at ``server`` (``host:port``) could
+    not be used. Exit codes are those mail tools use (sysexits.h), so cron and systemd read
+    them as mail servers do."""
+
+    def __init__(self, message: str, *, protocol: str, server: str | None = None) -> None:
+        super().__init__(message)
+        self.protocol = protocol
+        self.server = server
+
+
+class MailServerUnavailable(MailServerError):
+    """The mail server cannot be reached now, or dropped the connection (exit 75,
+    EX_TEMPFAIL): nothing was lost; try again later."""
+
+    exit_code = 75
+
+
+class MailLoginRefused(MailServerError):
+    """The mail server refused the login (exit 77, EX_NOPERM)."""
+
+    exit_code = 77
+
+
+class MailNotConfigured(MailServerError):
+    """The mail server is not set up in the config, or set up in a way that cannot work (a
+    missing key, a plain connection to another machine, an untrusted certificate, a folder
+    the server does not have) (exit 78, EX_CONFIG). ``setting`` names the ``[mail]`` key to
+    fix, when one is to blame."""
+
+    exit_code = 78
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        protocol: str,
+        server: str | None = None,
+        setting: str | None = None,
+    ) -> None:
+        super().__init__(message, protocol=protocol, server=server)
+        self.setting = setting
+
+
 class SchemaMismatch(StoreUnavailable):
     """The database's schema is not this code's (exit 1): ``status`` is ``empty`` (no schema
     yet), ``behind`` (older: migrate it), ``ahead`` (written by a newer deskterm) or

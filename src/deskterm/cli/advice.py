@@ -10,6 +10,8 @@ from __future__ import annotations
 from deskterm.errors import (
     AlreadyRated,
     DeskError,
+    MailLoginRefused,
+    MailServerUnavailable,
     NotFound,
     NotInQueue,
     PolicyChanged,
@@ -31,6 +33,11 @@ _LOOK = {
     "sla policy": "see: deskterm sla list",
     "queue": "see: deskterm queue list",
     "rule": "see: deskterm rule list",
+}
+
+_LOGIN = {
+    "IMAP": "check [mail] imap_user and the password: the environment's "
+    "DESKTERM_IMAP_PASSWORD, [mail] imap_password_env or imap_password",
 }
 
 
@@ -57,6 +64,10 @@ def advice(exc: DeskError) -> str | None:
         )
     elif isinstance(exc, AlreadyRated):
         found = "to change it, add --replace"
+    elif isinstance(exc, MailLoginRefused):
+        found = _LOGIN.get(exc.protocol)
+    elif isinstance(exc, MailServerUnavailable):
+        found = "nothing was lost: run it again later"
     elif isinstance(exc, NotFound) and exc.what is not None:
         found = _LOOK.get(exc.what)
     parts = [part for part in (exc.hint, found) if part]

@@ -1,13 +1,18 @@
-"""``deskterm config ...``: show, path, init."""
+"""``deskterm config ...``: show, path, init, check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deskterm.cli.context import get
+
+if TYPE_CHECKING:
+    from deskterm.cli.context import CliContext
 
 app = typer.Typer(
     help="Settings and the config file.\n\nExample: deskterm config show",
@@ -87,3 +92,83 @@ def init(
     except OSError as exc:
         raise InvalidInput(f"cannot write config file {target}: {exc.strerror}") from None
     print(f"wrote {target}")
+
+
+# ------------------------------------------------------------------------------ check
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing ``config check`` tries. ``run`` returns what it found (one line), or None
+    when the config does not set that thing up at all (nothing to try); it raises a
+    DeskError when the thing is set up but does not work."""
+
+    name: str
+    run: Callable[[CliContext], str | None]
+
+
+def _config_file(cli: CliContext) -> str:
+    s = cli.settings
+    if not s.config_exists:
+        return f"none at {s.config_file.value} (defaults in force)"
+    return f"{s.config_file.value} reads"
+
+
+def _imap(cli: CliContext) -> str | None:
+    from deskterm.cli.mail_cmd import check_imap
+
+    return check_imap(cli)
+
+
+#: What ``config check`` tries, in order. Each new server the config names adds its own.
+CHECKS: list[Check] = [
+    Check("config", _config_file),
+    Check("imap", _imap),
+]
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    fmt: Annotated[str | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """Try what the config file sets up: that it reads, and the mail server logins.
+
+    Each check says ok, failed (with why) or not set. The exit code is 0 when nothing failed,
+    else the first failure's (75 a server cannot be reached now, 77 a login refused, 78 the
+    settings cannot work).
+
+    Example: deskterm config check
+    """
+    from deskterm.cli.advice import advice
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.errors import DeskError
+
+    cli = get(ctx)
+    rows: list[dict[str, object]] = []
+    code = 0
+    for item in CHECKS:
+        try:
+            found = item.run(cli)
+        except DeskError as exc:
+            hint = advice(exc)
+            rows.append(
+                {
+                    "check": item.name,
+                    "result": "failed",
+                    "detail": exc.message + (f" ({hint})" if hint else ""),
+                }
+            )
+            code = code or exc.exit_code
+            continue
+        result = "not set" if found is None else "ok"
+        rows.append({"check": item.name, "result": result, "detail": found or ""})
+    columns = (
+        Column("check", "CHECK", min_width=5, max_width=10),
+        Column("result", "RESULT", min_width=7, max_width=7),
+        Column("detail", "DETAIL", ratio=1),
+    )
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+    if code:
+        raise typer.Exit(code)

@@ -1,5 +1,6 @@
 """``deskterm mail ...``: mail in (docs/mail.md): from a mail server (``receive``), from files
-(``import``), and the log of what came in (``log``, ``held``, ``show``)."""
+(``import``), from an IMAP mailbox (``fetch``), and the log of what came in (``log``,
+``held``, ``show``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from deskterm.cli.context import get
 
 if TYPE_CHECKING:
     from deskterm.cli.context import CliContext
-    from deskterm.domain.mail import MailRecord, MailSettings, Outcome, Source
+    from deskterm.domain.mail import Fetched, ImapSettings, MailRecord, MailSettings, Outcome
 
 app = typer.Typer(
     help="Mail in: from a mail server, from mailbox files, and what became of it.\n\n"
@@ -126,11 +127,11 @@ def import_(
     desk = cli.desk()
     listed = dry_run or fmt is not None
     chosen = resolve_format(fmt, many=True, stream=cli.out) if listed else "table"
-    results: list[tuple[Source, Outcome]] = []
+    results: list[tuple[str, Outcome]] = []
     label = "Checking mail" if dry_run else "Importing mail"
     with progress_bar(cli, label, total=len(found)) as advance:
         for source, outcome in receive_all(desk, found, settings, dry_run=dry_run):
-            results.append((source, outcome))
+            results.append((source.label, outcome))
             for notice in outcome.notices:
                 print(f"warning: {notice}", file=sys.stderr)
             advance(1)
@@ -141,12 +142,12 @@ def import_(
     print(line, file=sys.stderr if to_stderr else cli.out)
 
 
-def _emit_outcomes(cli: CliContext, results: list[tuple[Source, Outcome]], fmt: str) -> None:
+def _emit_outcomes(cli: CliContext, results: list[tuple[str, Outcome]], fmt: str) -> None:
     from deskterm.cli.output import Column, emit_list
 
     rows = [
         {
-            "source": source.label,
+            "source": source,
             "outcome": outcome.outcome,
             "ticket_id": outcome.ticket_id,
             "what": outcome.describe(),
@@ -183,6 +184,209 @@ def _summary(outcomes: list[Outcome], *, dry_run: bool) -> str:
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+# ------------------------------------------------------------------------------ IMAP
+
+#: The IMAP password, before ``[mail] imap_password_env`` and ``imap_password``.
+ENV_IMAP_PASSWORD = "DESKTERM_IMAP_PASSWORD"
+
+
+def imap_settings(cli: CliContext) -> ImapSettings:
+    """The ``[mail] imap_*`` settings, with the password from the environment or the config
+    file. MailNotConfigured names the first missing one."""
+    import os
+
+    from deskterm.domain.mail import ImapSettings
+    from deskterm.errors import MailNotConfigured
+
+    table: dict[str, Any] = dict(cli.settings.extra.get("mail", {}))
+    where = f"in the config file {cli.settings.config_file.value}"
+
+    def missing(key: str, what: str) -> MailNotConfigured:
+        return MailNotConfigured(
+            f"no IMAP {what}: set [mail] {key} {where}", protocol="IMAP", setting=key
+        )
+
+    if "imap_host" not in table:
+        raise missing("imap_host", "server")
+    if "imap_user" not in table:
+        raise missing("imap_user", "login")
+    password = os.environ.get(ENV_IMAP_PASSWORD)
+    if not password and "imap_password_env" in table:
+        name = table["imap_password_env"]
+        password = os.environ.get(name)
+        if not password:
+            raise MailNotConfigured(
+                f"the environment variable {name} ([mail] imap_password_env) is not set",
+                protocol="IMAP",
+                setting="imap_password_env",
+            )
+    if not password:
+        password = table.get("imap_password")
+    if not password:
+        raise MailNotConfigured(
+            f"no IMAP password: set the environment variable {ENV_IMAP_PASSWORD}, or [mail] "
+            f"imap_password_env or imap_password {where}",
+            protocol="IMAP",
+            setting="imap_password",
+        )
+    return ImapSettings(
+        host=str(table["imap_host"]),
+        user=str(table["imap_user"]),
+        password=str(password),
+        port=table.get("imap_port"),
+        folder=str(table.get("imap_folder", "INBOX")),
+        security=str(table.get("imap_security", "tls")),
+        after=str(table.get("imap_after", "flag")),
+    )
+
+
+def check_imap(cli: CliContext) -> str | None:
+    """``config check``'s IMAP part: log in and open the folder; None when no IMAP server is
+    set up at all (``[mail]`` has no ``imap_*`` key)."""
+    from deskterm.domain.mail import check_login
+
+    table = cli.settings.extra.get("mail", {})
+    if not any(key.startswith("imap_") for key in table):
+        return None
+    imap = imap_settings(cli)
+    return f"{imap.server}: {check_login(imap)}"
+
+
+@app.command("fetch")
+def fetch(
+    ctx: typer.Context,
+    watch: Annotated[
+        bool,
+        typer.Option("--watch", help="Keep going: take mail as it arrives, until stopped."),
+    ] = False,
+    poll: Annotated[
+        bool,
+        typer.Option("--poll", help="With --watch: look every --interval seconds, never IDLE."),
+    ] = False,
+    interval: Annotated[
+        float | None,
+        typer.Option(
+            "--interval",
+            metavar="SECONDS",
+            min=0.1,
+            help="With --watch, how often to look when polling ([mail] imap_interval, 60).",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Take in the mail waiting in an IMAP mailbox ([mail] imap_* in the config file).
+
+    Each message as `mail receive` would take it: a new ticket, a reply, a duplicate or held.
+    Only once the desk has stored it is it marked read or moved on the server
+    ([mail] imap_after), so an interruption loses nothing and a second fetch duplicates
+    nothing. --watch keeps going (IMAP IDLE, or polling), reconnects when the connection is
+    lost, and stops cleanly on Ctrl-C or SIGTERM.
+
+    Exit codes (sysexits.h, as cron and mail tools read them): 0 done; 75 the server cannot
+    be reached now, or the desk is busy (nothing lost: run it again later); 77 the server
+    refused the login; 78 the IMAP settings are missing or cannot work.
+
+    Example: DESKTERM_IMAP_PASSWORD=... deskterm --as mail mail fetch --watch
+    """
+    cli = get(ctx)
+    imap = imap_settings(cli)
+    settings = mail_settings(cli)
+    try:
+        cli.desk()
+        if watch:
+            _watch(cli, imap, settings, interval=interval, poll=poll)
+        else:
+            _fetch_once(cli, imap, settings, fmt)
+    except Exception as exc:
+        _desk_later(cli, exc)
+        raise
+
+
+def _fetch_once(
+    cli: CliContext, imap: ImapSettings, settings: MailSettings, fmt: str | None
+) -> None:
+    from deskterm.cli.output import resolve_format
+    from deskterm.domain.mail import fetch as take
+
+    chosen = resolve_format(fmt, many=True, stream=cli.out) if fmt is not None else "table"
+    results: list[tuple[str, Outcome]] = []
+    for item in take(cli.desk(), imap, settings):
+        results.append((f"{imap.folder} UID {item.uid}", item.outcome))
+        for notice in item.outcome.notices:
+            print(f"warning: {notice}", file=sys.stderr)
+    if fmt is not None:
+        _emit_outcomes(cli, results, chosen)
+    if cli.quiet and fmt is None:
+        return
+    line = _summary([outcome for _uid, outcome in results], dry_run=False)
+    print(line, file=sys.stderr if fmt is not None and chosen != "table" else cli.out)
+
+
+def _watch(
+    cli: CliContext,
+    imap: ImapSettings,
+    settings: MailSettings,
+    *,
+    interval: float | None,
+    poll: bool,
+) -> None:
+    import signal
+    import threading
+
+    from deskterm.domain.mail import watch
+    from deskterm.domain.text import sanitize
+
+    stop = threading.Event()
+
+    def stop_now(signum: int, frame: object) -> None:
+        stop.set()
+
+    def taken(item: Fetched) -> None:
+        outcome = item.outcome
+        about = sanitize(f"{outcome.sender or '?'}: {outcome.subject}")
+        print(f"{outcome.describe()} — {about}", file=cli.out, flush=True)
+        for notice in outcome.notices:
+            print(f"warning: {notice}", file=sys.stderr, flush=True)
+
+    def tell(message: str) -> None:
+        if not cli.quiet:
+            print(f"mail fetch: {sanitize(message)}", file=sys.stderr, flush=True)
+
+    every = interval or float(cli.settings.extra.get("mail", {}).get("imap_interval", 60))
+    handlers = {sig: signal.signal(sig, stop_now) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        watch(
+            cli.desk(),
+            imap,
+            settings,
+            interval=every,
+            poll=poll,
+            stopped=stop.is_set,
+            taken=taken,
+            tell=tell,
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    tell("stopped")
+
+
+def _desk_later(cli: CliContext, exc: Exception) -> None:
+    """The desk could not take mail now (busy, unreachable): exit 75 as for the server, with
+    nothing lost (what was not stored stays unmarked on the mail server)."""
+    from deskterm.cli.advice import advice
+    from deskterm.errors import Busy, RetryableConflict, StoreUnavailable
+
+    if cli.debug or not isinstance(exc, Busy | StoreUnavailable | RetryableConflict):
+        return
+    hint = advice(exc)
+    _stop(
+        f"{exc.message}{f' ({hint})' if hint else ''}; the mail stays on the server, "
+        "the next fetch takes it",
+        exit_codes.TEMPFAIL,
+    )
 
 
 # ------------------------------------------------------------------------------ the log

@@ -4,7 +4,8 @@ record with the reason; the same message twice is taken once.
 ``parse`` reads raw bytes (any charset, HTML-only mail as text, quotes and signatures trimmed
 from what the thread shows); ``held_reason`` is the loop and noise guards; ``thread`` finds the
 ticket a reply joins; ``receive``/``receive_in``/``receive_all`` take messages in through the
-tickets' one workflow; ``sources`` lists the messages of .eml, mbox and Maildir paths;
+tickets' one workflow; ``fetch``/``watch`` take them from an IMAP mailbox
+(``check_login`` tries the login); ``sources`` lists the messages of .eml, mbox and Maildir paths;
 ``mail_log``/``original`` read what came in.
 
 The names below are this package's public surface (see ``deskterm.domain.surface``).
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from deskterm.domain.mail.guards import DEFAULT_TAG as DEFAULT_TAG
     from deskterm.domain.mail.guards import MailSettings as MailSettings
     from deskterm.domain.mail.guards import held_reason as held_reason
+    from deskterm.domain.mail.imap import Fetched as Fetched
+    from deskterm.domain.mail.imap import ImapSettings as ImapSettings
+    from deskterm.domain.mail.imap import check_login as check_login
+    from deskterm.domain.mail.imap import fetch as fetch
+    from deskterm.domain.mail.imap import watch as watch
     from deskterm.domain.mail.intake import Outcome as Outcome
     from deskterm.domain.mail.intake import Source as Source
     from deskterm.domain.mail.intake import receive as receive
@@ -40,6 +46,7 @@ _SURFACE = Surface(
     {
         "body": ("decode", "html_to_text", "trimmed"),
         "guards": ("DEFAULT_TAG", "MailSettings", "held_reason"),
+        "imap": ("Fetched", "ImapSettings", "check_login", "fetch", "watch"),
         "intake": ("Outcome", "Source", "receive", "receive_all", "receive_in"),
         "log": ("MailRecord", "mail_log", "original"),
         "message": ("Mail", "NotMail", "parse"),

@@ -1,0 +1,296 @@
+"""``deskterm mail fetch`` against a real IMAP server (pymap, started by the fixtures): mail
+becomes tickets and replies through the one way in, is marked or moved on the server only
+once the desk holds it, is never taken twice; the exit codes cron and systemd read (75 the
+server cannot be reached, 77 the login refused, 78 not set up); ``--watch`` takes mail as it
+arrives, reconnects after the server went away, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from clitools import SQLITE_ONLY, ok, one_error_line
+
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from imap_server import CERT, ImapServer, free_port
+
+CORPUS = Path(__file__).parents[1] / "mail" / "corpus"
+DESKTERM = Path(sys.executable).with_name("deskterm")
+
+
+def eml(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
+
+
+@pytest.fixture
+def imap(tmp_path: Path) -> Iterator[ImapServer]:
+    """A plain IMAP server on localhost (``imap_security = plain`` is allowed there)."""
+    server = ImapServer(tls=False, log=tmp_path / "pymap.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_tls(tmp_path: Path) -> Iterator[ImapServer]:
+    """An IMAP server with STARTTLS, its certificate trusted through SSL_CERT_FILE."""
+    server = ImapServer(tls=True, log=tmp_path / "pymap-tls.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+def config(tmp_path: Path, text: str) -> dict[str, str | None]:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return {"DESKTERM_CONFIG": str(path)}
+
+
+def test_fetch_makes_tickets_threads_replies_marks_them_read_and_never_takes_one_twice(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    desk: Desk,
+    imap: ImapServer,
+    tmp_path: Path,
+) -> None:
+    env = config(tmp_path, imap.config())
+    for name in ("plain-utf8.eml", "reply-references.eml", "bounce-dsn.eml"):
+        imap.append(eml(name))
+
+    first = ok(cli_inproc("mail", "fetch", env=env))
+
+    assert first == "3 messages: made 1 new ticket, 1 reply, 0 duplicates, 1 held, 0 not mail\n"
+    assert tickets.count(desk, "") == 1
+    assert tickets.get(desk, 1).subject == "VPN drops every ten minutes"
+    thread = tickets.detail(desk, 1).messages
+    assert [m.body.splitlines()[0] for m in thread][-1] == (
+        "It happened again this morning, at 08:50."
+    )
+    assert all(r"\Seen" in flags for flags, _id in imap.messages())
+    # Nothing new: nothing fetched.
+    assert ok(cli_inproc("mail", "fetch", env=env)).startswith("0 messages:")
+    # A fetch that stopped after the desk stored a message but before the server marked it
+    # (a crash, a lost connection): the message is read again, and is a duplicate.
+    with imap.client() as conn:
+        conn.uid("STORE", "1:*", "-FLAGS", r"(\Seen)")
+    again = ok(cli_inproc("mail", "fetch", env=env))
+    assert again.startswith("3 messages: made 0 new tickets, 0 replies, 3 duplicates")
+    assert tickets.count(desk, "") == 1
+    assert all(r"\Seen" in flags for flags, _id in imap.messages())
+
+
+@SQLITE_ONLY
+def test_fetch_over_starttls_moves_what_it_took_and_lists_it(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    desk: Desk,
+    imap_tls: ImapServer,
+    tmp_path: Path,
+) -> None:
+    env = config(tmp_path, imap_tls.config(imap_after="move:Desk/Taken"))
+    env["SSL_CERT_FILE"] = str(CERT)
+    imap_tls.append(eml("latin1.eml"))
+    imap_tls.append(eml("plain-utf8.eml"))
+
+    result = cli_inproc("mail", "fetch", "--format", "jsonl", env=env)
+
+    rows = [json.loads(line) for line in ok(result).splitlines()]
+    assert [(row["outcome"], row["source"][:10]) for row in rows] == [
+        ("created", "INBOX UID "),
+        ("created", "INBOX UID "),
+    ]
+    assert result.stderr.startswith("2 messages: made 2 new tickets")
+    assert imap_tls.messages() == []
+    moved = [message_id for _flags, message_id in imap_tls.messages("Desk/Taken")]
+    assert moved == [
+        b"Message-ID: <latin1-1@firma.example>",
+        b"Message-ID: <plain-1@customer.example>",
+    ]
+    assert tickets.count(desk, "") == 2
+
+
+@SQLITE_ONLY
+def test_a_refused_login_exits_77_with_one_line(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    imap: ImapServer,
+    tmp_path: Path,
+) -> None:
+    env = config(tmp_path, imap.config(imap_password="wrong"))
+    imap.append(eml("plain-utf8.eml"))
+
+    line = one_error_line(cli_inproc("mail", "fetch", env=env), 77)
+
+    assert f"the IMAP server 127.0.0.1:{imap.port} refused the login of" in line
+    assert "AUTHENTICATIONFAILED" in line
+    assert "DESKTERM_IMAP_PASSWORD" in line
+    assert "wrong" not in line
+    # The password from the environment comes first and is right.
+    env["DESKTERM_IMAP_PASSWORD"] = "s3cret pass"
+    assert ok(cli_inproc("mail", "fetch", env=env)).startswith("1 message: made 1 new ticket")
+
+
+@SQLITE_ONLY
+def test_an_unreachable_server_exits_75_and_missing_settings_78(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = config(
+        tmp_path,
+        f'[mail]\nimap_host = "127.0.0.1"\nimap_port = {port}\nimap_user = "u"\n'
+        'imap_password = "p"\nimap_security = "plain"\n',
+    )
+    line = one_error_line(cli_inproc("mail", "fetch", env=env), 75)
+    assert f"cannot connect to the IMAP server 127.0.0.1:{port}: connection refused" in line
+    assert "nothing was lost" in line
+
+    env = config(tmp_path, '[mail]\nimap_user = "u"\n')
+    line = one_error_line(cli_inproc("mail", "fetch", env=env), 78)
+    assert line.startswith("error: no IMAP server: set [mail] imap_host in the config file ")
+
+    env = config(tmp_path, '[mail]\nimap_host = "h"\nimap_user = "u"\n')
+    line = one_error_line(cli_inproc("mail", "fetch", env=env), 78)
+    assert "no IMAP password" in line
+
+    env = config(
+        tmp_path,
+        '[mail]\nimap_host = "mail.example.com"\nimap_user = "u"\nimap_password_env = "PW"\n'
+        'imap_security = "plain"\n',
+    )
+    line = one_error_line(cli_inproc("mail", "fetch", env={**env, "PW": None}), 78)
+    assert "the environment variable PW ([mail] imap_password_env) is not set" in line
+    line = one_error_line(cli_inproc("mail", "fetch", env={**env, "PW": "x"}), 78)
+    assert "plain is only for localhost" in line
+
+
+@SQLITE_ONLY
+def test_an_untrusted_certificate_exits_78(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    imap_tls: ImapServer,
+    tmp_path: Path,
+) -> None:
+    env = config(tmp_path, imap_tls.config())
+    line = one_error_line(cli_inproc("mail", "fetch", env=env), 78)
+    assert "certificate is not trusted" in line
+
+
+# ------------------------------------------------------------------------------ --watch
+
+
+def watch_process(url: str, env: dict[str, str | None], *args: str) -> subprocess.Popen[str]:
+    full = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice"}
+    full.update({k: v for k, v in env.items() if v is not None})
+    return subprocess.Popen(
+        [str(DESKTERM), "mail", "fetch", "--watch", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full,
+    )
+
+
+def wait_for(what: Callable[[], bool], seconds: float = 10) -> None:
+    end = time.monotonic() + seconds
+    while not what():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.05)
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    return out, err
+
+
+@SQLITE_ONLY
+def test_watch_takes_mail_as_it_arrives_with_idle_and_comes_back_after_a_restart(
+    backend_url: str, desk: Desk, imap: ImapServer, tmp_path: Path
+) -> None:
+    env = config(tmp_path, imap.config())
+    imap.append(eml("plain-utf8.eml"))
+    process = watch_process(backend_url, env)
+    try:
+        wait_for(lambda: tickets.count(desk, "") == 1)
+        imap.append(eml("reply-references.eml"))
+        wait_for(lambda: len(tickets.detail(desk, 1).messages) == 2)
+        # The server goes away and comes back (empty: pymap keeps mail in memory).
+        imap.stop()
+        time.sleep(0.3)
+        imap.start()
+        imap.append(eml("latin1.eml"))
+        wait_for(lambda: tickets.count(desk, "") == 2)
+    finally:
+        out, err = stop(process)
+    assert out.splitlines()[:2] == [
+        "new ticket #1 — dana@customer.example: VPN drops every ten minutes",
+        "reply to #1 (by references) — dana@customer.example: Re: VPN drops every ten minutes",
+    ]
+    assert out.splitlines()[2].startswith("new ticket #2 — ")
+    lines = err.splitlines()
+    assert lines[0] == f"mail fetch: watching INBOX at 127.0.0.1:{imap.port}, waiting with IDLE"
+    assert any("connecting again in 1 s" in line for line in lines), err
+    assert f"mail fetch: connected again to INBOX at 127.0.0.1:{imap.port}, waiting with IDLE" in (
+        lines
+    )
+    assert lines[-1] == "mail fetch: stopped"
+    assert "Traceback" not in err
+    assert all(r"\Seen" in flags for flags, _id in imap.messages())
+
+
+@SQLITE_ONLY
+def test_watch_polls_when_asked_and_stops_on_sigterm(
+    backend_url: str, desk: Desk, imap: ImapServer, tmp_path: Path
+) -> None:
+    env = config(tmp_path, imap.config())
+    process = watch_process(backend_url, env, "--poll", "--interval", "0.2")
+    try:
+        wait_for(lambda: process.stderr is not None)
+        imap.append(eml("plain-utf8.eml"))
+        wait_for(lambda: tickets.count(desk, "") == 1)
+    finally:
+        started = time.monotonic()
+        out, err = stop(process)
+    assert time.monotonic() - started < 3
+    assert err.splitlines()[0].endswith("looking every 0.2 s")
+    assert out.startswith("new ticket #1")
+
+
+# ------------------------------------------------------------------------------ config check
+
+
+@SQLITE_ONLY
+def test_config_check_tries_the_imap_login(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    imap: ImapServer,
+    tmp_path: Path,
+) -> None:
+    imap.append(eml("plain-utf8.eml"))
+    env = config(tmp_path, imap.config())
+    rows = {
+        row["check"]: row
+        for row in json.loads(ok(cli_inproc("config", "check", "--format", "json", env=env)))
+    }
+    assert rows["config"]["result"] == "ok"
+    assert rows["imap"] == {
+        "check": "imap",
+        "result": "ok",
+        "detail": f"127.0.0.1:{imap.port}: logged in as help@desk.example; INBOX: 1 waiting; "
+        "IDLE offered",
+    }
+    # Looking took nothing: the message is still unread.
+    assert imap.messages()[0][0] == set()
+
+    refused = cli_inproc("config", "check", env=config(tmp_path, imap.config(imap_password="x")))
+    assert refused.returncode == 77
+    assert "failed" in refused.stdout and "refused the login" in refused.stdout
+
+    nothing = cli_inproc("config", "check", "--format", "json", env=config(tmp_path, "[mail]\n"))
+    rows = {row["check"]: row for row in json.loads(ok(nothing))}
+    assert rows["imap"]["result"] == "not set"

@@ -1,0 +1,112 @@
+"""A real IMAP server for the tests of ``mail fetch``: pymap (a pure-Python IMAP server, a dev
+dependency) with its in-memory backend, in a process of its own on a free local port, plain
+or with STARTTLS on the certificate in tests/mail/tls (trusted by the client through
+SSL_CERT_FILE). It can be stopped and started again on the same port (its mail is then
+gone, as after a real server's crash) and read and written by the test through imaplib."""
+
+from __future__ import annotations
+
+import imaplib
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PYMAP = Path(sys.executable).with_name("pymap")
+TLS = Path(__file__).parent / "mail" / "tls"
+CERT = TLS / "cert.pem"
+KEY = TLS / "key.pem"
+USER = "help@desk.example"
+PASSWORD = "s3cret pass"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ImapServer:
+    def __init__(self, *, tls: bool, log: Path) -> None:
+        self.tls = tls
+        self.port = free_port()
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        args = [str(PYMAP), "--host", "127.0.0.1", "--port", str(self.port)]
+        args += ["--cert", str(CERT), "--key", str(KEY)] if self.tls else ["--no-tls"]
+        args += ["dict", "--demo-user", USER, "--demo-password", PASSWORD]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"pymap did not start: {self.log.read_text()}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def config(self, **extra: object) -> str:
+        """The ``[mail]`` table of a config file that reads this server."""
+        values: dict[str, object] = {
+            "imap_host": "127.0.0.1" if not self.tls else "localhost",
+            "imap_port": self.port,
+            "imap_user": USER,
+            "imap_password": PASSWORD,
+            "imap_security": "starttls" if self.tls else "plain",
+            **extra,
+        }
+        lines = ["[mail]", 'address = "help@desk.example"']
+        for key, value in values.items():
+            lines.append(f"{key} = {value}" if isinstance(value, int) else f'{key} = "{value}"')
+        return "\n".join(lines) + "\n"
+
+    @contextmanager
+    def client(self, folder: str = "INBOX") -> Iterator[imaplib.IMAP4]:
+        conn = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
+        if self.tls:
+            conn.starttls(ssl.create_default_context(cafile=str(CERT)))
+        conn.login(USER, PASSWORD)
+        conn.select(f'"{folder}"')
+        try:
+            yield conn
+        finally:
+            conn.logout()
+
+    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+        with self.client(folder) as conn:
+            typ, data = conn.append(f'"{folder}"', None, None, raw)
+            assert typ == "OK", data
+
+    def messages(self, folder: str = "INBOX") -> list[tuple[set[str], bytes]]:
+        """The flags and Message-ID line of each message in ``folder``, oldest first (none
+        when there is no such folder)."""
+        with self.client(folder) as conn:
+            if conn.state != "SELECTED":
+                return []
+            _typ, found = conn.uid("SEARCH", "ALL")
+            out = []
+            for uid in found[0].split():
+                _typ, parts = conn.uid(
+                    "FETCH", uid.decode(), "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+                )
+                text = b"".join(p[0] for p in parts if isinstance(p, tuple))
+                text += b"".join(p for p in parts if isinstance(p, bytes))
+                flags = re.search(rb"FLAGS \(([^)]*)\)", text)
+                header = b"".join(p[1] for p in parts if isinstance(p, tuple)).strip()
+                out.append((set(flags.group(1).decode().split()) if flags else set(), header))
+            return out
