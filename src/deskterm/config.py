@@ -53,6 +53,12 @@ class Settings:
         return str(self.agent.value)
 
     @property
+    def handle_given(self) -> bool:
+        """Whether the acting agent was asked for (flag, environment, config file) rather
+        than taken from the login name (which PostgreSQL replaces by the database login's)."""
+        return not self.agent.source.startswith("default")
+
+    @property
     def use_color(self) -> bool:
         return bool(self.color.value)
 

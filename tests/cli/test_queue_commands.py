@@ -23,6 +23,7 @@ QUEUE_KEYS = [
     "member_count",
     "open_tickets",
     "escalations",
+    "confidential",
 ]
 
 
@@ -127,6 +128,7 @@ def test_a_lead_adds_edits_and_deletes_queues(cli_inproc) -> None:
         "tier": "L2",
         "escalates_to": "Infrastructure L3",
         "description": "Paper and toner",
+        "confidential": False,
     }
     edited = ok_json(
         cli_inproc(

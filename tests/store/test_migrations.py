@@ -44,8 +44,11 @@ COUNTED = [
 
 #: The columns of each counted table in the first release (0001_initial).
 FIRST_COLUMNS = {name: {c.name for c in schema.metadata.tables[name].c} for name in COUNTED} | {
-    "queues": {c.name for c in schema.queues.c} - {"default_sla_policy_id", "auto_reply"},
+    "agents": {c.name for c in schema.agents.c} - {"db_role"},
+    "queues": {c.name for c in schema.queues.c}
+    - {"default_sla_policy_id", "auto_reply", "confidential"},
     "messages": {c.name for c in schema.messages.c} - {"automatic"},
+    "audit_events": {c.name for c in schema.audit_events.c} - {"login"},
     "tickets": {c.name for c in schema.tickets.c}
     - {
         "sla_policy_id",
@@ -198,7 +201,8 @@ def dump(store: Store) -> dict[str, list[tuple]]:
     """Every row of every deskterm table, as plain tuples, for before/after comparisons.
 
     Only the columns the first release had: later revisions add columns (0008: the SLA
-    columns of tickets and queues; 0009: the escalation mark; 0011: automatic messages),
+    columns of tickets and queues; 0009: the escalation mark; 0011: automatic messages; 0017:
+    logins, confidential queues, the login of each audit event),
     which an older database cannot be asked for and whose defaults are not rows to keep.
     """
     with store.read() as conn:

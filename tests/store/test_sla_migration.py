@@ -72,6 +72,7 @@ def test_upgrade_adds_policies_and_clock_columns_and_downgrade_restores_0007(
         assert after["queue_columns"] == before["queue_columns"] | {
             "default_sla_policy_id",
             "auto_reply",
+            "confidential",
         }
         indexes = after["ticket_indexes"]
         assert {"ix_tickets_sla_due", "ix_tickets_unsolved_sla_due"} <= indexes

@@ -58,17 +58,25 @@ def add(
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
     role: Annotated[str, typer.Option(help="agent, lead or admin.")] = "agent",
+    login: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ROLE",
+            help="PostgreSQL only: the database login they connect as, created (in the group "
+            "deskterm_agent, no password) or mapped if it exists (docs/team.md).",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Add an agent (admins only).
 
-    Example: deskterm agent add bwong --name 'Bea Wong' --email bwong@corp.example --role lead
+    Example: deskterm agent add bwong --name 'Bea Wong' --role lead --login bwong
     """
     from deskterm.cli.output import emit_object, resolve_format
     from deskterm.domain.people import add_agent
 
     cli = get(ctx)
-    agent = add_agent(cli.desk(), handle, name=name, email=email, role=role)
+    agent = add_agent(cli.desk(), handle, name=name, email=email, role=role, login=login)
     chosen = resolve_format(fmt, many=False, stream=cli.out)
     emit_object(dataclasses.asdict(agent), fmt=chosen, out=cli.out, color=cli.color)
 
@@ -89,6 +97,31 @@ def set_role(
 
     cli = get(ctx)
     agent = change(cli.desk(), handle, role)
+    chosen = resolve_format(fmt, many=False, stream=cli.out)
+    emit_object(dataclasses.asdict(agent), fmt=chosen, out=cli.out, color=cli.color)
+
+
+@app.command("set-login")
+def set_login(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(autocompletion=completion.agents)],
+    login: Annotated[
+        str, typer.Argument(metavar="ROLE|none", help="A PostgreSQL login; none: unmap.")
+    ],
+    fmt: FormatOpt = None,
+) -> None:
+    """Map an agent to the PostgreSQL login they connect as (admins only; PostgreSQL only).
+
+    The login is created (in the group deskterm_agent, no password) or mapped if it exists;
+    none unmaps it (the login itself is kept). See docs/team.md.
+
+    Example: deskterm agent set-login bwong bwong
+    """
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.domain.people import set_login as change
+
+    cli = get(ctx)
+    agent = change(cli.desk(), handle, None if login.strip().lower() == "none" else login)
     chosen = resolve_format(fmt, many=False, stream=cli.out)
     emit_object(dataclasses.asdict(agent), fmt=chosen, out=cli.out, color=cli.color)
 

@@ -197,7 +197,7 @@ def _open(ctx: typer.Context | None) -> Desk | None:
         return None
     from deskterm.domain.setup import open_desk
 
-    return open_desk(url, settings.handle, initialize=False)
+    return open_desk(url, settings.handle, handle_given=settings.handle_given, initialize=False)
 
 
 def _may_open(url: str) -> bool:

@@ -36,6 +36,7 @@ class CliContext:
             self._desk = open_desk(
                 self.settings.url,
                 self.settings.handle,
+                handle_given=self.settings.handle_given,
                 initialize=initialize,
                 create=self.settings.default_desk if create is None else create,
                 options=self.store_options(),

@@ -54,7 +54,12 @@ def _quick_console(args: list[str]) -> bool:
     def open_desk() -> Desk:
         from deskterm.domain.setup import open_desk as open_
 
-        return open_(settings.url, settings.handle, options=settings.store_options())
+        return open_(
+            settings.url,
+            settings.handle,
+            handle_given=settings.handle_given,
+            options=settings.store_options(),
+        )
 
     run_app(open_desk, query="", color=settings.use_color, first_page=page)
     return True

@@ -40,6 +40,14 @@ SinceOpt = Annotated[
 ]
 TierOpt = Annotated[str | None, typer.Option(help="L1, L2 or L3.")]
 DescriptionOpt = Annotated[str | None, typer.Option(help="What the queue is for.")]
+ConfidentialOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--confidential/--open",
+        help="Confidential: only its members and admins see its tickets; open: every agent.",
+        show_default=False,
+    ),
+]
 
 
 def _not_blank(option: str, value: str | None) -> str | None:
@@ -129,6 +137,7 @@ def show(
         ("escalates_to", "Escalates to"),
         ("default_sla_policy", "SLA policy"),
         ("auto_reply", "Auto reply"),
+        ("confidential", "Confidential"),
         ("chain", "Chain"),
         ("escalated_from", "Escalated from"),
         ("members", "Members"),
@@ -179,9 +188,11 @@ def add(
             autocompletion=completion.queues,
         ),
     ] = None,
+    confidential: ConfidentialOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Add a queue (leads and admins).
+    """Add a queue (leads and admins). A confidential queue's tickets are seen only by its
+    members and admins; a lead who adds one becomes its first member.
 
     Example: deskterm queue add 'Network L2' --tier L2 --escalates-to 'Infrastructure L3'
     """
@@ -194,6 +205,7 @@ def add(
         tier=_not_blank("--tier", tier) or "L1",
         description=description or "",
         escalates_to=_not_blank("--escalates-to", escalates_to),
+        confidential=bool(confidential),
     )
     _emit_queue(cli, created, fmt)
 
@@ -231,10 +243,11 @@ def edit(
             "none: no reply. A rule's own reply goes first.",
         ),
     ] = None,
+    confidential: ConfidentialOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Change a queue's name, tier, description, escalation, default SLA policy or
-    automatic first response (leads and admins).
+    """Change a queue's name, tier, description, escalation, default SLA policy, automatic
+    first response or confidentiality (admins, and leads who are its members).
 
     A link that would close a loop (L3 escalating back to L1) is refused.
 
@@ -260,6 +273,7 @@ def edit(
         escalates_to=target,
         sla_policy=policy,
         auto_reply=_auto_reply(auto_reply),
+        confidential=confidential,
     )
     _emit_queue(cli, changed, fmt)
 

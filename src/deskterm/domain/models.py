@@ -19,6 +19,8 @@ class Agent:
     email: str | None
     role: str
     active: bool
+    #: The PostgreSQL login this agent connects as (docs/team.md); None on SQLite.
+    login: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,8 @@ class Queue:
     tier: str
     escalates_to: str | None
     description: str
+    #: Only its members and admins see its tickets (docs/team.md).
+    confidential: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,8 @@ class QueueStats:
     open_tickets: int
     #: Tickets escalated out of it (in the period asked for, else ever).
     escalations: int
+    #: Only its members and admins see its tickets (docs/team.md).
+    confidential: bool = False
 
 
 @dataclass(frozen=True, slots=True)

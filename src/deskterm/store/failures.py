@@ -12,6 +12,8 @@ statement over ``statement_timeout`` (57014),
 SQLite write lock held by another process (BUSY)
 read-only transaction or standby (25006),          ReadOnlyDesk                 5
 SQLite READONLY
+insufficient privilege (42501): a grant or a       PermissionDenied             5
+row-level security policy refused (docs/team.md)
 a number out of range (22003)                      InvalidInput                 2
 not a database, damaged (NOTADB, CORRUPT),         StoreUnavailable             1
 disk full, unreachable server, idle-in-transaction
@@ -32,6 +34,7 @@ from deskterm.errors import (
     Busy,
     DeskError,
     InvalidInput,
+    PermissionDenied,
     ReadOnlyDesk,
     RetryableConflict,
     StoreUnavailable,
@@ -43,6 +46,7 @@ QUERY_CANCELED = "57014"
 READ_ONLY_TRANSACTION = "25006"
 IDLE_IN_TRANSACTION_TIMEOUT = "25P03"
 NUMERIC_OUT_OF_RANGE = "22003"
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def classify(exc: DBAPIError, where: str) -> DeskError | None:
@@ -50,6 +54,10 @@ def classify(exc: DBAPIError, where: str) -> DeskError | None:
     when it is not the store's to phrase."""
     orig = exc.orig
     sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == INSUFFICIENT_PRIVILEGE:
+        return PermissionDenied(
+            f"the database refused this login: {first_line(exc)}; nothing was changed"
+        )
     if sqlstate is not None:
         found = _postgresql(sqlstate, where)
     elif isinstance(orig, sqlite3.Error):

@@ -32,7 +32,9 @@ def open_read(path: Path, handle: str) -> sqlite3.Connection | None:
     """A read-only connection to the desk at ``path`` inside a read transaction (one snapshot
     for everything read on it), or None when the ordinary path must decide: no such file,
     another schema revision, ``handle`` unknown or deactivated, not in WAL mode (a long read
-    would then hold writers off), or any error. The caller closes it."""
+    would then hold writers off), a confidential queue on the desk and ``handle`` not an admin
+    (which tickets they may see is the domain's to decide: ``Desk.hidden_queues``), or any
+    error. The caller closes it."""
     if not path.is_file():
         return None
     try:
@@ -44,9 +46,17 @@ def open_read(path: Path, handle: str) -> sqlite3.Connection | None:
     try:
         conn.execute("BEGIN")
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        agent = conn.execute("SELECT active FROM agents WHERE handle = ?", (handle,)).fetchone()
+        agent = conn.execute(
+            "SELECT active, role FROM agents WHERE handle = ?", (handle,)
+        ).fetchone()
         wal = conn.execute("PRAGMA journal_mode").fetchone()
         if revision != (HEAD,) or agent is None or not agent[0] or wal != ("wal",):
+            conn.close()
+            return None
+        confined = agent[1] != "admin" and conn.execute(
+            "SELECT 1 FROM queues WHERE confidential LIMIT 1"
+        ).fetchone()
+        if confined:
             conn.close()
             return None
     except sqlite3.Error:

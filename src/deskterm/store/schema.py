@@ -128,6 +128,10 @@ agents = Table(
     Column("role", String(16), nullable=False, server_default="agent"),
     Column("active", Boolean, nullable=False, server_default="1"),
     Column("created_at", _utc(), nullable=False),
+    #: The PostgreSQL login this agent connects as (migration 0017, docs/team.md): on
+    #: PostgreSQL the acting agent is the one whose ``db_role`` is the session's login.
+    Column("db_role", String(63), nullable=True),
+    Index("ix_agents_db_role", "db_role", unique=True),
 )
 
 organizations = Table(
@@ -168,6 +172,8 @@ queues = Table(
     ),
     # Sent, marked automatic, to a new ticket that lands here when no rule replied (0013).
     Column("auto_reply", Text, nullable=True),
+    #: Only the queue's members (and admins) see its tickets (migration 0017).
+    Column("confidential", Boolean, nullable=False, server_default="0"),
 )
 
 #: SLA policies (migration 0008, docs/sla.md "What a policy is"). What a policy applies to
@@ -295,6 +301,9 @@ audit_events = Table(
     # The ticket's version after this change: "what changed since version N" is one query.
     Column("version", ID, nullable=False),
     Column("at", _utc(), nullable=False),
+    #: The database login that made the change (migration 0017): on PostgreSQL its default
+    #: is ``session_user``, beside ``actor_id``, the agent it acted as; NULL on SQLite.
+    Column("login", String(63), nullable=True),
     Index("ix_audit_events_ticket", "ticket_id", "version"),
     Index("ix_audit_events_at", "at"),
 )

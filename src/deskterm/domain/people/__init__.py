@@ -11,6 +11,7 @@ from deskterm.domain.surface import Surface
 if TYPE_CHECKING:
     from deskterm.domain.people.agents import add_agent as add_agent
     from deskterm.domain.people.agents import list_agents as list_agents
+    from deskterm.domain.people.agents import set_login as set_login
     from deskterm.domain.people.agents import set_role as set_role
     from deskterm.domain.people.agents import whoami as whoami
     from deskterm.domain.people.contacts import contact_for as contact_for
@@ -22,6 +23,7 @@ _SURFACE = Surface(
             "list_agents",
             "add_agent",
             "set_role",
+            "set_login",
             "whoami",
         ),
         "contacts": ("contact_for",),

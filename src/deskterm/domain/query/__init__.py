@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from deskterm.domain.query.language import completion_start as completion_start
     from deskterm.domain.query.language import parse as parse
     from deskterm.domain.query.sql import NOW_PARAM as NOW_PARAM
+    from deskterm.domain.query.sql import visible as visible
     from deskterm.domain.query.sql import where_clause as where_clause
     from deskterm.domain.query.times import TIME_FORMS as TIME_FORMS
     from deskterm.domain.query.times import TimeValueError as TimeValueError
@@ -32,6 +33,7 @@ _SURFACE = Surface(
         ),
         "sql": (
             "where_clause",
+            "visible",
             "NOW_PARAM",
         ),
         "times": (

@@ -42,14 +42,25 @@ NOW_PARAM = "now_at"
 
 
 def where_clause(
-    desk: Desk, conn: Connection, query: Query, *, within: BindParameter[Any] | None = None
+    desk: Desk,
+    conn: Connection,
+    query: Query,
+    *,
+    within: BindParameter[Any] | None = None,
+    confined: bool = True,
 ) -> ColumnElement[bool]:
-    """The WHERE clause selecting the tickets ``query`` describes (ANDed terms).
+    """The WHERE clause selecting the tickets ``query`` describes (ANDed terms), among those
+    the acting agent may see (``confined``; triage asks about a ticket being created,
+    whoever creates it, and passes False).
 
     ``within``: the caller asks only about these tickets (an expanding parameter of ids, as
     triage does of a new ticket), so a text search looks up just them (``search.ticket_match``).
     """
     clauses: list[ColumnElement[bool]] = []
+    if confined:
+        hidden = desk.hidden_queues(conn)
+        if hidden:
+            clauses.append(visible(hidden))
     for term in query.terms:
         if isinstance(term, FieldTerm):
             clause = _field_clause(desk, conn, query, term)
@@ -64,6 +75,12 @@ def where_clause(
     if not clauses:
         return true()
     return and_(*clauses)
+
+
+def visible(hidden: frozenset[int]) -> ColumnElement[bool]:
+    """Tickets outside the queues ``hidden`` (``Desk.hidden_queues``), as literal ids: a
+    list statement is compiled once per agent and set of queues (read.list_page's key)."""
+    return T.c.queue_id.not_in([literal_column(str(int(i))) for i in sorted(hidden)])
 
 
 def _only_unsolved(query: Query) -> bool:

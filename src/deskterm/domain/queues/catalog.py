@@ -1,6 +1,9 @@
 """Queues: the teams' inboxes, their support tiers and where each escalates to.
 
-Anyone may look; only leads and admins add, edit or delete a queue.
+Anyone may look, except at a confidential queue they are not a member of (admins see all):
+to them it is not there. Leads add queues, and edit or delete the queues they manage: those
+they are members of, and those nobody is a member of yet; admins manage every queue. A lead
+who adds a confidential queue becomes its first member.
 
 * A queue has a unique name (any case), a description, a tier (``L1``..``L3``) and optionally
   the queue it escalates to. The escalates-to links form chains (L1 -> L2 -> L3) that
@@ -26,10 +29,11 @@ from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain import tickets, validate
 from deskterm.domain.desk import Desk
-from deskterm.domain.models import Member, Queue, QueueDeleted, QueueDetail, QueueStats
+from deskterm.domain.models import Agent, Member, Queue, QueueDeleted, QueueDetail, QueueStats
 from deskterm.domain.vocab import UNSOLVED
-from deskterm.errors import Conflict, InvalidInput, NotFound, QueueInUse
+from deskterm.errors import Conflict, InvalidInput, NotFound, PermissionDenied, QueueInUse
 from deskterm.store import schema
+from deskterm.store.engine import new_id
 
 Q = schema.queues
 M = schema.queue_members
@@ -141,23 +145,54 @@ def _check_no_loop(rows: Mapping[int, Row[Any]], queue_id: int, target_id: int) 
 
 def _queue(rows: Mapping[int, Row[Any]], row: Row[Any]) -> Queue:
     above = rows.get(row.escalates_to_id) if row.escalates_to_id is not None else None
-    return Queue(row.id, row.name, row.tier, above.name if above else None, row.description)
+    return Queue(
+        row.id,
+        row.name,
+        row.tier,
+        above.name if above else None,
+        row.description,
+        bool(row.confidential),
+    )
+
+
+def seen_rows(desk: Desk, conn: Connection) -> dict[int, Row[Any]]:
+    """The queues the acting agent may see (all but confidential ones they are not in)."""
+    hidden = desk.hidden_queues(conn)
+    return {i: row for i, row in rows_of(conn).items() if i not in hidden}
+
+
+def manage(desk: Desk, conn: Connection, row: Row[Any]) -> Agent:
+    """The acting agent, if they may manage queue ``row`` (admins: all; leads: the queues
+    they are members of, and those without members). NotFound for a confidential queue
+    they may not see, PermissionDenied otherwise."""
+    me = desk.require_role(conn, *MANAGERS)
+    if me.role == "admin":
+        return me
+    if row.id in desk.hidden_queues(conn):
+        raise NotFound(f'unknown queue "{row.name}"', what="queue")
+    members = set(conn.execute(select(M.c.agent_id).where(M.c.queue_id == row.id)).scalars())
+    if members and me.id not in members:
+        raise PermissionDenied(
+            f'{me.handle} is a lead but not a member of queue "{row.name}"; its own leads '
+            "and admins manage it"
+        )
+    return me
 
 
 def list_queues(desk: Desk) -> list[Queue]:
-    """Every queue, lowest tier first, then by name."""
+    """Every queue the agent may see, lowest tier first, then by name."""
     with desk.store.read() as conn:
         desk.actor(conn)
-        rows = rows_of(conn)
+        rows = seen_rows(desk, conn)
         return sorted((_queue(rows, r) for r in rows.values()), key=lambda q: (q.tier, q.name))
 
 
 def queue_stats(desk: Desk, *, since: datetime | None = None) -> list[QueueStats]:
-    """Every queue with its member count, unsolved tickets and the escalations out of it
-    (since ``since``, else ever); lowest tier first, then by name."""
+    """Every queue the agent may see with its member count, unsolved tickets and the
+    escalations out of it (since ``since``, else ever); lowest tier first, then by name."""
     with desk.store.read() as conn:
         desk.actor(conn)
-        rows = rows_of(conn)
+        rows = seen_rows(desk, conn)
         members, open_tickets, escalations = _counts(conn, since)
         return sorted(
             (_stats(rows, row, members, open_tickets, escalations) for row in rows.values()),
@@ -203,6 +238,7 @@ def _stats(
         member_count=int(members.get(queue.id, 0)),
         open_tickets=int(open_tickets.get(queue.id, 0)),
         escalations=int(escalations.get(queue.name, 0)),
+        confidential=queue.confidential,
     )
 
 
@@ -211,7 +247,7 @@ def queue_detail(desk: Desk, name: str, *, since: datetime | None = None) -> Que
     escalate to it. NotFound (``what="queue"``) lists the queues there are."""
     with desk.store.read() as conn:
         desk.actor(conn)
-        rows = rows_of(conn)
+        rows = seen_rows(desk, conn)
         row = find(rows, name)
         members, open_tickets, escalations = _counts(conn, since)
         return QueueDetail(
@@ -267,28 +303,35 @@ def add_queue(
     tier: str = "L1",
     description: str = "",
     escalates_to: str | None = None,
+    confidential: bool = False,
 ) -> Queue:
     """Add a queue (leads and admins). Conflict if the name is taken (in any case);
-    NotFound if ``escalates_to`` names no queue."""
+    NotFound if ``escalates_to`` names no queue. A lead who adds a ``confidential`` queue
+    is made its first member (else they could not see its tickets)."""
     clean = queue_name(name)
     clean_tier = _tier(tier)
     text = _description(description)
     with desk.store.write() as conn:
-        desk.require_role(conn, *MANAGERS)
+        me = desk.require_role(conn, *MANAGERS)
         rows = rows_of(conn, lock=True)
         _ensure_free(rows, clean)
-        target = find(rows, escalates_to).id if escalates_to is not None else None
-        conn.execute(
-            insert(Q).values(
-                name=clean,
-                tier=clean_tier,
-                description=text,
-                escalates_to_id=target,
-                created_at=desk.now(),
+        target = find(seen_rows(desk, conn), escalates_to).id if escalates_to is not None else None
+        queue_id = new_id(
+            conn.execute(
+                insert(Q).values(
+                    name=clean,
+                    tier=clean_tier,
+                    description=text,
+                    escalates_to_id=target,
+                    created_at=desk.now(),
+                    confidential=confidential,
+                )
             )
         )
+        if confidential and me.role != "admin":
+            conn.execute(insert(M).values(queue_id=queue_id, agent_id=me.id, added_at=desk.now()))
         rows = rows_of(conn)
-        return _queue(rows, find(rows, clean))
+        return _queue(rows, rows[queue_id])
 
 
 def _ensure_free(rows: Mapping[int, Row[Any]], name: str, *, but: int | None = None) -> None:
@@ -307,11 +350,13 @@ def edit_queue(
     escalates_to: str | _Unset | None = UNCHANGED,
     sla_policy: str | _Unset | None = UNCHANGED,
     auto_reply: str | _Unset | None = UNCHANGED,
+    confidential: bool | None = None,
 ) -> Queue:
     """Change a queue's name, tier, description, escalates-to queue (None: escalates
-    nowhere), default SLA policy (None: none) or automatic first response (a template,
-    checked now; None: none); leads and admins. A link that would close a loop is
-    InvalidInput naming the loop. InvalidInput when nothing is given to change."""
+    nowhere), default SLA policy (None: none), automatic first response (a template,
+    checked now; None: none) or whether it is ``confidential``; admins, and leads who
+    manage it (:func:`manage`). A link that would close a loop is InvalidInput naming the
+    loop. InvalidInput when nothing is given to change."""
     if (
         new_name is None
         and tier is None
@@ -319,10 +364,11 @@ def edit_queue(
         and escalates_to is UNCHANGED
         and sla_policy is UNCHANGED
         and auto_reply is UNCHANGED
+        and confidential is None
     ):
         raise InvalidInput(
-            "nothing to change; give a name, tier, description, escalation, SLA policy or "
-            "automatic reply"
+            "nothing to change; give a name, tier, description, escalation, SLA policy, "
+            "automatic reply or confidentiality"
         )
     values: dict[str, Any] = {}
     if new_name is not None:
@@ -333,14 +379,19 @@ def edit_queue(
         values["description"] = _description(description)
     if not isinstance(auto_reply, _Unset):
         values["auto_reply"] = _auto_reply(auto_reply)
+    if confidential is not None:
+        values["confidential"] = confidential
     with desk.store.write() as conn:
         desk.require_role(conn, *MANAGERS)
         rows = rows_of(conn, lock=True)
-        row = find(rows, name)
+        row = find(seen_rows(desk, conn), name)
+        manage(desk, conn, row)
         if "name" in values:
             _ensure_free(rows, values["name"], but=row.id)
         if not isinstance(escalates_to, _Unset):
-            target = find(rows, escalates_to).id if escalates_to is not None else None
+            target = (
+                find(seen_rows(desk, conn), escalates_to).id if escalates_to is not None else None
+            )
             if target is not None:
                 _check_no_loop(rows, row.id, target)
             values["escalates_to_id"] = target
@@ -380,11 +431,12 @@ def delete_queue(desk: Desk, name: str, *, move_to: str | None = None) -> QueueD
         conn = ctx.conn
         ctx.desk.require_role(conn, *MANAGERS)
         rows = rows_of(conn, lock=True)
-        row = find(rows, name)
+        row = find(seen_rows(ctx.desk, conn), name)
+        manage(ctx.desk, conn, row)
         # The queue going away, locked outright: a ticket created or moved into it meanwhile
         # waits, then finds it gone, instead of slipping in between the count and the delete.
         conn.execute(select(Q.c.id).where(Q.c.id == row.id).with_for_update())
-        target = find(rows, move_to) if move_to is not None else None
+        target = find(seen_rows(ctx.desk, conn), move_to) if move_to is not None else None
         if target is not None and target.id == row.id:
             raise InvalidInput(
                 f'cannot move the tickets of "{row.name}" into itself; name another queue',

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Member
-from deskterm.domain.queues.catalog import MANAGERS, find, members_of, rows_of
+from deskterm.domain.queues.catalog import MANAGERS, find, manage, members_of, seen_rows
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.store import schema
 from deskterm.store.upsert import insert_one_missing
@@ -39,7 +39,7 @@ def queue_members(desk: Desk, name: str) -> list[Member]:
     """The agents in queue ``name``, by handle."""
     with desk.store.read() as conn:
         desk.actor(conn)
-        return members_of(conn, find(rows_of(conn), name))
+        return members_of(conn, find(seen_rows(desk, conn), name))
 
 
 def join_queue(desk: Desk, queue: str, handles: Sequence[str]) -> list[MembershipChange]:
@@ -58,8 +58,9 @@ def _membership(
 ) -> list[MembershipChange]:
     wanted = list(dict.fromkeys(h.strip().lower() for h in handles)) or ["me"]
     with desk.store.write() as conn:
-        me = desk.require_role(conn, *MANAGERS)
-        row = find(rows_of(conn), queue)
+        desk.require_role(conn, *MANAGERS)
+        row = find(seen_rows(desk, conn), queue)
+        me = manage(desk, conn, row)
         results: list[MembershipChange] = []
         for handle in wanted:
             agent = _agent(conn, me.handle if handle == "me" else handle, joining=member)

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, extract, func, select, true
 from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk
-from deskterm.domain.query import TIME_FORMS, TimeValueError, parse_time
+from deskterm.domain.query import TIME_FORMS, TimeValueError, parse_time, visible
 from deskterm.domain.vocab import PRIORITIES, STATUSES
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
@@ -104,9 +104,11 @@ def summary(desk: Desk, *, since: datetime | None = None, until: datetime | None
     if since is not None and until is not None and since >= until:
         raise InvalidInput("the period must start before it ends", field="since")
     with desk.store.read() as conn:
-        desk.actor(conn)
-        created_in = _in(T.c.created_at, since, until)
-        solved_in = and_(T.c.solved_at.is_not(None), _in(T.c.solved_at, since, until))
+        hidden = desk.hidden_queues(conn)
+        # Confidential queues the agent is not in count as not there.
+        seen = visible(hidden) if hidden else true()
+        created_in = and_(seen, _in(T.c.created_at, since, until))
+        solved_in = and_(seen, T.c.solved_at.is_not(None), _in(T.c.solved_at, since, until))
         created = int(
             conn.execute(select(func.count()).select_from(T).where(created_in)).scalar_one()
         )

@@ -40,6 +40,7 @@ def open_desk(
     url: str,
     handle: str,
     *,
+    handle_given: bool = True,
     initialize: bool = True,
     create: bool = False,
     options: StoreOptions | None = None,
@@ -50,16 +51,17 @@ def open_desk(
     queue) when ``initialize`` is true: that is the zero set-up first run, safe when several
     processes do it at once. ``create`` and ``options`` are as for :func:`connect`. A
     database older than the code, newer than it, or not deskterm's raises StoreUnavailable
-    saying what to do.
+    saying what to do. ``handle_given``: the handle was asked for, not the login name
+    (on PostgreSQL the login's own agent replaces the login name; see ``Desk``).
     """
     store = connect(url, create=create, options=options)
     try:
         with store.read() as conn:
             state = migrate.read_state(conn)
         if state.status is SchemaStatus.CURRENT:
-            return Desk(store, handle)
+            return Desk(store, handle, handle_given=handle_given)
         if state.status is SchemaStatus.EMPTY and initialize:
-            desk = Desk(store, handle)
+            desk = Desk(store, handle, handle_given=handle_given)
             creation.initialize(desk)
             return desk
     except BaseException:

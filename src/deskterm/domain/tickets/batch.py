@@ -275,7 +275,10 @@ def _apply_one(ctx: Context, operation: Operation) -> BatchResult:
     if op == "rate":
         rate_in(ctx, ticket_id, v["rating"], v["comment"], replace=v["replace"])
         return BatchResult(
-            operation.line, op, ticket_id, write.read_one(ctx.conn, ticket_id).version
+            operation.line,
+            op,
+            ticket_id,
+            write.read_one(ctx.conn, ticket_id, hidden=ctx.hidden).version,
         )
     (result,) = change.update_in(ctx, [ticket_id], v["changes"], seen, reopen=op == "reopen")
     return BatchResult(operation.line, op, ticket_id, result.ticket.version)

@@ -149,7 +149,7 @@ def update_in(
     known = write.names(ctx.conn)
     results: list[UpdateResult] = []
     for chunk in write.chunks(list(ids)):
-        current = write.read(ctx.conn, chunk)
+        current = write.read(ctx.conn, chunk, hidden=ctx.hidden)
         unseen = write.unseen(ctx.conn, current, seen or {})
         plans = [
             plan(
@@ -190,7 +190,7 @@ def act_in(
         new_message = NewMessage(
             kind, checked_field("body", validate.body, body, what=what), ctx.actor.id
         )
-    current = write.read_one(ctx.conn, ticket_id)
+    current = write.read_one(ctx.conn, ticket_id, hidden=ctx.hidden)
     seen = {ticket_id: if_version} if if_version is not None else {}
     since = write.unseen(ctx.conn, {ticket_id: current}, seen).get(ticket_id, ())
     request = replace(_request(ctx, valid), message=new_message, events=events)
@@ -230,7 +230,7 @@ def move_queue_in(ctx: Context, source_id: int, target_id: int) -> int:
     request = Request(queue_id=target_id, queue_deleted=True)
     known = write.names(ctx.conn)
     for chunk in write.chunks(ids):
-        current = write.read(ctx.conn, chunk)
+        current = write.read(ctx.conn, chunk, hidden=ctx.hidden)
         write.store(ctx, [plan(current[i], request, ctx.now, known) for i in chunk])
     return len(ids)
 
@@ -279,7 +279,7 @@ def add_message_in(
 ) -> tuple[Ticket, Message]:
     """The body of :func:`add_message` in an open write transaction (values checked;
     ``time_spent`` in seconds)."""
-    current = write.read_one(ctx.conn, ticket_id)
+    current = write.read_one(ctx.conn, ticket_id, hidden=ctx.hidden)
     since = write.unseen(
         ctx.conn, {ticket_id: current}, {ticket_id: if_version} if if_version else {}
     )
@@ -313,7 +313,7 @@ def requester_reply_in(ctx: Context, ticket_id: int, contact_id: int, body: str)
     (``plan.REQUESTER_REOPENS``); the SLA step's RequesterReply (the next-response clock).
     Conflict for a closed ticket. Returns the message's id."""
     text = checked_field("body", validate.body, body, what="reply")
-    current = write.read_one(ctx.conn, ticket_id)
+    current = write.read_one(ctx.conn, ticket_id, hidden=ctx.hidden)
     request = Request(message=NewMessage("reply", text, None, contact_id=contact_id))
     written = write.store(ctx, [plan(current, request, ctx.now, write.names(ctx.conn))])
     return int(written[ticket_id][0].new or 0)
@@ -379,7 +379,7 @@ def escalate(
 
     def work(ctx: Context) -> UpdateResult:
         conn = ctx.conn
-        current = write.read_one(conn, ticket_id)
+        current = write.read_one(conn, ticket_id, hidden=ctx.hidden)
         workflow.ensure_editable(ticket_id, current.status)
         seen = {ticket_id: if_version} if if_version else {}
         since = write.unseen(conn, {ticket_id: current}, seen).get(ticket_id, ())

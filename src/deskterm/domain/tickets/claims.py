@@ -67,6 +67,8 @@ def take(desk: Desk, *, queue: str | None = None) -> Ticket:
             T.c.status.in_(UNSOLVED),
             T.c.merged_into_id.is_(None),
         )
+        if ctx.hidden:
+            stmt = stmt.where(T.c.queue_id.not_in(ctx.hidden))
         mine = _queues_of(conn, ctx.actor.id)
         if queue:
             wanted = lookup.queue_id(conn, queue)
@@ -98,7 +100,7 @@ def take(desk: Desk, *, queue: str | None = None) -> Ticket:
                 queue=queue,
                 queues=() if queue else tuple(mine.values()),
             )
-        current = write.read_one(conn, ticket_id)
+        current = write.read_one(conn, ticket_id, hidden=ctx.hidden)
         request = Request(assignee_id=ctx.actor.id)
         write.store(ctx, [plan(current, request, ctx.now, write.names(conn))])
         return load_ticket(conn, desk, ticket_id)
@@ -138,7 +140,7 @@ def merge(
     def work(ctx: Context) -> tuple[UpdateResult, UpdateResult]:
         conn = ctx.conn
         # Both rows in one statement, in id order: two opposite merges cannot deadlock.
-        current = write.read(conn, sorted((source_id, into)))
+        current = write.read(conn, sorted((source_id, into)), hidden=ctx.hidden)
         source, target = current[source_id], current[into]
         if target.merged_into_id is not None:
             raise Conflict(
@@ -205,9 +207,11 @@ def link(
 
     def work(ctx: Context) -> UpdateResult:
         conn = ctx.conn
-        current = write.read_one(conn, ticket_id)
+        current = write.read_one(conn, ticket_id, hidden=ctx.hidden)
         if problem_id is not None:
-            kind = conn.execute(select(T.c.type).where(T.c.id == problem_id)).scalar()
+            kind = conn.execute(
+                select(T.c.type).where(T.c.id == problem_id, T.c.queue_id.not_in(ctx.hidden))
+            ).scalar()
             if kind is None:
                 raise NotFound(f"ticket #{problem_id} not found")
             if kind != "problem":

@@ -19,7 +19,7 @@ from deskterm.domain.tickets.clocks import new_clocks
 from deskterm.domain.tickets.plan import opens
 from deskterm.domain.tickets.read import load_ticket
 from deskterm.domain.tickets.triage import acknowledge, apply_rules
-from deskterm.domain.tickets.write import Context, record_created, transact
+from deskterm.domain.tickets.write import Context, confine, record_created, transact
 from deskterm.domain.vocab import PRIORITY_RANK
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
@@ -100,6 +100,7 @@ def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) ->
     filled in, is also told in ``notices``, when given."""
     conn, now = ctx.conn, ctx.now
     queue_id = lookup.queue_id(conn, new.queue) if new.queue else lookup.default_queue_id(conn)
+    confine(ctx, queue_id)
     assignee_id = lookup.agent_id(conn, ctx.actor, new.assignee) if new.assignee else None
     contact_id = contact_for(conn, new.requester, now) if new.requester else None
     status = "open" if opens("new", assigned=assignee_id is not None) else "new"

@@ -43,7 +43,7 @@ def rate_in(
     ctx: Context, ticket_id: int, rating: str, comment: str | None, *, replace: bool = False
 ) -> Rating:
     """The body of :func:`rate` in an open write transaction (values checked)."""
-    current = write.read_one(ctx.conn, ticket_id)
+    current = write.read_one(ctx.conn, ticket_id, hidden=ctx.hidden)
     previous = (
         solve_rating(ctx.conn, ticket_id, current.solved_at)
         if current.solved_at is not None

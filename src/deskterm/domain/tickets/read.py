@@ -37,7 +37,7 @@ from deskterm.domain.models import (
     Ticket,
     TicketDetail,
 )
-from deskterm.domain.query import NOW_PARAM, Query, parse, where_clause
+from deskterm.domain.query import NOW_PARAM, Query, parse, visible, where_clause
 from deskterm.domain.tickets import statements
 from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.fields import SELECTED, Field
@@ -97,7 +97,13 @@ def ticket_select(dialect: str) -> Select[Any]:
 
 
 def load_ticket(conn: Connection, desk: Desk, ticket_id: int) -> Ticket:
-    row = conn.execute(ticket_select(conn.dialect.name).where(T.c.id == ticket_id)).first()
+    """The ticket as the acting agent sees it; NotFound if there is none, or if it is in a
+    confidential queue the agent is not a member of."""
+    stmt = ticket_select(conn.dialect.name).where(T.c.id == ticket_id)
+    hidden = desk.hidden_queues(conn)
+    if hidden:
+        stmt = stmt.where(visible(hidden))
+    row = conn.execute(stmt).first()
     if row is None:
         raise NotFound(f"ticket #{ticket_id} not found")
     return ticket_from_row(row, desk.now())
@@ -296,6 +302,7 @@ def list_page(
             conn.dialect.name,
             parsed,
             actor.id,
+            desk.hidden_queues(conn),
             spec,
             reverse,
             limit,

@@ -278,7 +278,9 @@ def _matcher(desk: Desk, conn: Connection, rules: Sequence[Rule]) -> _Matcher:
     broken: dict[int, DeskError] = {}
     for index, rule in enumerate(rules):
         try:
-            clause = where_clause(desk, conn, parse_query(rule.condition), within=_IDS)
+            clause = where_clause(
+                desk, conn, parse_query(rule.condition), within=_IDS, confined=False
+            )
         except DeskError as exc:
             broken[rule.id] = exc
             clause = false()

@@ -8,8 +8,10 @@ the query is applied to the ticket as it is when the event is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Connection
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import AuditEvent, Ticket
@@ -52,7 +54,16 @@ def events_after(
         if parsed.terms:
             matching = select(T.c.id).where(where_clause(desk, conn, parsed))
             stmt = stmt.where(E.c.ticket_id.in_(matching))
+        stmt = _confined(desk, conn, stmt)
         return [audit_event_from_row(row) for row in conn.execute(stmt)]
+
+
+def _confined(desk: Desk, conn: Connection, stmt: Select[Any]) -> Select[Any]:
+    """Only the events of tickets the acting agent may see (``Desk.hidden_queues``)."""
+    hidden = desk.hidden_queues(conn)
+    if not hidden:
+        return stmt
+    return stmt.where(E.c.ticket_id.not_in(select(T.c.id).where(T.c.queue_id.in_(hidden))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +94,15 @@ def changes_since(desk: Desk, after_id: int | None, *, limit: int = 500) -> Desk
             return DeskChanges(newest)
         a = schema.agents
         rows = conn.execute(
-            select(E, a.c.handle)
-            .select_from(E.outerjoin(a, E.c.actor_id == a.c.id))
-            .where(E.c.id > after_id)
-            .order_by(E.c.id)
-            .limit(limit)
+            _confined(
+                desk,
+                conn,
+                select(E, a.c.handle)
+                .select_from(E.outerjoin(a, E.c.actor_id == a.c.id))
+                .where(E.c.id > after_id)
+                .order_by(E.c.id)
+                .limit(limit),
+            )
         )
         events = tuple(audit_event_from_row(row) for row in rows)
         ids = sorted({e.ticket_id for e in events})

@@ -18,6 +18,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, TypeVar
@@ -33,7 +34,7 @@ from deskterm.domain.tickets import clocks
 from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.plan import Current, Names, NewRating, Plan, stale
 from deskterm.domain.tickets.read import history, ticket_select
-from deskterm.errors import NotFound, RetryableConflict
+from deskterm.errors import NotFound, PermissionDenied, RetryableConflict
 from deskterm.store import schema
 from deskterm.store.engine import new_id
 
@@ -56,6 +57,9 @@ class Context:
     desk: Desk
     actor: Agent
     now: datetime
+    #: The confidential queues the actor may not see (``Desk.hidden_queues``): their tickets
+    #: are not found, and no ticket is put in them.
+    hidden: frozenset[int] = frozenset()
     #: What the transaction read once and reuses (:meth:`once`).
     memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -75,7 +79,8 @@ def transact(desk: Desk, work: Callable[[Context], R]) -> R:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with desk.store.write() as conn:
-                return work(Context(conn, desk, desk.actor(conn), desk.now()))
+                actor = desk.actor(conn)
+                return work(Context(conn, desk, actor, desk.now(), desk.hidden_queues(conn)))
         except RetryableConflict:
             if attempt == ATTEMPTS:
                 raise
@@ -96,9 +101,16 @@ def names(conn: Connection) -> Names:
     )
 
 
-def read(conn: Connection, ids: Sequence[int], *, lock: bool = True) -> dict[int, Current]:
+def read(
+    conn: Connection,
+    ids: Sequence[int],
+    *,
+    lock: bool = True,
+    hidden: AbstractSet[int] = frozenset(),
+) -> dict[int, Current]:
     """The tickets ``ids``, locked for this transaction (``lock``; a preview that writes
-    nothing reads them unlocked); NotFound names the first missing."""
+    nothing reads them unlocked); NotFound names the first missing, or the first in a queue
+    of ``hidden`` (``Context.hidden``: to this agent it is not there)."""
     stmt = (
         select(
             T.c.id,
@@ -127,7 +139,7 @@ def read(conn: Connection, ids: Sequence[int], *, lock: bool = True) -> dict[int
     )
     rows = {row.id: row for row in conn.execute(stmt.with_for_update() if lock else stmt)}
     for ticket_id in ids:
-        if ticket_id not in rows:
+        if ticket_id not in rows or rows[ticket_id].queue_id in hidden:
             raise NotFound(f"ticket #{ticket_id} not found")
     tags: dict[int, list[str]] = defaultdict(list)
     for ticket_id, name in conn.execute(
@@ -160,8 +172,20 @@ def lock(conn: Connection, ids: Sequence[int]) -> None:
         conn.execute(select(T.c.id).where(T.c.id.in_(chunk)).order_by(T.c.id).with_for_update())
 
 
-def read_one(conn: Connection, ticket_id: int) -> Current:
-    return read(conn, [ticket_id])[ticket_id]
+def read_one(
+    conn: Connection, ticket_id: int, *, hidden: AbstractSet[int] = frozenset()
+) -> Current:
+    return read(conn, [ticket_id], hidden=hidden)[ticket_id]
+
+
+def confine(ctx: Context, queue_id: int) -> None:
+    """PermissionDenied when the actor may not put a ticket in queue ``queue_id`` (a
+    confidential queue they are not a member of)."""
+    if queue_id in ctx.hidden:
+        name = names(ctx.conn).queues.get(queue_id, str(queue_id))
+        raise PermissionDenied(
+            f'queue "{name}" is confidential: only its members and admins put tickets in it'
+        )
 
 
 def unseen(
@@ -189,6 +213,8 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
         if not plan.writes:
             written[plan.ticket_id] = plan.changes
             continue
+        if "queue_id" in plan.values:
+            confine(ctx, plan.values["queue_id"])
         changes = plan.changes
         message_id: int | None = None
         if plan.message is not None:

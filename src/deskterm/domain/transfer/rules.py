@@ -119,6 +119,11 @@ KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("sla_policy", "escalate_on_breach"): (3, False),
     ("message", "automatic"): (3, False),
     ("queue", "auto_reply"): (3, None),
+    # Identity and confidential queues (migration 0017, docs/team.md): an older file's agents
+    # have no database login, its queues are open, its audit events name no login.
+    ("agent", "db_role"): (3, None),
+    ("queue", "confidential"): (3, False),
+    ("audit_event", "login"): (3, None),
 }
 #: Columns holding JSON text, written into the export as the JSON they hold.
 JSON_COLUMNS: Final = {

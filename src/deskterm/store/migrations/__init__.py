@@ -22,5 +22,6 @@ REVISIONS: tuple[str, ...] = (
     "0014_mail",
     "0015_time_ratings",
     "0016_presence",
+    "0017_identity",
 )
 HEAD = REVISIONS[-1]

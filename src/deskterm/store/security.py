@@ -1,0 +1,245 @@
+"""PostgreSQL's side of identity and confidential queues (migration 0017, docs/team.md).
+
+Who is acting, as the database sees it: the agent whose ``agents.db_role`` is the
+session's login (``session_user``: a client cannot change it without being a superuser;
+``current_user`` changes with ``SET ROLE`` and, inside the SECURITY DEFINER functions below,
+is their owner). A *trusted* login (a superuser, the desk's owner or a member of the owner
+role, or the login of an active admin agent) may instead name the agent it acts for with
+``SET LOCAL deskterm.agent = 'handle'``; anyone else's setting is ignored, so a client with
+an agent's login cannot claim another agent with raw SQL.
+
+Row-level security, ENABLE + FORCE (the owner is subject too, and exempt explicitly:
+a trusted login that names no agent sees everything, which migrations, ``export`` and
+admin scripts need):
+
+- tickets: admins (and the exempt owner) see all; everyone else the tickets of the queues
+  :func:`deskterm_visible_queues` lists (not confidential, or the agent is a member). The
+  same condition checks what is written, so a ticket cannot be moved into a queue one
+  may not see. The two functions are called as ``(SELECT f())``: evaluated once per
+  statement (an InitPlan), not once per row.
+- messages, audit events, tags on tickets, time entries, ratings, the search index and
+  mail: visible when their ticket is (the inner ``tickets`` read is itself row-secured).
+- agents: everyone reads; only admins write. queues: everyone reads; leads add; admins and
+  leads who are members change or delete. queue members: admins, and leads of the queue.
+
+``deskterm_agent`` is the group role agents' logins are members of (``agent add --login``
+grants it): it may read and write the desk's tables (row security decides which rows) but
+not change the schema or the revision table.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy.engine import Connection
+
+GROUP: Final = "deskterm_agent"
+#: The per-transaction setting a trusted login names the acting agent with.
+AGENT_SETTING: Final = "deskterm.agent"
+
+#: Tables whose rows belong to one ticket: (table, the column naming it, whether it may be NULL).
+TICKET_CHILDREN: Final = (
+    ("messages", "ticket_id", False),
+    ("audit_events", "ticket_id", False),
+    ("ticket_tags", "ticket_id", False),
+    ("time_entries", "ticket_id", False),
+    ("ratings", "ticket_id", False),
+    ("ticket_search", "ticket_id", False),
+    ("mail_messages", "ticket_id", True),
+    ("presence", "ticket_id", False),
+)
+SECURED: Final = (
+    "tickets",
+    *(table for table, _c, _n in TICKET_CHILDREN),
+    "agents",
+    "queues",
+    "queue_members",
+)
+FUNCTIONS: Final = (
+    "deskterm_login_trusted()",
+    "deskterm_actor_id()",
+    "deskterm_sees_all()",
+    "deskterm_visible_queues()",
+    "deskterm_manages_queue(bigint)",
+    "deskterm_is_lead()",
+)
+
+
+def _functions(schema: str) -> tuple[str, ...]:
+    header = (
+        "LANGUAGE sql STABLE SECURITY DEFINER "
+        f"SET search_path = {_ident(schema)}, pg_catalog, pg_temp"
+    )
+    return (
+        f"""CREATE OR REPLACE FUNCTION deskterm_login_trusted() RETURNS boolean {header} AS $$
+            SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+                OR pg_has_role(session_user,
+                               (SELECT relowner FROM pg_class WHERE oid = 'tickets'::regclass),
+                               'MEMBER')
+                OR EXISTS (SELECT 1 FROM agents
+                            WHERE db_role = session_user AND active AND role = 'admin')
+        $$""",
+        f"""CREATE OR REPLACE FUNCTION deskterm_actor_id() RETURNS bigint {header} AS $$
+            SELECT CASE
+                WHEN coalesce(current_setting('{AGENT_SETTING}', true), '') <> ''
+                     AND deskterm_login_trusted()
+                THEN (SELECT id FROM agents
+                       WHERE handle = current_setting('{AGENT_SETTING}', true) AND active)
+                ELSE (SELECT id FROM agents WHERE db_role = session_user AND active)
+            END
+        $$""",
+        f"""CREATE OR REPLACE FUNCTION deskterm_sees_all() RETURNS boolean {header} AS $$
+            SELECT CASE
+                WHEN coalesce(current_setting('{AGENT_SETTING}', true), '') = ''
+                     AND deskterm_login_trusted()
+                THEN true
+                ELSE coalesce(
+                    (SELECT role = 'admin' FROM agents WHERE id = deskterm_actor_id()), false)
+            END
+        $$""",
+        f"""CREATE OR REPLACE FUNCTION deskterm_visible_queues() RETURNS bigint[] {header} AS $$
+            SELECT coalesce(array_agg(q.id), '{{}}')
+              FROM queues q, (SELECT deskterm_actor_id() AS me) a
+             WHERE a.me IS NOT NULL
+               AND (NOT q.confidential
+                    OR EXISTS (SELECT 1 FROM queue_members m
+                                WHERE m.queue_id = q.id AND m.agent_id = a.me))
+        $$""",
+        f"""CREATE OR REPLACE FUNCTION deskterm_is_lead() RETURNS boolean {header} AS $$
+            SELECT deskterm_sees_all()
+                OR coalesce((SELECT role = 'lead' FROM agents WHERE id = deskterm_actor_id()),
+                            false)
+        $$""",
+        f"""CREATE OR REPLACE FUNCTION deskterm_manages_queue(queue bigint) RETURNS boolean
+            {header} AS $$
+            SELECT deskterm_sees_all()
+                OR (coalesce((SELECT role = 'lead' FROM agents WHERE id = deskterm_actor_id()),
+                             false)
+                    AND (EXISTS (SELECT 1 FROM queue_members
+                                  WHERE queue_id = queue AND agent_id = deskterm_actor_id())
+                         OR NOT EXISTS (SELECT 1 FROM queue_members WHERE queue_id = queue)))
+        $$""",
+    )
+
+
+_TICKET_RULE: Final = (
+    "(SELECT deskterm_sees_all()) "
+    "OR queue_id = ANY ((SELECT deskterm_visible_queues())::bigint[])"
+)
+
+
+def _policies() -> tuple[str, ...]:
+    statements = [f"CREATE POLICY deskterm_tickets ON tickets USING ({_TICKET_RULE})"]
+    for table, column, nullable in TICKET_CHILDREN:
+        rule = f"EXISTS (SELECT 1 FROM tickets t WHERE t.id = {table}.{column})"
+        if nullable:
+            rule = f"{column} IS NULL OR {rule}"
+        statements.append(f"CREATE POLICY deskterm_{table} ON {table} USING ({rule})")
+    statements += [
+        "CREATE POLICY deskterm_read ON agents FOR SELECT USING (true)",
+        "CREATE POLICY deskterm_add ON agents FOR INSERT WITH CHECK ((SELECT deskterm_sees_all()))",
+        "CREATE POLICY deskterm_change ON agents FOR UPDATE USING ((SELECT deskterm_sees_all()))",
+        "CREATE POLICY deskterm_remove ON agents FOR DELETE USING ((SELECT deskterm_sees_all()))",
+        "CREATE POLICY deskterm_read ON queues FOR SELECT USING (true)",
+        "CREATE POLICY deskterm_add ON queues FOR INSERT WITH CHECK ((SELECT deskterm_is_lead()))",
+        "CREATE POLICY deskterm_change ON queues FOR UPDATE USING (deskterm_manages_queue(id))",
+        "CREATE POLICY deskterm_remove ON queues FOR DELETE USING (deskterm_manages_queue(id))",
+        "CREATE POLICY deskterm_read ON queue_members FOR SELECT USING (true)",
+        "CREATE POLICY deskterm_add ON queue_members FOR INSERT "
+        "WITH CHECK (deskterm_manages_queue(queue_id))",
+        "CREATE POLICY deskterm_change ON queue_members FOR UPDATE "
+        "USING (deskterm_manages_queue(queue_id))",
+        "CREATE POLICY deskterm_remove ON queue_members FOR DELETE "
+        "USING (deskterm_manages_queue(queue_id))",
+    ]
+    return tuple(statements)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_objects(conn: Connection) -> None:
+    """The group role (when this login may create roles and it is missing), its
+    privileges, the functions and the policies. Idempotent for the role only."""
+    schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+    conn.exec_driver_sql(
+        f"""DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{GROUP}') THEN
+                CREATE ROLE {GROUP} NOLOGIN;
+            END IF;
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE NOTICE 'deskterm: cannot create role {GROUP}; ask the DBA to create it';
+        END $$"""
+    )
+    for statement in _functions(schema):
+        conn.exec_driver_sql(statement)
+    for table in SECURED:
+        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        conn.exec_driver_sql(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    for statement in _policies():
+        conn.exec_driver_sql(statement)
+    if group_exists(conn):
+        grant(conn, schema)
+
+
+def group_exists(conn: Connection) -> bool:
+    found = conn.exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{GROUP}'").first()
+    return found is not None
+
+
+def grant(conn: Connection, schema: str) -> None:
+    """What ``deskterm_agent`` may do: read and write rows (row security decides which),
+    use the id sequences, read the schema revision; nothing else."""
+    where = _ident(schema)
+    for statement in (
+        f"GRANT USAGE ON SCHEMA {where} TO {GROUP}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {where} TO {GROUP}",
+        f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {GROUP}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {where} TO {GROUP}",
+        # Tables and sequences later migrations (run by the same owner) add.
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {where} "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {GROUP}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {where} GRANT USAGE, SELECT ON SEQUENCES TO {GROUP}",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+def ensure_login(conn: Connection, name: str) -> bool:
+    """Make ``name`` a login in the group ``deskterm_agent``: create it (LOGIN, no password:
+    the DBA sets one, or a certificate or peer rule) or grant the group to the role there
+    is. True when it was created. Needs a login that may create roles (CREATEROLE or a
+    superuser); the database's refusal is PermissionDenied (store/failures.py)."""
+    exists = conn.exec_driver_sql(
+        "SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": name}
+    ).first()
+    if exists is None:
+        conn.exec_driver_sql(f"CREATE ROLE {_ident(name)} LOGIN IN ROLE {GROUP}")
+        return True
+    conn.exec_driver_sql(f"GRANT {GROUP} TO {_ident(name)}")
+    return False
+
+
+def drop_objects(conn: Connection) -> None:
+    schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+    for table in SECURED:
+        found = conn.exec_driver_sql(
+            "SELECT polname FROM pg_policy WHERE polrelid = %(t)s::regclass", {"t": table}
+        ).scalars()
+        for name in list(found):
+            conn.exec_driver_sql(f"DROP POLICY {name} ON {table}")
+        conn.exec_driver_sql(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    for function in FUNCTIONS:
+        conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}")
+    if group_exists(conn):
+        where = _ident(schema)
+        conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {where} FROM {GROUP}")
+        conn.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {where} FROM {GROUP}")
+        conn.exec_driver_sql(f"REVOKE ALL ON SCHEMA {where} FROM {GROUP}")
+        conn.exec_driver_sql(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {where} REVOKE ALL ON TABLES FROM {GROUP}"
+        )
+        conn.exec_driver_sql(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {where} REVOKE ALL ON SEQUENCES FROM {GROUP}"
+        )

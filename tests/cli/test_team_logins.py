@@ -1,0 +1,212 @@
+"""A team on one PostgreSQL desk, with real logins (issue 15, docs/team.md).
+
+Agents bob and carol (a lead) each connect with a PostgreSQL login of their own, made by
+``agent set-login`` in the fixture and dropped after. The login is the agent: ``--as`` and
+``DESKTERM_AGENT`` naming someone else are refused (exit 5) unless the login may act for
+others; every audit event records the login beside the agent. The confidential queue
+Security (member: carol) is closed to bob through the app and through raw SQL under his
+login, even with the domain's own filter switched off: row-level security is the last line.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from clitools import ok, ok_json, one_error_line
+from sqlalchemy.engine import make_url
+
+import support_pg
+from deskterm.domain import queues, tickets
+from deskterm.domain.desk import Desk
+from deskterm.domain.people import agents
+from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import read as ticket_read
+
+pytestmark = pytest.mark.parametrize("backend", ["postgres"])
+
+SECRET_WORD = "zebrafinch"
+#: Tables whose rows belong to one ticket (store/security.py TICKET_CHILDREN).
+CHILDREN = ("messages", "audit_events", "ticket_tags", "ticket_search")
+
+
+class Team:
+    def __init__(self, desk: Desk, roles: dict[str, str], secret: int, plain: int) -> None:
+        self.desk = desk
+        self.roles = roles
+        self.secret = secret
+        self.plain = plain
+
+    def url(self, handle: str) -> str:
+        url = make_url(self.desk.store.url).set(username=self.roles[handle], password=None)
+        return url.render_as_string(hide_password=False)
+
+    def env(self, handle: str, acting: str | None = None) -> dict[str, str | None]:
+        """The environment of ``handle``'s terminal: their login, no handle unless given."""
+        return {"DESKTERM_DB": self.url(handle), "DESKTERM_AGENT": acting}
+
+    def sql(self, handle: str) -> psycopg.Connection[Any]:
+        """A raw connection under ``handle``'s login, as psql would make."""
+        url = make_url(self.desk.store.url)
+        return psycopg.connect(
+            host=url.host, port=url.port, dbname=url.database, user=self.roles[handle]
+        )
+
+
+@pytest.fixture
+def team(desk: Desk) -> Iterator[Team]:
+    tag = uuid.uuid4().hex[:8]
+    roles = {handle: f"deskterm_test_{handle}_{tag}" for handle in ("bob", "carol")}
+    try:
+        for handle, role in roles.items():
+            agents.set_login(desk, handle, role)
+        queues.add_queue(desk, "Security", tier="L2", confidential=True)
+        queues.join_queue(desk, "Security", ["carol"])
+        queues.join_queue(desk, "Network L2", ["bob"])
+        secret = tickets.create(
+            desk, subject=f"Breach on the {SECRET_WORD} server", queue="Security", tags=["sec"]
+        )
+        tickets.note(desk, secret.id, f"Rotate the {SECRET_WORD} keys")
+        plain = tickets.create(desk, subject="Printer jam", assignee="alice")
+        yield Team(desk, roles, secret.id, plain.id)
+    finally:
+        for role in roles.values():
+            support_pg.execute(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
+            )
+            support_pg.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_the_login_is_the_agent_and_may_not_act_as_another(cli_inproc, team: Team) -> None:
+    me = ok_json(cli_inproc("agent", "whoami", "--format", "json", env=team.env("bob")))
+    assert (me["handle"], me["login"]) == ("bob", team.roles["bob"])
+    # Naming oneself is fine; naming anyone else, by variable or flag, is refused.
+    ok(cli_inproc("agent", "whoami", env=team.env("bob", acting="bob")))
+    for args, env in (
+        (("agent", "whoami"), team.env("bob", acting="alice")),
+        (("--as", "carol", "ticket", "list"), team.env("bob")),
+        (("--as", "alice", "agent", "set-role", "bob", "admin"), team.env("bob")),
+    ):
+        line = one_error_line(cli_inproc(*args, env=env), 5)
+        assert f'the database login "{team.roles["bob"]}" is agent "bob"' in line
+        assert "may not act as" in line
+    assert agents.whoami(team.desk).role == "admin"
+    assert {a.handle: a.role for a in agents.list_agents(team.desk)}["bob"] == "agent"
+
+
+def test_every_change_records_the_agent_and_the_login(cli_inproc, team: Team) -> None:
+    ok(cli_inproc("ticket", "note", str(team.plain), "--body", "mine", env=team.env("bob")))
+    # An admin's login may act for others, and both are recorded.
+    agents.set_role(team.desk, "carol", "admin")
+    ok(
+        cli_inproc(
+            "ticket", "note", str(team.plain), "--body", "for bob", env=team.env("carol", "bob")
+        )
+    )
+    # The superuser (the tests' own login) acting for carol.
+    ok(
+        cli_inproc(
+            "ticket", "note", str(team.plain), "--body", "x", env={"DESKTERM_AGENT": "carol"}
+        )
+    )
+    with team.sql("carol") as conn:
+        rows = conn.execute(
+            "SELECT a.handle, e.login FROM audit_events e JOIN agents a ON a.id = e.actor_id "
+            "WHERE e.ticket_id = %s AND e.field = 'note' ORDER BY e.id",
+            (team.plain,),
+        ).fetchall()
+    assert rows == [
+        ("bob", team.roles["bob"]),
+        ("bob", team.roles["carol"]),
+        ("carol", "postgres"),
+    ]
+
+
+def test_a_confidential_ticket_is_invisible_to_another_login_through_the_app(
+    cli_inproc, team: Team
+) -> None:
+    bob = team.env("bob")
+    secret = str(team.secret)
+    assert one_error_line(cli_inproc("ticket", "show", secret, env=bob), 3)
+    listed = ok(cli_inproc("ticket", "list", "--format", "ids", "--limit", "100", env=bob))
+    assert secret not in listed.split() and str(team.plain) in listed.split()
+    assert ok(cli_inproc("ticket", "list", SECRET_WORD, "--format", "ids", env=bob)) == ""
+    report = ok_json(cli_inproc("report", "--format", "json", env=bob))
+    assert "Security" not in json.dumps(report)
+    batch = json.dumps({"op": "note", "id": team.secret, "body": "peek"}) + "\n"
+    assert "not found" in one_error_line(cli_inproc("batch", "-", input=batch, env=bob), 3)
+    assert "Security" not in ok(cli_inproc("queue", "list", "--format", "json", env=bob))
+    carol = team.env("carol")
+    assert SECRET_WORD in ok(cli_inproc("ticket", "show", secret, "--format", "json", env=carol))
+
+
+def test_row_security_hides_it_even_when_the_app_forgets(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Desk, "hidden_queues", lambda self, conn: frozenset())
+    bob = open_desk(team.url("bob"), "bob")
+    try:
+        assert team.secret not in [t.id for t in ticket_read.list_page(bob, "").items]
+        assert ticket_read.list_page(bob, SECRET_WORD).items == ()
+        with pytest.raises(Exception, match="not found"):
+            ticket_read.detail(bob, team.secret)
+    finally:
+        bob.close()
+
+
+def test_a_confidential_ticket_is_invisible_to_raw_sql_under_that_login(team: Team) -> None:
+    secret = team.secret
+    with team.sql("bob") as conn:
+        for table in ("tickets WHERE id", *(f"{t} WHERE ticket_id" for t in CHILDREN)):
+            assert conn.execute(f"SELECT count(*) FROM {table} = %s", (secret,)).fetchone() == (0,)
+        # Naming another agent is for trusted logins only: bob's setting is ignored.
+        conn.execute("SET deskterm.agent = 'alice'")
+        assert conn.execute("SELECT count(*) FROM tickets WHERE id = %s", (secret,)).fetchone() == (
+            0,
+        )
+        assert conn.execute("SELECT count(*) FROM tickets").fetchone() == (1,)
+        assert (
+            conn.execute("UPDATE tickets SET priority = 3 WHERE id = %s", (secret,)).rowcount == 0
+        )
+        assert conn.execute("UPDATE agents SET role = 'admin' WHERE handle = 'bob'").rowcount == 0
+        assert (
+            conn.execute("UPDATE queues SET confidential = false WHERE name = 'Security'").rowcount
+            == 0
+        )
+        conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "UPDATE tickets SET queue_id = (SELECT id FROM queues WHERE name = 'Security') "
+                "WHERE id = %s",
+                (team.plain,),
+            )
+        conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("ALTER TABLE tickets DISABLE ROW LEVEL SECURITY")
+    with team.sql("carol") as conn:  # a member: the note is there
+        assert conn.execute(
+            "SELECT body FROM messages WHERE ticket_id = %s", (secret,)
+        ).fetchall() == [(f"Rotate the {SECRET_WORD} keys",)]
+
+
+def test_a_lead_login_manages_only_their_queues(cli_inproc, team: Team) -> None:
+    carol = team.env("carol")
+    line = one_error_line(
+        cli_inproc("queue", "edit", "Network L2", "--description", "mine", env=carol), 5
+    )
+    assert 'not a member of queue "Network L2"' in line
+    ok(cli_inproc("queue", "edit", "Security", "--description", "Ours", env=carol))
+    with team.sql("carol") as conn:
+        changed = conn.execute("UPDATE queues SET description = 'x' WHERE name = 'Network L2'")
+        assert changed.rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO queue_members (queue_id, agent_id, added_at) "
+                "SELECT q.id, a.id, now() FROM queues q, agents a "
+                "WHERE q.name = 'Network L2' AND a.handle = 'carol'"
+            )
+    assert [m.handle for m in queues.queue_members(team.desk, "Network L2")] == ["bob"]
