@@ -53,9 +53,10 @@ def open_read(path: Path, handle: str) -> sqlite3.Connection | None:
         if revision != (HEAD,) or agent is None or not agent[0] or wal != ("wal",):
             conn.close()
             return None
-        confined = agent[1] != "admin" and conn.execute(
-            "SELECT 1 FROM queues WHERE confidential LIMIT 1"
-        ).fetchone()
+        confined = (
+            agent[1] != "admin"
+            and conn.execute("SELECT 1 FROM queues WHERE confidential LIMIT 1").fetchone()
+        )
         if confined:
             conn.close()
             return None

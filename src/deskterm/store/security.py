@@ -122,10 +122,8 @@ def _functions(schema: str) -> tuple[str, ...]:
     )
 
 
-_TICKET_RULE: Final = (
-    "(SELECT deskterm_sees_all()) "
-    "OR queue_id = ANY ((SELECT deskterm_visible_queues())::bigint[])"
-)
+_IN_VISIBLE_QUEUE: Final = "queue_id = ANY ((SELECT deskterm_visible_queues())::bigint[])"
+_TICKET_RULE: Final = f"(SELECT deskterm_sees_all()) OR {_IN_VISIBLE_QUEUE}"
 
 
 def _policies() -> tuple[str, ...]:
