@@ -18,6 +18,9 @@ import typer
 from deskterm import __version__, exit_codes
 from deskterm.cli.context import CliContext
 from deskterm.cli.lazy import LazyGroup
+from deskterm.cli.typer_light import install
+
+install()  # Typer's parameter conversion without pydantic (cli/typer_light.py)
 
 app = typer.Typer(
     name="deskterm",

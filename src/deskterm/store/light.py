@@ -16,7 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from deskterm.errors import DeskError
 from deskterm.store.migrations import HEAD
+from deskterm.store.sqlite_file import open_file
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -35,15 +37,16 @@ def open_read(path: Path, handle: str) -> sqlite3.Connection | None:
     would then hold writers off), a confidential queue on the desk and ``handle`` not an admin
     (which tickets they may see is the domain's to decide: ``Desk.hidden_queues``), or any
     error. The caller closes it."""
-    if not path.is_file():
+    try:
+        # Opened as the ordinary path opens it (``sqlite_file``: a file that is not a desk is
+        # never handed to SQLite, a read-only one is opened so that nothing is created), so
+        # that closing leaves the folder as it was; query_only makes it a reader.
+        desk = open_file(f"sqlite:///{path}", path, create=False)
+        conn = sqlite3.connect(desk.uri, uri=True, timeout=2, isolation_level=None)
+    except (DeskError, sqlite3.Error, ValueError):
         return None
     try:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2, isolation_level=None
-        )
-    except (sqlite3.Error, ValueError):
-        return None
-    try:
+        conn.execute("PRAGMA query_only=1")
         conn.execute("BEGIN")
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         agent = conn.execute(
