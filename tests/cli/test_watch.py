@@ -84,3 +84,47 @@ def test_watch_streams_matching_events_and_exits_quietly_on_ctrl_c(
         assert (event["ticket_id"], event["field"], event["actor"]) == (vpn.id, "note", "alice")
         assert event["at"].endswith("Z")
     assert got[0]["version"] < got[1]["version"]
+
+
+def test_watch_is_woken_by_a_change_not_by_its_interval(desk: Desk, backend_url: str) -> None:
+    """With --interval 600 only the desk's change signal can wake the watch in time: a
+    PostgreSQL notification (LISTEN), on SQLite the file's change counter."""
+    ticket = tickets.create(desk, subject="VPN drops", tags=["vpn"])
+    env = {**os.environ, "DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
+    proc = subprocess.Popen(
+        [str(DESKTERM), "watch", "--interval", "600"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
+    try:
+        # The watch is listening once it has read where "now" is; until then a change may
+        # come before its start and not be shown, so write until the first line arrives.
+        deadline = time.monotonic() + 30
+        first: dict[str, Any] | None = None
+        while first is None and time.monotonic() < deadline:
+            tickets.note(desk, ticket.id, "warming up")
+            try:
+                first = json.loads(lines.get(timeout=1.0))
+            except queue.Empty:
+                continue
+        assert first is not None, proc.stderr.read() if proc.poll() is not None else "no output"
+        written = time.monotonic()
+        tickets.update(desk, ticket.id, tickets.Changes(priority="urgent"))
+        event = first
+        while event["field"] == "note":  # a warming-up note's line may still be on its way
+            event = json.loads(lines.get(timeout=5))
+        assert time.monotonic() - written < 2
+        assert (event["ticket_id"], event["field"], event["new"]) == (
+            ticket.id,
+            "priority",
+            "urgent",
+        )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=15)
+    assert code == 0

@@ -26,7 +26,7 @@ from textual.signal import Signal
 from deskterm.errors import DeskError, StaleVersion
 from deskterm.tui.commands import DeskCommands
 from deskterm.tui.live import LIVE_SECONDS, Live
-from deskterm.tui.messages import PresenceChanged, TicketsChanged
+from deskterm.tui.messages import LiveSignal, PresenceChanged, TicketsChanged
 from deskterm.tui.phrases import error_text, error_title
 from deskterm.tui.presence import BEAT_SECONDS, Here
 from deskterm.tui.typeahead import TypeAhead
@@ -156,8 +156,12 @@ class DeskApp(App[None]):
         self.here.start()
 
     def on_unmount(self) -> None:
+        self.live.stop()
         # Others stop seeing this agent at once, not when the rows expire.
         self.here.leave_all()
+
+    def on_live_signal(self, message: LiveSignal) -> None:
+        self.live.signalled(message)
 
     async def on_event(self, event: events.Event) -> None:
         if (

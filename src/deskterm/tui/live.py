@@ -1,6 +1,14 @@
 """Other agents' changes, without a keypress (issue 15, "Live updates").
 
-Every :data:`LIVE_SECONDS` the console asks the desk what changed since the last audit event
+The console looks when the desk says something changed: a thread waits on the desk's change
+signal (``tickets.change_signal``: a PostgreSQL ``LISTEN`` on a connection of its own, or on
+SQLite a look at ``PRAGMA data_version`` four times a second) and wakes the console, which
+then reads what changed through the domain (a notification carries ids only, and row security
+does not apply to it). Every :data:`LIVE_SECONDS` it looks anyway (the fallback, and what
+makes presence expire on screen). A lost listening connection is said once and opened again
+with back-off; once back, the console says so and looks at once (catching up).
+
+On each look the console asks the desk what changed since the last audit event
 it saw (``tickets.changes_since``: one index lookup when nothing did, on either backend) and
 publishes the changed tickets on the app's ``ticket_changes`` signal, as its own writes do:
 rows are redrawn in place (selection, scroll position and any draft stay), the detail pane
@@ -15,14 +23,17 @@ it saw: nothing is missed, since audit ids only grow.
 
 from __future__ import annotations
 
+import threading
 from time import monotonic
 from typing import TYPE_CHECKING, Final
 
 from deskterm.errors import DeskError
+from deskterm.tui.messages import LiveSignal
 
 if TYPE_CHECKING:
     from deskterm.domain.models import AuditEvent
     from deskterm.domain.tickets import DeskChanges, Presence
+    from deskterm.store.notify import ChangeSignal
     from deskterm.tui.app import DeskApp
 
 #: Seconds between two looks at the desk.
@@ -31,6 +42,10 @@ LIVE_SECONDS: Final = 2.0
 MAX_BACKOFF: Final = 30.0
 #: Tickets named in one note; more are counted.
 NAMED: Final = 3
+#: The listener's first wait before opening a lost connection again (doubling each time, up
+#: to MAX_BACKOFF), and the longest it waits for a signal before looking whether to stop.
+SIGNAL_RETRY: Final = 0.5
+SIGNAL_WAIT: Final = 0.25
 
 
 class Live:
@@ -43,14 +58,33 @@ class Live:
         self._busy = False
         self._delay = interval or LIVE_SECONDS
         self._next_try = 0.0
+        #: A look was asked for while one ran: look again when it is done.
+        self._again = False
+        #: The listener's connection while it has one (``pid``: its server process).
+        self.signal: ChangeSignal | None = None
+        #: Set while the listener has a connection (tests wait on it).
+        self.listening = threading.Event()
+        self._stop = threading.Event()
+        self._listener: threading.Thread | None = None
 
     def start(self) -> None:
         if self.interval:
             self.app.set_interval(self.interval, self.poll, name="live")
 
+    def stop(self) -> None:
+        """Stop the listener and close its connection (the console is closing): at most
+        SIGNAL_WAIT, so that the connection does not outlive the console."""
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.join(timeout=SIGNAL_WAIT * 4)
+
     def poll(self) -> None:
-        """Look for changes in a worker, unless one is looking or the desk is resting."""
-        if self._busy or monotonic() < self._next_try:
+        """Look for changes in a worker, unless the desk is resting; if a look is running,
+        look again when it is done (what woke this one may have come after it read)."""
+        if monotonic() < self._next_try:
+            return
+        if self._busy:
+            self._again = True
             return
         self._busy = True
         self.app.run_worker(self._check, thread=True, group="live", exit_on_error=False)
@@ -68,6 +102,17 @@ class Live:
 
     def _arrived(self, found: DeskChanges, others: tuple[Presence, ...] = ()) -> None:
         self._busy = False
+        self._show(found, others)
+        if self.interval and self._listener is None:
+            # Started after the first look, not with the console: it opens a connection of
+            # its own, which the first frame should not wait for.
+            self._listener = threading.Thread(target=self._listen, name="live", daemon=True)
+            self._listener.start()
+        if self._again:
+            self._again = False
+            self.poll()
+
+    def _show(self, found: DeskChanges, others: tuple[Presence, ...]) -> None:
         self.app.presence_found(others)
         if self.lost:
             self.lost = False
@@ -83,8 +128,57 @@ class Live:
         self.app.tickets_changed(tickets, frozenset(e.field for e in theirs), by_others=True)
         self.app.notify(summary(theirs), title="Changed by others", markup=False, timeout=4)
 
+    # -- the listener (its own thread) --------------------------------------------------------
+
+    def _listen(self) -> None:
+        from deskterm.domain.tickets import change_signal
+
+        delay = SIGNAL_RETRY
+        lost = False
+        try:
+            while not self._stop.is_set():
+                try:
+                    if self.signal is None:
+                        self.signal = change_signal(self.app.desk)
+                        self.listening.set()
+                        if lost:
+                            lost, delay = False, SIGNAL_RETRY
+                            self.app.post_message(LiveSignal("back"))
+                    if self.signal.wait(SIGNAL_WAIT) and not self._stop.is_set():
+                        self.app.post_message(LiveSignal("changed"))
+                except DeskError as exc:
+                    self.listening.clear()
+                    if self.signal is not None:
+                        self.signal.close()
+                        self.signal = None
+                    if not lost:
+                        lost = True
+                        self.app.post_message(LiveSignal("lost", exc))
+                    self._stop.wait(delay)
+                    delay = min(delay * 2, MAX_BACKOFF)
+        finally:
+            self.listening.clear()
+            if self.signal is not None:
+                self.signal.close()
+                self.signal = None
+
+    def signalled(self, message: LiveSignal) -> None:
+        """What the listener says, on the UI thread."""
+        if message.kind == "lost":
+            self.app.notify(
+                f"Live updates paused: {message.error}. Reconnecting…",
+                title="Live",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if message.kind == "back":
+            self.app.notify("Live updates are back", title="Live", markup=False)
+        self.poll()
+
     def _failed(self, exc: DeskError) -> None:
         self._busy = False
+        self._again = False
         if not self.lost:
             self.lost = True
             self.app.notify(f"Lost the desk: {exc}. Retrying…", title="Offline", severity="warning")

@@ -71,3 +71,13 @@ class PresenceChanged:
     def on(self, ticket_id: int) -> tuple[Presence, ...]:
         """The other agents on ``ticket_id``."""
         return self.others.get(ticket_id, ())
+
+
+class LiveSignal(Message):
+    """From the live listener's thread (``tui/live.py``): ``kind`` is ``changed`` (look now),
+    ``lost`` (the listening connection is gone: ``error`` says why) or ``back``."""
+
+    def __init__(self, kind: str, error: DeskError | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.error = error

@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.triage import RulePreview as RulePreview
     from deskterm.domain.tickets.triage import preview_rule as preview_rule
     from deskterm.domain.tickets.watch import DeskChanges as DeskChanges
+    from deskterm.domain.tickets.watch import change_signal as change_signal
     from deskterm.domain.tickets.watch import changes_since as changes_since
     from deskterm.domain.tickets.watch import check_query as check_query
     from deskterm.domain.tickets.watch import events_after as events_after
@@ -175,6 +176,7 @@ _SURFACE = Surface(
         ),
         "watch": (
             "DeskChanges",
+            "change_signal",
             "changes_since",
             "last_event_id",
             "check_query",

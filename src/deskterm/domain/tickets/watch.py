@@ -1,14 +1,16 @@
 """``watch``: the audit log as a stream of events, for tickets a query selects.
 
-Polling, for now (SPEC: "on SQLite by polling the audit log"): every call reads the events
-with an id above the last one seen. Audit ids only grow, so nothing is missed or repeated;
-the query is applied to the ticket as it is when the event is read.
+Every call reads the events with an id above the last one seen. Audit ids only grow, so
+nothing is missed or repeated; the query is applied to the ticket as it is when the event is
+read. When to call again is :func:`change_signal`'s to say: a PostgreSQL notification, or on
+SQLite a change of ``PRAGMA data_version`` (store/notify.py, docs/live.md). A notification
+carries ids only and is never read for content: what the caller may see is read here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
@@ -20,8 +22,19 @@ from deskterm.domain.tickets.convert import audit_event_from_row, ticket_from_ro
 from deskterm.domain.tickets.read import ticket_select
 from deskterm.store import schema
 
+if TYPE_CHECKING:
+    from deskterm.store.notify import ChangeSignal
+
 E = schema.audit_events
 T = schema.tickets
+
+
+def change_signal(desk: Desk) -> ChangeSignal:
+    """A connection of its own that says when the desk may have changed (``wait(timeout)``;
+    ``close()`` when done). StoreUnavailable when it cannot be opened or is lost."""
+    from deskterm.store.notify import change_signal as open_signal
+
+    return open_signal(desk.store)
 
 
 def last_event_id(desk: Desk) -> int:

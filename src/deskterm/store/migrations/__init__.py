@@ -23,5 +23,6 @@ REVISIONS: tuple[str, ...] = (
     "0015_time_ratings",
     "0016_presence",
     "0017_identity",
+    "0018_notify",
 )
 HEAD = REVISIONS[-1]
