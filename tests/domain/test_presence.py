@@ -58,3 +58,17 @@ def test_an_old_row_is_removed_by_the_next_beat_and_a_bad_activity_refused(desk:
     assert rows == 1
     with pytest.raises(InvalidInput, match="unknown activity"):
         tickets.beat(desk, ticket, "sleeping")
+
+
+def test_presence_on_a_confidential_ticket_shows_only_to_those_who_may_see_it(desk: Desk) -> None:
+    from deskterm.domain import queues
+
+    queues.add_queue(desk, "Security", tier="L2", confidential=True)
+    queues.join_queue(desk, "Security", ["carol"])
+    secret = tickets.create(desk, subject="Breach", queue="Security").id
+    open_one = tickets.create(desk, subject="Printer jam").id
+    tickets.beat(at(desk, "carol"), secret, "replying")
+    tickets.beat(at(desk, "carol"), open_one)
+
+    assert [p.ticket_id for p in tickets.present(at(desk, "alice"))] == [secret, open_one]
+    assert [p.ticket_id for p in tickets.present(at(desk, "bob"))] == [open_one]

@@ -6,7 +6,8 @@ agents' beats that are younger than :data:`PRESENCE_SECONDS`. A row is never a l
 waits on it, a console that leaves removes it (:func:`leave`), and one that dies leaves a row
 that stops counting once it is old (and is removed by the next beat anyone writes).
 
-Only tickets the reader may see are read (the beats join their tickets).
+Only tickets the reader may see are read: not those of a confidential queue the reader is
+not a member of (``Desk.hidden_queues``; on PostgreSQL row security as well).
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def present(desk: Desk, ticket_ids: Collection[int] | None = None) -> tuple[Pres
         )
         if ticket_ids is not None:
             stmt = stmt.where(P.c.ticket_id.in_(list(ticket_ids)))
+        hidden = desk.hidden_queues(conn)
+        if hidden:  # on PostgreSQL row security says the same; on SQLite only this does
+            stmt = stmt.where(t.c.queue_id.not_in(hidden))
         found = [Presence(*row) for row in conn.execute(stmt)]
     rank = {name: index for index, name in enumerate(ACTIVITIES)}
     return tuple(sorted(found, key=lambda p: (p.ticket_id, -rank.get(p.activity, 0), p.agent)))
