@@ -1,54 +1,206 @@
-"""Command start-up, as ratios to bare imports timed alternately in the same run.
+"""Command start-up and one-shot reads, as ratios to baselines timed alternately in the same
+run (issue 16's "Done means"):
 
-* ``deskterm --help`` against ``python -c "import typer"`` (target 1.3x);
-* ``deskterm ticket list --limit 50 --format json`` on the 1,000,000-ticket desk against
-  ``python -c "import sqlmodel, typer"`` (target 1.15x).
+* ``ticket list --limit 50 --format json`` against ``sqlite-utils query`` running the same
+  select for the same 50 rows (target 1.0x);
+* ``ticket show ID --format json`` against ``sqlite-utils query`` of that ticket's row
+  (target 1.0x; deskterm also reads the thread, history, time and rating);
+* ``deskterm --help`` against ``python -c "import typer"`` (target 1.1x);
+* ``ticket note ID --body ...`` against ``ticket show ID`` of the same ticket (target 1.3x;
+  it writes a note to the bench desk on every run);
+* ``ticket list --all --format ids`` against the ``sqlite3`` command-line tool printing the
+  same ids in the same order (target 3x), and deskterm's peak memory (target 100 MB);
+* with ``--pg URL`` (a desk on PostgreSQL), ``ticket list --limit 50 --format json`` against a
+  bare ``python -c`` that imports psycopg, connects and runs the same select (target 1.3x).
 
-Usage: python bench/bench_cli.py [--tickets 1000000]
+``--importtime`` prints instead what each command imports, by top-level package
+(``python -X importtime``), for bench/README.md and docs/performance.md.
+
+Usage: python bench/bench_cli.py [--tickets 1000000] [--runs 15] [--pg URL] [--importtime]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import sqlite3
+import subprocess
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import DESKTERM, alternate, database, ratio_line, report, run_command, url
+from common import BIN, DESKTERM, alternate, database, ratio_line, report, run_command, url
+from deskterm.domain.tickets.quick import FIRST_PAGE_SQL, ONE_TICKET_SQL
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--pg", metavar="URL", help="a PostgreSQL desk (postgresql+psycopg://)")
+    parser.add_argument("--importtime", action="store_true")
     args = parser.parse_args()
     db = database(args.tickets)
-    python = sys.executable
-    lines = [f"bench_cli: process start-up (median of {args.runs}, alternated)"]
-
-    ours, base = alternate(
-        run_command([str(DESKTERM), "--help"]),
-        run_command([python, "-c", "import typer"]),
-        args.runs,
-    )
-    lines.append(ratio_line("deskterm --help vs import typer", ours, base, 1.3))
-
     env = {"DESKTERM_DB": url(db), "DESKTERM_AGENT": "alice"}
+    ticket = _open_ticket(db)
+    if args.importtime:
+        _import_profiles(env, ticket)
+        return
+    python = sys.executable
+    deskterm = str(DESKTERM)
+    runs = args.runs
+    lines = [f"bench_cli: {args.tickets:,} tickets, median of {runs}, alternated with the baseline"]
+
+    def row(label: str, ours_cmd: list[str], base_cmd: list[str], target: float) -> None:
+        ours, base = alternate(run_command(ours_cmd, env), run_command(base_cmd, env), runs)
+        lines.append(ratio_line(label, ours, base, target))
+
+    page_sql = FIRST_PAGE_SQL.replace("LIMIT ?", "LIMIT 50")
+    _check_same_ids(db, env, page_sql)
+    sqlite_utils = str(BIN / "sqlite-utils")
+    row(
+        "ticket list --limit 50 -f json vs sqlite-utils query",
+        [deskterm, "ticket", "list", "--limit", "50", "--format", "json"],
+        [sqlite_utils, "query", str(db), page_sql],
+        1.0,
+    )
+    row(
+        f"ticket show {ticket} -f json vs sqlite-utils query (its row)",
+        [deskterm, "ticket", "show", str(ticket), "--format", "json"],
+        [sqlite_utils, "query", str(db), ONE_TICKET_SQL.replace("?", str(ticket))],
+        1.0,
+    )
+    typer = [python, "-c", "import typer"]
+    row("deskterm --help vs import typer", [deskterm, "--help"], typer, 1.1)
+    row(
+        f"ticket note {ticket} vs ticket show {ticket}",
+        [deskterm, "ticket", "note", str(ticket), "--body", "bench note"],
+        [deskterm, "ticket", "show", str(ticket), "--format", "json"],
+        1.3,
+    )
+    _all_ids(lines, db, env, max(3, runs // 3))
+    if args.pg:
+        _postgresql(lines, args.pg, runs)
+    report(lines, "cli")
+
+
+def _open_ticket(db: Path) -> int:
+    """A ticket that takes notes (not closed), the same on every run."""
+    with sqlite3.connect(db) as conn:
+        found = conn.execute("SELECT min(id) FROM tickets WHERE status = 'open'").fetchone()
+    return int(found[0])
+
+
+def _check_same_ids(db: Path, env: dict[str, str], sql: str) -> None:
+    """The baseline's rows are deskterm's: stop the bench otherwise."""
+    ours = subprocess.run(
+        [str(DESKTERM), "ticket", "list", "--limit", "50", "--format", "ids"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    with sqlite3.connect(db) as conn:
+        theirs = [str(r[0]) for r in conn.execute(sql)]
+    if ours != theirs:
+        raise SystemExit("bench_cli: the baseline select does not give deskterm's 50 rows")
+
+
+def _peak_and_time(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds and peak resident memory (KB) of one run of ``args``, output discarded."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, env={**os.environ, **env})
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"bench_cli: {args} exited {proc.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def _all_ids(lines: list[str], db: Path, env: dict[str, str], runs: int) -> None:
+    import statistics
+
+    ours_cmd = [str(DESKTERM), "ticket", "list", "--all", "--format", "ids"]
+    sql = "SELECT id FROM tickets ORDER BY updated_at DESC, id DESC"
+    base_cmd = ["sqlite3", str(db), sql]
+    ours = subprocess.run(ours_cmd, env={**os.environ, **env}, capture_output=True, check=True)
+    base = subprocess.run(base_cmd, capture_output=True, check=True)
+    if ours.stdout != base.stdout:
+        raise SystemExit("bench_cli: ticket list --all --format ids differs from sqlite3's ids")
+    count = ours.stdout.count(b"\n")
+    ta, tb, peak = [], [], 0
+    for _ in range(runs):
+        seconds, kb = _peak_and_time(ours_cmd, env)
+        ta.append(seconds)
+        peak = max(peak, kb)
+        tb.append(_peak_and_time(base_cmd, {})[0])
+    label = f"ticket list --all -f ids ({count:,}) vs sqlite3 CLI"
+    lines.append(ratio_line(label, statistics.median(ta), statistics.median(tb), 3.0))
+    verdict = "ok" if peak < 100 * 1024 else "OVER target 100 MB"
+    lines.append(f"    peak resident memory of deskterm: {peak / 1024:.1f} MB  {verdict}")
+
+
+def _postgresql(lines: list[str], pg_url: str, runs: int) -> None:
+    from deskterm.domain.tickets.fields import list_sql
+
+    sql = list_sql().replace("group_concat(g.name, ',')", "string_agg(g.name, ',')")
+    sql += " ORDER BY t.updated_at DESC, t.id DESC LIMIT 51"
+    dsn = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    bare = (
+        "import psycopg\n"
+        f"with psycopg.connect({dsn!r}) as conn:\n"
+        f"    rows = conn.execute({sql!r}).fetchall()\n"
+    )
+    env = {"DESKTERM_DB": pg_url, "DESKTERM_AGENT": "alice"}
     ours, base = alternate(
         run_command([str(DESKTERM), "ticket", "list", "--limit", "50", "--format", "json"], env),
-        run_command([python, "-c", "import sqlmodel, typer"]),
-        args.runs,
+        run_command([sys.executable, "-c", bare]),
+        runs,
     )
     lines.append(
-        ratio_line(
-            f"ticket list --limit 50 --format json ({args.tickets:,}) vs import sqlmodel, typer",
-            ours,
-            base,
-            1.15,
-        )
+        ratio_line("PostgreSQL: ticket list --limit 50 -f json vs bare psycopg", ours, base, 1.3)
     )
-    report(lines, "cli")
+
+
+#: ``python -X importtime`` lines: self and cumulative microseconds, indented module name.
+_IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+
+
+def _import_profiles(env: dict[str, str], ticket: int) -> None:
+    """What each command imports: milliseconds per top-level package (each module's own
+    import time, summed)."""
+    commands = [
+        ["--help"],
+        ["--version"],
+        ["ticket", "list", "--limit", "50", "--format", "json"],
+        ["ticket", "show", str(ticket), "--format", "json"],
+        ["ticket", "list", "status:open", "--limit", "50", "--format", "json"],
+        ["ticket", "note", str(ticket), "--body", "bench note"],
+    ]
+    for command in commands:
+        code = "from deskterm.cli.entry import run; run()"
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code, *command],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+        )
+        by_package: dict[str, int] = defaultdict(int)
+        for match in _IMPORT_LINE.finditer(done.stderr):
+            # Each module's own time, to its top-level package (``sqlalchemy.orm`` to
+            # sqlalchemy; deskterm by subpackage: deskterm.cli, deskterm.domain...).
+            parts = match.group(4).split(".")
+            package = ".".join(parts[:2]) if parts[0] == "deskterm" else parts[0]
+            by_package[package] += int(match.group(1))
+        total = sum(by_package.values())
+        top = sorted(by_package.items(), key=lambda item: -item[1])[:10]
+        shown = ", ".join(f"{name} {us / 1000:.1f}" for name, us in top)
+        print(f"deskterm {' '.join(command)}: {total / 1000:.1f} ms of imports: {shown}")
 
 
 if __name__ == "__main__":
