@@ -1,17 +1,20 @@
 """A real IMAP server for the tests of ``mail fetch``: pymap (a pure-Python IMAP server, a dev
 dependency) with its in-memory backend, in a process of its own on a free local port, plain
 or with STARTTLS on the certificate in tests/mail/tls (trusted by the client through
-SSL_CERT_FILE). It can be stopped and started again on the same port (its mail is then
+SSL_CERT_FILE); :class:`TlsFront` puts TLS from the first byte (IMAPS, as on port 993) in
+front of a plain one. It can be stopped and started again on the same port (its mail is then
 gone, as after a real server's crash) and read and written by the test through imaplib."""
 
 from __future__ import annotations
 
 import imaplib
 import re
+import select
 import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,3 +113,52 @@ class ImapServer:
                 header = b"".join(p[1] for p in parts if isinstance(p, tuple)).strip()
                 out.append((set(flags.group(1).decode().split()) if flags else set(), header))
             return out
+
+
+class TlsFront:
+    """IMAPS in front of a plain server (pymap speaks only STARTTLS): each connection is
+    TLS from the first byte, on the certificate in tests/mail/tls, relayed to ``port``."""
+
+    def __init__(self, port: int) -> None:
+        self.backend = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(CERT, KEY)
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self.closed = True
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                conn, _addr = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(conn,), daemon=True).start()
+
+    def _relay(self, conn: socket.socket) -> None:
+        # One thread per connection reads and writes both sides: an SSL object is not to be
+        # used from two threads at once.
+        try:
+            front = self.context.wrap_socket(conn, server_side=True)
+            back = socket.create_connection(("127.0.0.1", self.backend))
+        except OSError:
+            conn.close()
+            return
+        with front, back:
+            while not self.closed:
+                ready = [front] if front.pending() else []
+                if not ready:
+                    ready, _, _ = select.select([front, back], [], [], 0.2)
+                for side in ready:
+                    try:
+                        data = side.recv(65536)
+                    except (OSError, ssl.SSLError):
+                        return
+                    if not data:
+                        return
+                    (back if side is front else front).sendall(data)

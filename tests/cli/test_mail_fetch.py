@@ -20,7 +20,7 @@ from clitools import SQLITE_ONLY, ok, one_error_line
 
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from imap_server import CERT, ImapServer, free_port
+from imap_server import CERT, ImapServer, TlsFront, free_port
 
 CORPUS = Path(__file__).parents[1] / "mail" / "corpus"
 DESKTERM = Path(sys.executable).with_name("deskterm")
@@ -46,6 +46,14 @@ def imap_tls(tmp_path: Path) -> Iterator[ImapServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def imaps(imap: ImapServer) -> Iterator[TlsFront]:
+    """TLS from the first byte (IMAPS) in front of ``imap``."""
+    front = TlsFront(imap.port)
+    yield front
+    front.close()
 
 
 def config(tmp_path: Path, text: str) -> dict[str, str | None]:
@@ -113,6 +121,25 @@ def test_fetch_over_starttls_moves_what_it_took_and_lists_it(
         b"Message-ID: <plain-1@customer.example>",
     ]
     assert tickets.count(desk, "") == 2
+
+
+@SQLITE_ONLY
+def test_fetch_over_imaps(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    desk: Desk,
+    imap: ImapServer,
+    imaps: TlsFront,
+    tmp_path: Path,
+) -> None:
+    text = imap.config(imap_host="localhost", imap_port=imaps.port, imap_security="tls")
+    env = {**config(tmp_path, text), "SSL_CERT_FILE": str(CERT)}
+    imap.append(eml("plain-utf8.eml"))
+
+    assert ok(cli_inproc("mail", "fetch", env=env)).startswith("1 message: made 1 new ticket")
+    assert tickets.count(desk, "") == 1
+    # Without the certificate trusted, nothing is sent: 78, the settings cannot work.
+    line = one_error_line(cli_inproc("mail", "fetch", env=config(tmp_path, text)), 78)
+    assert f"the IMAP server localhost:{imaps.port}'s certificate is not trusted" in line
 
 
 @SQLITE_ONLY
@@ -209,11 +236,19 @@ def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     return out, err
 
 
-@SQLITE_ONLY
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("security", ["plain", "tls"])
 def test_watch_takes_mail_as_it_arrives_with_idle_and_comes_back_after_a_restart(
-    backend_url: str, desk: Desk, imap: ImapServer, tmp_path: Path
+    backend_url: str, desk: Desk, imap: ImapServer, tmp_path: Path, security: str
 ) -> None:
-    env = config(tmp_path, imap.config())
+    if security == "tls":
+        front = TlsFront(imap.port)
+        server = f"localhost:{front.port}"
+        text = imap.config(imap_host="localhost", imap_port=front.port, imap_security="tls")
+        env = {**config(tmp_path, text), "SSL_CERT_FILE": str(CERT)}
+    else:
+        server = f"127.0.0.1:{imap.port}"
+        env = config(tmp_path, imap.config())
     imap.append(eml("plain-utf8.eml"))
     process = watch_process(backend_url, env)
     try:
@@ -228,17 +263,17 @@ def test_watch_takes_mail_as_it_arrives_with_idle_and_comes_back_after_a_restart
         wait_for(lambda: tickets.count(desk, "") == 2)
     finally:
         out, err = stop(process)
+        if security == "tls":
+            front.close()
     assert out.splitlines()[:2] == [
         "new ticket #1 — dana@customer.example: VPN drops every ten minutes",
         "reply to #1 (by references) — dana@customer.example: Re: VPN drops every ten minutes",
     ]
     assert out.splitlines()[2].startswith("new ticket #2 — ")
     lines = err.splitlines()
-    assert lines[0] == f"mail fetch: watching INBOX at 127.0.0.1:{imap.port}, waiting with IDLE"
+    assert lines[0] == f"mail fetch: watching INBOX at {server}, waiting with IDLE"
     assert any("connecting again in 1 s" in line for line in lines), err
-    assert f"mail fetch: connected again to INBOX at 127.0.0.1:{imap.port}, waiting with IDLE" in (
-        lines
-    )
+    assert f"mail fetch: connected again to INBOX at {server}, waiting with IDLE" in lines
     assert lines[-1] == "mail fetch: stopped"
     assert "Traceback" not in err
     assert all(r"\Seen" in flags for flags, _id in imap.messages())

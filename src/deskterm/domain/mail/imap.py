@@ -136,15 +136,15 @@ def watch(
     pause that doubles up to ``longest_pause``. A refused login or unusable settings end it
     (the error is raised)."""
     pause = first_pause
-    lost = False
+    connected = lost = False
     while not stopped():
         try:
             with Mailbox(imap) as box:
                 idle = box.idle_offered and not poll
                 how = "waiting with IDLE" if idle else f"looking every {interval:g} s"
-                again = "connected again to" if lost else "watching"
+                again = "connected again to" if connected and lost else "watching"
                 tell(f"{again} {imap.folder} at {imap.server}, {how}")
-                lost = False
+                connected, lost = True, False
                 pause = first_pause
                 while not stopped():
                     for item in box.take_all(desk, settings, stopped):
@@ -155,6 +155,7 @@ def watch(
                         box.idle(IDLE_RENEW, stopped)
                     else:
                         _wait(interval, stopped)
+                        box.noop()
         except MailServerUnavailable as exc:
             tell(f"{exc.message}; connecting again in {pause:g} s")
             lost = True
@@ -308,6 +309,11 @@ class Mailbox:
             raise self._unavailable(f"the server refused to search {self.imap.folder!r}", data)
         found = b" ".join(d for d in data if isinstance(d, bytes)).decode("ascii", "replace")
         return sorted(found.split(), key=int)
+
+    def noop(self) -> None:
+        """Ask the server for news (what polling does before it searches)."""
+        with self._talking("poll"):
+            self.conn.noop()
 
     def read(self, uid: str) -> bytes | None:
         """The message as the server keeps it, or None when it is gone meanwhile."""
