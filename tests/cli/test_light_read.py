@@ -197,3 +197,29 @@ def test_read_commands_import_no_sqlalchemy_pydantic_or_alembic(seeded, backend_
         assert done.returncode == 0, done.stderr
         assert done.stdout
         assert done.stderr.splitlines()[-1] == "[]", (args, done.stderr)
+
+
+def test_root_help_and_version_are_typers_own(deskterm_inproc) -> None:
+    """If this fails after a change to a command or an option, regenerate the kept help:
+    python -m deskterm.cli.help_text"""
+    for columns in (80, 100, 200):
+        _same(deskterm_inproc, "--help", columns=columns)
+        _same(deskterm_inproc, "-h", columns=columns)
+    _same(deskterm_inproc, "--version")
+    _same(deskterm_inproc, "--help", columns=79, light=False)
+
+
+def test_the_kept_root_help_is_made_from_the_code_as_it_is() -> None:
+    """If this fails, a command or a root option changed: python -m deskterm.cli.help_text"""
+    from deskterm.cli import help_text
+
+    assert help_text.current()
+
+
+def test_an_old_kept_root_help_is_never_printed(deskterm_inproc, monkeypatch) -> None:
+    from deskterm.cli import help_text
+
+    monkeypatch.setattr(help_text, "ROOT_HELP", "stale\n")
+    monkeypatch.setattr(help_text, "FINGERPRINT", help_text.FINGERPRINT ^ 1)
+    result = _same(deskterm_inproc, "--help", light=False)
+    assert result.stdout.startswith("Usage: deskterm")

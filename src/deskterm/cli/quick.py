@@ -12,6 +12,7 @@ Anything else answers False before a byte is written, and the ordinary path runs
 what is wrong: an option or form not listed below, a query (the query language compiles to
 SQLAlchemy), PostgreSQL, a schema behind, a missing ticket, a bad value. Recognised:
 
+* ``--help`` (on a terminal of 80 columns or more) and ``--version`` alone;
 * global options before the command: ``--db URL``, ``--as HANDLE``, ``--config PATH``,
   ``--no-color``, ``--quiet``/``-q`` (``--debug`` and ``--help`` take the ordinary path);
 * ``ticket list ['']`` with ``--sort``, ``--limit N``, ``--all``, ``--format``/``-f``,
@@ -93,6 +94,8 @@ def run(args: list[str]) -> bool:
     args = utf8_arguments(args)
     if any(undecodable_byte(arg) is not None for arg in args):
         return False
+    if args in (["--help"], ["-h"], ["--version"]):
+        return _root(args[0])
     try:
         top, _, command = _options(args, _GLOBAL_VALUES, _GLOBAL_FLAGS, stop_at_word=True)
         if command[:2] == ["ticket", "list"]:
@@ -109,6 +112,26 @@ def run(args: list[str]) -> bool:
     except _NotHere:
         return False
     return False
+
+
+def _root(option: str) -> bool:
+    """``deskterm --help`` (Typer's text, kept in ``help_text``) and ``--version``."""
+    import shutil
+
+    from deskterm.cli import help_text
+
+    if option == "--version":
+        from deskterm import __version__
+
+        text = f"deskterm {__version__}\n"
+    elif shutil.get_terminal_size().columns >= help_text.MIN_COLUMNS and help_text.current():
+        text = help_text.ROOT_HELP
+    else:
+        return False  # Typer wraps the help to a narrow terminal, or the kept text is old
+    _streams()
+    with _writing():
+        sys.stdout.write(text)
+    return True
 
 
 def _settings(top: dict[str, Any]) -> Settings:
