@@ -172,6 +172,39 @@ _IMAP_KEYS: dict[str, tuple[Callable[[object], bool], str]] = {
     ),
 }
 
+#: ``[attachments] max_size`` when the file does not set it: 25 MB.
+DEFAULT_ATTACHMENT_MAX: int = 25 * 1024 * 1024
+_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*")
+_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_size(value: object) -> int | None:
+    """A size setting as bytes: a number of bytes, or text such as ``25MB``, ``500 KB``,
+    ``1.5GB`` (1 KB = 1024 bytes); None when it is neither, or negative."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    found = _SIZE.fullmatch(value)
+    if found is None:
+        return None
+    return int(float(found.group(1)) * _UNITS[(found.group(2) or "b").lower()])
+
+
+def attachment_max_size(settings: Settings) -> int:
+    """``[attachments] max_size`` in bytes (checked when the file was read)."""
+    table = settings.extra.get("attachments", {})
+    size = parse_size(table.get("max_size", DEFAULT_ATTACHMENT_MAX))
+    return DEFAULT_ATTACHMENT_MAX if size is None else size
+
+
+_SIZE_SETTING = (
+    lambda value: parse_size(value) is not None,
+    'a size: a number of bytes or text such as "25MB" or "500KB"',
+)
+
 #: Every key the config file may hold: table -> key -> (check, what the check wants).
 #: ``config.example.toml`` documents each one (a test keeps them in step).
 KEYS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
@@ -184,6 +217,7 @@ KEYS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
         "aliases": _MAIL_ADDRESSES,
         **_IMAP_KEYS,
     },
+    "attachments": {"max_size": _SIZE_SETTING},
 }
 
 

@@ -81,4 +81,11 @@ TEMPLATE = """\
 # `mail fetch --watch` on a server without IDLE (or with --poll) looks this often, in seconds.
 # Default: 60.
 # imap_interval = 60
+
+[attachments]
+# Files that come with mail, and that `ticket reply --attach` sends, are stored with the
+# desk (the same file once, however often it comes). A file larger than this is not kept:
+# the mail is still taken, and the ticket lists the file as refused, with why. A number of
+# bytes or text: "500KB", "25MB", "1GB". Default: 25MB.
+# max_size = "25MB"
 """

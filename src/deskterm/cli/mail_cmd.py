@@ -30,6 +30,7 @@ FormatOpt = Annotated[
 
 def mail_settings(cli: CliContext) -> MailSettings:
     """The ``[mail]`` table of the config file, as intake takes it."""
+    from deskterm.config import attachment_max_size
     from deskterm.domain.mail import DEFAULT_TAG, MailSettings
 
     table: dict[str, Any] = dict(cli.settings.extra.get("mail", {}))
@@ -38,6 +39,7 @@ def mail_settings(cli: CliContext) -> MailSettings:
     return MailSettings(
         subject_tag=str(table.get("subject_tag", DEFAULT_TAG)),
         addresses=tuple(str(a).strip().lower() for a in addresses),
+        max_attachment_size=attachment_max_size(cli.settings),
     )
 
 

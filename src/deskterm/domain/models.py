@@ -144,6 +144,29 @@ class AuditEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that came with a thread entry (docs/mail.md, "Attachments")."""
+
+    #: Its number on the ticket: 1, 2, ... in the order the files came.
+    number: int
+    id: int
+    ticket_id: int
+    #: The thread entry it came with (None if that entry is gone).
+    message_id: int | None
+    #: Sanitized: no path, no control characters, never empty.
+    name: str
+    content_type: str
+    size: int
+    #: SHA-256 of the bytes; None when the file was refused.
+    sha256: str | None
+    #: Shown in the message's body (an inline image), not attached to it.
+    inline: bool
+    #: Why the file was not kept (too large); None when it was.
+    refused: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TicketDetail:
     ticket: Ticket
     messages: tuple[Message, ...]
@@ -153,6 +176,8 @@ class TicketDetail:
     time_by_agent: Mapping[str, int] = field(default_factory=dict)
     #: The latest satisfaction rating, if the requester gave one.
     rating: Rating | None = None
+    #: The files that came with the thread, numbered as ``ticket attachment save`` takes them.
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -478,6 +478,39 @@ mail_messages = Table(
 )
 
 
+#: Attachments (migration 0019, docs/mail.md "Attachments"). ``attachment_blobs`` holds each
+#: distinct content once, keyed by its SHA-256 (the same file in two mails is stored once);
+#: ``attachments`` one row per file as it came with a thread entry (``message_id``): its
+#: sanitized name, content type and size. ``refused`` says why a file was not kept (larger
+#: than ``[attachments] max_size``): such a row has no blob. A ticket's attachments are
+#: numbered 1, 2, ... in ``id`` order.
+attachment_blobs = Table(
+    "attachment_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", _utc(), nullable=False),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", ID, ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
+    Column("name", String(255), nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), ForeignKey("attachment_blobs.sha256"), nullable=True),
+    Column("inline", Boolean, nullable=False, server_default="0"),
+    Column("refused", Text, nullable=True),
+    Column("created_at", _utc(), nullable=False),
+    Index("ix_attachments_ticket", "ticket_id", "id"),
+    Index("ix_attachments_sha256", "sha256"),
+)
+
+
 def sqlite_datetime(value: datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime stores, for bulk loads that bypass it.
 

@@ -11,10 +11,28 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import Final
 
+from deskterm.domain.tickets import safe_name
+
 #: Charsets that decode any bytes at all: a message declaring one of them but written in
 #: UTF-8 (a common mistake of scripts and web forms) is read as UTF-8, which real Latin-1 or
 #: Windows text practically never is by accident.
 _PERMISSIVE: Final = frozenset({"latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"})
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """A part of a message that is a file, not its text: an attachment, an inline image.
+    The name is as the sender wrote it (RFC 2231 and 2047 decoded), not yet sanitized."""
+
+    name: str | None
+    content_type: str
+    data: bytes
+    inline: bool = False
+
+
+#: The name of the HTML of an HTML-only message, kept as a file beside its text.
+HTML_NAME: Final = "message.html"
+_BOM: Final = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -24,8 +42,10 @@ class Body:
     text: str
     #: The text came from an HTML part (there was no text/plain one).
     from_html: bool = False
-    #: The names (or types) of the parts that are not the text: attachments, inline images.
+    #: The names (sanitized) of the parts that are not the text: attachments, inline images.
     attachments: tuple[str, ...] = ()
+    #: Those parts' bytes (and, for HTML-only mail, its HTML as ``message.html``).
+    files: tuple[FilePart, ...] = ()
 
 
 def decode(data: bytes, charset: str | None) -> str:
@@ -60,10 +80,11 @@ def _codec(charset: str | None) -> str | None:
 
 def body_of(message: Message) -> Body:
     """The text to show for ``message``: its first text/plain part that is not an
-    attachment, else its first HTML part as text, else nothing."""
+    attachment, else its first HTML part as text (the HTML kept as a file), else nothing;
+    and the parts that are files."""
     plain: str | None = None
     html: str | None = None
-    attachments: list[str] = []
+    files: list[FilePart] = []
     for part in _parts(message):
         kind = _content_type(part)
         disposition = _disposition(part)
@@ -71,18 +92,45 @@ def body_of(message: Message) -> Body:
         if kind.startswith("multipart/"):
             continue
         if disposition == "attachment" or (name and kind not in ("text/plain", "text/html")):
-            attachments.append(name or kind)
+            files.append(_file(part, kind, name, disposition))
         elif kind == "text/plain" and plain is None:
             plain = _payload_text(part)
         elif kind == "text/html" and html is None:
             html = _payload_text(part)
         elif kind not in ("text/plain", "text/html"):
-            attachments.append(name or kind)
+            files.append(_file(part, kind, name, disposition))
+    names = tuple(safe_name(file.name, file.content_type) for file in files)
     if plain is not None and (plain.strip() or html is None):
-        return Body(plain, attachments=tuple(attachments))
+        return Body(plain, attachments=names, files=tuple(files))
     if html is not None:
-        return Body(html_to_text(html), from_html=True, attachments=tuple(attachments))
-    return Body("", attachments=tuple(attachments))
+        # The HTML is kept as it read, in UTF-8 with a byte-order mark so that a browser
+        # opening the saved file reads it right whatever the sender's charset was.
+        kept = FilePart(HTML_NAME, "text/html", _BOM + html.encode("utf-8", "replace"))
+        return Body(html_to_text(html), from_html=True, attachments=names, files=(*files, kept))
+    return Body("", attachments=names, files=tuple(files))
+
+
+def _file(part: Message, kind: str, name: str | None, disposition: str | None) -> FilePart:
+    inline = disposition == "inline" or (disposition is None and bool(part.get("content-id")))
+    return FilePart(name, kind, _payload_bytes(part), inline)
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        data = None
+    if isinstance(data, bytes):
+        return data
+    try:
+        payload = part.get_payload()
+        if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+            return payload[0].as_bytes()  # an attached message (message/rfc822)
+        if isinstance(payload, str):
+            return payload.encode("utf-8", "surrogateescape")
+    except Exception:
+        pass
+    return b""
 
 
 def _parts(message: Message) -> list[Message]:

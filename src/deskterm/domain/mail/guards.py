@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from deskterm.config import DEFAULT_ATTACHMENT_MAX
 from deskterm.domain.mail.message import Mail
 
 #: The default of ``[mail] subject_tag``: ``[Desk #123]``.
@@ -23,6 +24,8 @@ class MailSettings:
     subject_tag: str = DEFAULT_TAG
     #: The desk's own addresses (lower case): mail from them is the desk's own, looping back.
     addresses: Sequence[str] = ()
+    #: Files larger than this (bytes, ``[attachments] max_size``) are recorded as refused.
+    max_attachment_size: int = DEFAULT_ATTACHMENT_MAX
 
 
 def held_reason(mail: Mail, settings: MailSettings) -> str | None:

@@ -28,7 +28,9 @@ from deskterm.domain.people import contact_for
 from deskterm.domain.tickets import (
     Changes,
     Context,
+    NewFile,
     act_in,
+    attach_in,
     create_in,
     new_ticket,
     requester_reply_in,
@@ -141,6 +143,17 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
         )
     else:
         outcome = _open_ticket(ctx, mail, body, target, base)
+    if mail.body.files and outcome.ticket_id is not None:
+        refused = attach_in(
+            conn,
+            outcome.ticket_id,
+            outcome.message_id,
+            [NewFile(f.name, f.content_type, f.data, f.inline) for f in mail.body.files],
+            max_size=settings.max_attachment_size,
+            now=ctx.now,
+        )
+        notices = tuple(f"attachment not kept: {why}" for why in refused)
+        outcome = replace(outcome, notices=outcome.notices + notices)
     conn.execute(
         update(M)
         .where(M.c.id == record)

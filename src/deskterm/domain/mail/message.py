@@ -84,14 +84,14 @@ class Mail:
 
     @property
     def shown(self) -> str:
-        """The text the thread shows (quotes and signature trimmed), with a line naming what
-        the message carried that the thread does not."""
+        """The text the thread shows (quotes and signature trimmed), with a line naming the
+        files the message carried (stored as the ticket's attachments)."""
         text = trimmed(self.body.text)
         if self.body.attachments:
             names = ", ".join(self.body.attachments[:10])
             more = len(self.body.attachments) - 10
             extra = f" and {more} more" if more > 0 else ""
-            text = f"{text}\n\n[attachments: {names}{extra}; kept in the original message]"
+            text = f"{text}\n\n[attachments: {names}{extra}]"
         return text
 
 

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING
 from deskterm.domain.surface import Surface
 
 if TYPE_CHECKING:
+    from deskterm.domain.tickets.attachments import NewFile as NewFile
+    from deskterm.domain.tickets.attachments import attach_in as attach_in
+    from deskterm.domain.tickets.attachments import attachment_data as attachment_data
+    from deskterm.domain.tickets.attachments import list_attachments as list_attachments
     from deskterm.domain.tickets.batch import BatchResult as BatchResult
     from deskterm.domain.tickets.batch import apply_batch as apply_batch
     from deskterm.domain.tickets.batch import parse_batch as parse_batch
@@ -40,6 +44,8 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.fields import BY_NAME as BY_NAME
     from deskterm.domain.tickets.fields import FIELDS as FIELDS
     from deskterm.domain.tickets.fields import Field as Field
+    from deskterm.domain.tickets.file_names import safe_name as safe_name
+    from deskterm.domain.tickets.file_names import size_text as size_text
     from deskterm.domain.tickets.history import describe as describe
     from deskterm.domain.tickets.history import describe_change as describe_change
     from deskterm.domain.tickets.history import messages_by_id as messages_by_id
@@ -91,6 +97,8 @@ if TYPE_CHECKING:
 _SURFACE = Surface(
     __name__,
     {
+        "attachments": ("NewFile", "attach_in", "attachment_data", "list_attachments"),
+        "file_names": ("safe_name", "size_text"),
         "sla_view": ("sla_timeline",),
         "breach": ("Escalation", "TickResult", "escalate_breached"),
         "triage": ("RuleOutcome", "RulePreview", "preview_rule"),

@@ -20,6 +20,7 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.models import FieldChange, Message, Queue, Ticket, UpdateResult
 from deskterm.domain.tickets import workflow as workflow
 from deskterm.domain.tickets import write
+from deskterm.domain.tickets.attachments import NewFile, attach_in, check_files
 from deskterm.domain.tickets.new import checked_field
 from deskterm.domain.tickets.plan import UNSET, NewMessage, Request, Unset, check_stale, plan
 from deskterm.domain.tickets.read import load_ticket
@@ -247,6 +248,8 @@ def add_message(
     status: str | None = None,
     if_version: int | None = None,
     time: str | None = None,
+    files: Sequence[NewFile] = (),
+    max_size: int | None = None,
 ) -> tuple[Ticket, Message]:
     """Add a public reply (``kind="reply"``) or an internal note to the thread.
 
@@ -255,16 +258,23 @@ def add_message(
     and set pending). Closed tickets refuse with Conflict. With ``if_version``, a reply is
     refused (StaleVersion) when the conversation moved on since: a status change, another
     public reply or a merge; a note is not. ``time`` (``15m``, ``1h30m``) logs the time
-    spent by the acting agent with the message. Bumps the ticket's version.
+    spent by the acting agent with the message. ``files`` are stored with it (InvalidInput,
+    before anything is written, for one larger than ``max_size`` bytes). Bumps the ticket's
+    version.
     """
     if kind not in ("reply", "note"):
         raise InvalidInput(f'unknown message kind "{kind}"; allowed: reply, note')
     text = checked_field("body", validate.body, body, what="reply" if kind == "reply" else "note")
     target = checked_field("status", workflow.check_status, status) if status else None
     seconds = checked_field("time", parse_time_spent, time) if time is not None else None
+    if max_size is not None:
+        check_files(files, max_size)
+    limit = max_size if max_size is not None else 2**63 - 1
     return transact(
         desk,
-        lambda ctx: add_message_in(ctx, ticket_id, kind, text, target, if_version, seconds),
+        lambda ctx: add_message_in(
+            ctx, ticket_id, kind, text, target, if_version, seconds, files=files, max_size=limit
+        ),
     )
 
 
@@ -276,6 +286,9 @@ def add_message_in(
     status: str | None,
     if_version: int | None,
     time_spent: int | None = None,
+    *,
+    files: Sequence[NewFile] = (),
+    max_size: int = 2**63 - 1,
 ) -> tuple[Ticket, Message]:
     """The body of :func:`add_message` in an open write transaction (values checked;
     ``time_spent`` in seconds)."""
@@ -300,6 +313,8 @@ def add_message_in(
         ],
     )
     message_id = int(written[ticket_id][0].new or 0)
+    if files:
+        attach_in(ctx.conn, ticket_id, message_id, files, max_size=max_size, now=ctx.now)
     ticket = load_ticket(ctx.conn, ctx.desk, ticket_id)
     return ticket, Message(
         message_id, ticket_id, kind, ctx.actor.handle, ctx.actor.name, text, ctx.now

@@ -147,4 +147,5 @@ class LightDesk:
             time_spent_seconds=total,
             time_by_agent=by_agent,
             rating=statements.rating(conn.execute(statements.LATEST_RATING, key).fetchone()),
+            attachments=statements.attachments(conn.execute(statements.ATTACHMENTS, key)),
         )

@@ -29,6 +29,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import (
+    Attachment,
     AuditEvent,
     Cursor,
     Message,
@@ -129,6 +130,7 @@ def detail(desk: Desk, ticket_id: int) -> TicketDetail:
             time_spent_seconds=total,
             time_by_agent=by_agent,
             rating=latest_rating(conn, ticket_id),
+            attachments=attachments(conn, ticket_id),
         )
 
 
@@ -141,6 +143,11 @@ def time_totals(conn: Connection, ticket_id: int) -> tuple[int, dict[str, int]]:
 def latest_rating(conn: Connection, ticket_id: int) -> Rating | None:
     """The ticket's latest satisfaction rating (of its latest rated solve), or None."""
     return statements.rating(_run(conn, statements.LATEST_RATING, ticket_id=ticket_id).first())
+
+
+def attachments(conn: Connection, ticket_id: int) -> tuple[Attachment, ...]:
+    """The ticket's attachments, numbered in the order they came."""
+    return statements.attachments(_run(conn, statements.ATTACHMENTS, ticket_id=ticket_id))
 
 
 def solve_rating(conn: Connection, ticket_id: int, solved_at: datetime) -> str | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from deskterm.domain.models import AuditEvent, Message, Rating
+from deskterm.domain.models import Attachment, AuditEvent, Message, Rating
 
 # ----------------------------------------------------------------------------- orders
 
@@ -98,6 +98,13 @@ LATEST_RATING: Final = (
     "WHERE r.ticket_id = :ticket_id ORDER BY r.solved_at DESC LIMIT 1"
 )
 
+#: A ticket's attachments in the order they came (see :func:`attachments`).
+ATTACHMENTS: Final = (
+    "SELECT a.id, a.ticket_id, a.message_id, a.name, a.content_type, a.size, a.sha256, "
+    "a.inline, a.refused, a.created_at FROM attachments a "
+    "WHERE a.ticket_id = :ticket_id ORDER BY a.id"
+)
+
 
 def utc(value: Any) -> datetime:
     """A stored time as an aware UTC datetime: PostgreSQL gives a datetime, SQLite the naive
@@ -141,3 +148,26 @@ def rating(row: Any) -> Rating | None:
         return None
     ticket_id, value, comment, solved_at, recorded_at, handle = row
     return Rating(ticket_id, value, comment, utc(solved_at), utc(recorded_at), handle)
+
+
+def attachments(rows: Iterable[Any]) -> tuple[Attachment, ...]:
+    """The Attachments of :data:`ATTACHMENTS` rows, numbered 1, 2, ... in that order."""
+    found = []
+    for number, row in enumerate(rows, start=1):
+        id_, ticket_id, message_id, name, kind, size, sha256, inline, refused, at = row
+        found.append(
+            Attachment(
+                number,
+                id_,
+                ticket_id,
+                message_id,
+                name,
+                kind,
+                int(size),
+                sha256,
+                bool(inline),
+                refused,
+                utc(at),
+            )
+        )
+    return tuple(found)

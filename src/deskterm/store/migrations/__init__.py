@@ -24,5 +24,6 @@ REVISIONS: tuple[str, ...] = (
     "0016_presence",
     "0017_identity",
     "0018_notify",
+    "0019_attachments",
 )
 HEAD = REVISIONS[-1]
