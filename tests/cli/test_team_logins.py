@@ -31,7 +31,7 @@ pytestmark = pytest.mark.parametrize("backend", ["postgres"])
 
 SECRET_WORD = "zebrafinch"
 #: Tables whose rows belong to one ticket (store/security.py TICKET_CHILDREN).
-CHILDREN = ("messages", "audit_events", "ticket_tags", "ticket_search")
+CHILDREN = ("messages", "audit_events", "ticket_tags", "ticket_search", "attachments")
 
 
 class Team:
@@ -70,7 +70,8 @@ def team(desk: Desk) -> Iterator[Team]:
         secret = tickets.create(
             desk, subject=f"Breach on the {SECRET_WORD} server", queue="Security", tags=["sec"]
         )
-        tickets.note(desk, secret.id, f"Rotate the {SECRET_WORD} keys")
+        key_file = tickets.NewFile("keys.txt", "text/plain", f"{SECRET_WORD} keys".encode())
+        tickets.note(desk, secret.id, f"Rotate the {SECRET_WORD} keys", files=[key_file])
         plain = tickets.create(desk, subject="Printer jam", assignee="alice")
         yield Team(desk, roles, secret.id, plain.id)
     finally:
@@ -210,3 +211,24 @@ def test_a_lead_login_manages_only_their_queues(cli_inproc, team: Team) -> None:
                 "WHERE q.name = 'Network L2' AND a.handle = 'carol'"
             )
     assert [m.handle for m in queues.queue_members(team.desk, "Network L2")] == ["bob"]
+
+
+def test_a_confidential_tickets_files_are_invisible_to_raw_sql_and_others_can_attach(
+    team: Team,
+) -> None:
+    with team.sql("bob") as conn:
+        assert conn.execute("SELECT count(*) FROM attachment_blobs").fetchone() == (0,)
+    with team.sql("carol") as conn:
+        assert conn.execute("SELECT count(*) FROM attachment_blobs").fetchone() == (1,)
+    # Under row security bob still stores a file on a ticket he sees, even one whose bytes
+    # are already stored for a ticket he does not see (stored once all the same).
+    bob = open_desk(team.url("bob"), "bob")
+    try:
+        same = tickets.NewFile("copy.txt", "text/plain", f"{SECRET_WORD} keys".encode())
+        tickets.note(bob, team.plain, "same bytes", files=[same])
+        attachment, data = tickets.attachment_data(bob, team.plain, 1)
+        assert (attachment.name, data) == ("copy.txt", f"{SECRET_WORD} keys".encode())
+    finally:
+        bob.close()
+    with team.sql("carol") as conn:
+        assert conn.execute("SELECT count(*) FROM attachment_blobs").fetchone() == (1,)

@@ -502,7 +502,14 @@ attachments = Table(
     Column("name", String(255), nullable=False),
     Column("content_type", String(255), nullable=False),
     Column("size", BigInteger, nullable=False),
-    Column("sha256", String(64), ForeignKey("attachment_blobs.sha256"), nullable=True),
+    # Deferred: the attachment row goes first, so that under row security the blob it holds
+    # is visible to the login adding it (store/security.py: secure_attachments).
+    Column(
+        "sha256",
+        String(64),
+        ForeignKey("attachment_blobs.sha256", deferrable=True, initially="DEFERRED"),
+        nullable=True,
+    ),
     Column("inline", Boolean, nullable=False, server_default="0"),
     Column("refused", Text, nullable=True),
     Column("created_at", _utc(), nullable=False),

@@ -153,6 +153,27 @@ def _policies() -> tuple[str, ...]:
     return tuple(statements)
 
 
+def secure_attachments(conn: Connection) -> None:
+    """Row security on the attachments (migration 0019), as on the tables of
+    :data:`TICKET_CHILDREN`: an attachment is visible when its ticket is; a blob when an
+    attachment one may see holds it. Anyone may add a blob (the attachment that holds it
+    comes next in the same transaction); nobody changes or removes one."""
+    for table in ("attachments", "attachment_blobs"):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        conn.exec_driver_sql(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    conn.exec_driver_sql(
+        "CREATE POLICY deskterm_attachments ON attachments "
+        "USING (EXISTS (SELECT 1 FROM tickets t WHERE t.id = attachments.ticket_id))"
+    )
+    conn.exec_driver_sql(
+        "CREATE POLICY deskterm_read ON attachment_blobs FOR SELECT "
+        "USING (EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = attachment_blobs.sha256))"
+    )
+    conn.exec_driver_sql(
+        "CREATE POLICY deskterm_add ON attachment_blobs FOR INSERT WITH CHECK (true)"
+    )
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 

@@ -26,7 +26,7 @@ from deskterm.domain.tickets.file_names import safe_name, size_text
 from deskterm.domain.tickets.read import attachments, load_ticket
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
-from deskterm.store.upsert import insert_one_missing
+from deskterm.store.upsert import insert_missing
 
 A = schema.attachments
 B = schema.attachment_blobs
@@ -68,7 +68,8 @@ def attach_in(
             refusals.append(f"{name}: {refused}")
         else:
             digest = hashlib.sha256(file.data).hexdigest()
-            _store_blob(conn, digest, file.data, now)
+        # The row first, then its blob (the key is deferred): under row security a login
+        # sees a blob only through an attachment it sees.
         conn.execute(
             insert(A).values(
                 ticket_id=ticket_id,
@@ -82,6 +83,8 @@ def attach_in(
                 created_at=now,
             )
         )
+        if digest is not None:
+            _store_blob(conn, digest, file.data, now)
     return refusals
 
 
@@ -89,7 +92,7 @@ def _store_blob(conn: Connection, digest: str, data: bytes, now: datetime) -> No
     known = conn.execute(select(B.c.sha256).where(B.c.sha256 == digest)).first()
     if known is None:
         row = {"sha256": digest, "size": len(data), "data": data, "created_at": now}
-        insert_one_missing(conn, B, row, "sha256")
+        insert_missing(conn, B, [row], "sha256")
 
 
 def _content_type(value: str) -> str:

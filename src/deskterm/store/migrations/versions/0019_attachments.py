@@ -4,7 +4,8 @@ reply or note, stored with the desk.
 ``attachment_blobs``: the bytes, once per content (keyed by their SHA-256), so the same file
 sent in two mails is stored once. ``attachments``: one row per file as it came: the ticket,
 the thread entry it came with, its sanitized name, content type, size and blob; ``refused``
-says why a file was not kept (too large), and then there is no blob.
+says why a file was not kept (too large), and then there is no blob. On PostgreSQL both have
+row security as the other tables of a ticket have (``security.secure_attachments``).
 
 Revision ID: 0019_attachments
 Revises: 0018_notify
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from deskterm.store import security
 
 revision = "0019_attachments"
 down_revision = "0018_notify"
@@ -61,11 +64,16 @@ def upgrade() -> None:
             ["sha256"],
             ["attachment_blobs.sha256"],
             name=op.f("fk_attachments_sha256_attachment_blobs"),
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attachments")),
     )
     op.create_index("ix_attachments_ticket", "attachments", ["ticket_id", "id"])
     op.create_index("ix_attachments_sha256", "attachments", ["sha256"])
+    conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        security.secure_attachments(conn)
 
 
 def downgrade() -> None:
