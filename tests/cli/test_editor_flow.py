@@ -185,3 +185,39 @@ def test_installed_command_keeps_hash_lines_from_the_editor(
 @pytest.fixture
 def cli_env(backend_url: str) -> dict[str, str]:
     return {"DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
+
+
+LOOKING_EDITOR = """
+import os, sys
+from deskterm.domain.setup import open_desk
+from deskterm.domain import tickets
+path = sys.argv[-1]
+shown = open(path, encoding="utf-8").read()
+bob = open_desk(os.environ["DESK_URL"], "bob", initialize=False)
+seen = "; ".join(p.phrase for p in tickets.present(bob))
+open(os.environ["SHOWN"], "w", encoding="utf-8").write(seen + "\\n" + shown)
+cut = shown.index("\\n# -----")
+open(path, "w", encoding="utf-8").write("Restarted the gateway." + shown[cut:])
+"""
+
+
+def test_others_see_the_agent_replying_in_the_editor_and_the_editor_says_who_else_is_there(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, from_terminal: None
+) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text(LOOKING_EDITOR, encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("SHOWN", str(tmp_path / "shown.txt"))
+    monkeypatch.setenv("DESK_URL", desk.store.url)
+    ticket = tickets.create(desk, subject="VPN drops every hour", requester="dana@x.io")
+    tickets.beat(Desk(desk.store, "carol", clock=desk.clock), ticket.id, "viewing")
+
+    send_message(cli_for(desk), ticket.id, "reply", None)
+
+    seen_by_bob, shown = (tmp_path / "shown.txt").read_text(encoding="utf-8").split("\n", 1)
+    assert seen_by_bob == "alice is replying; carol is viewing"
+    assert "Also on this ticket now: carol is viewing" in shown[shown.index(CUT_LINE) :]
+    # Sent and closed: alice is no longer there for anyone.
+    assert [p.agent for p in tickets.present(Desk(desk.store, "bob"))] == ["carol"]
+    assert ticket_read.detail(desk, ticket.id).messages[-1].body == "Restarted the gateway."

@@ -17,14 +17,18 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
 
 from deskterm.cli.decode import read_stdin
 from deskterm.errors import DeskError, InvalidInput
 
 if TYPE_CHECKING:
     from deskterm.cli.context import CliContext
+    from deskterm.domain.desk import Desk
     from deskterm.domain.models import Ticket, TicketDetail
+    from deskterm.domain.tickets import Presence
     from deskterm.drafts import Drafts
 
 #: The line below which the editor's text is not part of the body (git's scissors line).
@@ -112,8 +116,9 @@ def above_cut(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def message_context(detail: TicketDetail, kind: str) -> str:
-    """Below the cut line: which ticket this is, and its last message."""
+def message_context(detail: TicketDetail, kind: str, others: str = "") -> str:
+    """Below the cut line: which ticket this is, who else is on it (``others``: ``bob is
+    replying``), and its last message."""
     from deskterm.domain.text import long_time, one_line, sanitize
 
     ticket = detail.ticket
@@ -123,6 +128,8 @@ def message_context(detail: TicketDetail, kind: str) -> str:
         f"Status {ticket.status}, priority {ticket.priority}, queue {one_line(ticket.queue, 60)}"
         + (f", requester {one_line(ticket.requester, 80)}" if ticket.requester else ""),
     ]
+    if others:
+        lines.append(f"Also on this ticket now: {others}")
     shown = [m for m in detail.messages if m.kind != "event"]
     if shown:
         last = shown[-1]
@@ -173,7 +180,11 @@ def send_message(
     tickets.ensure_editable(ticket_id, detail.ticket.status)
     drafts = Drafts.for_desk(cli.settings.url, cli.settings.handle)
     draft = drafts.load(ticket_id, kind) or ""
-    written = edit_text(what, draft, context=message_context(detail, kind))
+    here: tuple[Presence, ...] = ()
+    here = _quietly(lambda: tickets.present(desk, [ticket_id]), here)
+    others = "; ".join(p.phrase for p in here)
+    with _writing(desk, ticket_id, "replying" if kind == "reply" else "noting"):
+        written = edit_text(what, draft, context=message_context(detail, kind, others))
     if not written.strip():
         raise InvalidInput(f"empty {what}; nothing was changed")
     # The agent answers what the editor showed: a reply or status change that arrived while
@@ -188,6 +199,44 @@ def send_message(
         raise
     drafts.remove(ticket_id, kind)
     return ticket
+
+
+R = TypeVar("R")
+
+
+def _quietly(call: Callable[[], R], otherwise: R) -> R:
+    """``call()``, or ``otherwise`` when the desk cannot answer (presence is never worth an
+    error)."""
+    try:
+        return call()
+    except DeskError:
+        return otherwise
+
+
+@contextmanager
+def _writing(desk: Desk, ticket_id: int, activity: str) -> Iterator[None]:
+    """While the editor is open, others see this agent ``activity`` on the ticket (a beat
+    now and every ``tickets.BEAT_SECONDS``, from a thread); gone once it closes."""
+    import threading
+
+    from deskterm.domain import tickets
+
+    stop = threading.Event()
+
+    def beat() -> None:
+        while True:
+            _quietly(lambda: tickets.beat(desk, ticket_id, activity), None)
+            if stop.wait(tickets.BEAT_SECONDS):
+                return
+
+    thread = threading.Thread(target=beat, name="presence", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        _quietly(lambda: tickets.leave(desk, ticket_id), None)
 
 
 def _kept(

@@ -28,7 +28,7 @@ from deskterm.tui.commands import DeskCommands
 from deskterm.tui.live import LIVE_SECONDS, Live
 from deskterm.tui.messages import LiveSignal, PresenceChanged, TicketsChanged
 from deskterm.tui.phrases import error_text, error_title
-from deskterm.tui.presence import BEAT_SECONDS, Here
+from deskterm.tui.presence import Here
 from deskterm.tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
@@ -102,9 +102,9 @@ class DeskApp(App[None]):
         self.before_exit: list[Callable[[], object]] = []
         #: Other agents' changes, looked for every ``live`` seconds (None: never).
         self.live = Live(self, live)
-        #: This console's heartbeats on the tickets it has open (beaten again every
-        #: BEAT_SECONDS while the console looks for changes at all).
-        self.here = Here(self, BEAT_SECONDS if live else None)
+        #: This console's heartbeats on the tickets it has open (beaten again regularly once
+        #: ``live`` has looked at the desk).
+        self.here = Here(self)
         #: The other agents on tickets, by ticket (read by ``live``); screens subscribe.
         self.others: dict[int, tuple[Presence, ...]] = {}
         self.presence_changes: Signal[PresenceChanged] = Signal(self, "presence-changes")
@@ -153,7 +153,6 @@ class DeskApp(App[None]):
         self._catch_hang_up()
         self.push_screen(MainScreen(self.initial_query))
         self.live.start()
-        self.here.start()
 
     def on_unmount(self) -> None:
         self.live.stop()

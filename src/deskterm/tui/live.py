@@ -105,7 +105,8 @@ class Live:
         self._show(found, others)
         if self.interval and self._listener is None:
             # Started after the first look, not with the console: it opens a connection of
-            # its own, which the first frame should not wait for.
+            # its own, which the first frame should not wait for. So do the heartbeats.
+            self.app.here.start()
             self._listener = threading.Thread(target=self._listen, name="live", daemon=True)
             self._listener.start()
         if self._again:

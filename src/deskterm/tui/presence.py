@@ -3,8 +3,9 @@
 :class:`Here` keeps the heartbeat rows (``tickets.beat``) of the tickets this console has open:
 the detail screen holds a ticket as "viewing", the editor as "replying" or "noting" (the most
 active of what is held is written). A change is written at once, and every
-:data:`BEAT_SECONDS` all are written again; a ticket no longer held is left
-(``tickets.leave``). Writes run in a worker thread and never hold up a key; a desk that cannot
+``tickets.BEAT_SECONDS`` all are written again; a ticket no longer held is left
+(``tickets.leave``). The beats start with the console's first look at the desk (the
+desk is open by then). Writes run in a worker thread and never hold up a key; a desk that cannot
 take them (read-only, busy, gone) only means others do not see this agent for a while.
 
 The other agents' presence is read by the live poller (``tui/live.py``) and published on
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from deskterm.errors import DeskError
 
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets import Presence
     from deskterm.tui.app import DeskApp
 
-#: Seconds between two beats of every ticket held (a beat counts for
-#: ``tickets.PRESENCE_SECONDS``, three times as long).
-BEAT_SECONDS: Final = 25.0
 #: The list's marker for a ticket another agent has open, and for one being written on.
 VIEWING_MARK = "◉"
 WRITING_MARK = "✐"
@@ -45,9 +43,9 @@ def phrase(others: tuple[Presence, ...]) -> str:
 
 
 class Here:
-    def __init__(self, app: DeskApp, beat_seconds: float | None) -> None:
+    def __init__(self, app: DeskApp) -> None:
         self.app = app
-        self.beat_seconds = beat_seconds
+        self._started = False
         #: ticket id -> what this console holds it for (one entry per holder).
         self.held: dict[int, list[str]] = {}
         #: What was last written per ticket (None: left).
@@ -55,8 +53,12 @@ class Here:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        if self.beat_seconds:
-            self.app.set_interval(self.beat_seconds, self.beat_all, name="presence")
+        """Beat every ``tickets.BEAT_SECONDS`` from now on (once)."""
+        from deskterm.domain.tickets import BEAT_SECONDS
+
+        if not self._started:
+            self._started = True
+            self.app.set_interval(BEAT_SECONDS, self.beat_all, name="presence")
 
     def hold(self, ticket_id: int, activity: str) -> Callable[[], None]:
         """Say this agent is ``activity`` on ``ticket_id`` until the returned function is

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.plan import Unset as Unset
     from deskterm.domain.tickets.plan import tag_diff as tag_diff
     from deskterm.domain.tickets.presence import ACTIVITIES as ACTIVITIES
+    from deskterm.domain.tickets.presence import BEAT_SECONDS as BEAT_SECONDS
     from deskterm.domain.tickets.presence import PRESENCE_SECONDS as PRESENCE_SECONDS
     from deskterm.domain.tickets.presence import Presence as Presence
     from deskterm.domain.tickets.presence import beat as beat
@@ -158,6 +159,7 @@ _SURFACE = Surface(
         "quick": ("first_page", "LightDesk"),
         "presence": (
             "ACTIVITIES",
+            "BEAT_SECONDS",
             "PRESENCE_SECONDS",
             "Presence",
             "beat",

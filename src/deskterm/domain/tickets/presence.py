@@ -1,6 +1,6 @@
 """Presence: who has a ticket open in the console, and who is writing on it (issue 15).
 
-A console beats (:func:`beat`) every 25 seconds or so for each ticket it has open, with
+A console beats (:func:`beat`) every :data:`BEAT_SECONDS` for each ticket it has open, with
 what its agent is doing there (viewing, replying, noting); :func:`present` reads the other
 agents' beats that are younger than :data:`PRESENCE_SECONDS`. A row is never a lock: nothing
 waits on it, a console that leaves removes it (:func:`leave`), and one that dies leaves a row
@@ -28,9 +28,10 @@ P = schema.presence
 
 #: What an agent can be doing on a ticket, weakest first.
 ACTIVITIES: Final = ("viewing", "noting", "replying")
-#: A beat counts this long (seconds): three of the console's beats (``tui/presence.py``), so
-#: one late or lost beat drops nobody.
-PRESENCE_SECONDS: Final = 75.0
+#: How often a console (or ``ticket reply`` in an editor) beats for what it has open.
+BEAT_SECONDS: Final = 25.0
+#: A beat counts this long (seconds): three beats, so one late or lost beat drops nobody.
+PRESENCE_SECONDS: Final = 3 * BEAT_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
