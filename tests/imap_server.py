@@ -90,10 +90,11 @@ class ImapServer:
         finally:
             conn.logout()
 
-    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+    def append(self, *raws: bytes, folder: str = "INBOX") -> None:
         with self.client(folder) as conn:
-            typ, data = conn.append(f'"{folder}"', None, None, raw)
-            assert typ == "OK", data
+            for raw in raws:
+                typ, data = conn.append(f'"{folder}"', None, None, raw)
+                assert typ == "OK", data
 
     def messages(self, folder: str = "INBOX") -> list[tuple[set[str], bytes]]:
         """The flags and Message-ID line of each message in ``folder``, oldest first (none
@@ -101,17 +102,14 @@ class ImapServer:
         with self.client(folder) as conn:
             if conn.state != "SELECTED":
                 return []
-            _typ, found = conn.uid("SEARCH", "ALL")
+            _typ, parts = conn.uid("FETCH", "1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
             out = []
-            for uid in found[0].split():
-                _typ, parts = conn.uid(
-                    "FETCH", uid.decode(), "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
-                )
-                text = b"".join(p[0] for p in parts if isinstance(p, tuple))
-                text += b"".join(p for p in parts if isinstance(p, bytes))
-                flags = re.search(rb"FLAGS \(([^)]*)\)", text)
-                header = b"".join(p[1] for p in parts if isinstance(p, tuple)).strip()
-                out.append((set(flags.group(1).decode().split()) if flags else set(), header))
+            for part in parts:
+                if not isinstance(part, tuple):
+                    continue
+                flags = re.search(rb"FLAGS \(([^)]*)\)", part[0])
+                names = set(flags.group(1).decode().split()) if flags else set()
+                out.append((names, part[1].strip()))
             return out
 
 

@@ -291,8 +291,8 @@ class Mailbox:
         if conn is None:
             return
         try:
-            if conn.state == "SELECTED":
-                conn.close()
+            # LOGOUT without CLOSE: CLOSE would expunge every message marked deleted in the
+            # folder, a person's too.
             conn.logout()
         except (imaplib.IMAP4.error, OSError):
             with suppress(OSError):
