@@ -75,6 +75,7 @@ def test_an_agent_outside_the_queue_cannot_change_take_or_file_into_it(
         lambda: tickets.assign(bob, secret, "me"),
         lambda: tickets.close(bob, secret),
         lambda: tickets.escalate(bob, secret),
+        lambda: tickets.escalation_targets(bob, secret),
         lambda: tickets.run_batch(bob, [json.dumps({"op": "note", "id": secret, "body": "x"})]),
     )
     for attempt in attempts:

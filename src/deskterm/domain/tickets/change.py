@@ -349,9 +349,9 @@ def escalation_targets(desk: Desk, ticket_id: int) -> list[Queue]:
     """The queues a ticket may be escalated to: its queue's escalates-to chain, nearest
     tier first (L1 -> L2 -> L3). Empty when its queue escalates nowhere."""
     with desk.store.read() as conn:
-        desk.actor(conn)
+        hidden = desk.hidden_queues(conn)
         queue_id = conn.execute(select(T.c.queue_id).where(T.c.id == ticket_id)).scalar()
-        if queue_id is None:
+        if queue_id is None or queue_id in hidden:
             from deskterm.errors import NotFound
 
             raise NotFound(f"ticket #{ticket_id} not found")
@@ -370,7 +370,14 @@ def escalation_chain(conn: Connection, queue_id: int) -> list[Queue]:
         row = rows[current]
         above = rows.get(row.escalates_to_id) if row.escalates_to_id is not None else None
         chain.append(
-            Queue(row.id, row.name, row.tier, above.name if above else None, row.description)
+            Queue(
+                row.id,
+                row.name,
+                row.tier,
+                above.name if above else None,
+                row.description,
+                bool(row.confidential),
+            )
         )
         current = row.escalates_to_id
     return chain
