@@ -102,6 +102,23 @@ def test_ticket_show_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes,
 
 
 @SQLITE_ONLY
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_view_list_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
+    from deskterm.domain.desk import Desk as Opened
+    from deskterm.domain.views import save_view
+
+    _same(cli_inproc_bytes, "view", "list", "-f", fmt)  # none yet
+    save_view(seeded, "VPN fires", "tag:vpn is:unsolved", sort="due")
+    save_view(seeded, 'Quotes " ☕', "priority:>=high", shared=True)
+    bob = Opened(seeded.store, "bob")
+    save_view(bob, "Bob's own", "assignee:me")  # not alice's: not listed
+    result = _same(cli_inproc_bytes, "view", "list", "-f", fmt)
+    assert b"VPN fires" in result.stdout or fmt == "ids"
+    assert b"Bob's own" not in result.stdout
+    _same(cli_inproc_bytes, "--as", "bob", "view", "list", f"--format={fmt}")
+
+
+@SQLITE_ONLY
 def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_bytes) -> None:
     for args in (
         ("ticket", "list", "status:open"),  # a query
@@ -118,6 +135,8 @@ def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_byt
         ("--debug", "ticket", "list"),
         ("--as", "nobody", "ticket", "list"),
         ("ticket", "list", "--help"),
+        ("view", "list", "extra"),
+        ("view", "list", "-f", "yaml"),
     ):
         _same(cli_inproc_bytes, *args, light=False)
     with seeded.store.write() as conn:
@@ -188,6 +207,7 @@ def test_read_commands_import_no_sqlalchemy_pydantic_or_alembic(seeded, backend_
     for args in (
         ("ticket", "show", shown, "-f", "json"),
         ("ticket", "list", "--limit", "50", "--format", "json"),
+        ("view", "list", "--format", "json"),
         ("ticket", "list", "--all", "--format", "ids"),
         ("ticket", "list", "--format", "csv"),
     ):

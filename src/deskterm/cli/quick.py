@@ -17,7 +17,7 @@ SQLAlchemy), PostgreSQL, a schema behind, a missing ticket, a bad value. Recogni
   ``--no-color``, ``--quiet``/``-q`` (``--debug`` and ``--help`` take the ordinary path);
 * ``ticket list ['']`` with ``--sort``, ``--limit N``, ``--all``, ``--format``/``-f``,
   ``--columns``, ``--quiet``/``-q``;
-* ``ticket show ID`` with ``--format``/``-f``.
+* ``ticket show ID`` and ``view list`` with ``--format``/``-f``.
 """
 
 from __future__ import annotations
@@ -104,6 +104,11 @@ def run(args: list[str]) -> bool:
                 raise _NotHere  # a query: the query language compiles to SQLAlchemy
             options["quiet"] = bool(top.get("quiet") or options.get("quiet"))
             return _list(_settings(top), **options)
+        if command[:2] == ["view", "list"]:
+            options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
+            if words:
+                raise _NotHere
+            return _views(_settings(top), **options)
         if command[:2] == ["ticket", "show"]:
             options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
             if len(words) != 1:
@@ -258,6 +263,29 @@ def _stream(
                 color=color,
                 csv_keys=csv_keys,
             )
+    return True
+
+
+def _views(settings: Settings, *, fmt: str | None = None) -> bool:
+    from deskterm.cli.output import resolve_format
+    from deskterm.cli.view_list import emit_views
+    from deskterm.domain.views import list_light
+    from deskterm.errors import DeskError
+
+    _streams()
+    try:
+        chosen = resolve_format(fmt, many=True, stream=sys.stdout)
+    except DeskError:
+        raise _NotHere from None
+    desk = _open(settings)
+    try:
+        views = list_light(desk)
+    except Exception:
+        raise _NotHere from None  # nothing written yet: the ordinary path explains
+    finally:
+        desk.close()
+    with _writing():
+        emit_views(views, fmt=chosen, out=sys.stdout, color=settings.use_color)
     return True
 
 

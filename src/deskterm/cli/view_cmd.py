@@ -26,24 +26,13 @@ def list_views(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
     Example: deskterm view list --format json
     """
-    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.cli.output import resolve_format
+    from deskterm.cli.view_list import emit_views
     from deskterm.domain.views import list_views as load
 
     cli = get(ctx)
-    rows = [dataclasses.asdict(v) for v in load(cli.desk())]
-    columns = (
-        Column("name", "NAME", ratio=1),
-        Column("query", "QUERY", ratio=3),
-        Column("sort", "SORT", max_width=12),
-        Column("owner", "OWNER", max_width=12),
-    )
-    emit_list(
-        rows,
-        columns=columns,
-        fmt=resolve_format(fmt, many=True, stream=cli.out),
-        out=cli.out,
-        color=cli.color,
-    )
+    chosen = resolve_format(fmt, many=True, stream=cli.out)
+    emit_views(load(cli.desk()), fmt=chosen, out=cli.out, color=cli.color)
 
 
 @app.command("save")

@@ -1,5 +1,5 @@
-"""Ticket reads without SQLAlchemy: the console's first page and the read commands
-(``ticket list``, ``ticket show``) on an SQLite desk (see ``store/light.py`` for why).
+"""Reads without SQLAlchemy: the console's first page and the read commands (``ticket
+list``, ``ticket show``, ``view list``) on an SQLite desk (see ``store/light.py`` for why).
 
 Every statement here is derived from the same place as ``read``'s: the list select and its
 orders from ``fields`` and ``statements.SORTS``, the thread, history, time and rating of one
@@ -11,9 +11,9 @@ explains any problem (an unknown sort, a missing ticket) properly.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 from deskterm.domain.models import Cursor, Page, Ticket, TicketDetail
 from deskterm.domain.tickets import statements
@@ -68,14 +68,15 @@ class LightDesk:
     :meth:`open` answers None when the desk is not a plain SQLite file at the schema's head
     with ``handle`` an active agent (``store.light.open_read``). Close it when done."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, handle: str) -> None:
         self._conn = conn
+        self._handle = handle
 
     @classmethod
     def open(cls, url: str, handle: str) -> LightDesk | None:
         path = sqlite_path(url)
         conn = None if path is None else open_read(path, handle)
-        return None if conn is None else cls(conn)
+        return None if conn is None else cls(conn, handle)
 
     def close(self) -> None:
         self._conn.close()
@@ -128,6 +129,16 @@ class LightDesk:
                 yield [row[0] for row in rows]
 
         return pages()
+
+    def agent_id(self) -> int:
+        """The acting agent's id."""
+        sql = "SELECT id FROM agents WHERE handle = ?"
+        return int(self._conn.execute(sql, (self._handle,)).fetchone()[0])
+
+    def rows(self, sql: str, values: Mapping[str, object]) -> list[tuple[Any, ...]]:
+        """The rows of one of the statements the domain shares with this reader (for the
+        other capabilities: ``views.list_light``)."""
+        return self._conn.execute(sql, values).fetchall()
 
     def detail(self, ticket_id: int) -> TicketDetail | None:
         """What ``read.detail(desk, ticket_id)`` gives, or None when there is no such ticket."""

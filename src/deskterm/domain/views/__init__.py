@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from deskterm.domain.surface import Surface
 
 if TYPE_CHECKING:
+    from deskterm.domain.views.rows import list_light as list_light
     from deskterm.domain.views.saved import ViewExists as ViewExists
     from deskterm.domain.views.saved import delete_view as delete_view
     from deskterm.domain.views.saved import list_views as list_views
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 _SURFACE = Surface(
     __name__,
     {
+        "rows": ("list_light",),
         "saved": (
             "ViewExists",
             "list_views",

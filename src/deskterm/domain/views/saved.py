@@ -7,12 +7,13 @@ manages them from the command line.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, insert, select, text, update
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import SavedView
 from deskterm.domain.query import parse
 from deskterm.domain.tickets import sort_spec
+from deskterm.domain.views.rows import LIST_SQL, view_from_row
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 
@@ -31,16 +32,10 @@ class ViewExists(Conflict):
 
 def list_views(desk: Desk) -> list[SavedView]:
     """The acting agent's own views and the shared ones, in the order they were saved."""
-    a = schema.agents
     with desk.store.read() as conn:
         me = desk.actor(conn)
-        rows = conn.execute(
-            select(V, a.c.handle)
-            .select_from(V.outerjoin(a, V.c.owner_id == a.c.id))
-            .where(or_(V.c.owner_id == me.id, V.c.owner_id.is_(None)))
-            .order_by(V.c.id)
-        )
-        return [SavedView(r.id, r.name, r.query, r.sort, r.handle) for r in rows]
+        rows = conn.execute(text(LIST_SQL), {"me": me.id})
+        return [view_from_row(row) for row in rows]
 
 
 def save_view(
