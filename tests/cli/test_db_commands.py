@@ -137,3 +137,33 @@ def test_db_doctor_shows_the_postgresql_timeouts_in_force(cli_inproc, tmp_path) 
     assert checks["timeouts"]["detail"] == (
         "lock_timeout 3s, statement_timeout 5min, idle_in_transaction_session_timeout 1min"
     )
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_db_doctor_says_whether_notifications_reach_a_listener(
+    cli_inproc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = cli_inproc("db", "doctor", "--format", "json")
+    checks = {row["check"]: row for row in ok_json(result)}
+    assert checks["live updates"]["state"] == "ok"
+
+    # As through a pooler in transaction mode: the LISTEN does not stay with the session
+    # that waits, so the notification never comes.
+    from deskterm.domain.setup import doctor
+    from deskterm.store.notify import ChangeSignal
+
+    listen = ChangeSignal.__init__
+
+    def forgotten(self: ChangeSignal, store: object) -> None:
+        listen(self, store)  # type: ignore[arg-type]
+        self._conn.execute("UNLISTEN *")
+
+    monkeypatch.setattr(ChangeSignal, "__init__", forgotten)
+    monkeypatch.setattr(doctor, "NOTIFY_WAIT", 0.3)
+    result = cli_inproc("db", "doctor", "--format", "json")
+    checks = {row["check"]: row for row in ok_json(result)}
+    assert checks["live updates"]["state"] == "warn"
+    assert (
+        "did not arrive within 0.3 s (a pooler in transaction mode?)"
+        in (checks["live updates"]["detail"])
+    )

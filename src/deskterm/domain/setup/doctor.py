@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from time import monotonic
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import func, select
 
@@ -147,6 +149,13 @@ def _backend_checks(store: Store) -> list[Check]:
             with store.read() as conn:
                 mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
             checks.append(Check("journal mode", "ok" if mode == "wal" else "warn", str(mode)))
+        checks.append(
+            Check(
+                "live updates",
+                "info",
+                "consoles and watch look at PRAGMA data_version (SQLite has no notifications)",
+            )
+        )
     elif store.dialect == "postgresql":
         with store.read() as conn:
             version = conn.exec_driver_sql("SHOW server_version").scalar()
@@ -168,4 +177,47 @@ def _backend_checks(store: Store) -> list[Check]:
         checks.append(Check("server", "ok", f"PostgreSQL {version}"))
         checks.append(Check("timeouts", "info", limits))
         checks.append(Check("extensions", "info", ", ".join(extensions) or "none"))
+        checks.append(_notifications(store))
     return checks
+
+
+#: How long ``db doctor`` waits for its own notification to come back.
+NOTIFY_WAIT = 2.0
+
+
+def _notifications(store: Store) -> Check:
+    """Whether a notification reaches a listener (docs/live.md): not through a pooler in
+    transaction mode, where a LISTEN is lost with its transaction."""
+    from sqlalchemy import text
+
+    from deskterm.store.notify import CHANNEL, change_signal
+
+    token = f"doctor:{uuid4().hex}"
+    try:
+        signal = change_signal(store)
+    except DeskError as exc:
+        return Check("live updates", "warn", f"cannot LISTEN: {exc.message}")
+    try:
+        with store.read() as conn:
+            conn.execute(
+                text("SELECT pg_notify(:channel, :token)"), {"channel": CHANNEL, "token": token}
+            )
+        deadline = monotonic() + NOTIFY_WAIT
+        while (left := deadline - monotonic()) > 0:
+            if token in signal.wait(left):
+                return Check(
+                    "live updates",
+                    "ok",
+                    "LISTEN/NOTIFY delivers: consoles and watch are woken at once",
+                )
+    except DeskError as exc:
+        return Check("live updates", "warn", f"LISTEN failed: {exc.message}")
+    finally:
+        signal.close()
+    return Check(
+        "live updates",
+        "warn",
+        f"a notification sent did not arrive within {NOTIFY_WAIT:g} s (a pooler in transaction "
+        "mode?): consoles and watch fall back to looking every few seconds; give them a "
+        "direct connection (docs/live.md, pgbouncer)",
+    )
