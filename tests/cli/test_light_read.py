@@ -33,7 +33,8 @@ FORMATS = ("table", "json", "jsonl", "csv", "ids")
 def seeded(desk: Desk) -> Desk:
     seed_desk(desk, tickets=120, articles=0, seed=11)
     made = tickets.create(desk, subject='Quotes " and ☕, a\ttab', tags=["vip", "laptop"])
-    tickets.note(desk, made.id, "Looked at it", time="1h30m")
+    log = tickets.NewFile("../é\x1b.log", "text/plain", b"boot log")
+    tickets.note(desk, made.id, "Looked at it", time="1h30m", files=[log])
     tickets.reply(desk, made.id, "Fixed\nby a reboot", status="solved")
     tickets.rate(desk, made.id, "good", comment="quick")
     return desk
@@ -92,7 +93,7 @@ def test_ticket_list_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes,
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_ticket_show_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
     shown = _ids(seeded)
-    for ticket in (*shown[:8], shown[-1]):  # the last has a thread, time spent and a rating
+    for ticket in (*shown[:8], shown[-1]):  # the last has a thread, time spent, a rating, a file
         _same(cli_inproc_bytes, "ticket", "show", str(ticket), "-f", fmt, columns=120)
     last = json.loads(
         _same(cli_inproc_bytes, "ticket", "show", str(shown[-1]), "-f", "json").stdout

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskterm.cli import completion
+from deskterm.cli import attachment_cmd, completion
 from deskterm.cli.context import get
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
 )
+app.add_typer(attachment_cmd.app, name="attachment")
 
 FormatOpt = Annotated[
     str | None,

@@ -9,7 +9,9 @@ from deskterm.domain.text import long_time, short_time
 from deskterm.domain.tickets import BY_NAME
 
 if TYPE_CHECKING:
-    from deskterm.domain.models import Rating, Ticket, TicketDetail
+    from rich.text import Text
+
+    from deskterm.domain.models import Attachment, Rating, Ticket, TicketDetail
 
 
 def _column(key: str, **layout: Any) -> Column:
@@ -73,6 +75,40 @@ def rating_dict(rating: Rating) -> dict[str, Any]:
     }
 
 
+def attachment_dict(attachment: Attachment) -> dict[str, Any]:
+    """One attachment as ``ticket show`` and ``ticket attachment list`` give it in JSON."""
+    return {
+        "number": attachment.number,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "inline": attachment.inline,
+        "refused": attachment.refused,
+        "message_id": attachment.message_id,
+        "sha256": attachment.sha256,
+        "created_at": attachment.created_at,
+    }
+
+
+def _size(value: Any) -> str:
+    from deskterm.domain.tickets import size_text
+
+    return size_text(int(value))
+
+
+def _kept(value: Any) -> str:
+    return "" if value is None else f"not kept: {value}"
+
+
+#: The table of ``ticket attachment list``.
+ATTACHMENT_COLUMNS = (
+    Column("number", "#", min_width=1, justify="right"),
+    Column("name", "Name", min_width=8, ratio=3),
+    Column("size", "Size", min_width=4, max_width=9, justify="right", formatter=_size),
+    Column("content_type", "Type", min_width=4, ratio=1, max_width=30),
+    Column("refused", "", min_width=4, ratio=2, formatter=_kept),
+)
+
 #: How many tickets ``ticket list`` shows without ``--limit``.
 DEFAULT_LIMIT = 50
 #: ``ticket list`` counts matches up to this many for its note on stderr.
@@ -125,6 +161,7 @@ def detail_dict(detail: TicketDetail) -> dict[str, Any]:
     data["rating"] = rating.rating if rating else None
     data["rating_comment"] = rating.comment if rating else None
     data["rated_at"] = rating.recorded_at if rating else None
+    data["attachments"] = [attachment_dict(a) for a in detail.attachments]
     data["messages"] = [
         {
             "id": m.id,
@@ -163,6 +200,12 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
     data.update(_time_and_rating(detail))
     emit_object(data, fmt="table", out=out, color=color, fields=_show_fields(data))
     console = make_console(out, color=color, width=None)
+    if detail.attachments:
+        console.print(Rule(Text(f"Attachments ({len(detail.attachments)})"), style="dim"))
+        width = min(40, max(len(a.name) for a in detail.attachments))
+        for attachment in detail.attachments:
+            console.print(_attachment_line(attachment, width), soft_wrap=False)
+        console.print()
     console.print(Rule(Text(f"Thread ({len(detail.messages)})"), style="dim"))
     for message in detail.messages:
         label = {"reply": "reply", "note": "INTERNAL NOTE", "event": "event"}[message.kind]
@@ -184,6 +227,24 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
         line.append(sanitize(event.actor or "system"))
         line.append(f"  {describe(event, messages, ascii=True)}")
         console.print(line)
+
+
+def _attachment_line(attachment: Attachment, width: int) -> Text:
+    """``  2  report.pdf  1.5 KB  application/pdf`` (the names padded to ``width``; a
+    refused file says why)."""
+    from rich.text import Text
+
+    from deskterm.domain.text import sanitize
+    from deskterm.domain.tickets import size_text
+
+    line = Text(f"{attachment.number:>3}  ")
+    line.append(sanitize(attachment.name).ljust(width), style="bold")
+    line.append(f"  {size_text(attachment.size):>8}  {sanitize(attachment.content_type)}")
+    if attachment.inline:
+        line.append("  inline", style="dim")
+    if attachment.refused is not None:
+        line.append(f"  not kept: {sanitize(attachment.refused)}")
+    return line
 
 
 def _show_fields(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:

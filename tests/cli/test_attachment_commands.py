@@ -1,0 +1,83 @@
+"""``ticket show`` lists a ticket's files and ``ticket attachment list|save`` gives them back
+byte for byte, as a user runs them (docs/mail.md, "Attachments")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from clitools import fails, ok, ok_json
+
+from deskterm.domain.desk import Desk
+from deskterm.domain.mail import MailSettings, receive
+
+CORPUS = Path(__file__).parents[1] / "mail" / "corpus"
+SMALL = MailSettings(max_attachment_size=1024)
+
+
+def take(desk: Desk, name: str, settings: MailSettings = SMALL) -> str:
+    outcome = receive(desk, (CORPUS / name).read_bytes(), settings)
+    return str(outcome.ticket_id)
+
+
+def test_show_lists_the_files_in_json_and_in_the_table(cli_inproc, desk: Desk) -> None:
+    number = take(desk, "attachment-large.eml")
+    shown = ok_json(cli_inproc("ticket", "show", number, "--format", "json"))
+    assert [
+        (a["number"], a["name"], a["size"], a["content_type"], a["refused"])
+        for a in shown["attachments"]
+    ] == [
+        (1, "full.log", 3072, "application/octet-stream", "larger than the limit of 1 KB (3 KB)"),
+        (2, "note.txt", 6, "text/plain", None),
+    ]
+    assert shown["attachments"][0]["sha256"] is None
+    assert shown["attachments"][1]["message_id"] == shown["messages"][0]["id"]
+    table = ok(cli_inproc("ticket", "show", number, "--format", "table"))
+    assert "Attachments (2)" in table
+    assert "  1  full.log      3 KB  application/octet-stream  not kept: larger than" in table
+    assert "  2  note.txt       6 B  text/plain" in table
+    # A ticket without files shows no such section.
+    plain = take(desk, "plain-utf8.eml")
+    assert "Attachments" not in ok(cli_inproc("ticket", "show", plain, "--format", "table"))
+    assert ok_json(cli_inproc("ticket", "show", plain, "--format", "json"))["attachments"] == []
+    listed = ok(cli_inproc("ticket", "attachment", "list", number, "--format", "jsonl"))
+    assert [json.loads(line)["name"] for line in listed.splitlines()] == ["full.log", "note.txt"]
+
+
+def test_save_writes_the_bytes_under_the_safe_name_and_never_overwrites_unasked(
+    cli_inproc, cli_inproc_bytes, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = take(desk, "attachments-odd.eml")
+    tmp_path = tmp_path / "here"
+    tmp_path.mkdir()
+    monkeypatch.chdir(tmp_path)
+    saved = ok(cli_inproc("ticket", "attachment", "save", number, "2"))
+    assert saved == "saved authorized_keys (32 B)\n"
+    # "../../.ssh/authorized_keys" came in: it lands here, under its last name, nowhere else.
+    assert (tmp_path / "authorized_keys").read_bytes() == b"ssh-ed25519 AAAA not-a-real-key\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["authorized_keys"]
+    again = fails(cli_inproc("ticket", "attachment", "save", number, "2"), 4)
+    assert "authorized_keys exists; nothing was written" in again
+    assert "--force" in again
+    (tmp_path / "authorized_keys").write_bytes(b"mine")
+    ok(cli_inproc("ticket", "attachment", "save", number, "2", "--force"))
+    assert (tmp_path / "authorized_keys").read_bytes() == b"ssh-ed25519 AAAA not-a-real-key\n"
+    # To a directory, to a named file, to standard output: the same bytes.
+    (tmp_path / "out").mkdir()
+    ok(cli_inproc("ticket", "attachment", "save", number, "3", "out"))
+    assert (tmp_path / "out" / "Übersicht März.pdf").read_bytes() == b"%PDF-1.4 overview of march"
+    ok(cli_inproc("ticket", "attachment", "save", number, "4", "empty-copy"))
+    assert (tmp_path / "empty-copy").read_bytes() == b""
+    logo = cli_inproc_bytes("ticket", "attachment", "save", number, "1", "-")
+    assert logo.returncode == 0 and logo.stderr == b""
+    assert logo.stdout.startswith(b"\x89PNG\r\n\x1a\n") and len(logo.stdout) == 69
+
+
+def test_save_says_what_is_missing_or_was_not_kept(cli_inproc, desk: Desk) -> None:
+    number = take(desk, "attachment-large.eml")
+    missing = fails(cli_inproc("ticket", "attachment", "save", number, "3", "-"), 3)
+    assert f"ticket #{number} has no attachment 3 (it has 2)" in missing
+    refused = fails(cli_inproc("ticket", "attachment", "save", number, "1", "-"), 4)
+    assert "was not kept: larger than the limit of 1 KB (3 KB)" in refused
+    assert "not found" in fails(cli_inproc("ticket", "attachment", "list", "999"), 3)
