@@ -35,8 +35,9 @@ def free_port() -> int:
 
 
 class ImapServer:
-    def __init__(self, *, tls: bool, log: Path) -> None:
+    def __init__(self, *, tls: bool, log: Path, password: str = PASSWORD) -> None:
         self.tls = tls
+        self.password = password
         self.port = free_port()
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -44,7 +45,7 @@ class ImapServer:
     def start(self) -> None:
         args = [str(PYMAP), "--host", "127.0.0.1", "--port", str(self.port)]
         args += ["--cert", str(CERT), "--key", str(KEY)] if self.tls else ["--no-tls"]
-        args += ["dict", "--demo-user", USER, "--demo-password", PASSWORD]
+        args += ["dict", "--demo-user", USER, "--demo-password", self.password]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
@@ -69,7 +70,7 @@ class ImapServer:
             "imap_host": "127.0.0.1" if not self.tls else "localhost",
             "imap_port": self.port,
             "imap_user": USER,
-            "imap_password": PASSWORD,
+            "imap_password": self.password,
             "imap_security": "starttls" if self.tls else "plain",
             **extra,
         }
@@ -83,7 +84,11 @@ class ImapServer:
         conn = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
         if self.tls:
             conn.starttls(ssl.create_default_context(cafile=str(CERT)))
-        conn.login(USER, PASSWORD)
+        if self.password.isascii():
+            conn.login(USER, self.password)
+        else:
+            secret = f"\0{USER}\0{self.password}".encode()
+            conn.authenticate("PLAIN", lambda _challenge: secret)
         conn.select(f'"{folder}"')
         try:
             yield conn

@@ -143,6 +143,29 @@ def test_fetch_over_imaps(
 
 
 @SQLITE_ONLY
+def test_a_password_and_a_folder_beyond_ascii(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    desk: Desk,
+    tmp_path: Path,
+) -> None:
+    server = ImapServer(tls=False, log=tmp_path / "pymap.log", password="pässwörd")
+    server.start()
+    try:
+        env = config(tmp_path, server.config(imap_after="move:Geprüft/日本語"))
+        server.append(eml("plain-utf8.eml"))
+
+        result = ok(cli_inproc("mail", "fetch", env=env))
+
+        assert result.startswith("1 message: made 1 new ticket")
+        assert server.messages() == []
+        # Modified UTF-7 on the wire (RFC 3501, 5.1.3), as every mail client names it.
+        moved = server.messages("Gepr&APw-ft/&ZeVnLIqe-")
+        assert [header for _flags, header in moved] == [b"Message-ID: <plain-1@customer.example>"]
+    finally:
+        server.stop()
+
+
+@SQLITE_ONLY
 def test_a_refused_login_exits_77_with_one_line(
     cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
     imap: ImapServer,

@@ -16,6 +16,7 @@ the settings unusable (``MailNotConfigured``).
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import re
 import select
@@ -222,23 +223,26 @@ class Mailbox:
                 "plain is only for localhost: use tls or starttls",
                 "imap_security",
             )
-        with self._talking("connect to"):
-            self._conn = self._connect()
-        with self._talking("log in at"):
-            try:
-                self.conn.login(imap.user, imap.password)
-            except imaplib.IMAP4.abort:
-                raise
-            except imaplib.IMAP4.error as exc:
-                self.close()
-                raise MailLoginRefused(
-                    f"the IMAP server {imap.server} refused the login of {imap.user!r}: "
-                    f"{_said(exc)}",
-                    protocol=PROTOCOL,
-                    server=imap.server,
-                ) from None
-            self.capabilities = self._capabilities()
-            self._select()
+        try:
+            with self._talking("connect to"):
+                self._conn = self._connect()
+            with self._talking("log in at"):
+                try:
+                    self._login()
+                except imaplib.IMAP4.abort:
+                    raise
+                except imaplib.IMAP4.error as exc:
+                    raise MailLoginRefused(
+                        f"the IMAP server {imap.server} refused the login of {imap.user!r}: "
+                        f"{_said(exc)}",
+                        protocol=PROTOCOL,
+                        server=imap.server,
+                    ) from None
+                self.capabilities = self._capabilities()
+                self._select()
+        except BaseException:
+            self._drop()
+            raise
 
     def _connect(self) -> imaplib.IMAP4:
         imap = self.imap
@@ -258,6 +262,21 @@ class Mailbox:
                 )
             conn.starttls(ssl.create_default_context())
         return conn
+
+    def _login(self) -> None:
+        user, password = self.imap.user, self.imap.password
+        if (user + password).isascii():
+            self.conn.login(user, password)
+            return
+        # LOGIN carries ASCII only; AUTHENTICATE PLAIN carries UTF-8 (RFC 4616).
+        if "AUTH=PLAIN" not in self.conn.capabilities:
+            raise self._misconfigured(
+                f"the IMAP server {self.imap.server} takes only ASCII logins and passwords "
+                "(no AUTH=PLAIN), and this one is not",
+                "imap_user",
+            )
+        secret = f"\0{user}\0{password}".encode()
+        self.conn.authenticate("PLAIN", lambda _challenge: secret)
 
     def _capabilities(self) -> frozenset[str]:
         _typ, data = self.conn.capability()
@@ -494,8 +513,30 @@ def _news(line: bytes) -> bool:
 
 
 def _quoted(name: str) -> str:
-    """A mailbox name as an IMAP quoted string (imaplib sends arguments as they are)."""
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A mailbox name as IMAP sends it: modified UTF-7 (RFC 3501, 5.1.3: "Geprüft" is
+    "Gepr&APw-ft"), as a quoted string (imaplib sends arguments as they are)."""
+    encoded = _utf7(name)
+    return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _utf7(name: str) -> str:
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            data = base64.b64encode("".join(run).encode("utf-16-be")).decode("ascii")
+            out.append("&" + data.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            run.append(char)
+    flush()
+    return "".join(out)
 
 
 def _said(what: object) -> str:
