@@ -66,64 +66,109 @@ FUNCTIONS: Final = (
 
 
 def _functions(schema: str) -> tuple[str, ...]:
+    # PL/pgSQL, not SQL: a SECURITY DEFINER SQL function is never inlined and is planned
+    # again on every call, which cost a list page about 0.3 ms per call; PL/pgSQL keeps its
+    # plans for the session (migration 0020).
     header = (
-        "LANGUAGE sql STABLE SECURITY DEFINER "
+        "LANGUAGE plpgsql STABLE SECURITY DEFINER "
         f"SET search_path = {_ident(schema)}, pg_catalog, pg_temp"
     )
+    named = f"nullif(current_setting('{AGENT_SETTING}', true), '')"
     return (
         f"""CREATE OR REPLACE FUNCTION deskterm_login_trusted() RETURNS boolean {header} AS $$
-            SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+        BEGIN
+            RETURN coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
                 OR pg_has_role(session_user,
                                (SELECT relowner FROM pg_class WHERE oid = 'tickets'::regclass),
                                'MEMBER')
                 OR EXISTS (SELECT 1 FROM agents
-                            WHERE db_role = session_user AND active AND role = 'admin')
-        $$""",
+                            WHERE db_role = session_user AND active AND role = 'admin');
+        END $$""",
         f"""CREATE OR REPLACE FUNCTION deskterm_actor_id() RETURNS bigint {header} AS $$
-            SELECT CASE
-                WHEN coalesce(current_setting('{AGENT_SETTING}', true), '') <> ''
-                     AND deskterm_login_trusted()
-                THEN (SELECT id FROM agents
-                       WHERE handle = current_setting('{AGENT_SETTING}', true) AND active)
-                ELSE (SELECT id FROM agents WHERE db_role = session_user AND active)
-            END
-        $$""",
+        DECLARE
+            named text := {named};
+        BEGIN
+            IF named IS NOT NULL AND deskterm_login_trusted() THEN
+                RETURN (SELECT id FROM agents WHERE handle = named AND active);
+            END IF;
+            RETURN (SELECT id FROM agents WHERE db_role = session_user AND active);
+        END $$""",
         f"""CREATE OR REPLACE FUNCTION deskterm_sees_all() RETURNS boolean {header} AS $$
-            SELECT CASE
-                WHEN coalesce(current_setting('{AGENT_SETTING}', true), '') = ''
-                     AND deskterm_login_trusted()
-                THEN true
-                ELSE coalesce(
-                    (SELECT role = 'admin' FROM agents WHERE id = deskterm_actor_id()), false)
-            END
-        $$""",
+        BEGIN
+            IF {named} IS NULL AND deskterm_login_trusted() THEN
+                RETURN true;
+            END IF;
+            RETURN coalesce(
+                (SELECT role = 'admin' FROM agents WHERE id = deskterm_actor_id()), false);
+        END $$""",
+        # Every queue for whoever sees all: the tickets' policy is then one array test. The
+        # rules of the three functions above, in as few statements as they take: it runs
+        # for every statement that reads tickets.
         f"""CREATE OR REPLACE FUNCTION deskterm_visible_queues() RETURNS bigint[] {header} AS $$
-            SELECT coalesce(array_agg(q.id), '{{}}')
-              FROM queues q, (SELECT deskterm_actor_id() AS me) a
-             WHERE a.me IS NOT NULL
-               AND (NOT q.confidential
+        DECLARE
+            named text := {named};
+            mine_id bigint;
+            mine_role text;
+            me bigint;
+            my_role text;
+            trusted boolean;
+        BEGIN
+            SELECT id, role INTO mine_id, mine_role
+              FROM agents WHERE db_role = session_user AND active;
+            trusted := coalesce(mine_role = 'admin', false)
+                OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+                OR pg_has_role(session_user,
+                               (SELECT relowner FROM pg_class WHERE oid = 'tickets'::regclass),
+                               'MEMBER');
+            IF named IS NULL THEN
+                IF trusted THEN
+                    RETURN ARRAY(SELECT id FROM queues);
+                END IF;
+                me := mine_id;
+                my_role := mine_role;
+            ELSIF trusted THEN
+                SELECT id, role INTO me, my_role FROM agents WHERE handle = named AND active;
+            ELSE
+                me := mine_id;
+                my_role := mine_role;
+            END IF;
+            IF me IS NULL THEN
+                RETURN '{{}}'::bigint[];
+            END IF;
+            IF my_role = 'admin' THEN
+                RETURN ARRAY(SELECT id FROM queues);
+            END IF;
+            RETURN ARRAY(
+                SELECT q.id FROM queues q
+                 WHERE NOT q.confidential
                     OR EXISTS (SELECT 1 FROM queue_members m
-                                WHERE m.queue_id = q.id AND m.agent_id = a.me))
-        $$""",
+                                WHERE m.queue_id = q.id AND m.agent_id = me));
+        END $$""",
         f"""CREATE OR REPLACE FUNCTION deskterm_is_lead() RETURNS boolean {header} AS $$
-            SELECT deskterm_sees_all()
+        BEGIN
+            RETURN deskterm_sees_all()
                 OR coalesce((SELECT role = 'lead' FROM agents WHERE id = deskterm_actor_id()),
-                            false)
-        $$""",
+                            false);
+        END $$""",
         f"""CREATE OR REPLACE FUNCTION deskterm_manages_queue(queue bigint) RETURNS boolean
             {header} AS $$
-            SELECT deskterm_sees_all()
-                OR (coalesce((SELECT role = 'lead' FROM agents WHERE id = deskterm_actor_id()),
-                             false)
-                    AND (EXISTS (SELECT 1 FROM queue_members
-                                  WHERE queue_id = queue AND agent_id = deskterm_actor_id())
-                         OR NOT EXISTS (SELECT 1 FROM queue_members WHERE queue_id = queue)))
-        $$""",
+        DECLARE
+            me bigint;
+        BEGIN
+            IF deskterm_sees_all() THEN
+                RETURN true;
+            END IF;
+            me := deskterm_actor_id();
+            RETURN coalesce((SELECT role = 'lead' FROM agents WHERE id = me), false)
+                AND (EXISTS (SELECT 1 FROM queue_members m
+                              WHERE m.queue_id = queue AND m.agent_id = me)
+                     OR NOT EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = queue));
+        END $$""",
     )
 
 
-_IN_VISIBLE_QUEUE: Final = "queue_id = ANY ((SELECT deskterm_visible_queues())::bigint[])"
-_TICKET_RULE: Final = f"(SELECT deskterm_sees_all()) OR {_IN_VISIBLE_QUEUE}"
+#: Evaluated once per statement (an InitPlan: ``(SELECT f())``), then one array test a row.
+_TICKET_RULE: Final = "queue_id = ANY ((SELECT deskterm_visible_queues())::bigint[])"
 
 
 def _policies() -> tuple[str, ...]:
@@ -151,6 +196,16 @@ def _policies() -> tuple[str, ...]:
         "USING (deskterm_manages_queue(queue_id))",
     ]
     return tuple(statements)
+
+
+def faster_functions(conn: Connection) -> None:
+    """Migration 0020: the functions in PL/pgSQL (plans kept per session) and the tickets'
+    policy as one array test; what they decide is unchanged."""
+    schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+    for statement in _functions(schema):
+        conn.exec_driver_sql(statement)
+    conn.exec_driver_sql("DROP POLICY IF EXISTS deskterm_tickets ON tickets")
+    conn.exec_driver_sql(_policies()[0])
 
 
 def secure_attachments(conn: Connection) -> None:

@@ -25,5 +25,6 @@ REVISIONS: tuple[str, ...] = (
     "0017_identity",
     "0018_notify",
     "0019_attachments",
+    "0020_faster_row_security",
 )
 HEAD = REVISIONS[-1]
