@@ -81,3 +81,64 @@ def test_save_says_what_is_missing_or_was_not_kept(cli_inproc, desk: Desk) -> No
     refused = fails(cli_inproc("ticket", "attachment", "save", number, "1", "-"), 4)
     assert "was not kept: larger than the limit of 1 KB (3 KB)" in refused
     assert "not found" in fails(cli_inproc("ticket", "attachment", "list", "999"), 3)
+
+
+def test_attach_on_reply_and_note_stores_the_files_with_the_message(
+    cli_inproc, cli_inproc_bytes, tmp_path: Path
+) -> None:
+    ticket = ok_json(
+        cli_inproc("ticket", "create", "--subject", "VPN", "--body", "Help", "-f", "json")
+    )
+    number = str(ticket["id"])
+    data = bytes(range(256)) * 40 + b"\x00\r\n\x1b"
+    (tmp_path / "vpn.conf").write_bytes(data)
+    (tmp_path / "same.conf").write_bytes(data)
+    (tmp_path / "notes.txt").write_bytes("Grüße\n".encode())
+    reply = cli_inproc(
+        "ticket", "reply", number, "--body", "The settings.",
+        "--attach", str(tmp_path / "vpn.conf"), "-a", str(tmp_path / "notes.txt"),
+    )  # fmt: skip
+    ok(reply)
+    ok(
+        cli_inproc(
+            "ticket", "note", number, "--body", "Same file", "--attach", str(tmp_path / "same.conf")
+        )
+    )
+    shown = ok_json(cli_inproc("ticket", "show", number, "--format", "json"))
+    reply_id, note_id = (m["id"] for m in shown["messages"][1:])
+    assert [
+        (a["number"], a["name"], a["size"], a["content_type"], a["message_id"])
+        for a in shown["attachments"]
+    ] == [
+        (1, "vpn.conf", len(data), "application/octet-stream", reply_id),
+        (2, "notes.txt", 8, "text/plain", reply_id),
+        (3, "same.conf", len(data), "application/octet-stream", note_id),
+    ]
+    assert shown["attachments"][0]["sha256"] == shown["attachments"][2]["sha256"]
+    for n, expected in (("1", data), ("2", "Grüße\n".encode()), ("3", data)):
+        saved = cli_inproc_bytes("ticket", "attachment", "save", number, n, "-")
+        assert (saved.returncode, saved.stdout) == (0, expected)
+
+
+def test_a_file_that_cannot_go_changes_nothing(cli_inproc, tmp_path: Path) -> None:
+    ticket = ok_json(
+        cli_inproc("ticket", "create", "--subject", "VPN", "--body", "Help", "-f", "json")
+    )
+    number = str(ticket["id"])
+    (tmp_path / "big.bin").write_bytes(b"x" * 2048)
+    config = tmp_path / "deskterm.toml"
+    config.write_text('[attachments]\nmax_size = "1KB"\n')
+    too_big = fails(
+        cli_inproc(
+            "--config", str(config), "ticket", "reply", number, "--body", "x",
+            "--attach", str(tmp_path / "big.bin"),
+        ),
+        2,
+    )  # fmt: skip
+    assert "cannot attach" in too_big and "larger than the limit of 1 KB" in too_big
+    missing = fails(
+        cli_inproc("ticket", "note", number, "--body", "x", "--attach", str(tmp_path / "gone")), 2
+    )
+    assert "gone: no such file; nothing was changed" in missing
+    after = ok_json(cli_inproc("ticket", "show", number, "--format", "json"))
+    assert (after["version"], len(after["messages"]), after["attachments"]) == (1, 1, [])

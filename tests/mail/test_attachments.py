@@ -115,3 +115,20 @@ def test_a_reply_by_mail_brings_its_files_to_the_ticket_it_joins(desk: Desk) -> 
     assert (outcome.outcome, outcome.ticket_id) == ("appended", number)
     (attachment,) = tickets.detail(desk, number).attachments
     assert (attachment.name, attachment.message_id) == ("copy of report.pdf", outcome.message_id)
+
+
+def test_a_messages_files_are_there_for_its_mail(desk: Desk) -> None:
+    number = take(desk, "attachments-odd.eml")
+    small = MailSettings(addresses=SETTINGS.addresses, max_attachment_size=1024)
+    large = receive(desk, (CORPUS / "attachment-large.eml").read_bytes(), small)
+    with desk.store.read() as conn:
+        first = tickets.message_files(conn, tickets.detail(desk, number).messages[0].id)
+        kept = tickets.message_files(conn, int(large.message_id or 0))
+    assert [(a.name, len(data)) for a, data in first] == [
+        ("logo.png", 69),
+        ("authorized_keys", 32),
+        ("Übersicht März.pdf", 26),
+        ("empty.dat", 0),
+    ]
+    # The refused file is not there to send.
+    assert [(a.name, data) for a, data in kept] == [("note.txt", b"short\n")]

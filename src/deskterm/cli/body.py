@@ -17,7 +17,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from deskterm.cli.context import CliContext
     from deskterm.domain.desk import Desk
     from deskterm.domain.models import Ticket, TicketDetail
-    from deskterm.domain.tickets import Presence
+    from deskterm.domain.tickets import NewFile, Presence
     from deskterm.drafts import Drafts
 
 #: The line below which the editor's text is not part of the body (git's scissors line).
@@ -143,6 +143,40 @@ def message_context(detail: TicketDetail, kind: str, others: str = "") -> str:
     return "\n".join(lines)
 
 
+def read_files(cli: CliContext, paths: Sequence[str]) -> list[NewFile]:
+    """The files of ``--attach``, read before anything is written: InvalidInput naming the
+    file when one cannot be read, is not a file, or is larger than ``[attachments]
+    max_size`` (nothing was changed). The type is guessed from the name."""
+    import mimetypes
+    from pathlib import Path
+
+    from deskterm.config import attachment_max_size
+    from deskterm.domain.tickets import NewFile, size_text
+
+    limit = attachment_max_size(cli.settings)
+    files: list[NewFile] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        try:
+            if not path.is_file():
+                why = "it is a directory" if path.is_dir() else "no such file"
+                raise InvalidInput(f"cannot attach {given}: {why}; nothing was changed")
+            size = path.stat().st_size
+            if size > limit:
+                raise InvalidInput(
+                    f"cannot attach {given}: it is {size_text(size)}, larger than the limit of "
+                    f"{size_text(limit)} ([attachments] max_size); nothing was changed"
+                )
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot attach {given}: {exc.strerror}; nothing was changed"
+            ) from None
+        kind = mimetypes.guess_type(path.name, strict=False)[0] or "application/octet-stream"
+        files.append(NewFile(path.name, kind, data))
+    return files
+
+
 def send_message(
     cli: CliContext,
     ticket_id: int,
@@ -152,23 +186,34 @@ def send_message(
     status: str | None = None,
     if_version: int | None = None,
     time: str | None = None,
+    files: Sequence[NewFile] = (),
 ) -> Ticket:
     """``ticket reply`` / ``ticket note``: read the body, add it to the thread (with the
-    time spent, ``time``, if given).
+    time spent, ``time``, if given, and ``files``, read by :func:`read_files`).
 
     With ``$EDITOR``, the editor starts from a kept draft of this reply or note, shows the
     ticket below the cut line, and is not opened at all on a closed ticket (Conflict). If the
     write then fails, the text is kept as that draft and the error's hint says where.
     """
+    from deskterm.config import attachment_max_size
     from deskterm.domain import tickets
 
     desk = cli.desk()
+    limit = attachment_max_size(cli.settings)
     what = "reply" if kind == "reply" else "note"
     from_editor = option is None and _stdin_is_terminal()
     if not from_editor:
         text = read_body(option, what=what, required=True) or ""
         return tickets.add_message(
-            desk, ticket_id, kind, text, status=status, if_version=if_version, time=time
+            desk,
+            ticket_id,
+            kind,
+            text,
+            status=status,
+            if_version=if_version,
+            time=time,
+            files=files,
+            max_size=limit,
         )[0]
 
     from deskterm.drafts import Drafts
@@ -192,7 +237,15 @@ def send_message(
     seen = if_version if if_version is not None else detail.ticket.version
     try:
         ticket = tickets.add_message(
-            desk, ticket_id, kind, written, status=status, if_version=seen, time=time
+            desk,
+            ticket_id,
+            kind,
+            written,
+            status=status,
+            if_version=seen,
+            time=time,
+            files=files,
+            max_size=limit,
         )[0]
     except DeskError as exc:
         exc.hint = _kept(drafts, ticket_id, kind, written, exc.hint, time)

@@ -51,6 +51,15 @@ TimeOpt = Annotated[
         help="Log time spent with it: 15m, 1h30m, 2h, or 90 (minutes).",
     ),
 ]
+AttachOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--attach",
+        "-a",
+        metavar="FILE",
+        help="Attach a file (repeat for more); [attachments] max_size applies.",
+    ),
+]
 IfVersionOpt = Annotated[
     int | None,
     typer.Option(
@@ -493,15 +502,17 @@ def _message(
     if_version: int | None,
     fmt: str | None,
     time: str | None,
+    attach: list[str] | None = None,
 ) -> None:
-    from deskterm.cli.body import send_message
+    from deskterm.cli.body import read_files, send_message
 
     cli = get(ctx)
     ticket_id = _ticket_id(ticket)
     _not_blank("--status", status)
     _not_blank("--time", time)
+    files = read_files(cli, _not_blank_all("--attach", attach))
     result = send_message(
-        cli, ticket_id, kind, body, status=status, if_version=if_version, time=time
+        cli, ticket_id, kind, body, status=status, if_version=if_version, time=time, files=files
     )
     _emit_ticket(ctx, result, fmt)
 
@@ -515,14 +526,17 @@ def reply(
     time: TimeOpt = None,
     if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
+    attach: AttachOpt = None,
 ) -> None:
     """Send a public reply to the requester.
 
     Example: echo 'Please restart the VPN client.' | deskterm ticket reply 12 --status pending
 
     Example: deskterm ticket reply 12 --body 'Fixed, please try again.' --time 20m
+
+    Example: deskterm ticket reply 12 --body 'The new settings.' --attach vpn.conf
     """
-    _message(ctx, "reply", ticket, body, status, if_version, fmt, time)
+    _message(ctx, "reply", ticket, body, status, if_version, fmt, time, attach)
 
 
 @app.command("note")
@@ -534,12 +548,13 @@ def note(
     time: TimeOpt = None,
     if_version: IfVersionOpt = None,
     fmt: FormatOpt = None,
+    attach: AttachOpt = None,
 ) -> None:
     """Add an internal note (agents only see it).
 
     Example: deskterm ticket note 12 --body 'RADIUS shows 5 failed logins.' --time 1h30m
     """
-    _message(ctx, "note", ticket, body, status, if_version, fmt, time)
+    _message(ctx, "note", ticket, body, status, if_version, fmt, time, attach)
 
 
 @app.command("rate")

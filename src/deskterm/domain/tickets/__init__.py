@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.attachments import attach_in as attach_in
     from deskterm.domain.tickets.attachments import attachment_data as attachment_data
     from deskterm.domain.tickets.attachments import list_attachments as list_attachments
+    from deskterm.domain.tickets.attachments import message_files as message_files
     from deskterm.domain.tickets.batch import BatchResult as BatchResult
     from deskterm.domain.tickets.batch import apply_batch as apply_batch
     from deskterm.domain.tickets.batch import parse_batch as parse_batch
@@ -98,7 +99,13 @@ if TYPE_CHECKING:
 _SURFACE = Surface(
     __name__,
     {
-        "attachments": ("NewFile", "attach_in", "attachment_data", "list_attachments"),
+        "attachments": (
+            "NewFile",
+            "attach_in",
+            "attachment_data",
+            "list_attachments",
+            "message_files",
+        ),
         "file_names": ("safe_name", "size_text"),
         "sla_view": ("sla_timeline",),
         "breach": ("Escalation", "TickResult", "escalate_breached"),

@@ -145,3 +145,19 @@ def attachment_data(desk: Desk, ticket_id: int, number: int) -> tuple[Attachment
             )
         data = conn.execute(select(B.c.data).where(B.c.sha256 == attachment.sha256)).scalar_one()
     return attachment, bytes(data)
+
+
+def message_files(conn: Connection, message_id: int) -> list[tuple[Attachment, bytes]]:
+    """The files kept with the thread entry ``message_id`` and their bytes, in the order
+    they came (refused ones left out): what a reply's mail carries."""
+    rows = conn.execute(select(A.c.ticket_id).where(A.c.message_id == message_id).limit(1)).first()
+    if rows is None:
+        return []
+    found = [a for a in attachments(conn, int(rows.ticket_id)) if a.message_id == message_id]
+    result = []
+    for attachment in found:
+        if attachment.sha256 is None:
+            continue
+        data = conn.execute(select(B.c.data).where(B.c.sha256 == attachment.sha256)).scalar_one()
+        result.append((attachment, bytes(data)))
+    return result
