@@ -23,7 +23,6 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.lookup import agent_id, queue_id
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.query import where_clause
-from deskterm.domain.templates import check_template
 from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.store import schema
 from deskterm.store.engine import new_id
@@ -335,6 +334,8 @@ def _text(text: str | None, what: str) -> str | None:
         raise InvalidInput(f"the {what} is empty", field=what)
     if len(clean) > MAX_TEXT:
         raise InvalidInput(f"the {what} is {len(clean):,} characters; at most {MAX_TEXT:,}")
+    from deskterm.domain.templates import check_template  # Jinja: only when a rule is saved
+
     try:
         return check_template(clean)
     except InvalidInput as exc:
