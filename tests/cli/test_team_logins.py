@@ -232,3 +232,16 @@ def test_a_confidential_tickets_files_are_invisible_to_raw_sql_and_others_can_at
         bob.close()
     with team.sql("carol") as conn:
         assert conn.execute("SELECT count(*) FROM attachment_blobs").fetchone() == (1,)
+
+
+def test_db_doctor_says_which_agent_the_login_is(cli_inproc, team: Team) -> None:
+    checks = {
+        row["check"]: row
+        for row in ok_json(cli_inproc("db", "doctor", "--format", "json", env=team.env("bob")))
+    }
+    assert checks["agent"]["state"] == "ok"
+    assert checks["agent"]["detail"] == f'bob is agent, as the database login "{team.roles["bob"]}"'
+    refused = cli_inproc("db", "doctor", "--format", "json", env=team.env("bob", acting="alice"))
+    checks = {row["check"]: row for row in json.loads(refused.stdout)}
+    assert checks["agent"]["state"] == "fail"
+    assert "may not act as" in checks["agent"]["detail"]

@@ -10,6 +10,7 @@ from uuid import uuid4
 from sqlalchemy import func, select
 
 from deskterm.config import Settings, mask_url
+from deskterm.domain.desk import Desk
 from deskterm.domain.setup.opening import connect
 from deskterm.domain.setup.schema import schema_mismatch
 from deskterm.errors import DeskError, UnknownAgent
@@ -108,23 +109,26 @@ def _schema_checks(store: Store, settings: Settings) -> list[Check]:
         else:
             in_step, detail = search.index_in_step(conn)
             checks.append(Check("search index", "ok" if in_step else "fail", detail))
-        agent = conn.execute(
-            select(schema.agents.c.role, schema.agents.c.active).where(
-                schema.agents.c.handle == settings.handle
-            )
-        ).first()
-    if agent is None:
-        checks.append(
-            Check(
-                "agent",
-                "fail",
-                f'"{settings.handle}" is not an agent of this desk',
-                UnknownAgent(f'unknown agent "{settings.handle}"', handle=settings.handle),
-            )
-        )
-    else:
-        checks.append(Check("agent", "ok", f"{settings.handle} is {agent.role}"))
+    checks.append(_agent_check(store, settings))
     return checks
+
+
+def _agent_check(store: Store, settings: Settings) -> Check:
+    """Who this desk takes you for: on PostgreSQL the database login's agent (docs/team.md)."""
+    desk = Desk(store, settings.handle, handle_given=settings.handle_given)
+    try:
+        with store.read() as conn:
+            agent = desk.actor(conn)
+            login = desk.login(conn)
+    except UnknownAgent as exc:
+        return Check("agent", "fail", f'"{settings.handle}" is not an agent of this desk', exc)
+    except DeskError as exc:
+        return Check("agent", "fail", exc.message, exc)
+    if login is None:
+        return Check("agent", "ok", f"{agent.handle} is {agent.role}")
+    trusted = login.superuser or login.owner or agent.role == "admin"
+    detail = f'{agent.handle} is {agent.role}, as the database login "{login.name}"'
+    return Check("agent", "ok", detail + (" (may act for others)" if trusted else ""))
 
 
 def _backend_checks(store: Store) -> list[Check]:
