@@ -223,3 +223,42 @@ def test_an_agent_reply_written_before_the_requester_answered_is_told_so(desk: D
     assert "alice changed a requester's reply" in caught.value.message
     # A note is never stale.
     tickets.note(desk, number, "Checked the logs.", if_version=seen)
+
+
+#: Found by mutating the corpus (a NUL or raw 8-bit bytes where a mail server would never
+#: put them): each raised on PostgreSQL, SQLite or both, so `mail receive` would have exited
+#: 75 for ever, and `mail import` and `mail fetch` stopped at it on every run.
+POISON = {
+    "a NUL in the Message-ID": (
+        b"From: a@poison.example\nSubject: NUL id\nMessage-ID: <n\x00ul@poison.example>\n\nBody.\n",
+        "created",
+    ),
+    "raw 8-bit bytes in the Message-ID": (
+        b"From: b@poison.example\nSubject: 8-bit id\nMessage-ID: <\xff\xfe@poison.example>\n"
+        b"In-Reply-To: <\xff@poison.example>\n\nBody.\n",
+        "created",
+    ),
+    "a NUL in the sender's address": (
+        b"From: Leo <le\x00o@poison.example>\nSubject: NUL sender\n"
+        b"Message-ID: <nul-sender@poison.example>\n\nBody.\n",
+        "held",
+    ),
+    "a NUL in an attachment's type": (
+        b"From: c@poison.example\nSubject: NUL type\nMessage-ID: <nul-type@poison.example>\n"
+        b'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n'
+        b"Content-Type: text/plain\n\nSee the file.\n--b\n"
+        b'Content-Type: tex\x00t/plain\nContent-Disposition: attachment; filename="n.txt"\n\n'
+        b"data\n--b--\n",
+        "created",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(POISON))
+def test_nul_and_raw_bytes_in_header_fields_go_in_once(desk: Desk, case: str) -> None:
+    raw, expected = POISON[case]
+    first = receive(desk, raw, SETTINGS)
+    assert first.outcome == expected, first
+    again = receive(desk, raw, SETTINGS)
+    assert (again.outcome, again.ticket_id) == ("duplicate", first.ticket_id)
+    assert original(desk, mail_log(desk, limit=1)[0].id)[1] == raw

@@ -140,11 +140,17 @@ def _parts(message: Message) -> list[Message]:
         return [message]
 
 
+#: A MIME type as RFC 2045 spells one; anything else (a NUL, raw 8-bit bytes, which the
+#: parser keeps as they came) is read as a file of unknown type.
+_MIME_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")
+
+
 def _content_type(part: Message) -> str:
     try:
-        return part.get_content_type()
+        kind = part.get_content_type()
     except Exception:
         return "text/plain"
+    return kind if _MIME_TYPE.fullmatch(kind) else "application/octet-stream"
 
 
 def _disposition(part: Message) -> str | None:

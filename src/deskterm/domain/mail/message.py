@@ -202,19 +202,39 @@ def _has_surrogates(text: str) -> bool:
 
 
 def _first_id(value: str) -> str | None:
+    value = _as_utf8(value)
     found = _ANGLE.search(value)
     if found:
-        return found.group(1)
+        return found.group(1) if _usable_id(found.group(1)) else None
     bare = value.strip()
-    return bare if bare and " " not in bare and len(bare) < 1000 else None
+    return bare if bare and _usable_id(bare) else None
 
 
 def _ids(value: str) -> list[str]:
     seen: list[str] = []
-    for found in _ANGLE.findall(value):
-        if found not in seen:
+    for found in _ANGLE.findall(_as_utf8(value)):
+        if found not in seen and _usable_id(found):
             seen.append(found)
     return seen
+
+
+def _usable_id(found: str) -> bool:
+    """A Message-ID the store can key on: no spaces or control characters (a NUL, which
+    PostgreSQL refuses), no undecodable bytes (which no database can hold as text)."""
+    return len(found) < 1000 and not any(
+        ch <= " " or ch == "\x7f" or "\ud800" <= ch <= "\udfff" for ch in found
+    )
+
+
+def _as_utf8(value: str) -> str:
+    """A header field's raw 8-bit bytes (kept by the parser as surrogate escapes) read as
+    UTF-8 (RFC 6532) when they are; otherwise left as they are (and then unusable)."""
+    if not _has_surrogates(value):
+        return value
+    try:
+        return value.encode("ascii", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _sender(value: str) -> tuple[str | None, str | None]:
@@ -224,7 +244,7 @@ def _sender(value: str) -> tuple[str | None, str | None]:
         pairs = []
     for name, address in pairs:
         address = address.strip().strip("<>").lower()
-        if "@" in address and " " not in address and len(address) <= 320:
+        if "@" in address and _usable_id(address) and len(address) <= 320:
             return (" ".join(name.split()) or None), address
     return None, None
 
