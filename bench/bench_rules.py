@@ -10,6 +10,8 @@ The 20 rules (``RULES``) look at words, priority, channel and the requester's or
 and move queues, set priorities, add tags, assign, write notes and, two of them, send an
 automatic reply; most let later rules apply too (``stop=False``).
 
+Both desks start with none of the demo desk's own rules (``db seed`` adds five since the
+demo desk got rules): the baseline runs no rule at all, the measured side exactly ``RULES``.
 Each run copies the two desks (untimed) so runs do not compound, then times ``deskterm
 batch FILE`` as a subprocess on each, interleaved (no rules, rules, ...), median of the runs.
 After the last run the rules desk must show the rules applied and none skipped.
@@ -34,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from common import AGENT, DESKTERM, database, ratio_line, report, url
-from deskterm.domain.rules import Actions, add_rule
+from deskterm.domain.rules import Actions, add_rule, delete_rule, list_rules
 from deskterm.domain.setup import open_desk
 from deskterm.domain.vocab import PRIORITIES
 
@@ -200,11 +202,15 @@ def operations(source: Path, count: int) -> list[dict[str, object]]:
     return ops
 
 
-def rules_desk(source: Path, target: Path) -> None:
+def prepare(source: Path, target: Path, rules: bool) -> None:
+    """Copy ``source`` to ``target`` with none of the demo desk's own rules (the seed adds
+    a few), then, when ``rules``, the 20 of :data:`RULES`: no rules against exactly those."""
     shutil.copy(source, target)
     desk = open_desk(url(target), AGENT, initialize=False)
     try:
-        for name, condition, actions, stop in RULES:
+        for rule in list_rules(desk):
+            delete_rule(desk, rule.name)
+        for name, condition, actions, stop in RULES if rules else ():
             add_rule(desk, name, condition, actions, stop=stop)
     finally:
         desk.close()
@@ -247,8 +253,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_rules_")) if args.keep is None else args.keep
     tmp.mkdir(parents=True, exist_ok=True)
     plain, ruled = tmp / "plain.db", tmp / "rules.db"
-    shutil.copy(source, plain)
-    rules_desk(source, ruled)
+    prepare(source, plain, rules=False)
+    prepare(source, ruled, rules=True)
     batch = tmp / "batch.jsonl"
     batch.write_text("".join(json.dumps(op) + "\n" for op in operations(source, args.count)))
 

@@ -48,13 +48,15 @@ def where_clause(
     *,
     within: BindParameter[Any] | None = None,
     confined: bool = True,
+    scratch: bool = False,
 ) -> ColumnElement[bool]:
     """The WHERE clause selecting the tickets ``query`` describes (ANDed terms), among those
     the acting agent may see (``confined``; triage asks about a ticket being created,
     whoever creates it, and passes False).
 
     ``within``: the caller asks only about these tickets (an expanding parameter of ids, as
-    triage does of a new ticket), so a text search looks up just them (``search.ticket_match``).
+    triage does of a new ticket), so a text search looks up just them (``search.ticket_match``);
+    ``scratch``: on SQLite, in the scratch index the caller filled with them.
     """
     clauses: list[ColumnElement[bool]] = []
     if confined:
@@ -71,7 +73,7 @@ def where_clause(
     text_terms = [t for t in query.terms if isinstance(t, TextTerm)]
     if text_terms:
         terms = [_search_term(t) for t in text_terms]
-        clauses.append(search.ticket_match(conn, terms, within=within))
+        clauses.append(search.ticket_match(conn, terms, within=within, scratch=scratch))
     if not clauses:
         return true()
     return and_(*clauses)

@@ -23,10 +23,11 @@ from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.tickets import change, write
 from deskterm.domain.tickets import workflow as workflow
-from deskterm.domain.tickets.new import checked_field, create_in, new_ticket
+from deskterm.domain.tickets.new import checked_field, insert_new, new_ticket, triage_new
 from deskterm.domain.tickets.plan import UNSET
 from deskterm.domain.tickets.rating import rate_in
 from deskterm.domain.tickets.time_spent import parse_time_spent
+from deskterm.domain.tickets.triage import Arrival
 from deskterm.domain.tickets.write import Context, transact
 from deskterm.errors import DeskError, InvalidInput
 
@@ -235,11 +236,34 @@ def apply_batch(desk: Desk, operations: Sequence[Operation]) -> list[BatchResult
     def work(ctx: Context) -> list[BatchResult]:
         write.lock(ctx.conn, [op.ticket_id for op in operations if op.ticket_id is not None])
         results: list[BatchResult] = []
-        for operation in operations:
+        #: Consecutive creates, inserted, whose rules run together (``triage_new``) before
+        #: any other line runs, or every ``write.CHUNK`` tickets.
+        created: list[tuple[int, Arrival]] = []
+
+        def triage() -> None:
+            if not created:
+                return
             try:
-                results.append(_apply_one(ctx, operation))
+                triage_new(ctx, [arrival for _, arrival in created])
+            except DeskError as exc:
+                raise _at_line(exc, created[0][0]) from None
+            created.clear()
+
+        for operation in operations:
+            if operation.op != "create":
+                triage()
+            try:
+                if operation.op == "create":
+                    arrival = insert_new(ctx, operation.values["new"])
+                    created.append((operation.line, arrival))
+                    results.append(BatchResult(operation.line, "create", arrival.ticket.id, 1))
+                else:
+                    results.append(_apply_one(ctx, operation))
             except DeskError as exc:
                 raise _at_line(exc, operation.line) from None
+            if len(created) >= write.CHUNK:
+                triage()
+        triage()
         return results
 
     return transact(desk, work)
@@ -260,9 +284,6 @@ def _at_line(exc: DeskError, line: int) -> DeskError:
 def _apply_one(ctx: Context, operation: Operation) -> BatchResult:
     """One line, through the same transaction-free bodies the single-ticket calls use."""
     op, v = operation.op, operation.values
-    if op == "create":
-        new_id = create_in(ctx, v["new"])
-        return BatchResult(operation.line, op, new_id, 1)
     if operation.ticket_id is None:  # pragma: no cover - parse() requires an id for these ops
         raise InvalidInput(f"line {operation.line}: missing id")
     ticket_id = operation.ticket_id

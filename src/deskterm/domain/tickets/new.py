@@ -14,11 +14,12 @@ from deskterm.domain import tags as tag_store
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Ticket
 from deskterm.domain.people import contact_for
+from deskterm.domain.sla import ClockState
 from deskterm.domain.tickets import clocks
 from deskterm.domain.tickets.clocks import new_clocks
-from deskterm.domain.tickets.plan import opens
+from deskterm.domain.tickets.plan import Current, opens
 from deskterm.domain.tickets.read import load_ticket
-from deskterm.domain.tickets.triage import acknowledge, apply_rules
+from deskterm.domain.tickets.triage import Arrival, triage
 from deskterm.domain.tickets.write import Context, confine, record_created, transact
 from deskterm.domain.vocab import PRIORITY_RANK
 from deskterm.errors import InvalidInput
@@ -94,21 +95,37 @@ def create(desk: Desk, notices: list[str] | None = None, **fields: Any) -> Ticke
 
 
 def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) -> int:
-    """Insert ``new`` (checked) in the open transaction and run the triage rules on it
-    (``triage.apply_rules``) and its queue's automatic reply (``triage.acknowledge``);
-    returns its id. A rule that had to be skipped, or an automatic reply that could not be
-    filled in, is also told in ``notices``, when given."""
+    """Insert ``new`` (checked) in the open transaction and run the triage rules on it and its
+    queue's automatic reply (``triage.triage``); returns its id. A rule that had to be
+    skipped, or an automatic reply that could not be filled in, is also told in
+    ``notices``, when given."""
+    return create_many_in(ctx, [new], notices)[0]
+
+
+def create_many_in(
+    ctx: Context, news: Sequence[NewTicket], notices: list[str] | None = None
+) -> list[int]:
+    """:func:`create_in` of several tickets, the rules run over all of them together (one
+    matching query, their changes stored with one ``executemany`` per kind of row)."""
+    arrivals = [insert_new(ctx, new) for new in news]
+    return triage_new(ctx, arrivals, notices)
+
+
+def insert_new(ctx: Context, new: NewTicket) -> Arrival:
+    """Insert ``new`` (checked) with its first message, tags and ``created`` audit entry;
+    the rules are :func:`triage_new`'s."""
     conn, now = ctx.conn, ctx.now
     queue_id = lookup.queue_id(conn, new.queue) if new.queue else lookup.default_queue_id(conn)
     confine(ctx, queue_id)
     assignee_id = lookup.agent_id(conn, ctx.actor, new.assignee) if new.assignee else None
     contact_id = contact_for(conn, new.requester, now) if new.requester else None
     status = "open" if opens("new", assigned=assignee_id is not None) else "new"
+    organization_id = _organization_of(conn, contact_id)
     sla = new_clocks(
         ctx.once("policies", lambda: clocks.load(conn)),
         queue_id=queue_id,
         ticket_type=new.type,
-        organization_id=_organization_of(conn, contact_id),
+        organization_id=organization_id,
         priority=new.priority,
         status=status,
         at=now,
@@ -150,24 +167,37 @@ def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) ->
             [{"ticket_id": ticket_id, "tag_id": ids[name]} for name in new.tags],
         )
     record_created(ctx, ticket_id, new.subject)
-    outcomes = apply_rules(ctx, ticket_id)
-    # A rule replied, or would have but the requester had enough replies lately: either
-    # way the queue's acknowledgement is not sent on top.
-    replied = any(
-        change.field in ("reply", "auto_reply_held")
-        for outcome in outcomes
-        for change in outcome.changes
+    arrived = Current(
+        id=ticket_id,
+        status=status,
+        priority=PRIORITY_RANK[new.priority],
+        type=new.type,
+        subject=new.subject,
+        queue_id=queue_id,
+        assignee_id=assignee_id,
+        first_responded_at=None,
+        solved_at=None,
+        merged_into_id=None,
+        problem_id=None,
+        version=1,
+        tags=tuple(sorted(set(new.tags))),
+        created_at=now,
+        organization_id=organization_id,
+        clocks=ClockState.from_columns({**ClockState().columns(), **sla}),
     )
-    missing = acknowledge(ctx, ticket_id, replied)
+    return Arrival(arrived, contact_id)
+
+
+def triage_new(
+    ctx: Context, arrivals: Sequence[Arrival], notices: list[str] | None = None
+) -> list[int]:
+    """Run the rules and the queues' automatic replies on tickets :func:`insert_new` wrote
+    in this transaction; returns their ids. Skips and replies not sent go to ``notices``."""
+    done = triage(ctx, arrivals)
     if notices is not None:
-        notices += [
-            f'rule "{o.rule}" skipped for #{ticket_id}: {o.skipped}'
-            for o in outcomes
-            if o.skipped is not None
-        ]
-        if missing is not None:
-            notices.append(f"no automatic reply for #{ticket_id}: {missing}")
-    return ticket_id
+        for triaged in done:
+            notices += triaged.notices()
+    return [triaged.ticket_id for triaged in done]
 
 
 def _organization_of(conn: Connection, contact_id: int | None) -> int | None:

@@ -201,17 +201,22 @@ def unseen(
 
 def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, ...]]:
     """Write every plan that changes something; returns each ticket's audit entries (with
-    the message entry first when the plan adds one)."""
+    the message entry first when the plan adds one).
+
+    Several plans of one ticket are its steps, in order (the triage rules of a new ticket:
+    each step planned on the ticket as the one before left it, ``version`` one more each):
+    they are stored as ONE versioned UPDATE from the first step's version to the last's,
+    each step's audit entries keeping its own version, the tag moves netted out."""
     conn, now = ctx.conn, ctx.now
     written: dict[int, tuple[FieldChange, ...]] = {}
-    updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    #: Per ticket: the version read, the version written and the values, merged over steps.
+    writes: dict[int, tuple[int, int, dict[str, Any]]] = {}
     audit: list[dict[str, Any]] = []
-    tags_in: list[tuple[int, str]] = []
-    tags_out: list[tuple[int, str]] = []
+    tags: dict[int, tuple[dict[str, None], dict[str, None]]] = {}
     times: list[dict[str, Any]] = []
     for plan in plans:
         if not plan.writes:
-            written[plan.ticket_id] = plan.changes
+            written[plan.ticket_id] = written.get(plan.ticket_id, ()) + plan.changes
             continue
         if "queue_id" in plan.values:
             confine(ctx, plan.values["queue_id"])
@@ -220,15 +225,16 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
         if plan.message is not None:
             message_id = new_id(
                 conn.execute(
-                    insert(schema.messages).values(
-                        ticket_id=plan.ticket_id,
-                        kind=plan.message.kind,
-                        author_agent_id=plan.message.author_id,
-                        author_contact_id=plan.message.contact_id,
-                        body=plan.message.body,
-                        created_at=now,
-                        automatic=plan.message.automatic,
-                    )
+                    _MESSAGE,
+                    {
+                        "ticket_id": plan.ticket_id,
+                        "kind": plan.message.kind,
+                        "author_agent_id": plan.message.author_id,
+                        "author_contact_id": plan.message.contact_id,
+                        "body": plan.message.body,
+                        "created_at": now,
+                        "automatic": plan.message.automatic,
+                    },
                 )
             )
             changes = (FieldChange(plan.message.audit_field, None, str(message_id)), *changes)
@@ -245,11 +251,31 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
         if plan.rating is not None:
             _rate(ctx, plan.ticket_id, plan.rating)
         version = plan.version + 1
-        updates[tuple(sorted(plan.values))].append(
-            {**plan.values, "b_id": plan.ticket_id, "b_seen": plan.version, "b_new": version}
-        )
-        tags_in += [(plan.ticket_id, name) for name in plan.add_tags]
-        tags_out += [(plan.ticket_id, name) for name in plan.remove_tags]
+        earlier = writes.get(plan.ticket_id)
+        if earlier is None:
+            writes[plan.ticket_id] = (plan.version, version, dict(plan.values))
+        else:
+            seen, reached, values = earlier
+            if plan.version != reached:
+                raise AssertionError(
+                    f"ticket #{plan.ticket_id}: a step planned on version {plan.version} "
+                    f"follows one that writes version {reached}"
+                )
+            values.update(plan.values)
+            writes[plan.ticket_id] = (seen, version, values)
+        added, removed = tags.setdefault(plan.ticket_id, ({}, {}))
+        # A step adds only tags the ticket lacks at that step and removes only tags it has:
+        # undoing an earlier step's move cancels it.
+        for name in plan.add_tags:
+            if name in removed:
+                del removed[name]
+            else:
+                added[name] = None
+        for name in plan.remove_tags:
+            if name in added:
+                del added[name]
+            else:
+                removed[name] = None
         audit += [
             {
                 "ticket_id": plan.ticket_id,
@@ -262,14 +288,27 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
             }
             for change in changes
         ]
-        written[plan.ticket_id] = changes
+        written[plan.ticket_id] = written.get(plan.ticket_id, ()) + changes
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for ticket_id, (seen, version, values) in writes.items():
+        updates[tuple(sorted(values))].append(
+            {**values, "b_id": ticket_id, "b_seen": seen, "b_new": version}
+        )
     _update(conn, updates, now)
-    _move_tags(conn, tags_in, tags_out)
+    _move_tags(
+        conn,
+        [(ticket_id, name) for ticket_id, (added, _) in tags.items() for name in added],
+        [(ticket_id, name) for ticket_id, (_, removed) in tags.items() for name in removed],
+    )
     if audit:
         conn.execute(insert(schema.audit_events), audit)
     if times:
         conn.execute(insert(schema.time_entries), times)
     return written
+
+
+#: A thread entry's INSERT (built once: the values are bound per message).
+_MESSAGE: Final = insert(schema.messages)
 
 
 def _rate(ctx: Context, ticket_id: int, rating: NewRating) -> None:
