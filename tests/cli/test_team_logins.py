@@ -245,3 +245,23 @@ def test_db_doctor_says_which_agent_the_login_is(cli_inproc, team: Team) -> None
     checks = {row["check"]: row for row in json.loads(refused.stdout)}
     assert checks["agent"]["state"] == "fail"
     assert "may not act as" in checks["agent"]["detail"]
+
+
+def test_agent_add_login_creates_a_login_that_can_connect_as_that_agent(
+    cli_inproc, team: Team
+) -> None:
+    role = team.roles["bob"].replace("_bob_", "_dave_")
+    try:
+        added = ok_json(cli_inproc("agent", "add", "dave", "--login", role, "--format", "json"))
+        assert (added["handle"], added["login"]) == ("dave", role)
+        team.roles["dave"] = role
+        me = ok_json(cli_inproc("agent", "whoami", "--format", "json", env=team.env("dave")))
+        assert me["handle"] == "dave"
+        # A login already mapped to another agent is refused, naming that agent.
+        line = one_error_line(cli_inproc("agent", "add", "erin", "--login", role), 4)
+        assert f'the database login "{role}" is already agent "dave"' in line
+    finally:
+        support_pg.execute(
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
+        )
+        support_pg.execute(f'DROP ROLE IF EXISTS "{role}"')

@@ -160,3 +160,14 @@ def test_confidential_queues_and_audit_logins_round_trip_byte_identical(
             ticket_read.get(as_agent(restored, "bob"), secret)
     finally:
         restored.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_login_cannot_be_mapped_on_sqlite_where_the_file_guards_identity(desk: Desk) -> None:
+    from deskterm.domain.people import agents
+    from deskterm.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="the file's permissions guard it"):
+        agents.add_agent(desk, "dave", login="dave")
+    with pytest.raises(InvalidInput, match="the file's permissions guard it"):
+        agents.set_login(desk, "bob", "bob")
