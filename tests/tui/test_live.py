@@ -80,3 +80,23 @@ async def test_a_lost_desk_is_said_once_and_caught_up_with(
         assert "Back: Connected to the desk again" in notified(app)
         row = next(t for t in app.screen.query_one(TicketTable).tickets if t.id == 1)
         assert row.priority == "low"
+
+
+async def test_a_colleague_s_new_ticket_appears_and_the_selection_stays(seeded: Desk) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await look(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        table = app.screen.query_one(TicketTable)
+        chosen = table.current
+        assert chosen is not None
+        before = [t.id for t in table.tickets]
+        bob = fixed(Desk(seeded.store, "bob"))
+        new = tickets.create(bob, subject="Wi-Fi down in the east wing", priority="urgent")
+        await look(pilot)
+        assert new.id in [t.id for t in table.tickets]
+        assert set(before) <= {t.id for t in table.tickets}
+        assert table.current is not None and table.current.id == chosen.id
+        assert any("1 new ticket" in n for n in notified(app))

@@ -165,6 +165,9 @@ class MainScreen(TicketActions):
         them, and the counts the write can have changed (not every view's)."""
         for ticket in change.tickets:
             self.table.replace_ticket(ticket)
+        if change.by_others and "created" in change.fields:
+            # New tickets from others: in the list if they belong on its first page.
+            self.table.read_top_again()
         detail = self.query_one(TicketView).detail
         if detail is not None and any(t.id == detail.ticket.id for t in change.tickets):
             self._load_detail(detail.ticket.id)

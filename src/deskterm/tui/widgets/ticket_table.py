@@ -57,6 +57,8 @@ class TicketTable(DataTable[object]):
         self.drafts: frozenset[int] = frozenset()
         #: The other agents' markers by ticket (``tui/presence.py``).
         self.present: dict[int, str] = {}
+        #: The ticket to keep selected when the first page is read again (``read_top_again``).
+        self._keep: int | None = None
         self._loading = False
 
     def on_mount(self) -> None:
@@ -89,6 +91,19 @@ class TicketTable(DataTable[object]):
             self.post_message(PageLoaded(self.generation, "reset", ready))
             return
         self._fetch(self.generation, "end" if from_end else "reset")
+
+    def read_top_again(self) -> bool:
+        """Read the first page again (other agents made new tickets), keeping the selected
+        ticket selected; only while the list holds just its first page, so nothing the agent
+        scrolled to is dropped. Whether it did."""
+        if self._loading or len(self.pages) != 1 or self.pages[0].prev_cursor is not None:
+            return False
+        current = self.current
+        self._keep = current.id if current is not None else None
+        self.generation += 1
+        self._loading = True
+        self._fetch(self.generation, "reset")
+        return True
 
     def toggle_mark(self) -> None:
         ticket = self.current
@@ -158,8 +173,12 @@ class TicketTable(DataTable[object]):
         for ticket in page.items:
             desk_app(self).known_tags.update(ticket.tags)
         if mode in ("reset", "end"):
+            keep, self._keep = self._keep, None
+            row = len(page.items) - 1 if mode == "end" else 0
+            if keep is not None:
+                row = next((i for i, t in enumerate(page.items) if t.id == keep), self.cursor_row)
             self.pages = [page]
-            self._rebuild(len(page.items) - 1 if mode == "end" else 0)
+            self._rebuild(row)
         elif mode == "append":
             self.pages.append(page)
             if len(self.pages) > MAX_PAGES:
