@@ -119,6 +119,40 @@ def test_view_list_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, f
     _same(cli_inproc_bytes, "--as", "bob", "view", "list", f"--format={fmt}")
 
 
+@pytest.fixture
+def with_articles(desk: Desk) -> Desk:
+    from deskterm.domain import kb
+
+    seed_desk(desk, tickets=5, articles=12, seed=5)
+    kb.add(
+        desk,
+        title='VPN drops every "hour" ☕',
+        body="# Fix\n\nThe VPN drops when the *lease* ends.\n\n- renew\n- reboot",
+        category="Network",
+        tags=["vpn", "network"],
+    )
+    return desk
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_kb_show_and_search_are_byte_for_byte_the_ordinary_ones(
+    with_articles, cli_inproc_bytes, fmt
+) -> None:
+    from deskterm.domain import kb
+
+    articles = kb.list_articles(with_articles)
+    assert len(articles) == 13
+    for article in articles[:4]:
+        _same(cli_inproc_bytes, "kb", "show", str(article.id), "-f", fmt, columns=90)
+        _same(cli_inproc_bytes, "kb", "show", article.slug.upper(), f"--format={fmt}")
+    for query in ("vpn", 'vpn "drops every"', "pass*", "password -vpn", "!!!", "nosuchword"):
+        _same(cli_inproc_bytes, "kb", "search", query, "-f", fmt)
+    _same(cli_inproc_bytes, "kb", "search", "the", "--limit", "3", "-f", fmt)
+    result = _same(cli_inproc_bytes, "kb", "search", "vpn", "-f", "json")
+    assert b"VPN drops every" in result.stdout
+
+
 @SQLITE_ONLY
 def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_bytes) -> None:
     for args in (
@@ -137,6 +171,11 @@ def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_byt
         ("--as", "nobody", "ticket", "list"),
         ("ticket", "list", "--help"),
         ("view", "list", "extra"),
+        ("kb", "show", "no-such-article"),
+        ("kb", "show", "99999"),
+        ("kb", "search", "vpn", "--limit", "0"),
+        ("kb", "search", "vpn", "--limit", "1001"),
+        ("kb", "search"),
         ("view", "list", "-f", "yaml"),
     ):
         _same(cli_inproc_bytes, *args, light=False)
@@ -203,12 +242,17 @@ finally:
 
 @SQLITE_ONLY
 def test_read_commands_import_no_sqlalchemy_pydantic_or_alembic(seeded, backend_url) -> None:
+    from deskterm.domain import kb
+
+    kb.add(seeded, title="Password rules", body="At least twelve characters.")
     shown = str(_ids(seeded)[-1])
     env = {"DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice", "PATH": ""}
     for args in (
         ("ticket", "show", shown, "-f", "json"),
         ("ticket", "list", "--limit", "50", "--format", "json"),
         ("view", "list", "--format", "json"),
+        ("kb", "search", "password", "--format", "json"),
+        ("kb", "show", "1", "--format", "json"),
         ("ticket", "list", "--all", "--format", "ids"),
         ("ticket", "list", "--format", "csv"),
     ):

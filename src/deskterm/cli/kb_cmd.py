@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,7 +10,7 @@ import typer
 from deskterm.cli.context import CliContext, get
 
 if TYPE_CHECKING:
-    from deskterm.domain.models import Article, ArticleHit
+    from deskterm.domain.models import Article
 
 app = typer.Typer(
     help="The knowledge base.\n\nExample: deskterm kb search 'vpn drops'",
@@ -28,59 +27,21 @@ FormatOpt = Annotated[
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help='Words and "phrases"; word* for a prefix.')],
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,  # as quick.KB_LIMIT, KB_MOST
     fmt: FormatOpt = None,
 ) -> None:
     """Search articles, best match first, with the matched words highlighted.
 
     Example: deskterm kb search 'vpn "drops every"'
     """
+    from deskterm.cli.kb_view import emit_hits
     from deskterm.cli.output import resolve_format
     from deskterm.domain.kb import search_articles
 
     cli = get(ctx)
     chosen = resolve_format(fmt, many=True, stream=cli.out)
     hits = search_articles(cli.desk(), query, limit=limit)
-    if chosen == "table":
-        _print_hits(cli, hits)
-        return
-    from deskterm.cli.output import emit_list
-
-    rows = [
-        {
-            "id": h.id,
-            "slug": h.slug,
-            "title": h.title,
-            "category": h.category,
-            "rank": h.rank,
-            "snippet": "".join(text for text, _ in h.snippet),
-            "matches": sorted({text.lower() for text, hit in h.snippet if hit}),
-        }
-        for h in hits
-    ]
-    emit_list(rows, columns=(), fmt=chosen, out=cli.out, color=cli.color)
-
-
-def _print_hits(cli: CliContext, hits: Sequence[ArticleHit]) -> None:
-    from rich.text import Text
-
-    from deskterm.cli.output import make_console
-    from deskterm.domain.text import sanitize
-
-    console = make_console(cli.out, color=cli.color, width=None)
-    if not hits:
-        console.print("No matching articles.")
-        return
-    for hit in hits:
-        title = Text()
-        title.append(f"{hit.id:>4}  ", style="dim")
-        title.append(sanitize(hit.title), style="bold")
-        title.append(f"  ({sanitize(hit.slug)})", style="dim")
-        console.print(title)
-        snippet = Text("      ")
-        for text, matched in hit.snippet:
-            snippet.append(sanitize(text), style="bold reverse" if matched else "")
-        console.print(snippet)
+    emit_hits(hits, fmt=chosen, out=cli.out, color=cli.color)
 
 
 @app.command("show")
@@ -93,31 +54,14 @@ def show(
 
     Example: deskterm kb show vpn-troubleshooting
     """
-    from deskterm.cli.output import emit_object, make_console, resolve_format
+    from deskterm.cli.kb_view import emit_article
+    from deskterm.cli.output import resolve_format
     from deskterm.domain.kb import show as load
 
     cli = get(ctx)
     article = load(cli.desk(), ref)
     chosen = resolve_format(fmt, many=False, stream=cli.out)
-    if chosen != "table":
-        emit_object(dataclasses.asdict(article), fmt=chosen, out=cli.out, color=cli.color)
-        return
-    from rich.markdown import Markdown
-    from rich.text import Text
-
-    from deskterm.domain.text import sanitize
-
-    console = make_console(cli.out, color=cli.color, width=None)
-    console.print(Text(sanitize(article.title), style="bold"))
-    console.print(
-        Text(
-            f"{article.slug} · {sanitize(article.category) or 'uncategorized'} · "
-            f"tags: {', '.join(article.tags) or '-'} · updated {article.updated_at:%Y-%m-%d}",
-            style="dim",
-        )
-    )
-    console.print()
-    console.print(Markdown(sanitize(article.body, multiline=True)))
+    emit_article(article, fmt=chosen, out=cli.out, color=cli.color)
 
 
 @app.command("add")

@@ -17,7 +17,8 @@ SQLAlchemy), PostgreSQL, a schema behind, a missing ticket, a bad value. Recogni
   ``--no-color``, ``--quiet``/``-q`` (``--debug`` and ``--help`` take the ordinary path);
 * ``ticket list ['']`` with ``--sort``, ``--limit N``, ``--all``, ``--format``/``-f``,
   ``--columns``, ``--quiet``/``-q``;
-* ``ticket show ID`` and ``view list`` with ``--format``/``-f``.
+* ``ticket show ID``, ``kb show ID|SLUG`` and ``view list`` with ``--format``/``-f``;
+* ``kb search QUERY`` with ``--limit`` and ``--format``/``-f``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ _LIST_VALUES = {"--sort": "sort", "--limit": "limit", "--format": "fmt", "-f": "
 _LIST_VALUES |= {"--columns": "columns"}
 _LIST_FLAGS = {"--all": "every", "--quiet": "quiet", "-q": "quiet"}
 _SHOW_VALUES = {"--format": "fmt", "-f": "fmt"}
+_KB_SEARCH_VALUES = {**_SHOW_VALUES, "--limit": "limit"}
 
 
 class _NotHere(Exception):
@@ -78,11 +80,11 @@ def _options(
     return found, words, []
 
 
-def _limit(text: str | None) -> int | None:
-    """``--limit``'s value when it is a plain number in range (else Typer says)."""
+def _limit(text: str | None, most: int = 10_000) -> int | None:
+    """``--limit``'s value when it is a plain number from 1 to ``most`` (else Typer says)."""
     if text is None:
         return None
-    if not (text.isascii() and text.isdigit()) or text.startswith("0") or int(text) > 10_000:
+    if not (text.isascii() and text.isdigit()) or text.startswith("0") or int(text) > most:
         raise _NotHere
     return int(text)
 
@@ -104,6 +106,16 @@ def run(args: list[str]) -> bool:
                 raise _NotHere  # a query: the query language compiles to SQLAlchemy
             options["quiet"] = bool(top.get("quiet") or options.get("quiet"))
             return _list(_settings(top), **options)
+        if command[:2] == ["kb", "show"]:
+            options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
+            if len(words) != 1:
+                raise _NotHere
+            return _kb_show(_settings(top), words[0], **options)
+        if command[:2] == ["kb", "search"]:
+            options, words, _ = _options(command[2:], _KB_SEARCH_VALUES, {}, stop_at_word=False)
+            if len(words) != 1:
+                raise _NotHere
+            return _kb_search(_settings(top), words[0], **options)
         if command[:2] == ["view", "list"]:
             options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
             if words:
@@ -263,6 +275,61 @@ def _stream(
                 color=color,
                 csv_keys=csv_keys,
             )
+    return True
+
+
+def _kb_show(settings: Settings, ref: str, *, fmt: str | None = None) -> bool:
+    from deskterm.cli.kb_view import emit_article
+    from deskterm.cli.output import resolve_format
+    from deskterm.domain.kb import show_light
+    from deskterm.errors import DeskError
+
+    _streams()
+    try:
+        chosen = resolve_format(fmt, many=False, stream=sys.stdout)
+    except DeskError:
+        raise _NotHere from None
+    desk = _open(settings)
+    try:
+        article = show_light(desk, ref)
+    except Exception:
+        raise _NotHere from None  # nothing written yet: the ordinary path explains
+    finally:
+        desk.close()
+    if article is None:
+        raise _NotHere  # no such article: the ordinary path says so
+    with _writing():
+        emit_article(article, fmt=chosen, out=sys.stdout, color=settings.use_color)
+    return True
+
+
+#: ``kb search --limit``'s default and most (as kb_cmd has them).
+KB_LIMIT, KB_MOST = 10, 1000
+
+
+def _kb_search(
+    settings: Settings, query: str, *, fmt: str | None = None, limit: str | None = None
+) -> bool:
+    from deskterm.cli.kb_view import emit_hits
+    from deskterm.cli.output import resolve_format
+    from deskterm.domain.kb import search_light
+    from deskterm.errors import DeskError
+
+    most = _limit(limit, KB_MOST) or KB_LIMIT
+    _streams()
+    try:
+        chosen = resolve_format(fmt, many=True, stream=sys.stdout)
+    except DeskError:
+        raise _NotHere from None
+    desk = _open(settings)
+    try:
+        hits = search_light(desk, query, most)
+    except Exception:
+        raise _NotHere from None  # nothing written yet: the ordinary path explains
+    finally:
+        desk.close()
+    with _writing():
+        emit_hits(hits, fmt=chosen, out=sys.stdout, color=settings.use_color)
     return True
 
 

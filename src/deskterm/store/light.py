@@ -12,7 +12,7 @@ None, and the caller takes the ordinary path, which explains the problem properl
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +95,12 @@ def convert_times(row: tuple[Any, ...], time_columns: tuple[int, ...]) -> tuple[
         if values[i] is not None:
             values[i] = parse(values[i] + "+00:00")
     return tuple(values)
+
+
+def utc(value: Any) -> datetime:
+    """A stored time as an aware UTC datetime: PostgreSQL gives a datetime, SQLite the naive
+    UTC text SQLAlchemy writes (``2026-11-23 19:00:00.000000``)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    stamp: datetime = value
+    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -41,35 +40,21 @@ from sqlalchemy.sql import Select
 
 from deskterm.store import schema
 
+# The words of a search and the FTS5 expression, shared with the light reader:
+from deskterm.store.search_text import HL_END as HL_END
+from deskterm.store.search_text import HL_START as HL_START
+from deskterm.store.search_text import SUBJECT_WEIGHT as SUBJECT_WEIGHT
+from deskterm.store.search_text import SearchTerm as SearchTerm
+from deskterm.store.search_text import clean_text as clean_text
+from deskterm.store.search_text import fts5_query as fts5_query
+from deskterm.store.search_text import fts5_term as fts5_term
+from deskterm.store.search_text import has_words as has_words
+
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 PG_CONFIG = "english"
-SUBJECT_WEIGHT = 5.0
 #: Ranking a very common word over a million tickets would sort the whole table; rank only
 #: this many of the newest matches instead (ARCHITECTURE "common words").
 RANK_CANDIDATES = 2000
-
-# Markers around highlighted words in snippets; the domain turns them into segments.
-HL_START = "\x02"
-HL_END = "\x03"
-
-
-@dataclass(frozen=True)
-class SearchTerm:
-    """One word or phrase of a search; ``prefix`` when the user typed ``word*``."""
-
-    text: str
-    phrase: bool = False
-    negated: bool = False
-    prefix: bool = False
-
-
-_WORD = re.compile(r"\w", re.UNICODE)
-
-
-def has_words(term: SearchTerm) -> bool:
-    """False for terms with nothing a tokenizer would index (``!!!``, an emoji)."""
-    return bool(_WORD.search(term.text.replace("_", " ")))
-
 
 # --------------------------------------------------------------------------- SQLite DDL
 
@@ -269,32 +254,6 @@ def index_in_step(conn: Connection) -> tuple[bool, str]:
 # ---------------------------------------------------------------------- query building
 
 
-def _clean(text: str) -> str:
-    """Search text without NUL (no backend accepts it inside a query string)."""
-    return text.replace("\x00", " ")
-
-
-def _fts5_term(term: SearchTerm) -> str:
-    quoted = '"' + _clean(term.text).replace('"', '""') + '"'
-    return quoted + ("*" if term.prefix and not term.phrase else "")
-
-
-def fts5_query(terms: Sequence[SearchTerm]) -> str | None:
-    """An FTS5 MATCH expression that is valid for any input, or None if nothing is searchable.
-
-    Positive terms are ANDed; negated ones become ``NOT``. A query of negations only cannot be
-    expressed in FTS5 and is handled by the caller with ``NOT IN``.
-    """
-    positive = [_fts5_term(t) for t in terms if not t.negated and has_words(t)]
-    if not positive:
-        return None
-    expression = " AND ".join(positive)
-    negative = [_fts5_term(t) for t in terms if t.negated and has_words(t)]
-    for item in negative:
-        expression = f"({expression}) NOT {item}"
-    return expression
-
-
 def websearch_text(terms: Sequence[SearchTerm], *, any_of: bool = False) -> str | None:
     """A ``websearch_to_tsquery`` input that keeps each word or phrase as the user meant it
     (quoted, so ``or``, ``-`` and quotes typed by the user are just text)."""
@@ -302,7 +261,7 @@ def websearch_text(terms: Sequence[SearchTerm], *, any_of: bool = False) -> str 
     for term in terms:
         if not has_words(term):
             continue
-        clean = _clean(term.text).replace('"', " ").strip()
+        clean = clean_text(term.text).replace('"', " ").strip()
         parts.append(("-" if term.negated else "") + f'"{clean}"')
     return (" or " if any_of else " ").join(parts) or None
 
@@ -311,7 +270,7 @@ def _prefix_word(term: SearchTerm) -> str | None:
     """The word of a ``word*`` term reduced to what a tsquery lexeme may hold, or None."""
     if not term.prefix or term.phrase:
         return None
-    word = re.sub(r"\W+", "", _clean(term.text)).lower()
+    word = re.sub(r"\W+", "", clean_text(term.text)).lower()
     return word or None
 
 
@@ -436,7 +395,7 @@ def _all_match_ids(
 ) -> Select[Any]:
     if dialect == "sqlite":
         if any_of:
-            expression: str | None = " OR ".join(_fts5_term(t) for t in terms)
+            expression: str | None = " OR ".join(fts5_term(t) for t in terms)
         else:
             expression = fts5_query(terms)
         return (

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from deskterm.domain.kb.files import parse_document as parse_document
     from deskterm.domain.kb.files import render_front_matter as render_front_matter
     from deskterm.domain.kb.files import split_front_matter as split_front_matter
+    from deskterm.domain.kb.rows import search_light as search_light
+    from deskterm.domain.kb.rows import show_light as show_light
 
 _SURFACE = Surface(
     __name__,
@@ -31,6 +33,7 @@ _SURFACE = Surface(
             "search_articles",
             "slugify",
         ),
+        "rows": ("show_light", "search_light"),
         "files": (
             "import_documents",
             "parse_document",

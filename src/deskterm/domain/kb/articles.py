@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
+from deskterm.domain.kb import rows
 from deskterm.domain.models import Article, ArticleHit
 from deskterm.domain.tags import tag_id_for
 from deskterm.errors import Conflict, InvalidInput, NotFound
@@ -212,59 +213,22 @@ def search_articles(desk: Desk, query: str, *, limit: int = 20) -> list[ArticleH
     """Articles matching ``query`` (any string is valid), best first, with snippets."""
     if limit < 1 or limit > 1000:
         raise InvalidInput(f"limit must be between 1 and 1000, not {limit}")
-    terms = _terms(query)
-    if not any(search.has_words(t) for t in terms):
+    terms = rows.terms(query)
+    if not rows.searchable(terms):
         return []
     with desk.store.read() as conn:
         desk.actor(conn)
         if conn.dialect.name == "sqlite":
-            rows = _search_sqlite(conn, terms, limit)
+            found = _search_sqlite(conn, terms, limit)
         else:
-            rows = _search_postgres(conn, terms, limit)
-        return [
-            ArticleHit(
-                id=row.id,
-                slug=row.slug,
-                title=row.title,
-                category=row.category,
-                rank=float(row.rank),
-                snippet=parse_snippet(row.snippet or ""),
-            )
-            for row in rows
-        ]
-
-
-def _terms(query: str) -> list[search.SearchTerm]:
-    """Split free text into words and "quoted phrases"; a stray quote is just a character."""
-    terms = []
-    for match in re.finditer(r'"([^"]*)"|(\S+)', query):
-        if match.group(1) is not None:
-            if match.group(1).strip():
-                terms.append(search.SearchTerm(match.group(1), phrase=True))
-        else:
-            word = match.group(2).replace('"', "")
-            prefix = word.endswith("*") and len(word.rstrip("*")) > 0
-            terms.append(search.SearchTerm(word.rstrip("*") if prefix else word, prefix=prefix))
-    return terms
+            found = _search_postgres(conn, terms, limit)
+        return [rows.hit(row) for row in found]
 
 
 def _search_sqlite(
     conn: Connection, terms: list[search.SearchTerm], limit: int
 ) -> Sequence[Row[Any]]:
-    expression = search.fts5_query(terms)
-    stmt = text(
-        f"""SELECT k.id, k.slug, k.title, k.category,
-            bm25(kb_fts, {search.SUBJECT_WEIGHT}, 1.0) AS rank,
-            snippet(kb_fts, 1, :hs, :he, '…', 16) AS snippet
-        FROM kb_fts JOIN kb_articles k ON k.id = kb_fts.rowid
-        WHERE kb_fts MATCH :q ORDER BY rank LIMIT :limit"""
-    ).bindparams(
-        bindparam("q", expression, String),
-        bindparam("hs", search.HL_START),
-        bindparam("he", search.HL_END),
-        bindparam("limit", limit, Integer),
-    )
-    return conn.execute(stmt).all()
+    return conn.execute(text(rows.SEARCH_SQLITE), rows.sqlite_values(terms, limit)).all()
 
 
 def _search_postgres(
@@ -290,22 +254,11 @@ def _search_postgres(
     return conn.execute(stmt).all()
 
 
-def parse_snippet(raw: str) -> tuple[tuple[str, bool], ...]:
-    """Split a snippet with highlight markers into (text, matched) segments."""
-    segments: list[tuple[str, bool]] = []
-    for index, part in enumerate(re.split(f"[{search.HL_START}{search.HL_END}]", raw)):
-        if part:
-            segments.append((re.sub(r"\s+", " ", part), index % 2 == 1))
-    return tuple(segments)
-
-
 def _resolve(conn: Connection, ref: str | int) -> int:
-    key = str(ref).strip()
-    if key.isdigit() and len(key) < 19:
-        found = conn.execute(select(K.c.id).where(K.c.id == int(key))).scalar()
-        if found is not None:
-            return int(found)
-    found = conn.execute(select(K.c.id).where(K.c.slug == key.lower())).scalar()
+    number, slug = rows.ref_keys(ref)
+    found = conn.execute(text(rows.BY_ID), {"id": number}).scalar() if number is not None else None
+    if found is None:
+        found = conn.execute(text(rows.BY_SLUG), {"slug": slug}).scalar()
     if found is None:
         raise NotFound(f'knowledge-base article "{ref}" not found', what="article")
     return int(found)
@@ -324,30 +277,9 @@ def _set_tags(conn: Connection, article_id: int, names: Sequence[str]) -> None:
 
 
 def load_article(conn: Connection, article_id: int) -> Article:
-    a = schema.agents
-    row = conn.execute(
-        select(K, a.c.handle)
-        .select_from(K.outerjoin(a, K.c.author_id == a.c.id))
-        .where(K.c.id == article_id)
-    ).first()
+    key = {"id": article_id}
+    row = conn.execute(text(rows.ARTICLE), key).first()
     if row is None:
         raise NotFound(f"knowledge-base article {article_id} not found")
-    tag_rows = conn.execute(
-        select(schema.tags.c.name)
-        .join(schema.kb_article_tags, schema.kb_article_tags.c.tag_id == schema.tags.c.id)
-        .where(schema.kb_article_tags.c.article_id == article_id)
-        .order_by(schema.tags.c.name)
-    )
-    tags = tuple(r.name for r in tag_rows)
-    return Article(
-        id=row.id,
-        slug=row.slug,
-        title=row.title,
-        body=row.body,
-        category=row.category,
-        tags=tags,
-        author=row.handle,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-    )
+    tags = tuple(name for (name,) in conn.execute(text(rows.ARTICLE_TAGS), key))
+    return rows.article(row, tags)

@@ -9,17 +9,18 @@ output byte for byte.
 
 Parameters are named (``:ticket_id``), which SQLAlchemy's ``text()`` and ``sqlite3`` both
 read. The SQL is portable (SQLite and PostgreSQL); times come back as datetimes from
-PostgreSQL and as SQLAlchemy's naive-UTC text from SQLite, and :func:`utc` takes both.
+PostgreSQL and as SQLAlchemy's naive-UTC text from SQLite, and ``store.light.utc`` takes
+both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from deskterm.domain.models import Attachment, AuditEvent, Message, Rating
+from deskterm.store.light import utc
 
 # ----------------------------------------------------------------------------- orders
 
@@ -104,15 +105,6 @@ ATTACHMENTS: Final = (
     "a.inline, a.refused, a.created_at FROM attachments a "
     "WHERE a.ticket_id = :ticket_id ORDER BY a.id"
 )
-
-
-def utc(value: Any) -> datetime:
-    """A stored time as an aware UTC datetime: PostgreSQL gives a datetime, SQLite the naive
-    UTC text SQLAlchemy writes (``2026-11-23 19:00:00.000000``)."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    stamp: datetime = value
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
 def message(row: Any) -> Message:
