@@ -106,33 +106,62 @@ SLA_KINDS = (
 )
 
 
+#: The kinds of row format 4 added.
+ATTACHMENT_KINDS = ("attachment_blob", "attachment")
+
+
+def as_version_3(lines: list[str]) -> list[str]:
+    """The desk as format 3 wrote it (before attachments): no attachment rows; signed."""
+    return _older(lines, 3, ATTACHMENT_KINDS, lambda data: None)
+
+
 def as_version_2(lines: list[str]) -> list[str]:
     """The desk as format 2 wrote it (before queue members and SLA policies): no policy
     rows, no members or default policy on queues, no SLA keys on tickets; signed again."""
+    return _older(as_version_3(lines), 2, SLA_KINDS, _strip_version_3_keys)
+
+
+def _strip_version_3_keys(data: dict[str, Any]) -> None:
+    kind = data["type"]
+    if kind == "queue":
+        data.pop("default_sla_policy_id", None)
+        data.pop("auto_reply", None)
+        data.pop("members", None)
+    if kind == "ticket":
+        for key in SLA_TICKET_KEYS:
+            data.pop(key, None)
+    if kind == "message":
+        data.pop("automatic", None)
+
+
+def _older(
+    lines: list[str],
+    version: int,
+    dropped: tuple[str, ...],
+    strip: Callable[[dict[str, Any]], None],
+) -> list[str]:
+    """``lines`` as format ``version``: the kinds ``dropped`` left out, each row ``strip``ped,
+    the header and trailer counts without those kinds, signed again."""
     older: list[str] = []
     for line in lines:
         data = json.loads(line)
         kind = data["type"]
-        if kind in (*SLA_KINDS, "trailer"):
+        if kind in (*dropped, "trailer"):
             continue
         if kind == "header":
-            data["version"] = 2
-        if kind == "queue":
-            data.pop("default_sla_policy_id", None)
-            data.pop("auto_reply", None)
-            data.pop("members", None)
-        if kind == "ticket":
-            for key in SLA_TICKET_KEYS:
-                data.pop(key, None)
-        if kind == "message":
-            data.pop("automatic", None)
+            data["version"] = version
+        strip(data)
         older.append(dumps(data))
     signed = resign(older)
     header = json.loads(signed[0])
     trailer = json.loads(signed[-1])
-    for kind in SLA_KINDS:
-        del header["counts"][kind]
-        del trailer["counts"][kind]
+    for kind in (*dropped, *ATTACHMENT_KINDS):
+        header["counts"].pop(kind, None)
+        trailer["counts"].pop(kind, None)
+    if version <= 2:
+        for kind in SLA_KINDS:
+            header["counts"].pop(kind, None)
+            trailer["counts"].pop(kind, None)
     body = [dumps(header), *signed[1:-1]]
     # resign() counted with today's kinds; the digest covers the edited header too.
     trailer["sha256"] = hashlib.sha256(b"".join(x.encode() + b"\n" for x in body)).hexdigest()

@@ -203,14 +203,14 @@ def test_a_backup_from_before_sla_policies_imports_with_no_clocks(
         assert (ticket.sla_due, ticket.next_response_due) == (None, None)
         assert sla.list_policies(desk) == []
         exported = list(transfer.export_lines(desk))
-        assert json.loads(exported[0])["version"] == 3
+        assert json.loads(exported[0])["version"] == transfer.FORMAT_VERSION
     finally:
         desk.close()
 
 
 def test_a_policy_row_in_a_format_2_file_is_refused(lines: tuple[str, ...]) -> None:
     older = [
-        line.replace('"version":3', '"version":2', 1) if i == 0 else line
+        line.replace(f'"version":{transfer.FORMAT_VERSION}', '"version":2', 1) if i == 0 else line
         for i, line in enumerate(lines)
     ]
     with pytest.raises(InvalidInput, match="counts: expected a count for each of"):

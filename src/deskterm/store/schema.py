@@ -479,7 +479,9 @@ mail_messages = Table(
 
 
 #: Attachments (migration 0019, docs/mail.md "Attachments"). ``attachment_blobs`` holds each
-#: distinct content once, keyed by its SHA-256 (the same file in two mails is stored once);
+#: distinct content once, its SHA-256 unique (the same file in two mails is stored once);
+#: attachments name their blob by that hash, so that under row security a login can add a
+#: file whose bytes are already stored for a ticket it cannot see;
 #: ``attachments`` one row per file as it came with a thread entry (``message_id``): its
 #: sanitized name, content type and size. ``refused`` says why a file was not kept (larger
 #: than ``[attachments] max_size``): such a row has no blob. A ticket's attachments are
@@ -487,7 +489,8 @@ mail_messages = Table(
 attachment_blobs = Table(
     "attachment_blobs",
     metadata,
-    Column("sha256", String(64), primary_key=True),
+    Column("id", ID, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
     Column("size", BigInteger, nullable=False),
     Column("data", LargeBinary, nullable=False),
     Column("created_at", _utc(), nullable=False),

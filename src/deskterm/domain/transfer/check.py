@@ -95,6 +95,8 @@ class ExportReader:
     _last_id: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     _ids: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in REFERENCED})
     _tag_ids: dict[str, int] = field(default_factory=dict)
+    #: The hashes of the attachments' contents read so far (an attachment names its own).
+    _contents: set[str] = field(default_factory=set)
     _taken: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], int]] = field(
         default_factory=dict
     )
@@ -315,9 +317,27 @@ class ExportReader:
             self._ids[kind].add(row_id)
         if kind == "tag":
             self._tag_ids[values["name"]] = row_id
+        if kind in ("attachment_blob", "attachment"):
+            self._check_content(number, kind, values)
         tag_ids = self._tags(number, data["tags"]) if kind in TAGGED else []
         links = self._links(number, link, row_id, data) if link is not None else []
         return Row(kind, number, values, tag_ids, links)
+
+    def _check_content(self, number: int, kind: str, values: dict[str, Any]) -> None:
+        """A content is the bytes its hash and size say; an attachment's content came
+        before it (attachments name their content by hash, not by id)."""
+        digest = values["sha256"]
+        if kind == "attachment_blob":
+            data: bytes = values["data"]
+            if hashlib.sha256(data).hexdigest() != digest or len(data) != values["size"]:
+                raise InvalidInput(
+                    f"line {number}: data: its SHA-256 or size is not the one the line says"
+                )
+            self._contents.add(digest)
+        elif digest is not None and digest not in self._contents:
+            raise InvalidInput(
+                f"line {number}: sha256: no attachment's content {digest[:12]}... before this line"
+            )
 
     def _reference(
         self, number: int, kind: str, item: Field, target: int, values: dict[str, Any]

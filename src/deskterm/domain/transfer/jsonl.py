@@ -60,6 +60,9 @@ from deskterm.store.engine import Store
 from deskterm.store.migrate import SchemaStatus, read_state, upgrade
 
 CHUNK: Final = 2000
+#: Rows of a kind read or written at a time where rows are large: an attachment's content
+#: may be 25 MB, so a chunk of them stays a few hundred MB at most.
+SMALL_CHUNKS: Final = {"attachment_blob": 8}
 
 Progress = Callable[[int], None]
 
@@ -174,7 +177,7 @@ def _body(conn: Connection, header: str, held: dict[str, int], advance: Progress
     yield header
     advance(1)
     for kind, table in ENTITIES:
-        for rows in _chunks(conn, table):
+        for rows in _chunks(conn, table, SMALL_CHUNKS.get(kind, CHUNK)):
             tags = _tags_of(conn, kind, [row.id for row in rows])
             links = _links_of(conn, kind, [row.id for row in rows])
             for row in rows:
@@ -188,12 +191,12 @@ def _body(conn: Connection, header: str, held: dict[str, int], advance: Progress
             advance(len(rows))
 
 
-def _chunks(conn: Connection, table: Table) -> Iterator[list[Any]]:
+def _chunks(conn: Connection, table: Table, size: int) -> Iterator[list[Any]]:
     last = 0
     while True:
         rows = list(
             conn.execute(
-                select(table).where(table.c.id > last).order_by(table.c.id).limit(CHUNK)
+                select(table).where(table.c.id > last).order_by(table.c.id).limit(size)
             ).all()
         )
         if not rows:
@@ -416,7 +419,7 @@ class _Writer:
         self.lines: tuple[int, int] = (0, 0)
 
     def add(self, row: Row) -> None:
-        if row.kind != self.kind or len(self.rows) >= CHUNK:
+        if row.kind != self.kind or len(self.rows) >= SMALL_CHUNKS.get(row.kind, CHUNK):
             self.flush()
             self.kind = row.kind
             self.lines = (row.line, row.line)

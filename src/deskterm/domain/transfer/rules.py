@@ -29,17 +29,17 @@ from sqlalchemy import (
 from deskterm.domain import validate
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.sla import check_calendar, check_pause, check_targets, check_warning
-from deskterm.domain.tickets import MAX_TIME_SPENT, check_status, sort_spec
+from deskterm.domain.tickets import MAX_TIME_SPENT, check_status, safe_name, sort_spec
 from deskterm.domain.vocab import MESSAGE_KINDS, PRIORITY_RANK
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
 
 FORMAT_NAME: Final = "deskterm-export"
-FORMAT_VERSION: Final = 3
+FORMAT_VERSION: Final = 4
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
-#: and a checksummed trailer) and 3 (queue members, SLA policies, the SLA columns of queues
-#: and tickets, macros, the mail taken in, time entries and ratings).
-READABLE_VERSIONS: Final = (1, 2, 3)
+#: and a checksummed trailer), 3 (queue members, SLA policies, the SLA columns of queues
+#: and tickets, macros, the mail taken in, time entries and ratings) and 4 (attachments).
+READABLE_VERSIONS: Final = (1, 2, 3, 4)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
 #: the self-references of ``DEFERRED``, which may point forward and are set at the end.
@@ -57,6 +57,8 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("mail_message", schema.mail_messages),
     ("time_entry", schema.time_entries),
     ("rating", schema.ratings),
+    ("attachment_blob", schema.attachment_blobs),
+    ("attachment", schema.attachments),
     ("kb_article", schema.kb_articles),
     ("saved_view", schema.saved_views),
     ("rule", schema.rules),
@@ -88,6 +90,8 @@ NOUNS: Final = {
     "audit_event": ("audit event", "audit events"),
     "time_entry": ("time entry", "time entries"),
     "rating": ("rating", "ratings"),
+    "attachment_blob": ("attachment's content", "attachments' contents"),
+    "attachment": ("attachment", "attachments"),
     "kb_article": ("KB article", "KB articles"),
     "saved_view": ("saved view", "saved views"),
     "rule": ("rule", "rules"),
@@ -104,6 +108,8 @@ KIND_SINCE: Final = {
     "mail_message": 3,
     "time_entry": 3,
     "rating": 3,
+    "attachment_blob": 4,
+    "attachment": 4,
 }
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
@@ -227,6 +233,20 @@ def _binary(value: Any) -> bytes:
         raise InvalidInput("is not valid base64") from None
 
 
+def _sha256(text: str) -> str:
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise InvalidInput("must be a SHA-256 in lower-case hex (64 characters)")
+    return text
+
+
+def _file_name(text: str) -> str:
+    """A file's name as the desk keeps them: a name an older or edited file holds that the
+    desk would not have kept is refused, not stored (it is written to disks on save)."""
+    if safe_name(text) != text:
+        raise InvalidInput(f"is not a safe file name (the desk would keep {safe_name(text)!r})")
+    return text
+
+
 def _stored_json(check: Callable[[Any], Any]) -> Check:
     """A JSON column: the object the export holds, checked, as the text the store keeps."""
 
@@ -280,6 +300,11 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("time_entry", "seconds"): integer(1, MAX_TIME_SPENT),
     ("rating", "rating"): _vocabulary(validate.rating),
     ("rule", "version"): _ID,
+    ("attachment_blob", "sha256"): _vocabulary(_sha256),
+    ("attachment_blob", "size"): integer(0, validate.MAX_ID),
+    ("attachment", "sha256"): _vocabulary(_sha256),
+    ("attachment", "size"): integer(0, validate.MAX_ID),
+    ("attachment", "name"): _vocabulary(_file_name),
     ("ticket", "sla_paused_seconds"): integer(0, validate.MAX_ID),
     ("ticket", "next_response_paused_seconds"): integer(0, validate.MAX_ID),
 }
@@ -317,7 +342,16 @@ class Shape:
 
 
 def _field(kind: str, column: Column[Any]) -> Field:
-    ref = next((_KIND_OF_TABLE[fk.column.table.name] for fk in column.foreign_keys), None)
+    # References by id; an attachment names its blob by hash (a checked value, and the
+    # database's own key at import).
+    ref = next(
+        (
+            _KIND_OF_TABLE[fk.column.table.name]
+            for fk in column.foreign_keys
+            if fk.column.primary_key
+        ),
+        None,
+    )
     if column.primary_key or ref is not None:
         check = _ID
     elif (kind, column.name) in _RULES:

@@ -1,11 +1,12 @@
 """Attachments (docs/mail.md, "Attachments"): files that came with mail or with an agent's
 reply or note, stored with the desk.
 
-``attachment_blobs``: the bytes, once per content (keyed by their SHA-256), so the same file
-sent in two mails is stored once. ``attachments``: one row per file as it came: the ticket,
-the thread entry it came with, its sanitized name, content type, size and blob; ``refused``
-says why a file was not kept (too large), and then there is no blob. On PostgreSQL both have
-row security as the other tables of a ticket have (``security.secure_attachments``).
+``attachment_blobs``: the bytes, once per content (their SHA-256 unique; an id for
+exports), so the same file sent in two mails is stored once. ``attachments``: one row per
+file as it came: the ticket, the thread entry it came with, its sanitized name, content
+type, size and blob (by hash); ``refused`` says why a file was not kept (too large), and
+then there is no blob. On PostgreSQL both have row security as the other tables of a
+ticket have (``security.secure_attachments``).
 
 Revision ID: 0019_attachments
 Revises: 0018_notify
@@ -30,11 +31,13 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 def upgrade() -> None:
     op.create_table(
         "attachment_blobs",
+        sa.Column("id", ID, nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_attachment_blobs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attachment_blobs")),
+        sa.UniqueConstraint("sha256", name=op.f("uq_attachment_blobs_sha256")),
     )
     op.create_table(
         "attachments",
