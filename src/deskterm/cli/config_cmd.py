@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,5 +171,12 @@ def check(
     )
     chosen = resolve_format(fmt, many=True, stream=cli.out)
     emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+    if chosen == "table":
+        # A table cuts long text to the terminal's width; why a check failed is said whole.
+        from deskterm.cli.main import one_line
+
+        for row in rows:
+            if row["result"] == "failed":
+                print(f"error: {row['check']}: {one_line(str(row['detail']))}", file=sys.stderr)
     if code:
         raise typer.Exit(code)

@@ -112,10 +112,13 @@ def fetch(
 def check_login(imap: ImapSettings) -> str:
     """Log in and open the folder, then log out: what ``config check`` tries. Returns one
     line about the mailbox (how many messages wait)."""
-    with Mailbox(imap) as box:
+    with Mailbox(imap, create=False) as box:
         waiting = len(box.waiting())
         idle = "IDLE offered" if box.idle_offered else "no IDLE (--watch polls)"
-        return f"logged in as {imap.user}; {imap.folder}: {waiting} waiting; {idle}"
+        line = f"logged in as {imap.user}; {imap.folder}: {waiting} waiting; {idle}"
+        if box.target_missing:
+            line += f"; no folder {imap.move_to!r} yet (the first fetch creates it)"
+        return line
 
 
 def watch(
@@ -180,8 +183,11 @@ def _wait(seconds: float, stopped: Callable[[], bool]) -> None:
 class Mailbox:
     """One logged-in connection with the folder selected (a context manager)."""
 
-    def __init__(self, imap: ImapSettings) -> None:
+    def __init__(self, imap: ImapSettings, *, create: bool = True) -> None:
         self.imap = imap
+        #: Create the folder taken mail moves to when it is missing (a check only looks).
+        self.create = create
+        self.target_missing = False
         self._conn: imaplib.IMAP4 | None = None
         self.capabilities: frozenset[str] = frozenset()
         self._tags = 0
@@ -296,6 +302,9 @@ class Mailbox:
         if target is not None:
             listed, names = self.conn.list('""', _quoted(target))
             if listed == "OK" and not [name for name in names if name]:
+                self.target_missing = True
+                if not self.create:
+                    return
                 made, said = self.conn.create(_quoted(target))
                 if made != "OK":
                     raise self._misconfigured(
