@@ -39,7 +39,8 @@ TEMPLATE = """\
 
 [agent]
 # The agent you act as (flag --as, environment DESKTERM_AGENT).
-# Default: your login name.
+# Default: your login name. On PostgreSQL the database login decides who you are: a handle
+# here may only name yourself, unless your login may act for others (docs/team.md).
 # handle = "alice"
 
 [ui]
