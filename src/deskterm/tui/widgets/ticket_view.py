@@ -7,15 +7,16 @@ and shown as plain text. The history says what changed in words (``domain/histor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from deskterm.domain.models import Message, TicketDetail
+from deskterm.domain.models import Attachment, Message, TicketDetail
 from deskterm.domain.text import long_time, one_line
-from deskterm.domain.tickets import describe, messages_by_id, time_text
+from deskterm.domain.tickets import describe, messages_by_id, size_text, time_text
 from deskterm.tui.access import desk_app
 from deskterm.tui.messages import PresenceChanged
 from deskterm.tui.presence import phrase
@@ -73,6 +74,8 @@ def fields_text(detail: TicketDetail, now: datetime, *, color: bool = True) -> T
     pairs += [(label, Text(value)) for label, value in clock_lines(t, now)]
     if detail.time_spent_seconds:
         pairs.append(("Time spent", Text(time_text(detail.time_spent_seconds))))
+    if detail.attachments:
+        pairs.append(("Files", Text(str(len(detail.attachments)))))
     if detail.rating is not None:
         rating = Text(detail.rating.rating, style="bold")
         if detail.rating.comment:
@@ -93,14 +96,42 @@ def _requester(name: str | None, email: str | None) -> str:
     return name or email or "–"
 
 
-def message_text(message: Message) -> Text:
+def message_text(message: Message, files: Sequence[Attachment] = ()) -> Text:
+    """A thread entry: who and when, the body, then the files that came with it."""
     label, style = SOURCES[message_source(message)]
     text = Text()
     text.append(label, style=style)
     who = one_line(message.author_name or message.author or "system", 60)
     text.append(f"  {who}  {long_time(message.created_at)}\n", style="dim")
     text.append_text(multiline(message.body))
+    for attachment in files:
+        text.append("\n")
+        text.append_text(attachment_text(attachment))
     return text
+
+
+def attachment_text(attachment: Attachment) -> Text:
+    """``[2] report.pdf  1.5 KB  application/pdf`` (names from mail sanitized as any text
+    from outside; a refused file says why); ``ticket attachment save ID N`` takes N."""
+    text = Text()
+    text.append(f"[{attachment.number}] ", style="bold")
+    text.append_text(plain(attachment.name, 80))
+    text.append(f"  {size_text(attachment.size)}  ", style="dim")
+    text.append_text(plain(attachment.content_type, 40).copy())
+    if attachment.inline:
+        text.append("  inline", style="dim")
+    if attachment.refused is not None:
+        text.append("  not kept: ")
+        text.append_text(plain(attachment.refused, 80))
+    return text
+
+
+def files_by_message(detail: TicketDetail) -> dict[int | None, list[Attachment]]:
+    """The ticket's files by the thread entry each came with."""
+    found: dict[int | None, list[Attachment]] = {}
+    for attachment in detail.attachments:
+        found.setdefault(attachment.message_id, []).append(attachment)
+    return found
 
 
 def history_text(detail: TicketDetail) -> Text:
@@ -136,10 +167,17 @@ class TicketView(VerticalScroll):
                 Static(fields_text(detail, now, color=desk_app(self).color), classes="fields"),
             ]
             widgets.append(Static(Text("Thread", style="bold underline"), classes="section"))
+            files = files_by_message(detail)
             widgets.extend(
-                Static(message_text(m), classes=f"msg -{message_source(m)}")
+                Static(message_text(m, files.get(m.id, ())), classes=f"msg -{message_source(m)}")
                 for m in detail.messages
             )
+            if files.get(None):  # files whose thread entry is gone
+                lines = Text("Files", style="bold")
+                for attachment in files[None]:
+                    lines.append("\n")
+                    lines.append_text(attachment_text(attachment))
+                widgets.append(Static(lines, classes="msg -event"))
             if not detail.messages:
                 widgets.append(Static(Text("(no messages)", style="dim")))
             widgets.append(Static(Text("History", style="bold underline"), classes="section"))
