@@ -142,3 +142,16 @@ def test_a_file_that_cannot_go_changes_nothing(cli_inproc, tmp_path: Path) -> No
     assert "gone: no such file; nothing was changed" in missing
     after = ok_json(cli_inproc("ticket", "show", number, "--format", "json"))
     assert (after["version"], len(after["messages"]), after["attachments"]) == (1, 1, [])
+
+
+def test_mail_receive_warns_of_a_refused_file_and_takes_the_mail(
+    cli_inproc_bytes, tmp_path: Path
+) -> None:
+    config = tmp_path / "deskterm.toml"
+    config.write_text('[attachments]\nmax_size = "2KB"\n')
+    raw = (CORPUS / "attachment-large.eml").read_bytes()
+    taken = cli_inproc_bytes("--config", str(config), "mail", "receive", input=raw)
+    assert (taken.returncode, taken.stdout) == (0, b"new ticket #1\n")
+    assert taken.stderr == (
+        b"warning: attachment not kept: full.log: larger than the limit of 2 KB (3 KB)\n"
+    )

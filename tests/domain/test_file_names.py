@@ -59,3 +59,12 @@ def test_sizes_read_and_print_as_people_write_them() -> None:
         "1.5 KB",
         "25 MB",
     ]
+
+
+def test_a_max_size_that_is_not_a_size_is_refused_naming_the_key(tmp_path) -> None:
+    from deskterm.config import check
+    from deskterm.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        check({"attachments": {"max_size": "lots"}}, tmp_path / "deskterm.toml")
+    assert "[attachments] max_size must be a size" in caught.value.message
