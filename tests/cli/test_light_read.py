@@ -154,6 +154,23 @@ def test_kb_show_and_search_are_byte_for_byte_the_ordinary_ones(
 
 
 @SQLITE_ONLY
+@pytest.mark.parametrize("fmt", ("table", "json", "jsonl", "csv"))
+def test_report_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
+    from datetime import timedelta
+
+    month_ago = (seeded.now() - timedelta(days=30)).date().isoformat()
+    week_ago = (seeded.now() - timedelta(days=7)).date().isoformat()
+    _same(cli_inproc_bytes, "report", "-f", fmt)
+    _same(cli_inproc_bytes, "report", "summary", "--since", month_ago, "-f", fmt)
+    _same(cli_inproc_bytes, "report", "--since", month_ago, "--until", week_ago, "-f", fmt)
+    _same(cli_inproc_bytes, "report", "SUMMARY", "--until", "2000-01-01", f"--format={fmt}")
+    result = _same(cli_inproc_bytes, "report", "-f", "json")
+    figures = json.loads(result.stdout)
+    assert figures["created"] == 121
+    assert figures["median_resolution_seconds"] is not None
+
+
+@SQLITE_ONLY
 def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_bytes) -> None:
     for args in (
         ("ticket", "list", "status:open"),  # a query
@@ -176,6 +193,10 @@ def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_byt
         ("kb", "search", "vpn", "--limit", "0"),
         ("kb", "search", "vpn", "--limit", "1001"),
         ("kb", "search"),
+        ("report", "weekly"),
+        ("report", "--since", "tomorrowish"),
+        ("report", "--since", "2026-01-02", "--until", "2026-01-01"),
+        ("report", "-f", "ids"),
         ("view", "list", "-f", "yaml"),
     ):
         _same(cli_inproc_bytes, *args, light=False)
@@ -253,6 +274,7 @@ def test_read_commands_import_no_sqlalchemy_pydantic_or_alembic(seeded, backend_
         ("view", "list", "--format", "json"),
         ("kb", "search", "password", "--format", "json"),
         ("kb", "show", "1", "--format", "json"),
+        ("report", "--format", "json"),
         ("ticket", "list", "--all", "--format", "ids"),
         ("ticket", "list", "--format", "csv"),
     ):

@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import Result
 
-from deskterm.domain import tickets
+from deskterm.domain import reports, tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.reports import period as reports
 from deskterm.errors import InvalidInput
 
 Invoke = Callable[..., Result]

@@ -18,7 +18,8 @@ SQLAlchemy), PostgreSQL, a schema behind, a missing ticket, a bad value. Recogni
 * ``ticket list ['']`` with ``--sort``, ``--limit N``, ``--all``, ``--format``/``-f``,
   ``--columns``, ``--quiet``/``-q``;
 * ``ticket show ID``, ``kb show ID|SLUG`` and ``view list`` with ``--format``/``-f``;
-* ``kb search QUERY`` with ``--limit`` and ``--format``/``-f``.
+* ``kb search QUERY`` with ``--limit`` and ``--format``/``-f``;
+* ``report [summary]`` with ``--since``, ``--until`` and ``--format``/``-f``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ _LIST_VALUES |= {"--columns": "columns"}
 _LIST_FLAGS = {"--all": "every", "--quiet": "quiet", "-q": "quiet"}
 _SHOW_VALUES = {"--format": "fmt", "-f": "fmt"}
 _KB_SEARCH_VALUES = {**_SHOW_VALUES, "--limit": "limit"}
+_REPORT_VALUES = {**_SHOW_VALUES, "--since": "since", "--until": "until"}
 
 
 class _NotHere(Exception):
@@ -116,6 +118,11 @@ def run(args: list[str]) -> bool:
             if len(words) != 1:
                 raise _NotHere
             return _kb_search(_settings(top), words[0], **options)
+        if command[:1] == ["report"]:
+            options, words, _ = _options(command[1:], _REPORT_VALUES, {}, stop_at_word=False)
+            if len(words) > 1:
+                raise _NotHere
+            return _report(_settings(top), *words, **options)
         if command[:2] == ["view", "list"]:
             options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
             if words:
@@ -330,6 +337,43 @@ def _kb_search(
         desk.close()
     with _writing():
         emit_hits(hits, fmt=chosen, out=sys.stdout, color=settings.use_color)
+    return True
+
+
+def _report(
+    settings: Settings,
+    kind: str = "summary",
+    *,
+    fmt: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> bool:
+    from datetime import UTC, datetime
+
+    from deskterm.cli.output import resolve_format
+    from deskterm.cli.report_view import KINDS, emit_summary
+    from deskterm.domain.reports import parse_bound, summary_light
+    from deskterm.errors import DeskError
+
+    if kind.strip().lower() not in KINDS or (fmt or "").strip().lower() == "ids":
+        raise _NotHere  # a summary has no id: the ordinary path refuses ids
+    now = datetime.now(UTC).replace(microsecond=0)  # as Desk.now
+    _streams()
+    try:
+        start = parse_bound(since, now=now, end=False, what="--since")
+        end = parse_bound(until, now=now, end=True, what="--until")
+        chosen = resolve_format(fmt, many=False, stream=sys.stdout)
+        desk = _open(settings)
+    except DeskError:
+        raise _NotHere from None
+    try:
+        result = summary_light(desk, since=start, until=end)
+    except Exception:
+        raise _NotHere from None  # nothing written yet: the ordinary path explains
+    finally:
+        desk.close()
+    with _writing():
+        emit_summary(result, fmt=chosen, out=sys.stdout, color=settings.use_color)
     return True
 
 

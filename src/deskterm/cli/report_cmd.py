@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from deskterm.cli.context import get
-
-KINDS = ("summary",)
 
 
 def report(
@@ -31,7 +29,8 @@ def report(
 
     Example: deskterm report summary --since 7d --format json
     """
-    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.cli.output import resolve_format
+    from deskterm.cli.report_view import KINDS, emit_summary
     from deskterm.domain import reports
     from deskterm.errors import InvalidInput
 
@@ -46,40 +45,4 @@ def report(
         until=reports.parse_bound(until, now=now, end=True, what="--until"),
     )
     chosen = resolve_format(fmt, many=False, stream=cli.out)
-    if chosen == "table":
-        _print_summary(cli.out, result)
-        return
-    emit_object(_as_dict(result), fmt=chosen, out=cli.out, color=cli.color)
-
-
-def _as_dict(result: Any) -> dict[str, Any]:
-    import dataclasses
-
-    return dataclasses.asdict(result)
-
-
-def _duration(seconds: float | None) -> str:
-    from deskterm.domain.sla import human_duration
-
-    return "-" if seconds is None else human_duration(seconds)
-
-
-def _print_summary(out: Any, result: Any) -> None:
-    from deskterm.domain.text import sanitize
-
-    def when(value: Any) -> str:
-        return "…" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
-
-    lines = [
-        f"Period: {when(result.since)} to {when(result.until)}",
-        f"Created: {result.created}    Solved: {result.solved}",
-        f"Median first response: {_duration(result.median_first_response_seconds)}    "
-        f"Median resolution: {_duration(result.median_resolution_seconds)}",
-        "",
-        "By status:   " + "  ".join(f"{k} {v}" for k, v in result.by_status.items()),
-        "By priority: " + "  ".join(f"{k} {v}" for k, v in result.by_priority.items()),
-        "By queue:",
-    ]
-    width = max((len(name) for name in result.by_queue), default=0)
-    lines += [f"  {sanitize(name):<{width}}  {n:>6}" for name, n in result.by_queue.items()]
-    out.write("\n".join(lines) + "\n")
+    emit_summary(result, fmt=chosen, out=cli.out, color=cli.color)

@@ -104,3 +104,16 @@ def utc(value: Any) -> datetime:
         return datetime.fromisoformat(value + "+00:00")
     stamp: datetime = value
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+
+
+def sqlite_datetime(value: datetime) -> str:
+    """The text SQLAlchemy's SQLite DateTime stores, for bulk loads that bypass it.
+
+    Must stay byte-identical to what :class:`UTCDateTime` writes, because SQLite compares
+    these as strings.
+    """
+    v = value.astimezone(UTC)
+    return (
+        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+    )

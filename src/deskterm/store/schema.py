@@ -34,6 +34,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# What UTCDateTime writes on SQLite (also for bulk loads and the light reader):
+from deskterm.store.light import sqlite_datetime as sqlite_datetime
+
 #: The exact condition of ``ix_tickets_unsolved_updated``, a partial covering index over the
 #: unsolved tickets agents actually work (migration 0003): the usual views then cost the same
 #: on a million tickets as on a thousand. SQLite uses a partial index only when the query
@@ -519,16 +522,3 @@ attachments = Table(
     Index("ix_attachments_ticket", "ticket_id", "id"),
     Index("ix_attachments_sha256", "sha256"),
 )
-
-
-def sqlite_datetime(value: datetime) -> str:
-    """The text SQLAlchemy's SQLite DateTime stores, for bulk loads that bypass it.
-
-    Must stay byte-identical to what :class:`UTCDateTime` writes, because SQLite compares
-    these as strings.
-    """
-    v = value.astimezone(UTC)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-    )
