@@ -72,8 +72,8 @@ class Live:
             self.app.set_interval(self.interval, self.poll, name="live")
 
     def stop(self) -> None:
-        """Stop the listener and close its connection (the console is closing): at most
-        SIGNAL_WAIT, so that the connection does not outlive the console."""
+        """Stop the listener and close its connection (the console is closing), waiting for
+        it (it looks every SIGNAL_WAIT) so that the connection does not outlive the console."""
         self._stop.set()
         if self._listener is not None:
             self._listener.join(timeout=SIGNAL_WAIT * 4)
