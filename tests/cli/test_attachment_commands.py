@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from clitools import fails, ok, ok_json
+from clitools import SQLITE_ONLY, fails, ok, ok_json
 
 from deskterm.domain.desk import Desk
 from deskterm.domain.mail import MailSettings, receive
@@ -155,3 +155,40 @@ def test_mail_receive_warns_of_a_refused_file_and_takes_the_mail(
     assert taken.stderr == (
         b"warning: attachment not kept: full.log: larger than the limit of 2 KB (3 KB)\n"
     )
+
+
+@SQLITE_ONLY
+def test_save_to_a_terminal_is_refused(backend_url: str, desk: Desk) -> None:
+    """The real process on a pseudo-terminal: a stranger's bytes never reach a terminal."""
+    import os
+    import subprocess
+    import sys
+
+    number = take(desk, "attachments-odd.eml")
+    main, secondary = os.openpty()
+    env = {**os.environ, "DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
+    deskterm = Path(sys.executable).with_name("deskterm")
+    try:
+        done = subprocess.run(
+            [str(deskterm), "ticket", "attachment", "save", number, "2", "-"],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+    assert done.returncode == 2
+    assert b"standard output is a terminal" in done.stderr
+    assert b"ssh-ed25519" not in shown

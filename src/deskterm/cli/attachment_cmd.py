@@ -84,6 +84,13 @@ def save(
     from deskterm.domain.tickets import attachment_data, safe_name, size_text
 
     cli = get(ctx)
+    if path == "-" and _is_terminal(sys.stdout):
+        # A file from a stranger written to the terminal could hold escape sequences that
+        # the terminal would obey: only to a pipe or a file.
+        raise InvalidInput(
+            "standard output is a terminal; the file's bytes go only to a pipe or a file",
+            hint="pipe it (| less, | xxd) or give a PATH",
+        )
     attachment, data = attachment_data(cli.desk(), _ticket_id(ticket), number)
     if path == "-":
         cli.out.flush()
@@ -97,6 +104,13 @@ def save(
     _write(target, data, force=force)
     if not cli.quiet:
         print(f"saved {target} ({size_text(len(data))})", file=cli.out)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _write(target: Path, data: bytes, *, force: bool) -> None:
