@@ -132,3 +132,34 @@ def test_a_messages_files_are_there_for_its_mail(desk: Desk) -> None:
     ]
     # The refused file is not there to send.
     assert [(a.name, data) for a, data in kept] == [("note.txt", b"short\n")]
+
+
+def test_a_replys_files_go_on_its_mail_and_read_back_the_same(desk: Desk) -> None:
+    from email import policy
+    from email.message import EmailMessage
+
+    from deskterm.domain.mail import attach_files, parse
+
+    number = take(desk, "plain-utf8.eml")
+    files = [
+        tickets.NewFile("Übersicht März.pdf", "application/pdf", PDF),
+        tickets.NewFile("empty.txt", "text/plain", b""),
+    ]
+    _ticket, reply = tickets.reply(desk, number, "Both files.", files=files)
+    mail = EmailMessage()
+    mail["From"] = "help@desk.example"
+    mail["To"] = "dana@customer.example"
+    mail["Subject"] = f"Re: VPN [Desk #{number}]"
+    mail["Message-ID"] = "<out-1@desk.example>"
+    mail.set_content("Both files.")
+    with desk.store.read() as conn:
+        assert attach_files(mail, conn, reply.id) == 2
+    raw = mail.as_bytes(policy=policy.SMTP)
+    assert b"filename*=utf-8''%C3%9Cbersicht%20M%C3%A4rz.pdf" in raw
+    # The requester's client reads what the desk sent: the same names and bytes.
+    came_back = parse(raw)
+    assert came_back.body.text.strip() == "Both files."
+    assert [(f.name, f.content_type, f.data) for f in came_back.body.files] == [
+        ("Übersicht März.pdf", "application/pdf", PDF),
+        ("empty.txt", "text/plain", b""),
+    ]

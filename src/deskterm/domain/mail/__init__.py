@@ -6,7 +6,8 @@ from what the thread shows); ``held_reason`` is the loop and noise guards; ``thr
 ticket a reply joins; ``receive``/``receive_in``/``receive_all`` take messages in through the
 tickets' one workflow; ``fetch``/``watch`` take them from an IMAP mailbox
 (``check_login`` tries the login); ``sources`` lists the messages of .eml, mbox and Maildir paths;
-``mail_log``/``original`` read what came in.
+``mail_log``/``original`` read what came in; ``attach_files`` puts a reply's files on its
+outgoing mail.
 
 The names below are this package's public surface (see ``deskterm.domain.surface``).
 """
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from deskterm.domain.mail.body import decode as decode
     from deskterm.domain.mail.body import html_to_text as html_to_text
     from deskterm.domain.mail.body import trimmed as trimmed
+    from deskterm.domain.mail.files import attach_files as attach_files
     from deskterm.domain.mail.guards import DEFAULT_TAG as DEFAULT_TAG
     from deskterm.domain.mail.guards import MailSettings as MailSettings
     from deskterm.domain.mail.guards import held_reason as held_reason
@@ -45,6 +47,7 @@ _SURFACE = Surface(
     __name__,
     {
         "body": ("decode", "html_to_text", "trimmed"),
+        "files": ("attach_files",),
         "guards": ("DEFAULT_TAG", "MailSettings", "held_reason"),
         "imap": ("Fetched", "ImapSettings", "check_login", "fetch", "watch"),
         "intake": ("Outcome", "Source", "receive", "receive_all", "receive_in"),
