@@ -285,6 +285,7 @@ def test_watch_takes_mail_as_it_arrives_with_idle_and_comes_back_after_a_restart
         wait_for(lambda: taken(desk) == ["created"])
         imap.append(eml("reply-references.eml"))
         wait_for(lambda: taken(desk) == ["created", "appended"])
+        wait_for(lambda: all(r"\Seen" in flags for flags, _id in imap.messages()))
         # The server goes away and comes back (empty: pymap keeps mail in memory).
         imap.stop()
         time.sleep(0.3)

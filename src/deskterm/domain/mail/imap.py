@@ -385,8 +385,14 @@ class Mailbox:
                 outcome = receive(desk, raw, settings)
             except NotMail as exc:
                 outcome = Outcome(NOT_MAIL, reason=str(exc))
-            # Only now, with the desk's transaction committed, is the server told.
-            self.done(uid)
+            # Only now, with the desk's transaction committed, is the server told. If that
+            # fails, the message was still taken (and is said); the next fetch reads it again
+            # and finds it taken.
+            try:
+                self.done(uid)
+            except MailServerUnavailable:
+                yield Fetched(uid, outcome)
+                raise
             yield Fetched(uid, outcome)
 
     # ------------------------------------------------------------------ IDLE
