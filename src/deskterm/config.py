@@ -205,6 +205,41 @@ _SIZE_SETTING = (
     'a size: a number of bytes or text such as "25MB" or "500KB"',
 )
 
+
+#: ``[mail] smtp_*`` and the rest of mail out: where ``mail send`` sends the outbox
+#: (docs/mail.md, "Sending").
+_SMTP_KEYS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "smtp_host": _TEXT,
+    "smtp_port": _IMAP_KEYS["imap_port"],
+    "smtp_user": _TEXT,
+    "smtp_password": _TEXT,
+    "smtp_password_env": _IMAP_KEYS["imap_password_env"],
+    "smtp_security": (
+        lambda value: value in ("tls", "starttls", "plain"),
+        '"tls" (SMTPS, port 465), "starttls" (port 587) or "plain" (localhost only)',
+    ),
+    "name": (
+        lambda value: isinstance(value, str) and 0 < len(value.strip()) <= 100,
+        "a name of at most 100 characters",
+    ),
+    "retry_hours": (
+        lambda value: (
+            isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 8760
+        ),
+        "a number of hours above 0, at most 8760",
+    ),
+    "notify": (
+        lambda value: (
+            isinstance(value, list) and all(item in ("received", "solved") for item in value)
+        ),
+        'a list of the notifications sent: "received", "solved" ([] for none)',
+    ),
+    "reopen_days": (
+        lambda value: isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 365,
+        "a number of days from 1 to 365",
+    ),
+}
+
 #: Every key the config file may hold: table -> key -> (check, what the check wants).
 #: ``config.example.toml`` documents each one (a test keeps them in step).
 KEYS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
@@ -216,6 +251,7 @@ KEYS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
         "address": _MAIL_ADDRESS,
         "aliases": _MAIL_ADDRESSES,
         **_IMAP_KEYS,
+        **_SMTP_KEYS,
     },
     "attachments": {"max_size": _SIZE_SETTING},
 }

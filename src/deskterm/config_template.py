@@ -83,6 +83,36 @@ TEMPLATE = """\
 # Default: 60.
 # imap_interval = 60
 
+# Mail out (docs/mail.md, "Sending"): every public reply (the console's, the CLI's, a
+# macro's, a rule's or a queue's automatic reply) and each notification is stored with its
+# mail in an outbox, in the same transaction; `deskterm mail send` (from cron, every
+# minute) sends what waits over SMTP, and keeps what could not go for a later try.
+# `deskterm mail outbox` lists what waits and why; `deskterm config check` tries the login.
+# The desk's address above is the From and Reply-To of that mail; the name goes with it.
+# name = "Example Help Desk"
+# smtp_host = "smtp.example.com"
+# "starttls": plain then STARTTLS (port 587); "tls": TLS from the first byte (SMTPS, port
+# 465); "plain": no encryption, only to localhost (the machine's own Postfix). Default:
+# starttls.
+# smtp_security = "starttls"
+# Default: 587 for starttls, 465 for tls, 25 for plain.
+# smtp_port = 587
+# The login; without smtp_user the desk sends without one (a local Postfix).
+# smtp_user = "help@example.com"
+# The password: the environment variable DESKTERM_SMTP_PASSWORD first, then the variable
+# named here, then smtp_password. It is never stored in the desk.
+# smtp_password_env = "HELPDESK_SMTP_PASSWORD"
+# smtp_password = "secret"
+# A mail the server does not take is tried again after 1, 2, 4... minutes (at most an hour
+# apart); after this many hours of failing it is given up and marked failed. Default: 48.
+# retry_hours = 48
+# The notifications sent to requesters: "received" (a new ticket came by mail and no rule
+# or queue answered it automatically) and "solved" (says how to reopen it).
+# Default: both. [] sends none (they are marked skipped).
+# notify = ["received", "solved"]
+# The solved notification says a reply within this many days reopens the ticket. Default: 14.
+# reopen_days = 14
+
 [attachments]
 # Files that come with mail, and that `ticket reply --attach` sends, are stored with the
 # desk (the same file once, however often it comes). A file larger than this is not kept:

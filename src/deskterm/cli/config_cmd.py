@@ -121,10 +121,17 @@ def _imap(cli: CliContext) -> str | None:
     return check_imap(cli)
 
 
+def _smtp(cli: CliContext) -> str | None:
+    from deskterm.cli.mail_cmd import check_smtp
+
+    return check_smtp(cli)
+
+
 #: What ``config check`` tries, in order. Each new server the config names adds its own.
 CHECKS: list[Check] = [
     Check("config", _config_file),
     Check("imap", _imap),
+    Check("smtp", _smtp),
 ]
 
 

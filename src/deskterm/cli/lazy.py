@@ -49,7 +49,8 @@ LAZY: dict[str, Lazy] = {
     "mail": Lazy(
         "deskterm.cli.mail_cmd",
         "app",
-        "Mail in: from a mail server, from mailbox files, and what became of it.",
+        "Mail in and out: from a mail server, from mailbox files, what became of it, and the "
+        "outbox.",
     ),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",

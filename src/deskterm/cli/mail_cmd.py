@@ -1,6 +1,6 @@
 """``deskterm mail ...``: mail in (docs/mail.md): from a mail server (``receive``), from files
 (``import``), from an IMAP mailbox (``fetch``), and the log of what came in (``log``,
-``held``, ``show``)."""
+``held``, ``show``); mail out: ``send`` (the outbox over SMTP) and ``outbox``."""
 
 from __future__ import annotations
 
@@ -14,10 +14,19 @@ from deskterm.cli.context import get
 
 if TYPE_CHECKING:
     from deskterm.cli.context import CliContext
-    from deskterm.domain.mail import Fetched, ImapSettings, MailRecord, MailSettings, Outcome
+    from deskterm.domain.mail import (
+        Fetched,
+        ImapSettings,
+        MailRecord,
+        MailSettings,
+        Outcome,
+        OutSettings,
+        SmtpSettings,
+    )
 
 app = typer.Typer(
-    help="Mail in: from a mail server, from mailbox files, and what became of it.\n\n"
+    help="Mail in and out: from a mail server, from mailbox files, what became of it, and "
+    "the outbox.\n\n"
     "Example: deskterm mail import ~/Maildir/.Support --dry-run",
     rich_markup_mode=None,
     no_args_is_help=True,
@@ -508,4 +517,231 @@ def show(
             ("size", "Bytes"),
             ("text", "Text"),
         ),
+    )
+
+
+# ------------------------------------------------------------------------------ mail out
+
+#: The SMTP password, before ``[mail] smtp_password_env`` and ``smtp_password``.
+ENV_SMTP_PASSWORD = "DESKTERM_SMTP_PASSWORD"
+
+
+def smtp_settings(cli: CliContext) -> SmtpSettings:
+    """The ``[mail] smtp_*`` settings, with the password from the environment or the config
+    file. MailNotConfigured names the first missing one."""
+    import os
+
+    from deskterm.domain.mail import SmtpSettings
+    from deskterm.errors import MailNotConfigured
+
+    table: dict[str, Any] = dict(cli.settings.extra.get("mail", {}))
+    where = f"in the config file {cli.settings.config_file.value}"
+    if "smtp_host" not in table:
+        raise MailNotConfigured(
+            f"no SMTP server: set [mail] smtp_host {where}", protocol="SMTP", setting="smtp_host"
+        )
+    user = table.get("smtp_user")
+    password = os.environ.get(ENV_SMTP_PASSWORD) if user else None
+    if user and not password and "smtp_password_env" in table:
+        name = table["smtp_password_env"]
+        password = os.environ.get(name)
+        if not password:
+            raise MailNotConfigured(
+                f"the environment variable {name} ([mail] smtp_password_env) is not set",
+                protocol="SMTP",
+                setting="smtp_password_env",
+            )
+    if user and not password:
+        password = table.get("smtp_password")
+    if user and not password:
+        raise MailNotConfigured(
+            f"no SMTP password for {user!r}: set the environment variable {ENV_SMTP_PASSWORD}, "
+            f"or [mail] smtp_password_env or smtp_password {where}",
+            protocol="SMTP",
+            setting="smtp_password",
+        )
+    return SmtpSettings(
+        host=str(table["smtp_host"]),
+        port=table.get("smtp_port"),
+        security=str(table.get("smtp_security", "starttls")),
+        user=None if user is None else str(user),
+        password=None if password is None else str(password),
+    )
+
+
+def out_settings(cli: CliContext) -> OutSettings:
+    """What ``[mail]`` says about the desk's outgoing mail. MailNotConfigured without an
+    address to send from."""
+    from deskterm.domain.mail import DEFAULT_TAG, NOTIFICATIONS, OutSettings
+    from deskterm.errors import MailNotConfigured
+
+    table: dict[str, Any] = dict(cli.settings.extra.get("mail", {}))
+    if "address" not in table:
+        raise MailNotConfigured(
+            "no address to send from: set [mail] address (the desk's own, e.g. "
+            f'"help@example.com") in the config file {cli.settings.config_file.value}',
+            protocol="SMTP",
+            setting="address",
+        )
+    return OutSettings(
+        address=str(table["address"]),
+        name=table.get("name"),
+        subject_tag=str(table.get("subject_tag", DEFAULT_TAG)),
+        aliases=tuple(str(a) for a in table.get("aliases", [])),
+        retry_hours=float(table.get("retry_hours", 48)),
+        notify=tuple(table.get("notify", NOTIFICATIONS)),
+        reopen_days=int(table.get("reopen_days", 14)),
+    )
+
+
+def check_smtp(cli: CliContext) -> str | None:
+    """``config check``'s SMTP part: connect, secure and log in; None when no SMTP server is
+    set up at all (``[mail]`` has no ``smtp_*`` key)."""
+    from deskterm.domain.mail import check_smtp_login
+
+    table = cli.settings.extra.get("mail", {})
+    if not any(key.startswith("smtp_") for key in table):
+        return None
+    smtp = smtp_settings(cli)
+    out_settings(cli)
+    return f"{smtp.server}: {check_smtp_login(smtp)}"
+
+
+@app.command("send")
+def send(
+    ctx: typer.Context,
+    now: Annotated[
+        bool,
+        typer.Option("--now", help="Try every waiting mail now, whatever its pause says."),
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", min=1, help="At most N mails.")
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Send the mail waiting in the outbox over SMTP ([mail] smtp_* in the config file).
+
+    Each public reply and notification was queued with the change that wrote it; what the
+    server does not take now is tried again later (after 1, 2, 4... minutes, at most an
+    hour apart, for [mail] retry_hours), and never sent twice, even by two hosts at once.
+
+    Exit codes (sysexits.h, as cron reads them): 0 sent, or nothing to send; 75 the SMTP
+    server cannot be reached now (the mail waits; run it again later); 65 the server refused
+    a mail for good (it is marked failed: see mail outbox --all); 77 the login was refused;
+    78 the settings are missing or cannot work.
+
+    Example: DESKTERM_SMTP_PASSWORD=... deskterm --as mail mail send
+    """
+    from deskterm.domain.mail import send as send_out
+
+    cli = get(ctx)
+    smtp = smtp_settings(cli)
+    out = out_settings(cli)
+    try:
+        report = send_out(cli.desk(), smtp, out, ignore_backoff=now, limit=limit)
+    except Exception as exc:
+        _desk_later(cli, exc)
+        raise
+    if fmt is not None:
+        from deskterm.cli.output import Column, emit_list, resolve_format
+
+        rows = [
+            {
+                "id": r.outbox_id,
+                "ticket_id": r.ticket_id,
+                "kind": r.kind,
+                "recipient": r.recipient,
+                "status": r.status,
+                "error": r.error,
+            }
+            for r in report.results
+        ]
+        columns = (
+            Column("id", "ID", max_width=8, justify="right"),
+            Column("ticket_id", "TICKET", max_width=8, formatter=_ticket),
+            Column("recipient", "TO", ratio=2),
+            Column("status", "STATUS", max_width=9),
+            Column("error", "ERROR", ratio=3),
+        )
+        emit_list(
+            rows,
+            columns=columns,
+            fmt=resolve_format(fmt, many=True, stream=cli.out),
+            out=cli.out,
+            color=cli.color,
+        )
+    counts = ", ".join(
+        f"{report.count(status)} {status}" for status in ("sent", "retrying", "failed", "skipped")
+    )
+    line = f"{len(report.results)} mail{'' if len(report.results) == 1 else 's'}: {counts}"
+    if not cli.quiet or report.unavailable or report.refused:
+        print(line, file=sys.stderr if fmt is not None else cli.out)
+    for item in report.refused:
+        print(
+            f"error: mail {item.outbox_id} (#{item.ticket_id}) to {item.recipient} failed: "
+            f"{item.error}",
+            file=sys.stderr,
+        )
+    if report.unavailable:
+        _stop(f"{report.unavailable}; what was not sent waits in the outbox", exit_codes.TEMPFAIL)
+    if report.refused:
+        raise SystemExit(exit_codes.DATAERR)
+
+
+@app.command("outbox")
+def outbox(
+    ctx: typer.Context,
+    every: Annotated[
+        bool, typer.Option("--all", help="Also the mail sent, failed or skipped (newest first).")
+    ] = False,
+    ticket: Annotated[
+        int | None, typer.Option("--ticket", metavar="ID", help="Only this ticket's mail.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, help="At most N mails.")
+    ] = 100,
+    fmt: FormatOpt = None,
+) -> None:
+    """List the mail waiting to go out, and why it waits (not sent yet, or the last error
+    and when it is tried again).
+
+    Example: deskterm mail outbox --all --ticket 12
+    """
+    from deskterm.cli.output import Column, emit_list, resolve_format
+    from deskterm.domain.mail import outbox as waiting
+
+    cli = get(ctx)
+    items = waiting(cli.desk(), every=every, ticket_id=ticket, limit=limit)
+    rows = [
+        {
+            "id": item.id,
+            "ticket_id": item.ticket_id,
+            "kind": item.kind,
+            "recipient": item.recipient,
+            "status": item.status,
+            "why": item.why,
+            "automatic": item.automatic,
+            "attempts": item.attempts,
+            "next_try": item.next_try,
+            "last_error": item.last_error,
+            "created_at": item.created_at,
+            "sent_at": item.sent_at,
+            "message_id_header": item.message_id_header,
+        }
+        for item in items
+    ]
+    columns = (
+        Column("id", "ID", min_width=2, max_width=8, justify="right"),
+        Column("ticket_id", "TICKET", max_width=8, formatter=_ticket),
+        Column("kind", "KIND", max_width=8),
+        Column("recipient", "TO", ratio=2),
+        Column("status", "STATUS", max_width=9),
+        Column("why", "WHY", ratio=3),
+    )
+    emit_list(
+        rows,
+        columns=columns,
+        fmt=resolve_format(fmt, many=True, stream=cli.out),
+        out=cli.out,
+        color=cli.color,
     )

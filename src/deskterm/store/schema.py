@@ -480,6 +480,34 @@ mail_messages = Table(
     Index("ix_mail_messages_received_at", "received_at"),
 )
 
+#: Mail the desk is to send, migration 0021 (docs/mail.md, "Sending"): a public reply
+#: (``message_id``) or a notification (``kind`` received, solved), enqueued in the transaction
+#: that wrote it. ``status``: queued, sending (claimed until ``claimed_until``), retrying,
+#: sent, failed, skipped; ``version`` guards every change, so two senders never take one row.
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("ticket_id", ID, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", ID, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True),
+    Column("kind", String(10), nullable=False),
+    Column("automatic", Boolean, nullable=False, server_default="0"),
+    Column("recipient", String(320), nullable=False),
+    Column("status", String(10), nullable=False, server_default="queued"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_try", _utc(), nullable=False),
+    Column("failing_since", _utc(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("claimed_until", _utc(), nullable=True),
+    Column("message_id_header", Text, nullable=True),
+    Column("created_at", _utc(), nullable=False),
+    Column("sent_at", _utc(), nullable=True),
+    Column("version", ID, nullable=False, server_default="1"),
+    Index("ix_mail_outbox_status_next_try", "status", "next_try"),
+    Index("ix_mail_outbox_ticket_id", "ticket_id"),
+    Index("ix_mail_outbox_message_id", "message_id"),
+)
+
 
 #: Attachments (migration 0019, docs/mail.md "Attachments"). ``attachment_blobs`` holds each
 #: distinct content once, its SHA-256 unique (the same file in two mails is stored once);

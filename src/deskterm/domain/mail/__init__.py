@@ -3,8 +3,9 @@ record with the reason; the same message twice is taken once.
 
 ``parse`` reads raw bytes (any charset, HTML-only mail as text, quotes and signatures trimmed
 from what the thread shows); ``held_reason`` is the loop and noise guards; ``thread`` finds the
-ticket a reply joins; ``receive``/``receive_in``/``receive_all`` take messages in through the
-tickets' one workflow; ``fetch``/``watch`` take them from an IMAP mailbox
+ticket a reply joins; ``send`` sends the outbox over SMTP (``outbox`` lists it,
+``check_smtp_login`` tries the login); ``receive``/``receive_in``/``receive_all`` take
+messages in through the tickets' one workflow; ``fetch``/``watch`` take them from an IMAP mailbox
 (``check_login`` tries the login); ``sources`` lists the messages of .eml, mbox and Maildir paths;
 ``mail_log``/``original`` read what came in; ``attach_files`` puts a reply's files on its
 outgoing mail.
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
     from deskterm.domain.mail.message import Mail as Mail
     from deskterm.domain.mail.message import NotMail as NotMail
     from deskterm.domain.mail.message import parse as parse
+    from deskterm.domain.mail.outgoing import NOTIFICATIONS as NOTIFICATIONS
+    from deskterm.domain.mail.outgoing import OutboxItem as OutboxItem
+    from deskterm.domain.mail.outgoing import OutSettings as OutSettings
+    from deskterm.domain.mail.outgoing import SendReport as SendReport
+    from deskterm.domain.mail.outgoing import SmtpSettings as SmtpSettings
+    from deskterm.domain.mail.outgoing import check_smtp_login as check_smtp_login
+    from deskterm.domain.mail.outgoing import outbox as outbox
+    from deskterm.domain.mail.outgoing import send as send
     from deskterm.domain.mail.thread import tagged as tagged
 
 _SURFACE = Surface(
@@ -55,6 +64,16 @@ _SURFACE = Surface(
         "message": ("Mail", "NotMail", "parse"),
         "mailboxes": ("sources",),
         "thread": ("tagged",),
+        "outgoing": (
+            "NOTIFICATIONS",
+            "OutboxItem",
+            "OutSettings",
+            "SendReport",
+            "SmtpSettings",
+            "check_smtp_login",
+            "outbox",
+            "send",
+        ),
     },
 )
 __getattr__ = _SURFACE.getattr

@@ -185,7 +185,7 @@ def insert_new(ctx: Context, new: NewTicket) -> Arrival:
         organization_id=organization_id,
         clocks=ClockState.from_columns({**ClockState().columns(), **sla}),
     )
-    return Arrival(arrived, contact_id)
+    return Arrival(arrived, contact_id, by_mail=new.channel == "email")
 
 
 def triage_new(

@@ -45,7 +45,7 @@ from deskterm.domain.query import NOW_PARAM, where_clause
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.rules import Rule, get_rule, load_rules
 from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
-from deskterm.domain.tickets import write
+from deskterm.domain.tickets import outbox, write
 from deskterm.domain.tickets.plan import UNSET, Current, Names, NewMessage, Plan, Request, plan
 from deskterm.domain.tickets.write import Context
 from deskterm.domain.vocab import PRIORITIES
@@ -76,6 +76,9 @@ class Arrival:
 
     ticket: Current
     requester_id: int | None
+    #: It came by mail: the requester is told it was received (docs/mail.md,
+    #: "Notifications"), unless a rule or its queue replied automatically.
+    by_mail: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ class _Run:
         #: Per requester: automatic replies stored lately (read once) and planned since.
         self.sent: dict[int, int] = {}
         self.planned: dict[int, int] = {}
+        #: "received" notifications to enqueue with the pending plans.
+        self.mail: list[outbox.Outgoing] = []
 
     def ticket(self, arrival: Arrival, matches: Sequence[tuple[Rule, DeskError | None]]) -> None:
         ctx, names = self.ctx, self.names
@@ -171,22 +176,25 @@ class _Run:
             if rule.stop:
                 break
         if not replied:
-            self.acknowledge(arrival, state, as_now)
+            replied = self.acknowledge(arrival, state, as_now)
+        if not replied and arrival.by_mail:
+            self.received(arrival)
 
-    def acknowledge(self, arrival: Arrival, state: Current, as_now: _As_now) -> None:
+    def acknowledge(self, arrival: Arrival, state: Current, as_now: _As_now) -> bool:
         """The automatic first response of the queue the ticket ended up in (``queue_reply``),
-        unless the requester had enough lately (``auto_reply_held``)."""
+        unless the requester had enough lately (``auto_reply_held``). Whether it was planned
+        or held."""
         ctx = self.ctx
         queue = _queue_replies(ctx).get(state.queue_id)
         if queue is None:
-            return
+            return False
         name, template = queue
         ticket_id = state.id
         held = self.held(arrival.requester_id)
         if held is not None:
             self.flush()  # the entry follows the rules' in the history
             _record(ctx, ticket_id, "auto_reply_held", None, held)
-            return
+            return True
         from deskterm.domain.templates import render
 
         try:
@@ -199,12 +207,24 @@ class _Run:
         except DeskError as exc:
             self.skip(ticket_id, f"queue {name}", str(exc))
             self.missing[ticket_id] = str(exc)
-            return
+            return False
         request = Request(
             message=NewMessage("reply", text, ctx.actor.id, automatic=True),
             events=(FieldChange("queue_reply", None, name),),
         )
         self.pending.append((ticket_id, None, [plan(state, request, ctx.now, self.names)]))
+        self.count(arrival.requester_id, 1)
+        return True
+
+    def received(self, arrival: Arrival) -> None:
+        """The "received" notification by mail (an automatic reply too: the same limit)."""
+        ticket_id = arrival.ticket.id
+        held = self.held(arrival.requester_id)
+        if held is not None:
+            self.flush()
+            _record(self.ctx, ticket_id, "auto_reply_held", None, held)
+            return
+        self.mail.append(outbox.Outgoing(ticket_id, outbox.RECEIVED, automatic=True))
         self.count(arrival.requester_id, 1)
 
     def held(self, requester_id: int | None) -> str | None:
@@ -232,6 +252,11 @@ class _Run:
     def flush(self) -> None:
         """Store every pending plan (``write.store``: each ticket's steps as one versioned
         write) and fill in the outcomes' changes."""
+        if self.mail:
+            outbox.enqueue(self.ctx.conn, self.mail, self.ctx.now)
+            self.mail.clear()
+            self.sent.clear()
+            self.planned.clear()
         if not self.pending:
             return
         written = write.store(self.ctx, [p for _, _, plans in self.pending for p in plans])
@@ -392,8 +417,10 @@ AUTO_REPLY_WINDOW: Final = timedelta(hours=1)
 
 
 def _sent_lately(ctx: Context, requester_id: int) -> int:
-    """The automatic replies stored for the requester's tickets in the last hour."""
-    M = schema.messages
+    """The automatic replies stored for the requester's tickets in the last hour, with the
+    "received" notifications (mail only, no thread entries)."""
+    M, O = schema.messages, schema.mail_outbox  # noqa: E741
+    since = ctx.now - AUTO_REPLY_WINDOW
     sent: int = ctx.conn.execute(
         select(func.count())
         .select_from(M.join(T, T.c.id == M.c.ticket_id))
@@ -401,10 +428,19 @@ def _sent_lately(ctx: Context, requester_id: int) -> int:
             T.c.requester_id == requester_id,
             M.c.kind == "reply",
             M.c.automatic,
-            M.c.created_at > ctx.now - AUTO_REPLY_WINDOW,
+            M.c.created_at > since,
         )
     ).scalar_one()
-    return sent
+    notified: int = ctx.conn.execute(
+        select(func.count())
+        .select_from(O.join(T, T.c.id == O.c.ticket_id))
+        .where(
+            T.c.requester_id == requester_id,
+            O.c.kind == outbox.RECEIVED,
+            O.c.created_at > since,
+        )
+    ).scalar_one()
+    return sent + notified
 
 
 def _reply_held(ctx: Context, ticket_id: int) -> str | None:

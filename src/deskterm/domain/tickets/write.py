@@ -31,6 +31,7 @@ from deskterm.domain.desk import Desk
 from deskterm.domain.models import Agent, AuditEvent, FieldChange, UpdateResult
 from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
 from deskterm.domain.tickets import clocks
+from deskterm.domain.tickets import outbox as mail_out
 from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.plan import Current, Names, NewRating, Plan, stale
 from deskterm.domain.tickets.read import history, ticket_select
@@ -214,6 +215,7 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
     audit: list[dict[str, Any]] = []
     tags: dict[int, tuple[dict[str, None], dict[str, None]]] = {}
     times: list[dict[str, Any]] = []
+    mail: list[mail_out.Outgoing] = []
     for plan in plans:
         if not plan.writes:
             written[plan.ticket_id] = written.get(plan.ticket_id, ()) + plan.changes
@@ -238,6 +240,17 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
                 )
             )
             changes = (FieldChange(plan.message.audit_field, None, str(message_id)), *changes)
+            if plan.message.kind == "reply" and not plan.message.by_requester:
+                mail.append(
+                    mail_out.Outgoing(
+                        plan.ticket_id,
+                        mail_out.REPLY,
+                        message_id,
+                        automatic=plan.message.automatic,
+                    )
+                )
+        if plan.values.get("status") == "solved":
+            mail.append(mail_out.Outgoing(plan.ticket_id, mail_out.SOLVED, automatic=True))
         if plan.time_spent is not None:
             times.append(
                 {
@@ -304,6 +317,9 @@ def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, .
         conn.execute(insert(schema.audit_events), audit)
     if times:
         conn.execute(insert(schema.time_entries), times)
+    # Public replies and solves go to the requester by mail: queued in this transaction,
+    # so a reply is never stored without its mail nor mailed without being stored.
+    mail_out.enqueue(conn, mail, now)
     return written
 
 

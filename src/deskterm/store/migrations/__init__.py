@@ -26,5 +26,6 @@ REVISIONS: tuple[str, ...] = (
     "0018_notify",
     "0019_attachments",
     "0020_faster_row_security",
+    "0021_outbox",
 )
 HEAD = REVISIONS[-1]
