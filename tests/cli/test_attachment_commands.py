@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from clitools import SQLITE_ONLY, fails, ok, ok_json
 
+from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.mail import MailSettings, receive
 
@@ -192,3 +193,48 @@ def test_save_to_a_terminal_is_refused(backend_url: str, desk: Desk) -> None:
     assert done.returncode == 2
     assert b"standard output is a terminal" in done.stderr
     assert b"ssh-ed25519" not in shown
+
+
+def test_a_reply_with_files_goes_out_with_them_over_smtp(
+    cli_inproc, desk: Desk, tmp_path: Path
+) -> None:
+    from smtp_server import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    try:
+        config = tmp_path / "deskterm.toml"
+        config.write_text(server.config())
+        env = {"DESKTERM_CONFIG": str(config)}
+        number = str(
+            tickets.create(
+                desk, subject="VPN", body="It drops.", requester="dana@customer.example"
+            ).id
+        )
+        data = bytes(range(256)) * 8
+        (tmp_path / "vpn profile.conf").write_bytes(data)
+        (tmp_path / "Grüße.txt").write_bytes("Grüße\n".encode())
+        ok(
+            cli_inproc(
+                "ticket", "reply", number, "--body", "The new profile.",
+                "--attach", str(tmp_path / "vpn profile.conf"),
+                "--attach", str(tmp_path / "Grüße.txt"),
+                env=env,
+            )
+        )  # fmt: skip
+        ok(cli_inproc("ticket", "note", number, "--body", "internal", "-a", str(config), env=env))
+        assert ok(cli_inproc("mail", "send", env=env)).startswith("1 mail: 1 sent")
+        (got,) = server.received
+    finally:
+        server.stop()
+    mail = got.message
+    assert str(mail.get_body(("plain",)).get_content()).startswith("The new profile.")
+    files = [
+        (part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+        for part in mail.iter_attachments()
+    ]
+    # The reply's files, byte for byte; the note's file never leaves the desk.
+    assert files == [
+        ("vpn profile.conf", "application/octet-stream", data),
+        ("Grüße.txt", "text/plain", "Grüße\n".encode()),
+    ]
