@@ -17,7 +17,7 @@ from pathlib import Path
 MIN_COLUMNS = 80
 #: The modules that make the root help, and their CRC-32 when ROOT_HELP was made.
 SOURCES = ("main.py", "lazy.py")
-FINGERPRINT = 0x54F11390
+FINGERPRINT = 0x51B0BE75
 
 
 def fingerprint() -> int:
@@ -73,8 +73,8 @@ Commands:
   rule    Triage rules: what happens to each new ticket, in order.
   macro   Macros: a canned reply or note plus field changes, applied in one
           step.
-  mail    Mail in: from a mail server, from mailbox files, and what became of
-          it.
+  mail    Mail in and out: from a mail server, from mailbox files, what became
+          of it, and the outbox.
   batch   Apply JSON-lines operations in one transaction.
   export  Write the whole desk as JSON lines.
   import  Restore an export into an empty database.
@@ -99,7 +99,7 @@ def _regenerate() -> None:  # pragma: no cover - a maintainer's tool
     start = source.index('ROOT_HELP = """') + len('ROOT_HELP = """\\\n')
     end = source.index('"""', start)
     source = source[:start] + out.getvalue() + source[end:]
-    source = re.sub(r"\nFINGERPRINT = \w+\n", f"\nFINGERPRINT = {fingerprint():#010x}\n", source)
+    source = re.sub(r"\nFINGERPRINT = \w+\n", f"\nFINGERPRINT = 0x{fingerprint():08X}\n", source)
     Path(__file__).write_text(source)
 
 
