@@ -21,11 +21,13 @@ from clitools import ok, ok_json, one_error_line
 from sqlalchemy.engine import make_url
 
 import support_pg
-from deskterm.domain import queues, tickets
+from deskterm.domain import queues, reports, tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.people import agents
 from deskterm.domain.setup import open_desk
 from deskterm.domain.tickets import read as ticket_read
+from deskterm.domain.tickets import watch
+from deskterm.errors import NotFound
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"])
 
@@ -153,8 +155,14 @@ def test_row_security_hides_it_even_when_the_app_forgets(
     try:
         assert team.secret not in [t.id for t in ticket_read.list_page(bob, "").items]
         assert ticket_read.list_page(bob, SECRET_WORD).items == ()
-        with pytest.raises(Exception, match="not found"):
+        assert ticket_read.count(bob, "tag:sec") == 0
+        with pytest.raises(NotFound):
             ticket_read.detail(bob, team.secret)
+        with pytest.raises(NotFound):
+            tickets.note(bob, team.secret, "peek")
+        assert reports.summary(bob).created == 1
+        assert team.secret not in {e.ticket_id for e in watch.events_after(bob, 0)}
+        assert team.secret not in {t.id for t in watch.changes_since(bob, 0).tickets}
     finally:
         bob.close()
 
