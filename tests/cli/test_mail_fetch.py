@@ -167,6 +167,44 @@ def test_a_password_and_a_folder_beyond_ascii(
 
 
 @SQLITE_ONLY
+def test_a_message_the_desk_cannot_take_stays_on_the_server_and_blocks_no_other(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    desk: Desk,
+    imap: ImapServer,
+    tmp_path: Path,
+) -> None:
+    # The mail gateway is an agent of its own, not a member of a confidential queue; a
+    # requester answers a ticket that was moved there since.
+    ok(cli_inproc("agent", "add", "mail", "--name", "Mail gateway"))
+    ok(cli_inproc("queue", "add", "HR", "--confidential"))
+    env = {**config(tmp_path, imap.config()), "DESKTERM_AGENT": "mail"}
+    imap.append(eml("plain-utf8.eml"))
+    ok(cli_inproc("mail", "fetch", env=env))
+    ok(cli_inproc("ticket", "update", "1", "--queue", "HR"))
+    imap.append(eml("reply-references.eml"), eml("latin1.eml"))
+
+    stuck = cli_inproc("mail", "fetch", env=env)
+
+    assert stuck.returncode == 75, stuck.stderr
+    assert stuck.stderr.startswith("warning: INBOX UID ")
+    assert "stays on the server, not taken: ticket #1 not found" in stuck.stderr
+    # The message after it went in as usual.
+    assert stuck.stdout == (
+        "1 message: made 1 new ticket, 0 replies, 0 duplicates, 0 held, 0 not mail; "
+        "1 message left on the server\n"
+    )
+    flags = [flags for flags, _id in imap.messages()]
+    assert [r"\Seen" in f for f in flags] == [True, False, True]
+    assert len(tickets.detail(desk, 1).messages) == 1
+    # Once the gateway may see the queue, the next fetch takes it where it belongs.
+    ok(cli_inproc("agent", "join", "HR", "mail"))
+    again = ok(cli_inproc("mail", "fetch", env=env))
+    assert again.startswith("1 message: made 0 new tickets, 1 reply")
+    assert len(tickets.detail(desk, 1).messages) == 2
+    assert all(r"\Seen" in flags for flags, _id in imap.messages())
+
+
+@SQLITE_ONLY
 def test_a_refused_login_exits_77_with_one_line(
     cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
     imap: ImapServer,

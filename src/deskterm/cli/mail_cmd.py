@@ -323,16 +323,36 @@ def _fetch_once(
 
     chosen = resolve_format(fmt, many=True, stream=cli.out) if fmt is not None else "table"
     results: list[tuple[str, Outcome]] = []
+    left = 0
     for item in take(cli.desk(), imap, settings):
-        results.append((f"{imap.folder} UID {item.uid}", item.outcome))
+        where = f"{imap.folder} UID {item.uid}"
+        if item.outcome is None:
+            left += 1
+            _left_on_server(where, item)
+            continue
+        results.append((where, item.outcome))
         for notice in item.outcome.notices:
             print(f"warning: {notice}", file=sys.stderr)
     if fmt is not None:
         _emit_outcomes(cli, results, chosen)
-    if cli.quiet and fmt is None:
-        return
-    line = _summary([outcome for _uid, outcome in results], dry_run=False)
-    print(line, file=sys.stderr if fmt is not None and chosen != "table" else cli.out)
+    if not (cli.quiet and fmt is None):
+        line = _summary([outcome for _uid, outcome in results], dry_run=False)
+        if left:
+            line += f"; {_count(left, 'message', 'messages')} left on the server"
+        print(line, file=sys.stderr if fmt is not None and chosen != "table" else cli.out)
+    if left:
+        # Taken by a later run, once what stopped it is fixed: try again later.
+        raise typer.Exit(exit_codes.TEMPFAIL)
+
+
+def _left_on_server(where: str, item: Fetched) -> None:
+    from deskterm.cli.main import one_line
+
+    print(
+        f"warning: {where} stays on the server, not taken: {one_line(item.error or '')}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _watch(
@@ -354,8 +374,17 @@ def _watch(
     def stop_now(signum: int, frame: object) -> None:
         stop.set()
 
+    warned: set[str] = set()
+
     def taken(item: Fetched) -> None:
         outcome = item.outcome
+        if outcome is None:
+            # Tried again at each look; said once.
+            if item.uid not in warned:
+                warned.add(item.uid)
+                _left_on_server(f"{imap.folder} UID {item.uid}", item)
+            return
+        warned.discard(item.uid)
         about = sanitize(f"{outcome.sender or '?'}: {outcome.subject}")
         print(f"{outcome.describe()} — {about}", file=cli.out, flush=True)
         for notice in outcome.notices:

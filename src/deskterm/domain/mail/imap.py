@@ -35,11 +35,15 @@ from deskterm.domain.mail.intake import NOT_MAIL, Outcome, receive
 from deskterm.domain.mail.message import NotMail
 from deskterm.errors import (
     Busy,
+    DeskError,
     MailLoginRefused,
     MailNotConfigured,
+    MailServerError,
     MailServerUnavailable,
+    ReadOnlyDesk,
     RetryableConflict,
     StoreUnavailable,
+    UnknownAgent,
 )
 
 PROTOCOL: Final = "IMAP"
@@ -89,10 +93,12 @@ class ImapSettings:
 
 @dataclass(frozen=True)
 class Fetched:
-    """One message read from the mailbox and what it became."""
+    """One message read from the mailbox and what it became; or, with ``error``, why the
+    desk could not take it (it stays on the server, unmarked, for the next fetch)."""
 
     uid: str
-    outcome: Outcome
+    outcome: Outcome | None
+    error: str | None = None
 
 
 def fetch(
@@ -178,6 +184,18 @@ def _wait(seconds: float, stopped: Callable[[], bool]) -> None:
         if left <= 0:
             return
         time.sleep(min(TICK, left))
+
+
+#: Errors that stop a fetch (the desk cannot take any mail now, or the server is gone),
+#: rather than leave one message on the server.
+_DESK_NOT_NOW: Final = (
+    Busy,
+    RetryableConflict,
+    StoreUnavailable,
+    UnknownAgent,
+    ReadOnlyDesk,
+    MailServerError,
+)
 
 
 class Mailbox:
@@ -385,6 +403,17 @@ class Mailbox:
                 outcome = receive(desk, raw, settings)
             except NotMail as exc:
                 outcome = Outcome(NOT_MAIL, reason=str(exc))
+            except _DESK_NOT_NOW:
+                raise
+            except DeskError as exc:
+                # This message only (a reply to a ticket the acting agent may not see, ...):
+                # left on the server, so that it blocks none of the others and is taken once
+                # the cause is fixed.
+                yield Fetched(uid, None, error=exc.message)
+                continue
+            except Exception as exc:
+                yield Fetched(uid, None, error=f"unexpected {type(exc).__name__}: {exc}")
+                continue
             # Only now, with the desk's transaction committed, is the server told. If that
             # fails, the message was still taken (and is said); the next fetch reads it again
             # and finds it taken.
