@@ -304,6 +304,8 @@ def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     return out, err
 
 
+@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("security", ["plain", "tls"])
 def test_watch_takes_mail_as_it_arrives_with_idle_and_comes_back_after_a_restart(
@@ -348,6 +350,7 @@ def test_watch_takes_mail_as_it_arrives_with_idle_and_comes_back_after_a_restart
     assert all(r"\Seen" in flags for flags, _id in imap.messages())
 
 
+@pytest.mark.process
 def test_watch_polls_when_asked_and_stops_on_sigterm(
     backend_url: str, desk: Desk, imap: ImapServer, tmp_path: Path
 ) -> None:

@@ -31,7 +31,7 @@ import pytest
 from desk_checks import desk_problems
 from imap_server import ImapServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.process]
 
 DESKTERM = Path(sys.executable).with_name("deskterm")
 ROUNDS = 4
