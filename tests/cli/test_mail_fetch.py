@@ -412,3 +412,27 @@ def test_config_check_tries_the_imap_login(
     nothing = cli_inproc("config", "check", "--format", "json", env=config(tmp_path, "[mail]\n"))
     rows = {row["check"]: row for row in json.loads(ok(nothing))}
     assert rows["imap"]["result"] == "not set"
+
+
+@SQLITE_ONLY
+def test_config_show_lists_the_imap_settings_with_the_password_masked(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    env = config(
+        tmp_path,
+        '[mail]\nimap_host = "imap.example.com"\nimap_user = "help"\nimap_password = "s3cret"\n',
+    )
+    result = cli_inproc("config", "show", "--format", "json", env=env)
+    rows = {row["setting"]: row for row in json.loads(ok(result))}
+    assert rows["mail.imap_host"]["value"] == "imap.example.com"
+    assert rows["mail.imap_host"]["source"].startswith("config file ")
+    assert rows["mail.imap_password"]["value"] == "***"
+    assert "s3cret" not in result.stdout
+    env["DESKTERM_IMAP_PASSWORD"] = "fromenv"
+    result = cli_inproc("config", "show", "--format", "json", env=env)
+    assert "fromenv" not in result.stdout
+    assert {
+        "setting": "mail.imap_password",
+        "value": "***",
+        "source": ("environment DESKTERM_IMAP_PASSWORD"),
+    } in json.loads(result.stdout)

@@ -45,6 +45,7 @@ def show(
         {"setting": "agent.handle", "value": s.handle, "source": s.agent.source},
         {"setting": "config", "value": str(s.config_file.value), "source": s.config_file.source},
         {"setting": "ui.color", "value": s.use_color, "source": s.color.source},
+        *_other_tables(cli),
     ]
     from deskterm.cli.output import Column
 
@@ -58,6 +59,35 @@ def show(
     )
     chosen = resolve_format(fmt, many=True, stream=cli.out)
     emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color)
+
+
+def _other_tables(cli: CliContext) -> list[dict[str, object]]:
+    """The keys the config file sets in its other tables ([mail], [attachments], ...), a
+    password as ``***`` (and where a password in the environment wins, that it does)."""
+    import os
+
+    from deskterm.cli.mail_cmd import ENV_IMAP_PASSWORD
+
+    s = cli.settings
+    source = f"config file {s.config_file.value}"
+    rows: list[dict[str, object]] = []
+    for table, values in s.extra.items():
+        if table in ("store", "agent", "ui") or not isinstance(values, dict):
+            continue
+        for key, value in values.items():
+            secret = key.endswith("password")
+            rows.append(
+                {"setting": f"{table}.{key}", "value": "***" if secret else value, "source": source}
+            )
+    if os.environ.get(ENV_IMAP_PASSWORD):
+        rows.append(
+            {
+                "setting": "mail.imap_password",
+                "value": "***",
+                "source": f"environment {ENV_IMAP_PASSWORD}",
+            }
+        )
+    return rows
 
 
 @app.command("path")
