@@ -75,7 +75,7 @@ def test_a_server_that_cannot_be_reached_exits_75_and_the_mail_waits(
     cli_inproc: Run, desk: Desk, smtp: SmtpServer, tmp_path: Path
 ) -> None:
     env = config(tmp_path, smtp.config())
-    a_reply(desk)
+    ticket_id = a_reply(desk)
     smtp.stop()
 
     down = cli_inproc("mail", "send", env=env)
@@ -86,11 +86,21 @@ def test_a_server_that_cannot_be_reached_exits_75_and_the_mail_waits(
     assert "Traceback" not in down.stderr
     table = ok(cli_inproc("mail", "outbox", env=env))
     assert "retrying" in table and "cannot reach" in table
+    # ticket show tells each public reply's delivery, in its JSON and on its page.
+    shown = json.loads(ok(cli_inproc("ticket", "show", str(ticket_id), "--format", "json")))
+    reply = shown["messages"][-1]
+    assert reply["delivery"] == "retrying"
+    assert reply["delivery_error"].startswith("cannot reach the SMTP server 127.0.0.1:")
+    assert shown["messages"][0]["delivery"] is None  # the requester's own message
+    page = ok(cli_inproc("ticket", "show", str(ticket_id), "--format", "table"))
+    assert "mail: retrying: cannot reach the SMTP server" in page
     smtp.start()
     # The pause is a minute: --now tries at once.
     assert ok(cli_inproc("mail", "send", env=env)).startswith("0 mails:")
     assert ok(cli_inproc("mail", "send", "--now", env=env)).startswith("1 mail: 1 sent")
     assert len(smtp.received) == 1
+    page = ok(cli_inproc("ticket", "show", str(ticket_id), "--format", "table"))
+    assert "mail: sent" in page
 
 
 @SQLITE_ONLY

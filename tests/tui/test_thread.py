@@ -63,3 +63,31 @@ async def test_history_says_what_changed_in_words(seeded: Desk) -> None:
         text = screen_text(app)
     assert "replied: We are on it." in text
     assert "status: open → pending" in text
+
+
+async def test_a_public_reply_shows_what_became_of_its_mail(seeded: Desk) -> None:
+    from deskterm.domain.mail import OutSettings, SmtpSettings, send
+    from smtp_server import free_port
+
+    app = app_for(seeded, "id:6")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r", *"We are on it", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        assert "✉ mail queued" in screen_text(app)
+    # The mail server is away: the reply says so, and why.
+    nowhere = SmtpSettings(host="127.0.0.1", port=free_port(), security="plain", timeout=2)
+    send(seeded, nowhere, OutSettings(address="help@desk.example"))
+    app = app_for(seeded, "id:6")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        text = screen_text(app)
+    assert "✉ mail retrying: cannot reach the SMTP server 127.0.0.1:" in text

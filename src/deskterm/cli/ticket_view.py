@@ -11,7 +11,7 @@ from deskterm.domain.tickets import BY_NAME
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from deskterm.domain.models import Attachment, Rating, Ticket, TicketDetail
+    from deskterm.domain.models import Attachment, Message, Rating, Ticket, TicketDetail
 
 
 def _column(key: str, **layout: Any) -> Column:
@@ -170,6 +170,8 @@ def detail_dict(detail: TicketDetail) -> dict[str, Any]:
             "author_name": m.author_name,
             "body": m.body,
             "created_at": m.created_at,
+            "delivery": m.delivery,
+            "delivery_error": m.delivery_error,
         }
         for m in detail.messages
     ]
@@ -217,6 +219,9 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
         if message.author and message.author_name:
             head.append(f" <{sanitize(message.author)}>", style="dim")
         head.append(f"  {long_time(message.created_at)}", style="dim")
+        if message.delivery_text is not None:
+            head.append("  mail: ", style="dim")
+            head.append(sanitize(message.delivery_text), style=_delivery_style(message))
         console.print(head)
         console.print(Text(sanitize(message.body, multiline=True)), soft_wrap=False)
         console.print()
@@ -227,6 +232,10 @@ def print_detail(detail: TicketDetail, *, out: TextIO, color: bool) -> None:
         line.append(sanitize(event.actor or "system"))
         line.append(f"  {describe(event, messages, ascii=True)}")
         console.print(line)
+
+
+def _delivery_style(message: Message) -> str:
+    return {"failed": "bold", "retrying": "bold"}.get(message.delivery or "", "dim")
 
 
 def _attachment_line(attachment: Attachment, width: int) -> Text:

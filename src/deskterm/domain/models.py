@@ -129,6 +129,22 @@ class Message:
     created_at: datetime
     #: Written by the desk itself (a triage rule's acknowledgement), not by a person.
     automatic: bool = False
+    #: A public reply's mail to the requester (docs/mail.md, "Sending"): queued, sending,
+    #: retrying, sent, failed, skipped; None for what is not mailed (notes, the requester's).
+    delivery: str | None = None
+    #: Why its last try failed (retrying, failed).
+    delivery_error: str | None = None
+
+    @property
+    def delivery_text(self) -> str | None:
+        """``queued``, ``sent``, ``retrying: <error>``, ``failed: <error>``; None when the
+        entry is not mailed."""
+        if self.delivery is None:
+            return None
+        shown = "queued" if self.delivery == "sending" else self.delivery
+        if self.delivery in ("retrying", "failed") and self.delivery_error:
+            return f"{shown}: {self.delivery_error}"
+        return shown
 
 
 @dataclass(frozen=True, slots=True)

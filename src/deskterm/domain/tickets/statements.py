@@ -76,9 +76,10 @@ def order_sql(sort: Sort) -> str:
 #: A ticket's messages, oldest first, with their authors (see :func:`message`).
 THREAD: Final = (
     "SELECT m.id, m.ticket_id, m.kind, a.handle, a.name, c.email, c.name, m.body, "
-    "m.created_at, m.automatic FROM messages m "
+    "m.created_at, m.automatic, o.status, o.last_error FROM messages m "
     "LEFT OUTER JOIN agents a ON m.author_agent_id = a.id "
     "LEFT OUTER JOIN contacts c ON m.author_contact_id = c.id "
+    "LEFT OUTER JOIN mail_outbox o ON o.message_id = m.id "
     "WHERE m.ticket_id = :ticket_id ORDER BY m.id"
 )
 #: A ticket's history after version ``:since`` (see :func:`audit_event`).
@@ -109,7 +110,8 @@ ATTACHMENTS: Final = (
 
 def message(row: Any) -> Message:
     """A Message from a :data:`THREAD` row."""
-    id_, ticket_id, kind, handle, agent_name, email, contact_name, body, at, auto = row
+    id_, ticket_id, kind, handle, agent_name, email, contact_name, body, at, auto = row[:10]
+    delivery, error = row[10:12]
     return Message(
         id=id_,
         ticket_id=ticket_id,
@@ -119,6 +121,8 @@ def message(row: Any) -> Message:
         body=body,
         created_at=utc(at),
         automatic=bool(auto),
+        delivery=delivery,
+        delivery_error=error,
     )
 
 

@@ -102,7 +102,13 @@ def message_text(message: Message, files: Sequence[Attachment] = ()) -> Text:
     text = Text()
     text.append(label, style=style)
     who = one_line(message.author_name or message.author or "system", 60)
-    text.append(f"  {who}  {long_time(message.created_at)}\n", style="dim")
+    text.append(f"  {who}  {long_time(message.created_at)}", style="dim")
+    if message.delivery_text is not None:
+        # The reply's mail to the requester: queued, sent, retrying (why), failed (why).
+        failing = message.delivery in ("retrying", "failed")
+        text.append("  ✉ mail ", style="dim")
+        text.append(one_line(message.delivery_text, 80), style="bold" if failing else "dim")
+    text.append("\n")
     text.append_text(multiline(message.body))
     for attachment in files:
         text.append("\n")
