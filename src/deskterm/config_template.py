@@ -107,7 +107,8 @@ TEMPLATE = """\
 # apart); after this many hours of failing it is given up and marked failed. Default: 48.
 # retry_hours = 48
 # The notifications sent to requesters: "received" (a new ticket came by mail and no rule
-# or queue answered it automatically) and "solved" (says how to reopen it).
+# or queue answered it automatically) and "solved" (says how to reopen it, and to rate it
+# by replying "rate good" or "rate bad").
 # Default: both. [] sends none (they are marked skipped).
 # notify = ["received", "solved"]
 # The solved notification says a reply within this many days reopens the ticket. Default: 14.

@@ -136,6 +136,14 @@ def test_config_check_tries_the_smtp_login(
     assert rows["smtp"]["result"] == "ok"
     assert rows["smtp"]["detail"].endswith("logged in as help@desk.example; unencrypted")
     assert rows["imap"]["result"] == "not set"
+    # config show names the password's source, never the password.
+    shown = cli_inproc(
+        "config", "show", "--format", "json", env={**env, "DESKTERM_SMTP_PASSWORD": PASSWORD}
+    )
+    settings = {row["setting"]: row for row in json.loads(ok(shown))}
+    assert settings["mail.smtp_password"]["value"] == "***"
+    assert settings["mail.smtp_password"]["source"] == "environment DESKTERM_SMTP_PASSWORD"
+    assert PASSWORD not in shown.stdout
 
     bad = cli_inproc("config", "check", env={**env, "DESKTERM_SMTP_PASSWORD": "wrong"})
     assert bad.returncode == 77
@@ -162,3 +170,55 @@ def test_plain_smtp_to_another_machine_is_refused(
     assert "plain is only for localhost" in line
     nothing = cli_inproc("mail", "send", env=config(tmp_path, "[mail]\n"))
     assert one_error_line(nothing, 78).startswith("error: no SMTP server: set [mail] smtp_host")
+
+
+def test_round_trip_mail_in_reply_out_answer_back_and_a_rating(
+    cli_inproc: Run,
+    cli_inproc_bytes: Callable[..., subprocess.CompletedProcess[bytes]],
+    desk: Desk,
+    smtp: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    env = config(tmp_path, smtp.config())
+    first = (Path(__file__).parents[1] / "mail" / "corpus" / "plain-utf8.eml").read_bytes()
+    taken = cli_inproc_bytes("mail", "receive", input=first, env=env)
+    assert (taken.returncode, taken.stdout) == (0, b"new ticket #1\n"), taken.stderr
+    ok(cli_inproc("ticket", "reply", "1", "--body", "Update the client to 5.2, please.", env=env))
+    assert ok(cli_inproc("mail", "send", env=env)).startswith("2 mails: 2 sent")
+    received, reply = smtp.received
+    assert received.message["Subject"] == "Received: VPN drops every ten minutes [Desk #1]"
+    sent = reply.message
+    assert sent["Subject"] == "Re: VPN drops every ten minutes [Desk #1]"
+    assert sent["In-Reply-To"] == "<plain-1@customer.example>"
+
+    # The requester's client answers: no tag in the subject, the thread in its headers.
+    answer = (
+        "From: Dana Scully <dana@customer.example>\r\nTo: help@desk.example\r\n"
+        "Subject: Re: VPN drops every ten minutes\r\n"
+        "Message-ID: <answer-2@customer.example>\r\n"
+        f"In-Reply-To: {sent['Message-ID']}\r\nReferences: {sent['References']} "
+        f"{sent['Message-ID']}\r\n\r\nDone, it holds now.\r\n\r\n> Update the client\r\n"
+    ).encode()
+    joined = cli_inproc_bytes("mail", "receive", input=answer, env=env)
+    assert joined.stdout == b"reply to #1 (by references)\n", joined.stderr
+    assert tickets.detail(desk, 1).messages[-1].body == "Done, it holds now."
+
+    # Solved: the requester is told, and rates by answering that mail.
+    ok(cli_inproc("ticket", "update", "1", "--status", "solved", env=env))
+    assert ok(cli_inproc("mail", "send", env=env)).startswith("1 mail: 1 sent")
+    solved = smtp.received[-1]
+    assert 'Reply with just "rate good" or "rate bad"' in solved.text
+    rating = (
+        "From: dana@customer.example\r\nTo: help@desk.example\r\n"
+        f"Subject: Re: {solved.message['Subject']}\r\n"
+        "Message-ID: <rating-3@customer.example>\r\n"
+        f"In-Reply-To: {solved.message['Message-ID']}\r\n\r\nRate good - quick and kind.\r\n"
+    ).encode()
+    rated = cli_inproc_bytes("mail", "receive", input=rating, env=env)
+    assert rated.stdout == b"rating of #1: good\n", rated.stderr
+    shown = json.loads(ok(cli_inproc("ticket", "show", "1", "--format", "json")))
+    assert (shown["status"], shown["rating"], shown["rating_comment"]) == (
+        "solved",
+        "good",
+        "quick and kind.",
+    )

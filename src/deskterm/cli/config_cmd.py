@@ -66,7 +66,7 @@ def _other_tables(cli: CliContext) -> list[dict[str, object]]:
     password as ``***`` (and where a password in the environment wins, that it does)."""
     import os
 
-    from deskterm.cli.mail_cmd import ENV_IMAP_PASSWORD
+    from deskterm.cli.mail_cmd import ENV_IMAP_PASSWORD, ENV_SMTP_PASSWORD
 
     s = cli.settings
     source = f"config file {s.config_file.value}"
@@ -79,14 +79,15 @@ def _other_tables(cli: CliContext) -> list[dict[str, object]]:
             rows.append(
                 {"setting": f"{table}.{key}", "value": "***" if secret else value, "source": source}
             )
-    if os.environ.get(ENV_IMAP_PASSWORD):
-        rows.append(
-            {
-                "setting": "mail.imap_password",
-                "value": "***",
-                "source": f"environment {ENV_IMAP_PASSWORD}",
-            }
-        )
+    for name, setting in ((ENV_IMAP_PASSWORD, "imap"), (ENV_SMTP_PASSWORD, "smtp")):
+        if os.environ.get(name):
+            rows.append(
+                {
+                    "setting": f"mail.{setting}_password",
+                    "value": "***",
+                    "source": f"environment {name}",
+                }
+            )
     return rows
 
 

@@ -189,6 +189,8 @@ def _summary(outcomes: list[Outcome], *, dry_run: bool) -> str:
         _count(counts["held"], "held", "held"),
         _count(counts["not mail"], "not mail", "not mail"),
     ]
+    if counts.get("rated"):
+        parts.append(_count(counts["rated"], "rating", "ratings"))
     verb = "would make" if dry_run else "made"
     return f"{head}: {verb} " + ", ".join(parts) + ("; nothing was changed" if dry_run else "")
 

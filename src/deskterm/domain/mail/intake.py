@@ -11,6 +11,7 @@ SLA clocks, the audit). All of it commits together or not at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -33,6 +34,7 @@ from deskterm.domain.tickets import (
     attach_in,
     create_in,
     new_ticket,
+    rate_in,
     requester_reply_in,
     transact,
 )
@@ -45,13 +47,17 @@ M = schema.mail_messages
 NO_TEXT: Final = "(the message has no text)"
 NO_SUBJECT: Final = "(no subject)"
 #: What happened to a message.
-CREATED, APPENDED, DUPLICATE, HELD, NOT_MAIL = (
+CREATED, APPENDED, DUPLICATE, HELD, NOT_MAIL, RATED = (
     "created",
     "appended",
     "duplicate",
     "held",
     "not mail",
+    "rated",
 )
+#: A requester's reply that rates the solve: "rate good" (or bad) on its first line, a
+#: comment after it, on the same line or the next ones.
+_RATE = re.compile(r"\s*rate\s*:?\s*(good|bad)\b[\s.!:,-]*(.*)", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ class Outcome:
             return f"new ticket #{self.ticket_id}{after}"
         if self.outcome == APPENDED:
             return f"reply to #{self.ticket_id} (by {self.found_by})"
+        if self.outcome == RATED:
+            return f"rating of #{self.ticket_id}: {self.reason}"
         if self.outcome == DUPLICATE:
             where = f" (#{self.ticket_id})" if self.ticket_id is not None else ""
             return f"duplicate: already taken{where}"
@@ -132,7 +140,24 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
     contact = contact_for(conn, sender, ctx.now, name=name)
     body = _body(mail)
     target = thread.find(conn, mail.references, mail.subject, settings.subject_tag)
-    if target is not None and target.status != "closed":
+    rating = _rating(mail) if target is not None else None
+    if (
+        target is not None
+        and rating is not None
+        and target.status in ("solved", "closed")
+        and _requester_of(conn, target.ticket_id) == contact
+    ):
+        # "rate good" from the requester of a solved ticket (the solved notification says
+        # how): the solve's rating, replacing an earlier one; the ticket stays solved.
+        rate_in(ctx, target.ticket_id, rating[0], rating[1], replace=True)
+        outcome = replace(
+            base,
+            outcome=RATED,
+            ticket_id=target.ticket_id,
+            found_by=target.found_by,
+            reason=rating[0],
+        )
+    elif target is not None and target.status != "closed":
         message_id = requester_reply_in(ctx, target.ticket_id, contact, body)
         outcome = replace(
             base,
@@ -207,6 +232,22 @@ def _taken(conn: Connection, mail: Mail, base: Outcome) -> Outcome:
             record_id=row.id,
         )
     return replace(base, outcome=DUPLICATE, ticket_id=row.ticket_id, record_id=row.id)
+
+
+def _rating(mail: Mail) -> tuple[str, str | None] | None:
+    """``("good", comment)`` when the mail's text starts with "rate good" (or bad)."""
+    found = _RATE.match(mail.shown)
+    if found is None:
+        return None
+    comment = validate.storable(found.group(2).strip())[: validate.MAX_COMMENT] or None
+    return found.group(1).lower(), comment
+
+
+def _requester_of(conn: Connection, ticket_id: int) -> int | None:
+    found = conn.execute(
+        select(schema.tickets.c.requester_id).where(schema.tickets.c.id == ticket_id)
+    ).scalar()
+    return None if found is None else int(found)
 
 
 def _unusable_sender(mail: Mail) -> str | None:

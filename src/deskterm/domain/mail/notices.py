@@ -3,7 +3,8 @@ reply, and the notifications, each a template of the sandboxed engine
 (``domain/templates.py``) with the same variables as macros and rules.
 
 - ``received``: a new ticket came by mail and no rule or queue answered it automatically;
-- ``solved``: the ticket is solved; a reply within ``reopen_days`` reopens it.
+- ``solved``: the ticket is solved; a reply within ``reopen_days`` reopens it, and a reply
+  that starts with ``rate good`` or ``rate bad`` rates the solve (``intake``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ your request #{{ ticket.id }} is solved:
 
     {{ ticket.subject }}
 
-If it is not, reply to this mail within @DAYS@ days and the ticket opens again.""",
+If it is not, reply to this mail within @DAYS@ days and the ticket opens again.
+
+How did we do? Reply with just "rate good" or "rate bad" (and a comment after
+it, if you like).""",
 }
 #: Closes every mail: the signature delimiter ("-- ") keeps it out of the thread when the
 #: requester's reply quotes it.

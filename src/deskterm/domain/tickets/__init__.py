@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.quick import LightDesk as LightDesk
     from deskterm.domain.tickets.quick import first_page as first_page
     from deskterm.domain.tickets.rating import rate as rate
+    from deskterm.domain.tickets.rating import rate_in as rate_in
     from deskterm.domain.tickets.read import SORT_NAMES as SORT_NAMES
     from deskterm.domain.tickets.read import count as count
     from deskterm.domain.tickets.read import detail as detail
@@ -173,7 +174,7 @@ _SURFACE = Surface(
             "leave",
             "present",
         ),
-        "rating": ("rate",),
+        "rating": ("rate", "rate_in"),
         "time_spent": ("MAX_TIME_SPENT", "parse_time_spent", "time_text"),
         "write": (
             "transact",
