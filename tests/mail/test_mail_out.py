@@ -280,3 +280,29 @@ def test_a_mail_received_for_a_requester_with_enough_automatic_mail_gets_none(
         receive(desk, raw, IN)
     # Three "received" notifications within the hour, then none.
     assert [i.kind for i in outbox(desk)] == ["received"] * 3
+
+
+def test_every_way_of_replying_queues_one_mail_and_notes_none(desk: Desk) -> None:
+    """The one write path: a macro's reply, a rule's automatic reply (by mail, so no
+    "received" on top), a note macro, a batch of replies; each public reply once."""
+    from deskterm.domain.macros import MacroSpec, add_macro, apply_macro
+    from deskterm.domain.rules import Actions, add_rule
+
+    add_rule(desk, "Wifi", "wifi", Actions(reply="We know about the wifi, {{ requester.name }}."))
+    by_rule = receive(desk, eml("plain-utf8.eml"), IN).ticket_id
+    assert by_rule is not None
+    add_macro(desk, "Thanks", MacroSpec(body="Thanks {{ requester.first_name }}!"))
+    add_macro(desk, "Check", MacroSpec(kind="note", body="Checked."))
+    apply_macro(desk, by_rule, "Thanks")
+    apply_macro(desk, by_rule, "Check")
+    other = a_ticket(desk, "kurt@firma.example")
+    tickets.reply(desk, other, "One.")
+    tickets.note(desk, other, "Internal.")
+    no_requester = tickets.create(desk, subject="Printer", body="Jammed.").id
+    tickets.reply(desk, no_requester, "Nobody to mail.")
+
+    queued = [(i.ticket_id, i.kind, i.automatic) for i in outbox(desk)]
+
+    assert queued == [(by_rule, "reply", True), (by_rule, "reply", False), (other, "reply", False)]
+    thread = tickets.detail(desk, by_rule).messages
+    assert [m.delivery for m in thread] == [None, "queued", "queued", None]
