@@ -6,14 +6,19 @@ and coming back), refuse given recipients for good (550), and ask for a login.""
 from __future__ import annotations
 
 import socket
+import ssl
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+TLS = Path(__file__).parent / "mail" / "tls"
+#: The certificate the TLS servers show (trusted by the client through SSL_CERT_FILE).
+CERT = TLS / "cert.pem"
 USER = "help@desk.example"
 PASSWORD = "smtp s3cret"
 
@@ -75,9 +80,11 @@ class SmtpServer:
     """``start()``/``stop()``; ``received``: what it was given; ``refuse``: addresses it
     refuses for good; ``login``: whether it asks for one (``USER``/``PASSWORD``)."""
 
-    def __init__(self, *, login: bool = False) -> None:
+    def __init__(self, *, login: bool = False, security: str = "plain") -> None:
         self.port = free_port()
         self.login = login
+        #: "plain", "starttls" (required before MAIL) or "tls" (from the first byte).
+        self.security = security
         self.handler = _Handler()
         self.controller: Controller | None = None
 
@@ -97,6 +104,13 @@ class SmtpServer:
                 "auth_require_tls": False,
                 "auth_required": False,
             }
+        if self.security != "plain":
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(CERT, TLS / "key.pem")
+            if self.security == "starttls":
+                extra.update(tls_context=context, require_starttls=True)
+            else:
+                extra["ssl_context"] = context
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **extra)
         self.controller.start()
 
@@ -111,9 +125,9 @@ class SmtpServer:
             "[mail]",
             'address = "help@desk.example"',
             'name = "Example Help Desk"',
-            'smtp_host = "127.0.0.1"',
+            f'smtp_host = "{"127.0.0.1" if self.security == "plain" else "localhost"}"',
             f"smtp_port = {self.port}",
-            'smtp_security = "plain"',
+            f'smtp_security = "{self.security}"',
         ]
         if self.login:
             lines.append(f'smtp_user = "{USER}"')

@@ -15,7 +15,7 @@ from clitools import SQLITE_ONLY, ok, one_error_line
 
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from smtp_server import PASSWORD, SmtpServer
+from smtp_server import CERT, PASSWORD, SmtpServer
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -222,3 +222,35 @@ def test_round_trip_mail_in_reply_out_answer_back_and_a_rating(
         "good",
         "quick and kind.",
     )
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_send_over_starttls_and_tls_with_a_login(
+    cli_inproc: Run, desk: Desk, tmp_path: Path, security: str
+) -> None:
+    server = SmtpServer(login=True, security=security)
+    server.start()
+    try:
+        env = {
+            **config(tmp_path, server.config()),
+            "DESKTERM_SMTP_PASSWORD": PASSWORD,
+            "SSL_CERT_FILE": str(CERT),
+        }
+        a_reply(desk)
+        check = json.loads(ok(cli_inproc("config", "check", "--format", "json", env=env)))
+        how = {"starttls": "STARTTLS", "tls": "TLS"}[security]
+        assert [r["detail"] for r in check if r["check"] == "smtp"] == [
+            f"localhost:{server.port}: logged in as help@desk.example; {how}"
+        ]
+        assert ok(cli_inproc("mail", "send", env=env)).startswith("1 mail: 1 sent")
+        assert [m.recipients for m in server.received] == [["dana@customer.example"]]
+        # A certificate the client does not trust: the settings cannot work (78), the mail
+        # waits as it was.
+        a_reply(desk)
+        untrusted = cli_inproc("mail", "send", env={**env, "SSL_CERT_FILE": None})
+        assert one_error_line(untrusted, 78).startswith(
+            f"error: the SMTP server localhost:{server.port}'s certificate is not trusted"
+        )
+    finally:
+        server.stop()
