@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -51,6 +52,10 @@ class Received:
 class _Handler:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    #: Go down when this many messages were taken: the next one's connection is cut.
+    down_after: int | None = None
+    #: Called (in a thread of its own) when the server goes down so.
+    on_down: Any = None
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -61,6 +66,13 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.down_after is not None and len(self.received) >= self.down_after:
+            # The machine goes away mid-run: this message is not taken, the connection is
+            # cut, and the server stops listening.
+            self.down_after = None
+            server.transport.close()
+            threading.Thread(target=self.on_down).start()
+            return "421 4.3.0 going down"
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
         )
@@ -95,6 +107,19 @@ class SmtpServer:
     @property
     def refuse(self) -> set[str]:
         return self.handler.refuse
+
+    def go_down_after(self, count: int) -> threading.Event:
+        """Go down in the middle of a run, once ``count`` messages were taken; the event is
+        set once the server has stopped."""
+        stopped = threading.Event()
+
+        def down() -> None:
+            self.stop()
+            stopped.set()
+
+        self.handler.down_after = count
+        self.handler.on_down = down
+        return stopped
 
     def start(self) -> None:
         extra: dict[str, Any] = {}

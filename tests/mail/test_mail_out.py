@@ -306,3 +306,27 @@ def test_every_way_of_replying_queues_one_mail_and_notes_none(desk: Desk) -> Non
     assert queued == [(by_rule, "reply", True), (by_rule, "reply", False), (other, "reply", False)]
     thread = tickets.detail(desk, by_rule).messages
     assert [m.delivery for m in thread] == [None, "queued", "queued", None]
+
+
+def test_a_server_that_goes_down_mid_run_keeps_the_rest_and_sends_each_once(
+    desk: Desk, smtp: SmtpServer, clock: list[datetime]
+) -> None:
+    ticket_id = a_ticket(desk)
+    for n in range(5):
+        tickets.reply(desk, ticket_id, f"Answer {n}.")
+    stopped = smtp.go_down_after(2)
+
+    run = send(desk, settings(smtp), OUT)
+
+    assert stopped.wait(10)
+    assert [r.status for r in run.results] == ["sent", "sent", "retrying", "retrying", "retrying"]
+    assert run.unavailable is not None and "dropped the connection" in run.unavailable
+    assert [i.status for i in outbox(desk)] == ["retrying"] * 3
+    smtp.start()
+    clock[0] += timedelta(minutes=1)
+
+    again = send(desk, settings(smtp), OUT)
+
+    assert [r.status for r in again.results] == ["sent"] * 3
+    assert [m.text.splitlines()[0] for m in smtp.received] == [f"Answer {n}." for n in range(5)]
+    assert outbox(desk) == []
