@@ -273,3 +273,31 @@ def test_agent_add_login_creates_a_login_that_can_connect_as_that_agent(
             f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
         )
         support_pg.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_an_agent_login_queues_replies_and_sends_only_the_mail_it_may_see(
+    cli_inproc, team: Team, tmp_path
+) -> None:
+    from smtp_server import SmtpServer
+
+    secret_mail = tickets.create(
+        team.desk, subject="Secret ask", queue="Security", requester="spy@x.example"
+    )
+    tickets.reply(team.desk, secret_mail.id, "Secret answer.")
+    mine = tickets.create(team.desk, subject="VPN", requester="dana@customer.example")
+    ok(cli_inproc("ticket", "reply", str(mine.id), "--body", "Try 5.2.", env=team.env("bob")))
+    server = SmtpServer()
+    server.start()
+    try:
+        path = tmp_path / "config.toml"
+        path.write_text(server.config())
+        env = {**team.env("bob"), "DESKTERM_CONFIG": str(path)}
+        assert ok(cli_inproc("mail", "send", env=env)).startswith("1 mail: 1 sent")
+        assert [m.recipients for m in server.received] == [["dana@customer.example"]]
+        # The confidential ticket's mail waits for a login that may see it.
+        listed = ok_json(cli_inproc("mail", "outbox", "--format", "json", env=env))
+        assert listed == []
+        everything = ok_json(cli_inproc("mail", "outbox", "--format", "json"))
+        assert [(r["ticket_id"], r["status"]) for r in everything] == [(secret_mail.id, "queued")]
+    finally:
+        server.stop()
