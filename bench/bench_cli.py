@@ -89,9 +89,13 @@ def main() -> None:
 
 
 def _open_ticket(db: Path) -> int:
-    """A ticket that takes notes (not closed), the same on every run."""
+    """A ticket that takes notes (not closed): the most recently updated one, so that the
+    notes this bench adds leave the desk's default order as it was for the other benches."""
     with sqlite3.connect(db) as conn:
-        found = conn.execute("SELECT min(id) FROM tickets WHERE status = 'open'").fetchone()
+        found = conn.execute(
+            "SELECT id FROM tickets WHERE status != 'closed' "
+            "ORDER BY updated_at DESC, id DESC LIMIT 1"
+        ).fetchone()
     return int(found[0])
 
 

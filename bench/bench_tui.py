@@ -26,11 +26,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import DESKTERM, database, ratio_line, report
 
 SESSION = "deskterm-bench"
+#: A tmux server of this run's own: several people may run this bench at once on one machine,
+#: and sessions of the same name on the shared default server would kill each other.
+TMUX = ["tmux", "-L", f"deskterm-bench-{os.getpid()}"]
 SIZE = ("120", "40")
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run([*TMUX, *args], check=True, capture_output=True, text=True).stdout
 
 
 def first_subject(db: Path) -> tuple[str, list[tuple[int, str]]]:
@@ -38,11 +41,12 @@ def first_subject(db: Path) -> tuple[str, list[tuple[int, str]]]:
     rows = conn.execute(
         "SELECT id, subject FROM tickets ORDER BY updated_at DESC, id DESC LIMIT 1002"
     ).fetchall()
-    return rows[0][1][:30], rows
+    # What the list shows of it at 120 columns (a longer subject ends in … there).
+    return rows[0][1][:20], rows
 
 
 def start(command: list[str], env: dict[str, str]) -> float:
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
     exports = " ".join(f"{k}={v!r}" for k, v in env.items())
     started = time.perf_counter()
     tmux(
@@ -77,7 +81,7 @@ def rss_kb() -> int:
 
 
 def stop() -> None:
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
 
 
 def time_app(db: Path, ours: bool, subject: str) -> tuple[float, int]:
@@ -117,7 +121,7 @@ def hold_j(db: Path, rows: list[tuple[int, str]]) -> float:
 def keep_server() -> None:
     """Keep one idle session so the tmux server does not shut down (and race a new session)
     each time a measured session ends."""
-    subprocess.run(["tmux", "kill-session", "-t", SESSION + "-keep"], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", SESSION + "-keep"], capture_output=True)
     tmux("new-session", "-d", "-s", SESSION + "-keep", "sleep 3600")
 
 
@@ -126,7 +130,7 @@ def main() -> None:
     try:
         run()
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", SESSION + "-keep"], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", SESSION + "-keep"], capture_output=True)
 
 
 def run() -> None:
