@@ -74,7 +74,7 @@ async def test_a_second_ctrl_s_while_the_first_is_saving_sends_once(seeded: Desk
         burst(pilot, "\rrOnly once please" + CTRL_S + CTRL_S + CTRL_S)
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
-        assert notified(app) == ["Reply sent on #6"]
+        assert notified(app) == ["Reply saved on #6; mail queued"]
     assert bodies(seeded, 6) == [("reply", "Only once please")]
 
 

@@ -230,8 +230,11 @@ class ComposeScreen(Screen[None]):
             self._forget_draft()
             fields = {kind} | ({"status"} if result[0].status != ticket.status else set())
             app.tickets_changed([result[0]], frozenset(fields))
-            what = "Reply sent" if kind == "reply" else "Note added"
-            self.notify(f"{what} on #{ticket.id}", markup=False)
+            # A reply is stored, and its mail to the requester queued (``mail send`` sends it;
+            # the thread shows what became of it).
+            what = "Reply saved" if kind == "reply" else "Note added"
+            mailed = "; mail queued" if kind == "reply" and result[0].requester else ""
+            self.notify(f"{what} on #{ticket.id}{mailed}", markup=False)
             if self.is_attached:
                 self.dismiss()
 
