@@ -108,11 +108,18 @@ SLA_KINDS = (
 
 #: The kinds of row format 4 added.
 ATTACHMENT_KINDS = ("attachment_blob", "attachment")
+#: The kinds of row format 5 added.
+OUTBOX_KINDS = ("outbox_mail",)
+
+
+def as_version_4(lines: list[str]) -> list[str]:
+    """The desk as format 4 wrote it (before the outbox): no outbox rows; signed."""
+    return _older(lines, 4, OUTBOX_KINDS, lambda data: None)
 
 
 def as_version_3(lines: list[str]) -> list[str]:
     """The desk as format 3 wrote it (before attachments): no attachment rows; signed."""
-    return _older(lines, 3, ATTACHMENT_KINDS, lambda data: None)
+    return _older(as_version_4(lines), 3, ATTACHMENT_KINDS, lambda data: None)
 
 
 def as_version_2(lines: list[str]) -> list[str]:
@@ -155,7 +162,7 @@ def _older(
     signed = resign(older)
     header = json.loads(signed[0])
     trailer = json.loads(signed[-1])
-    for kind in (*dropped, *ATTACHMENT_KINDS):
+    for kind in (*dropped, *OUTBOX_KINDS, *(ATTACHMENT_KINDS if version <= 3 else ())):
         header["counts"].pop(kind, None)
         trailer["counts"].pop(kind, None)
     if version <= 2:

@@ -346,7 +346,7 @@ def test_a_changed_file_fails_its_checksum(
             lambda lines: [*lines[:-1], lines[-1].replace('"lines":', '"lines":1')],
             "checksum does not match|lines:",
         ),
-        (lambda lines: [lines[0].replace('"version":4', '"version":5'), *lines[1:]], "version 5"),
+        (lambda lines: [lines[0].replace('"version":5', '"version":6'), *lines[1:]], "version 6"),
         (lambda lines: [lines[0], lines[0], *lines[1:]], "a second header"),
         (lambda lines: lines[1:], "not a deskterm export"),
         (lambda lines: [], "empty or not a deskterm export"),

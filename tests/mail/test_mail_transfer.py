@@ -11,11 +11,21 @@ import pytest
 
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
-from deskterm.domain.mail import MailSettings, mail_log, original, receive
+from deskterm.domain.mail import (
+    MailSettings,
+    OutSettings,
+    SmtpSettings,
+    mail_log,
+    original,
+    outbox,
+    receive,
+    send,
+)
 from deskterm.domain.setup import open_desk
 from deskterm.domain.transfer import jsonl as transfer
 from deskterm.errors import InvalidInput
-from exports import as_version_3, edit, rows
+from exports import as_version_3, as_version_4, edit, rows
+from smtp_server import SmtpServer
 
 CORPUS = Path(__file__).parent / "corpus"
 SETTINGS = MailSettings(addresses=("help@desk.example",))
@@ -40,6 +50,73 @@ def test_mail_round_trips_byte_identical_and_still_threads(desk: Desk, empty_url
         restored.close()
 
 
+def test_a_desk_that_sent_mail_restores_with_its_outbox_and_sends_what_waited(
+    desk: Desk, empty_url: str
+) -> None:
+    out = OutSettings(address="help@desk.example")
+    server = SmtpServer()
+    server.start()
+    smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", timeout=5)
+    try:
+        receive(desk, (CORPUS / "plain-utf8.eml").read_bytes(), SETTINGS)
+        tickets.reply(desk, 1, "Update the client, please.")
+        assert [r.status for r in send(desk, smtp, out).results] == ["sent", "sent"]
+        sent = server.received[-1].message
+        tickets.reply(desk, 1, "Did it help?")
+        server.stop()
+        assert send(desk, smtp, out).unavailable is not None  # it waits, Message-ID chosen
+        tickets.reply(desk, 1, "Still there?")  # queued, never tried
+        first = list(transfer.export_lines(desk))
+        assert json.loads(first[0])["version"] == 5
+        assert [d["status"] for _i, d in rows(first, "outbox_mail")] == [
+            "sent",
+            "sent",
+            "retrying",
+            "queued",
+        ]
+        transfer.check_lines(first)
+        transfer.restore(empty_url, "alice", first)
+        restored = open_desk(empty_url, "alice")
+        try:
+            assert list(transfer.export_lines(restored)) == first
+            waiting = outbox(restored)
+            assert [(i.status, i.attempts) for i in waiting] == [("retrying", 1), ("queued", 0)]
+            shown = [m.delivery for m in tickets.detail(restored, 1).messages if m.delivery]
+            assert shown == ["sent", "retrying", "queued"]
+            # The restored desk sends what waited, the retried mail with its Message-ID.
+            retried = waiting[0].message_id_header
+            server.start()
+            report = send(restored, smtp, out, ignore_backoff=True)
+            assert [r.status for r in report.results] == ["sent", "sent"]
+            assert server.received[-2].message["Message-ID"] == f"<{retried}>"
+            # The requester's answer to mail sent before the backup still joins its ticket.
+            answer = (
+                "From: dana@customer.example\r\nTo: help@desk.example\r\n"
+                "Subject: Re: it works\r\nMessage-ID: <after-restore@customer.example>\r\n"
+                f"In-Reply-To: {sent['Message-ID']}\r\n\r\nIt works.\r\n"
+            ).encode()
+            joined = receive(restored, answer, SETTINGS)
+            assert (joined.outcome, joined.ticket_id) == ("appended", 1)
+        finally:
+            restored.close()
+    finally:
+        server.stop()
+
+
+def test_a_format_4_export_imports_with_an_empty_outbox(desk: Desk, empty_url: str) -> None:
+    receive(desk, (CORPUS / "plain-utf8.eml").read_bytes(), SETTINGS)
+    tickets.reply(desk, 1, "Update the client, please.")
+    older = as_version_4(list(transfer.export_lines(desk)))
+    assert json.loads(older[0])["version"] == 4 and not rows(older, "outbox_mail")
+    transfer.restore(empty_url, "alice", older)
+    restored = open_desk(empty_url, "alice")
+    try:
+        assert outbox(restored, every=True) == []
+        assert len(tickets.detail(restored, 1).messages) == 2
+    finally:
+        restored.close()
+
+
 def test_import_refuses_a_raw_message_that_is_not_base64(desk: Desk) -> None:
     receive(desk, (CORPUS / "plain-utf8.eml").read_bytes(), SETTINGS)
     lines = list(transfer.export_lines(desk))
@@ -56,7 +133,7 @@ def test_attachments_round_trip_byte_identical_and_once(desk: Desk, empty_url: s
     receive(desk, (CORPUS / "attachment-large.eml").read_bytes(), small)
     tickets.reply(desk, 1, "Here", files=[tickets.NewFile("fix.sh", "text/x-sh", b"#!/bin/sh\n")])
     first = list(transfer.export_lines(desk))
-    assert json.loads(first[0])["version"] == 4
+    assert json.loads(first[0])["version"] == 5
     assert len(rows(first, "attachment")) == 9
     assert len(rows(first, "attachment_blob")) == 7  # the PDF twice, a refused file none
     transfer.restore(empty_url, "alice", first)

@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.new import create as create
     from deskterm.domain.tickets.new import create_in as create_in
     from deskterm.domain.tickets.new import new_ticket as new_ticket
+    from deskterm.domain.tickets.outbox import OUTBOX_KINDS as OUTBOX_KINDS
+    from deskterm.domain.tickets.outbox import OUTBOX_STATUSES as OUTBOX_STATUSES
     from deskterm.domain.tickets.plan import UNSET as UNSET
     from deskterm.domain.tickets.plan import Unset as Unset
     from deskterm.domain.tickets.plan import tag_diff as tag_diff
@@ -175,6 +177,7 @@ _SURFACE = Surface(
             "present",
         ),
         "rating": ("rate", "rate_in"),
+        "outbox": ("OUTBOX_KINDS", "OUTBOX_STATUSES"),
         "time_spent": ("MAX_TIME_SPENT", "parse_time_spent", "time_text"),
         "write": (
             "transact",

@@ -37,6 +37,9 @@ QUEUED, SENDING, RETRYING, SENT, FAILED, SKIPPED = (
     "skipped",
 )
 STATUSES: Final = (QUEUED, SENDING, RETRYING, SENT, FAILED, SKIPPED)
+#: The same, as the tickets' surface names them (the export checks its rows by them).
+OUTBOX_KINDS: Final = KINDS
+OUTBOX_STATUSES: Final = STATUSES
 #: Still to send (``mail outbox`` lists these by default).
 WAITING: Final = (QUEUED, SENDING, RETRYING)
 

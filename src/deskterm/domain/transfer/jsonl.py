@@ -3,12 +3,13 @@
 The export is one JSON object per line, each with a ``"type"``, in a stable order: a header
 (format, version, schema, and how many rows of each kind follow), then agents,
 organizations, contacts, queues (with their members), SLA policies, tags, tickets (with their
-tag names), messages, audit events, KB articles (with their tag names) and saved views, each
-by id, then a trailer (the counts again, how many lines precede it and their SHA-256). A
-policy's calendar and targets are written as the JSON objects they are. Keys are the columns
-in schema order; times are ISO 8601 UTC (``Z``), microseconds only when not zero; priorities
-are their names; a ticket's own ``type`` column is written as ``ticket_type`` (``type`` names
-the entity).
+tag names), messages, audit events, the mail log and the outbox, time entries, ratings,
+attachments, KB articles (with their tag names), saved views, rules and macros, each by id
+(``rules.ENTITIES``), then a trailer (the counts again, how many lines precede it and their
+SHA-256). A policy's calendar and targets are written as the JSON objects they are. Keys
+are the columns in schema order; times are ISO 8601 UTC (``Z``), microseconds only when not
+zero; priorities are their names; a ticket's own ``type`` column is written as
+``ticket_type`` (``type`` names the entity).
 Ids are kept, so export -> import -> export is byte-identical. Lines end with ``\n`` and are
 split on ``\n`` only: U+2028, U+2029 and U+0085 in a body are text, not line breaks.
 

@@ -29,17 +29,28 @@ from sqlalchemy import (
 from deskterm.domain import validate
 from deskterm.domain.query import parse as parse_query
 from deskterm.domain.sla import check_calendar, check_pause, check_targets, check_warning
-from deskterm.domain.tickets import MAX_TIME_SPENT, check_status, safe_name, sort_spec
+from deskterm.domain.tickets import (
+    MAX_TIME_SPENT,
+    OUTBOX_KINDS,
+    OUTBOX_STATUSES,
+    check_status,
+    safe_name,
+    sort_spec,
+)
 from deskterm.domain.vocab import MESSAGE_KINDS, PRIORITY_RANK
 from deskterm.errors import InvalidInput
 from deskterm.store import schema
 
 FORMAT_NAME: Final = "deskterm-export"
-FORMAT_VERSION: Final = 4
+#: What a mail in the log became: taken in (a new ticket, a reply, a rating, held) or sent
+#: by the desk (``outgoing``).
+MAIL_OUTCOMES: Final = ("created", "appended", "held", "rated", "outgoing")
+FORMAT_VERSION: Final = 5
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
 #: and a checksummed trailer), 3 (queue members, SLA policies, the SLA columns of queues
-#: and tickets, macros, the mail taken in, time entries and ratings) and 4 (attachments).
-READABLE_VERSIONS: Final = (1, 2, 3, 4)
+#: and tickets, macros, the mail taken in, time entries and ratings), 4 (attachments) and
+#: 5 (the outbox: mail waiting to go and what became of the mail sent).
+READABLE_VERSIONS: Final = (1, 2, 3, 4, 5)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
 #: the self-references of ``DEFERRED``, which may point forward and are set at the end.
@@ -55,6 +66,7 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("message", schema.messages),
     ("audit_event", schema.audit_events),
     ("mail_message", schema.mail_messages),
+    ("outbox_mail", schema.mail_outbox),
     ("time_entry", schema.time_entries),
     ("rating", schema.ratings),
     ("attachment_blob", schema.attachment_blobs),
@@ -88,6 +100,8 @@ NOUNS: Final = {
     "ticket": ("ticket", "tickets"),
     "message": ("message", "messages"),
     "audit_event": ("audit event", "audit events"),
+    "mail_message": ("mail message", "mail messages"),
+    "outbox_mail": ("mail of the outbox", "mails of the outbox"),
     "time_entry": ("time entry", "time entries"),
     "rating": ("rating", "ratings"),
     "attachment_blob": ("attachment's content", "attachments' contents"),
@@ -110,6 +124,7 @@ KIND_SINCE: Final = {
     "rating": 3,
     "attachment_blob": 4,
     "attachment": 4,
+    "outbox_mail": 5,
 }
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
@@ -295,8 +310,17 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
         lambda v: validate.choice("mail direction", v, ("in", "out"))
     ),
     ("mail_message", "outcome"): _vocabulary(
-        lambda v: validate.choice("mail outcome", v, ("created", "appended", "held"))
+        lambda v: validate.choice("mail outcome", v, MAIL_OUTCOMES)
     ),
+    ("outbox_mail", "kind"): _vocabulary(
+        lambda v: validate.choice("outbox mail kind", v, OUTBOX_KINDS)
+    ),
+    ("outbox_mail", "status"): _vocabulary(
+        lambda v: validate.choice("outbox mail status", v, OUTBOX_STATUSES)
+    ),
+    ("outbox_mail", "recipient"): _vocabulary(validate.email),
+    ("outbox_mail", "attempts"): integer(0, 2**31 - 1),
+    ("outbox_mail", "version"): _ID,
     ("time_entry", "seconds"): integer(1, MAX_TIME_SPENT),
     ("rating", "rating"): _vocabulary(validate.rating),
     ("rule", "version"): _ID,
