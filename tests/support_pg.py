@@ -21,8 +21,10 @@ inserted, as on a fresh database. ``tests/store/test_test_databases.py`` proves 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -288,3 +290,31 @@ class ReusedDatabase:
                     copy.write(data)
             for sequence, (last, called) in clean.sequences.items():
                 conn.execute("SELECT setval(%s, %s, %s)", (sequence, last, called))
+
+
+@contextlib.contextmanager
+def agent_logins(desk: Any, *handles: str) -> Iterator[dict[str, str]]:
+    """A PostgreSQL login of their own for each of ``handles`` (``agent set-login``: created
+    in the group ``deskterm_agent``, no admin rights), dropped afterwards with anything
+    still connected under it. Yields handle -> login."""
+    from deskterm.domain.people import agents
+
+    tag = uuid.uuid4().hex[:8]
+    roles = {handle: f"deskterm_test_{handle}_{tag}" for handle in handles}
+    try:
+        for handle, role in roles.items():
+            agents.set_login(desk, handle, role)
+        yield roles
+    finally:
+        for role in roles.values():
+            execute(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
+            )
+            execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def login_url(url: str, role: str) -> str:
+    """``url`` with ``role`` as the user and no password (what that agent's terminal has)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=role, password=None).render_as_string(hide_password=False)

@@ -163,12 +163,23 @@ class PermissionDenied(DeskError):
     exit_code = 5
 
 
-class UnknownAgent(PermissionDenied):
+class IdentityRefused(PermissionDenied):
+    """Who is acting may not use this desk at all, whatever the command (exit 5): ``handle``
+    is not an agent here, the agent is deactivated, or the PostgreSQL ``login`` may not act as
+    ``handle``. No retry helps: a command stops, the console says it once and stops looking,
+    mail fetching stops rather than leave each message behind."""
+
+    def __init__(self, message: str, *, handle: str, login: str | None = None) -> None:
+        super().__init__(message)
+        self.handle = handle
+        self.login = login
+
+
+class UnknownAgent(IdentityRefused):
     """The acting agent (``handle``) is not an agent of this desk (exit 5)."""
 
     def __init__(self, message: str, *, handle: str) -> None:
-        super().__init__(message)
-        self.handle = handle
+        super().__init__(message, handle=handle)
 
 
 class ReadOnlyDesk(PermissionDenied):

@@ -204,6 +204,32 @@ def test_a_message_the_desk_cannot_take_stays_on_the_server_and_blocks_no_other(
     assert all(r"\Seen" in flags for flags, _id in imap.messages())
 
 
+def test_a_gateway_agent_the_desk_refuses_stops_the_fetch_with_one_error(
+    cli_inproc: Callable[..., subprocess.CompletedProcess[str]],
+    desk: Desk,
+    imap: ImapServer,
+    tmp_path: Path,
+) -> None:
+    # Every message would be refused alike: one error and exit 5, not a warning per message
+    # and exit 75 for ever (each fetch, each look of --watch).
+    from sqlalchemy import update
+
+    from deskterm.store import schema
+
+    with desk.store.write() as conn:
+        conn.execute(
+            update(schema.agents).where(schema.agents.c.handle == "bob").values(active=False)
+        )
+    env = {**config(tmp_path, imap.config()), "DESKTERM_AGENT": "bob"}
+    imap.append(eml("plain-utf8.eml"), eml("latin1.eml"))
+
+    line = one_error_line(cli_inproc("mail", "fetch", env=env), 5)
+
+    assert 'agent "bob" is deactivated' in line
+    assert [r"\Seen" in flags for flags, _id in imap.messages()] == [False, False]
+    assert tickets.count(desk, "") == 0
+
+
 @SQLITE_ONLY
 def test_a_refused_login_exits_77_with_one_line(
     cli_inproc: Callable[..., subprocess.CompletedProcess[str]],

@@ -301,3 +301,24 @@ def test_an_agent_login_queues_replies_and_sends_only_the_mail_it_may_see(
         assert [(r["ticket_id"], r["status"]) for r in everything] == [(secret_mail.id, "queued")]
     finally:
         server.stop()
+
+
+def test_a_refused_as_is_one_error_before_the_console_opens_and_before_watch_listens(
+    cli_inproc, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deskterm.cli.tui_cmd as tui_cmd
+    import deskterm.tui.app as tui_app
+
+    opened: list[object] = []
+    monkeypatch.setattr(tui_cmd, "on_terminal", lambda: True)
+    monkeypatch.setattr(tui_app, "run_app", lambda *args, **kwargs: opened.append(args))
+    for args in (("tui",), ()):
+        line = one_error_line(cli_inproc("--as", "carol", *args, env=team.env("bob")), 5)
+        assert 'is agent "bob" and may not act as "carol"' in line
+    assert opened == []
+    ok(cli_inproc("tui", env=team.env("bob")))  # his own agent: the console opens
+    assert len(opened) == 1
+    # watch refuses before it listens or streams anything (it would wait for ever).
+    watched = cli_inproc("watch", env=team.env("bob", acting="carol"))
+    line = one_error_line(watched, 5)
+    assert "may not act as" in line and watched.stdout == ""

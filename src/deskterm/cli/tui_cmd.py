@@ -10,11 +10,17 @@ from deskterm.config import Setting
 
 
 def open_tui(cli: CliContext, *, query: str) -> None:
-    """Open the TUI on the desk; without a terminal, print the list the TUI would show."""
+    """Open the TUI on the desk; without a terminal, print the list the TUI would show.
+
+    Who is acting is checked before the console opens: a desk that refuses it (an unknown or
+    deactivated agent, a PostgreSQL login that may not act as ``--as``) is one ``error:``
+    line and exit 5, not a console that can read nothing."""
     desk = cli.desk()
-    if sys.stdout.isatty() and sys.stdin.isatty():
+    if on_terminal():
+        from deskterm.domain.people import whoami
         from deskterm.tui.app import run_app
 
+        whoami(desk)
         run_app(desk, query=query, color=cli.color)
         return
     from deskterm.cli.output import emit_list, resolve_format
@@ -29,6 +35,11 @@ def open_tui(cli: CliContext, *, query: str) -> None:
         out=cli.out,
         color=cli.color,
     )
+
+
+def on_terminal() -> bool:
+    """Are standard input and output a terminal (the console can run)?"""
+    return sys.stdout.isatty() and sys.stdin.isatty()
 
 
 def open_demo(cli: CliContext, *, tickets: int, path: str | None) -> None:

@@ -39,11 +39,14 @@ def watch(
 
     from deskterm.cli.output import to_jsonable
     from deskterm.domain import tickets as events
+    from deskterm.domain.people import whoami
     from deskterm.errors import DeskError
 
     cli = get(ctx)
     desk = cli.desk()
     events.check_query(desk, query)
+    # Who is acting first: a refused --as is one error line, before any connection listens.
+    whoami(desk)
     # Listening before reading where "now" is: a change in between wakes the first wait.
     signal = _signal(desk)
     last = events.last_event_id(desk)

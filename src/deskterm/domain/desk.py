@@ -3,7 +3,7 @@
 Who is acting (docs/team.md): on SQLite, the handle given (``--as``, ``DESKTERM_AGENT``,
 the config file, else the login name), guarded by the file's permissions. On PostgreSQL,
 the agent whose ``db_role`` is the database login; a handle naming another agent is
-refused (PermissionDenied) unless the login may act for others: a superuser, the desk's
+refused (IdentityRefused) unless the login may act for others: a superuser, the desk's
 owner (a member of the role owning its tables) or an admin agent's login. Such a login
 acting for an agent also names it to row-level security for the transaction
 (``deskterm.agent``, see ``store/security.py``). Which queues the actor may not see
@@ -26,7 +26,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain.models import Agent
-from deskterm.errors import PermissionDenied, UnknownAgent
+from deskterm.errors import IdentityRefused, PermissionDenied, UnknownAgent
 from deskterm.store import schema
 from deskterm.store.engine import WRITE_OPTION, Store
 
@@ -79,7 +79,7 @@ class Desk:
         return self.clock()
 
     def actor(self, conn: Connection) -> Agent:
-        """The acting agent; PermissionDenied if the handle is unknown or deactivated.
+        """The acting agent; IdentityRefused if the handle is unknown or deactivated.
 
         Write transactions always read the agent afresh, so a demoted or deactivated agent
         loses the right at once even in a console left open all day; reads reuse the last
@@ -94,7 +94,7 @@ class Desk:
             if row is None:
                 raise UnknownAgent(f'unknown agent "{self.handle}"', handle=self.handle)
             if not row.active:
-                raise PermissionDenied(f'agent "{row.handle}" is deactivated')
+                raise IdentityRefused(f'agent "{row.handle}" is deactivated', handle=row.handle)
             self._actor = agent_from_row(row)
             self._hidden = _hidden_queues(conn, self._actor)
             self._actor_read_at = monotonic()
@@ -126,7 +126,7 @@ class Desk:
 
     def _database_agent(self, conn: Connection) -> Row[Any] | None:
         """The acting agent on PostgreSQL: the login's own, or (for a login that may act for
-        others) the one asked for. PermissionDenied for anyone else asking."""
+        others) the one asked for. IdentityRefused for anyone else asking."""
         login = self.login(conn)
         assert login is not None
         A = schema.agents
@@ -143,13 +143,18 @@ class Desk:
         )
         if not may_act:
             if mine is None:
-                raise PermissionDenied(
+                raise IdentityRefused(
                     f'the database login "{login.name}" is not an agent of this desk; an admin '
-                    f"maps it with: deskterm agent add HANDLE --login {login.name}"
+                    f"maps it with: deskterm agent add HANDLE --login {login.name}",
+                    handle=self.handle,
+                    login=login.name,
                 )
-            raise PermissionDenied(
+            raise IdentityRefused(
                 f'the database login "{login.name}" is agent "{mine.handle}" and may not act '
-                f"as \"{self.handle}\": only an admin's login, the desk's owner or a superuser may"
+                f"as \"{self.handle}\": only an admin's login, the desk's owner or a superuser "
+                "may",
+                handle=self.handle,
+                login=login.name,
             )
         row = self._agent_row(conn, self.handle)
         if row is not None:

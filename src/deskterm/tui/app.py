@@ -23,7 +23,7 @@ from textual.app import App
 from textual.content import Content
 from textual.signal import Signal
 
-from deskterm.errors import DeskError, StaleVersion
+from deskterm.errors import DeskError, IdentityRefused, StaleVersion
 from deskterm.tui.commands import DeskCommands
 from deskterm.tui.live import LIVE_SECONDS, Live
 from deskterm.tui.messages import LiveSignal, PresenceChanged, TicketsChanged
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from deskterm.drafts import Draft, Drafts
 
 R = TypeVar("R")
+#: How long the notice that the desk refused who is acting stays up (a working day: nothing
+#: the console does works after it, and it is said only once).
+REFUSED_SECONDS = 8 * 3600.0
 
 
 class DeskApp(App[None]):
@@ -256,6 +259,9 @@ class DeskApp(App[None]):
 
     def show_error(self, exc: DeskError, ticket_id: int | None = None) -> None:
         """Say what went wrong in words; a stale version offers to reload the ticket."""
+        if isinstance(exc, IdentityRefused):
+            self.identity_refused(exc)
+            return
         text = error_text(exc)
         self.notify(text, markup=False, title=error_title(exc), severity="error", timeout=8)
         if isinstance(exc, StaleVersion) and ticket_id is not None:
@@ -273,6 +279,21 @@ class DeskApp(App[None]):
                 ),
                 answer,
             )
+
+    def identity_refused(self, exc: IdentityRefused) -> None:
+        """The desk refused who is acting (an unknown or deactivated agent, a login that may
+        not act as ``--as``): said once, in a notification that stays, and the console stops
+        looking for changes and writing presence, since every try would be refused again."""
+        if self.live.refused is not None:
+            return
+        self.live.halt(exc)
+        self.notify(
+            error_text(exc),
+            markup=False,
+            title=error_title(exc),
+            severity="error",
+            timeout=REFUSED_SECONDS,
+        )
 
     def open_ticket(self, ticket: Ticket, *, take_queue: str | None = None) -> None:
         """Open ``ticket`` on its own screen; ``T`` there takes from ``take_queue``."""

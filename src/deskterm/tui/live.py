@@ -18,7 +18,10 @@ same look reads who else has which ticket open (``tui/presence.py``).
 
 When the desk cannot be reached the console says so once, waits longer between tries (up to
 :data:`MAX_BACKOFF` seconds) and, when it is back, says so and catches up from the last event
-it saw: nothing is missed, since audit ids only grow.
+it saw: nothing is missed, since audit ids only grow. When the desk refuses who is acting
+(``IdentityRefused``: an unknown or deactivated agent, a PostgreSQL login that may not act as
+the ``--as`` agent) no retry can help: the console says so once (``DeskApp.identity_refused``)
+and stops looking (:meth:`Live.halt`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import threading
 from time import monotonic
 from typing import TYPE_CHECKING, Final
 
-from deskterm.errors import DeskError
+from deskterm.errors import DeskError, IdentityRefused
 from deskterm.tui.messages import LiveSignal
 
 if TYPE_CHECKING:
@@ -66,6 +69,8 @@ class Live:
         self.listening = threading.Event()
         self._stop = threading.Event()
         self._listener: threading.Thread | None = None
+        #: Why the desk refused who is acting, once it did: nothing is looked at any more.
+        self.refused: IdentityRefused | None = None
 
     def start(self) -> None:
         if self.interval:
@@ -78,10 +83,16 @@ class Live:
         if self._listener is not None:
             self._listener.join(timeout=SIGNAL_WAIT * 4)
 
+    def halt(self, exc: IdentityRefused) -> None:
+        """Stop looking for good: the desk refused who is acting, and asking again would only
+        be refused again (the listener stops too)."""
+        self.refused = exc
+        self._stop.set()
+
     def poll(self) -> None:
         """Look for changes in a worker, unless the desk is resting; if a look is running,
         look again when it is done (what woke this one may have come after it read)."""
-        if monotonic() < self._next_try:
+        if self.refused is not None or monotonic() < self._next_try:
             return
         if self._busy:
             self._again = True
@@ -180,6 +191,9 @@ class Live:
     def _failed(self, exc: DeskError) -> None:
         self._busy = False
         self._again = False
+        if isinstance(exc, IdentityRefused):
+            self.app.identity_refused(exc)
+            return
         if not self.lost:
             self.lost = True
             self.app.notify(f"Lost the desk: {exc}. Retrying…", title="Offline", severity="warning")

@@ -11,6 +11,7 @@ from deskterm.errors import (
     Busy,
     Conflict,
     DeskError,
+    IdentityRefused,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -29,6 +30,7 @@ TITLES: tuple[tuple[type[DeskError], str], ...] = (
     (NotFound, "Not found"),
     (InvalidInput, "Not valid"),
     (ReadOnlyDesk, "The desk is read-only"),
+    (IdentityRefused, "Not allowed on this desk"),
     (PermissionDenied, "Not permitted"),
     (StoreUnavailable, "The desk cannot be reached"),
 )

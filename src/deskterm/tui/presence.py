@@ -89,6 +89,8 @@ class Here:
         return max(holders, key=ACTIVITIES.index) if holders else None
 
     def beat_all(self) -> None:
+        if self.app.live.refused is not None:
+            return  # the desk refused who is acting: every beat would be refused too
         for ticket_id in list(self.held):
             self._write(ticket_id, again=True)
 

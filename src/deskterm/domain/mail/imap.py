@@ -36,6 +36,7 @@ from deskterm.domain.mail.message import NotMail
 from deskterm.errors import (
     Busy,
     DeskError,
+    IdentityRefused,
     MailLoginRefused,
     MailNotConfigured,
     MailServerError,
@@ -43,7 +44,6 @@ from deskterm.errors import (
     ReadOnlyDesk,
     RetryableConflict,
     StoreUnavailable,
-    UnknownAgent,
 )
 
 PROTOCOL: Final = "IMAP"
@@ -187,12 +187,13 @@ def _wait(seconds: float, stopped: Callable[[], bool]) -> None:
 
 
 #: Errors that stop a fetch (the desk cannot take any mail now, or the server is gone),
-#: rather than leave one message on the server.
+#: rather than leave one message on the server. A refused identity (an unknown or
+#: deactivated agent, a login that may not act as it) refuses every message alike.
 _DESK_NOT_NOW: Final = (
     Busy,
     RetryableConflict,
     StoreUnavailable,
-    UnknownAgent,
+    IdentityRefused,
     ReadOnlyDesk,
     MailServerError,
 )
