@@ -111,7 +111,8 @@ TEMPLATE = """\
 # by replying "rate good" or "rate bad").
 # Default: both. [] sends none (they are marked skipped).
 # notify = ["received", "solved"]
-# The solved notification says a reply within this many days reopens the ticket. Default: 14.
+# A requester's reply within this many days of the solve reopens the ticket (the solved
+# notification says so); a later one opens a new ticket that names the old one. Default: 14.
 # reopen_days = 14
 
 [attachments]

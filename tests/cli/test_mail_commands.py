@@ -9,9 +9,15 @@ import mailbox
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from clitools import SQLITE_ONLY, ok, ok_json
+from sqlalchemy import update
+
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.store import schema
 
 CORPUS = Path(__file__).parents[1] / "mail" / "corpus"
 DESKTERM = Path(sys.executable).with_name("deskterm")
@@ -86,6 +92,36 @@ def test_receive_in_process_threads_a_reply(cli_inproc_bytes) -> None:  # type: 
     assert cli_inproc_bytes("mail", "receive", input=eml("plain-utf8.eml")).returncode == 0
     reply = cli_inproc_bytes("mail", "receive", input=eml("reply-references.eml"))
     assert (reply.returncode, reply.stdout) == (0, b"reply to #1 (by references)\n")
+
+
+def test_reopen_days_from_the_config_decides_whether_a_late_reply_reopens(
+    cli_inproc_bytes,  # type: ignore[no-untyped-def]
+    desk: Desk,
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[mail]\nreopen_days = 7\n")
+    assert cli_inproc_bytes("mail", "receive", input=eml("plain-utf8.eml")).returncode == 0
+    tickets.update(desk, 1, tickets.Changes(status="solved"))
+    # Solved ten days ago (the desk's clock cannot be moved from outside).
+    with desk.store.write() as conn:
+        conn.execute(
+            update(schema.tickets)
+            .where(schema.tickets.c.id == 1)
+            .values(solved_at=desk.now() - timedelta(days=10))
+        )
+    late = cli_inproc_bytes(
+        "--config", str(config), "mail", "receive", input=eml("reply-references.eml")
+    )
+    assert (late.returncode, late.stdout) == (
+        0,
+        b"new ticket #2 (#1 was solved more than 7 days ago)\n",
+    ), late.stderr
+    config.write_text("[mail]\nreopen_days = 30\n")
+    tagged = eml("reply-subject-tag.eml")
+    within = cli_inproc_bytes("--config", str(config), "mail", "receive", input=tagged)
+    assert within.stdout == b"reply to #1 (by subject tag)\n", within.stderr
+    assert tickets.get(desk, 1).status == "open"
 
 
 def test_held_mail_is_listed_with_why(cli_inproc, cli_inproc_bytes) -> None:  # type: ignore[no-untyped-def]

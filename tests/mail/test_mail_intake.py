@@ -178,6 +178,47 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_one_that_names_it(desk: Desk) ->
     assert f"This mail answers #{number}, which is closed." in notes
 
 
+def test_a_reply_after_reopen_days_opens_a_new_ticket_naming_the_solved_one(desk: Desk) -> None:
+    solved_at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    clock = [solved_at]
+    timed = Desk(desk.store, desk.handle, clock=lambda: clock[0])
+    week = MailSettings(addresses=SETTINGS.addresses, reopen_days=7)
+    first = receive(timed, mail("plain-utf8.eml"), week)
+    number = int(first.ticket_id or 0)
+    tickets.update(timed, number, tickets.Changes(status="solved"))
+    solved = tickets.get(timed, number)
+
+    # One minute past the seventh day: a new ticket that names the old one, which is left
+    # as it was (still solved, same version: a cron job closing solved tickets still may).
+    clock[0] = solved_at + timedelta(days=7, minutes=1)
+    late = receive(timed, mail("reply-references.eml"), week)
+    assert late.outcome == "created" and late.ticket_id == number + 1
+    assert late.reason == f"#{number} was solved more than 7 days ago"
+    assert (
+        late.describe() == f"new ticket #{number + 1} (#{number} was solved more than 7 days ago)"
+    )
+    after = tickets.get(timed, number)
+    assert (after.status, after.version) == ("solved", solved.version)
+    thread = thread_of(timed, number + 1)
+    assert thread[0][2] == "It happened again this morning, at 08:50.\n\nDana"
+    assert thread[-1][0] == "note"
+    assert thread[-1][2] == (
+        f"This mail answers #{number}, solved on 2026-11-02, more than 7 days ago "
+        "([mail] reopen_days): a new ticket instead of reopening it."
+    )
+
+    # Within the window (exactly seven days), a reply reopens the ticket as before.
+    again = receive(timed, mail("plain-utf8.eml").replace(b"plain-1@", b"plain-9@"), week)
+    other = int(again.ticket_id or 0)
+    clock[0] += timedelta(days=1)
+    tickets.update(timed, other, tickets.Changes(status="solved"))
+    clock[0] += timedelta(days=7)
+    tagged = mail("reply-subject-tag.eml").replace(b"[Desk #1]", f"[Desk #{other}]".encode())
+    reopened = receive(timed, tagged, week)
+    assert (reopened.outcome, reopened.ticket_id) == ("appended", other)
+    assert tickets.get(timed, other).status == "open"
+
+
 def test_a_requester_reply_starts_the_next_response_clock_and_is_no_first_response(
     desk: Desk,
 ) -> None:

@@ -40,7 +40,7 @@ FormatOpt = Annotated[
 def mail_settings(cli: CliContext) -> MailSettings:
     """The ``[mail]`` table of the config file, as intake takes it."""
     from deskterm.config import attachment_max_size
-    from deskterm.domain.mail import DEFAULT_TAG, MailSettings
+    from deskterm.domain.mail import DEFAULT_REOPEN_DAYS, DEFAULT_TAG, MailSettings
 
     table: dict[str, Any] = dict(cli.settings.extra.get("mail", {}))
     addresses = [table["address"]] if "address" in table else []
@@ -49,6 +49,7 @@ def mail_settings(cli: CliContext) -> MailSettings:
         subject_tag=str(table.get("subject_tag", DEFAULT_TAG)),
         addresses=tuple(str(a).strip().lower() for a in addresses),
         max_attachment_size=attachment_max_size(cli.settings),
+        reopen_days=int(table.get("reopen_days", DEFAULT_REOPEN_DAYS)),
     )
 
 
@@ -603,7 +604,7 @@ def smtp_settings(cli: CliContext) -> SmtpSettings:
 def out_settings(cli: CliContext) -> OutSettings:
     """What ``[mail]`` says about the desk's outgoing mail. MailNotConfigured without an
     address to send from."""
-    from deskterm.domain.mail import DEFAULT_TAG, NOTIFICATIONS, OutSettings
+    from deskterm.domain.mail import DEFAULT_REOPEN_DAYS, DEFAULT_TAG, NOTIFICATIONS, OutSettings
     from deskterm.errors import MailNotConfigured
 
     table: dict[str, Any] = dict(cli.settings.extra.get("mail", {}))
@@ -621,7 +622,7 @@ def out_settings(cli: CliContext) -> OutSettings:
         aliases=tuple(str(a) for a in table.get("aliases", [])),
         retry_hours=float(table.get("retry_hours", 48)),
         notify=tuple(table.get("notify", NOTIFICATIONS)),
-        reopen_days=int(table.get("reopen_days", 14)),
+        reopen_days=int(table.get("reopen_days", DEFAULT_REOPEN_DAYS)),
     )
 
 

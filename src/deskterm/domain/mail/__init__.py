@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from deskterm.domain.mail.body import html_to_text as html_to_text
     from deskterm.domain.mail.body import trimmed as trimmed
     from deskterm.domain.mail.files import attach_files as attach_files
+    from deskterm.domain.mail.guards import DEFAULT_REOPEN_DAYS as DEFAULT_REOPEN_DAYS
     from deskterm.domain.mail.guards import DEFAULT_TAG as DEFAULT_TAG
     from deskterm.domain.mail.guards import MailSettings as MailSettings
     from deskterm.domain.mail.guards import held_reason as held_reason
@@ -57,7 +58,7 @@ _SURFACE = Surface(
     {
         "body": ("decode", "html_to_text", "trimmed"),
         "files": ("attach_files",),
-        "guards": ("DEFAULT_TAG", "MailSettings", "held_reason"),
+        "guards": ("DEFAULT_REOPEN_DAYS", "DEFAULT_TAG", "MailSettings", "held_reason"),
         "imap": ("Fetched", "ImapSettings", "check_login", "fetch", "watch"),
         "intake": ("Outcome", "Source", "receive", "receive_all", "receive_in"),
         "log": ("MailRecord", "mail_log", "original"),

@@ -12,6 +12,9 @@ from deskterm.domain.mail.message import Mail
 
 #: The default of ``[mail] subject_tag``: ``[Desk #123]``.
 DEFAULT_TAG: Final = "Desk"
+#: The default of ``[mail] reopen_days``: a requester's mail to a ticket solved longer ago
+#: than this opens a new ticket instead of reopening it.
+DEFAULT_REOPEN_DAYS: Final = 14
 #: Local parts of the addresses mail systems send bounces and notices from.
 _DAEMONS: Final = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"})
 
@@ -26,6 +29,9 @@ class MailSettings:
     addresses: Sequence[str] = ()
     #: Files larger than this (bytes, ``[attachments] max_size``) are recorded as refused.
     max_attachment_size: int = DEFAULT_ATTACHMENT_MAX
+    #: A reply to a ticket solved longer ago than this many days opens a new ticket that
+    #: names it (``[mail] reopen_days``); within it, the reply reopens the ticket.
+    reopen_days: int = DEFAULT_REOPEN_DAYS
 
 
 def held_reason(mail: Mail, settings: MailSettings) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from functools import partial
 from typing import Final
 
@@ -157,7 +158,7 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
             found_by=target.found_by,
             reason=rating[0],
         )
-    elif target is not None and target.status != "closed":
+    elif target is not None and target.status != "closed" and not _too_late(ctx, target, settings):
         message_id = requester_reply_in(ctx, target.ticket_id, contact, body)
         outcome = replace(
             base,
@@ -167,7 +168,7 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
             found_by=target.found_by,
         )
     else:
-        outcome = _open_ticket(ctx, mail, body, target, base)
+        outcome = _open_ticket(ctx, mail, body, target, base, settings)
     if mail.body.files and outcome.ticket_id is not None:
         refused = attach_in(
             conn,
@@ -187,8 +188,22 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
     return replace(outcome, record_id=record)
 
 
+def _too_late(ctx: Context, target: thread.Target, settings: MailSettings) -> bool:
+    """Whether ``target`` was solved longer ago than ``[mail] reopen_days``: a reply then
+    opens a new ticket (as Zendesk's and Freshdesk's follow-ups do) instead of reopening a
+    ticket its agents have put behind them."""
+    if target.status != "solved" or target.solved_at is None:
+        return False
+    return ctx.now - target.solved_at > timedelta(days=settings.reopen_days)
+
+
 def _open_ticket(
-    ctx: Context, mail: Mail, body: str, target: thread.Target | None, base: Outcome
+    ctx: Context,
+    mail: Mail,
+    body: str,
+    target: thread.Target | None,
+    base: Outcome,
+    settings: MailSettings,
 ) -> Outcome:
     notices: list[str] = []
     subject = " ".join(mail.subject.split())[: validate.MAX_SUBJECT] or NO_SUBJECT
@@ -196,15 +211,24 @@ def _open_ticket(
     ticket_id = create_in(ctx, new, notices)
     reason = None
     if target is not None:
-        # A reply to a closed ticket: closed tickets take no change, so the mail opens a
-        # new one that says which it follows.
-        reason = f"#{target.ticket_id} is closed"
-        act_in(
-            ctx,
-            ticket_id,
-            Changes(),
-            message=("note", f"This mail answers #{target.ticket_id}, which is closed."),
-        )
+        # A reply to a closed ticket (closed tickets take no change), or to one solved
+        # longer ago than reopen_days: the mail opens a new ticket that says which it
+        # follows. The old ticket is left alone: a note would move its updated time and
+        # keep a "close what was solved a week ago" job from closing it.
+        if target.status == "closed":
+            reason = f"#{target.ticket_id} is closed"
+            note = f"This mail answers #{target.ticket_id}, which is closed."
+        else:
+            days = settings.reopen_days
+            solved = target.solved_at
+            assert solved is not None
+            reason = f"#{target.ticket_id} was solved more than {_days(days)} ago"
+            note = (
+                f"This mail answers #{target.ticket_id}, solved on {solved:%Y-%m-%d}, more "
+                f"than {_days(days)} ago ([mail] reopen_days): a new ticket instead of "
+                "reopening it."
+            )
+        act_in(ctx, ticket_id, Changes(), message=("note", note))
     first = ctx.conn.execute(
         select(func.min(schema.messages.c.id)).where(schema.messages.c.ticket_id == ticket_id)
     ).scalar()
@@ -216,6 +240,10 @@ def _open_ticket(
         reason=reason,
         notices=tuple(notices),
     )
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
 
 
 def _taken(conn: Connection, mail: Mail, base: Outcome) -> Outcome:

@@ -44,7 +44,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
-from deskterm.domain.mail.guards import DEFAULT_TAG
+from deskterm.domain.mail.guards import DEFAULT_REOPEN_DAYS, DEFAULT_TAG
 from deskterm.domain.mail.message import key_of_id
 from deskterm.domain.mail.thread import tagged
 from deskterm.domain.models import Agent, Ticket
@@ -110,7 +110,7 @@ class OutSettings:
     #: The notifications sent (the others are marked ``skipped``).
     notify: Sequence[str] = NOTIFICATIONS
     #: Said in the solved notification: a reply within this many days reopens the ticket.
-    reopen_days: int = 14
+    reopen_days: int = DEFAULT_REOPEN_DAYS
 
 
 @dataclass(frozen=True)

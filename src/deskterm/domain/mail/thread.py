@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -33,6 +34,8 @@ class Target:
     found_by: str
     #: The ticket the mail named, when a merge sent it on (else None).
     merged_from: int | None = None
+    #: When it was solved (a solved ticket), else None.
+    solved_at: datetime | None = None
 
 
 def tag_pattern(tag: str) -> re.Pattern[str]:
@@ -68,17 +71,20 @@ def find(conn: Connection, references: Sequence[str], subject: str, tag: str) ->
 
 
 def _followed(conn: Connection, ticket_id: int, found_by: str) -> Target | None:
-    last: tuple[int, str] | None = None
+    last: tuple[int, str, datetime | None] | None = None
     current = ticket_id
     for _ in range(MAX_MERGES):
-        row = conn.execute(select(T.c.status, T.c.merged_into_id).where(T.c.id == current)).first()
+        row = conn.execute(
+            select(T.c.status, T.c.merged_into_id, T.c.solved_at).where(T.c.id == current)
+        ).first()
         if row is None:
             break
-        last = (current, str(row.status))
+        last = (current, str(row.status), row.solved_at)
         if row.merged_into_id is None:
             break
         current = int(row.merged_into_id)
     if last is None:
         return None
-    found, status = last
-    return Target(found, status, found_by, ticket_id if found != ticket_id else None)
+    found, status, solved_at = last
+    merged_from = ticket_id if found != ticket_id else None
+    return Target(found, status, found_by, merged_from, solved_at)
