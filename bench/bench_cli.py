@@ -17,6 +17,7 @@ run (issue 16's "Done means"):
 (``python -X importtime``), for bench/README.md and docs/performance.md.
 
 Usage: python bench/bench_cli.py [--tickets 1000000] [--runs 15] [--pg URL] [--importtime]
+       [--only list|show|help|note|all]
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--pg", metavar="URL", help="a PostgreSQL desk (postgresql+psycopg://)")
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument(
+        "--only", choices=("list", "show", "help", "note", "all"), help="run one figure only"
+    )
     args = parser.parse_args()
     db = database(args.tickets)
     env = {"DESKTERM_DB": url(db), "DESKTERM_AGENT": "alice"}
@@ -55,35 +59,42 @@ def main() -> None:
     runs = args.runs
     lines = [f"bench_cli: {args.tickets:,} tickets, median of {runs}, alternated with the baseline"]
 
-    def row(label: str, ours_cmd: list[str], base_cmd: list[str], target: float) -> None:
+    def row(key: str, label: str, ours_cmd: list[str], base_cmd: list[str], target: float) -> None:
+        if args.only not in (None, key):
+            return
         ours, base = alternate(run_command(ours_cmd, env), run_command(base_cmd, env), runs)
         lines.append(ratio_line(label, ours, base, target))
 
     page_sql = FIRST_PAGE_SQL.replace("LIMIT ?", "LIMIT 50")
-    _check_same_ids(db, env, page_sql)
+    if args.only in (None, "list"):
+        _check_same_ids(db, env, page_sql)
     sqlite_utils = str(BIN / "sqlite-utils")
     row(
+        "list",
         "ticket list --limit 50 -f json vs sqlite-utils query",
         [deskterm, "ticket", "list", "--limit", "50", "--format", "json"],
         [sqlite_utils, "query", str(db), page_sql],
         1.0,
     )
     row(
+        "show",
         f"ticket show {ticket} -f json vs sqlite-utils query (its row)",
         [deskterm, "ticket", "show", str(ticket), "--format", "json"],
         [sqlite_utils, "query", str(db), ONE_TICKET_SQL.replace("?", str(ticket))],
         1.0,
     )
     typer = [python, "-c", "import typer"]
-    row("deskterm --help vs import typer", [deskterm, "--help"], typer, 1.1)
+    row("help", "deskterm --help vs import typer", [deskterm, "--help"], typer, 1.1)
     row(
+        "note",
         f"ticket note {ticket} vs ticket show {ticket}",
         [deskterm, "ticket", "note", str(ticket), "--body", "bench note"],
         [deskterm, "ticket", "show", str(ticket), "--format", "json"],
         1.3,
     )
-    _all_ids(lines, db, env, max(3, runs // 3))
-    if args.pg:
+    if args.only in (None, "all"):
+        _all_ids(lines, db, env, max(3, runs // 3))
+    if args.pg and args.only is None:
         _postgresql(lines, args.pg, runs)
     report(lines, "cli")
 

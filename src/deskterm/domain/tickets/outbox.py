@@ -6,7 +6,9 @@ reply an agent or the desk itself wrote (a rule's or a queue's automatic reply, 
 reply, the console's and the CLI's) and for every solve, and by ``create_in`` for the
 acknowledgement of a ticket that came by mail. A ticket without a requester gets no mail.
 The rows wait in ``mail_outbox`` until ``deskterm mail send`` sends them (domain/mail/outgoing.py);
-:func:`deliveries` reads what became of the mail of some thread entries.
+:func:`deliveries` reads what became of the mail of some thread entries. The database library
+is imported by those two functions only: ``Outgoing`` and the kinds are what the one versioned
+write (``versioned``) needs, on the light path too.
 """
 
 from __future__ import annotations
@@ -14,15 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
-from deskterm.store import schema
-
-O = schema.mail_outbox  # noqa: E741
-T, C = schema.tickets, schema.contacts
 #: What an outbox row is: an agent's (or an automatic) reply, or a notification.
 REPLY, RECEIVED, SOLVED = "reply", "received", "solved"
 KINDS: Final = (REPLY, RECEIVED, SOLVED)
@@ -61,6 +59,11 @@ def enqueue(conn: Connection, items: Sequence[Outgoing], now: datetime) -> int:
     those whose ticket has no requester are left out. Returns how many were enqueued."""
     if not items:
         return 0
+    from sqlalchemy import insert, select
+
+    from deskterm.store import schema
+
+    O, T, C = schema.mail_outbox, schema.tickets, schema.contacts  # noqa: E741
     ids = sorted({item.ticket_id for item in items})
     to: dict[int, str] = {}
     for start in range(0, len(ids), 500):
@@ -126,6 +129,11 @@ class Delivery:
 def deliveries(conn: Connection, message_ids: Iterable[int]) -> dict[int, Delivery]:
     """The delivery of each of ``message_ids`` that was put in the outbox (a public reply);
     the others (notes, the requester's own mail, imported history) are not in the answer."""
+    from sqlalchemy import select
+
+    from deskterm.store import schema
+
+    O = schema.mail_outbox  # noqa: E741
     wanted = sorted(set(message_ids))
     found: dict[int, Delivery] = {}
     for start in range(0, len(wanted), 500):

@@ -23,19 +23,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import Update, and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from deskterm.domain import tags as tag_store
 from deskterm.domain.desk import Desk
 from deskterm.domain.models import Agent, AuditEvent, FieldChange, UpdateResult
 from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
-from deskterm.domain.tickets import clocks
+from deskterm.domain.tickets import clocks, versioned
 from deskterm.domain.tickets import outbox as mail_out
 from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.plan import Current, Names, NewRating, Plan, stale
 from deskterm.domain.tickets.read import history, ticket_select
-from deskterm.errors import NotFound, PermissionDenied, RetryableConflict
+from deskterm.errors import NotFound, RetryableConflict
 from deskterm.store import schema
 from deskterm.store.engine import new_id
 
@@ -182,11 +182,7 @@ def read_one(
 def confine(ctx: Context, queue_id: int) -> None:
     """PermissionDenied when the actor may not put a ticket in queue ``queue_id`` (a
     confidential queue they are not a member of)."""
-    if queue_id in ctx.hidden:
-        name = names(ctx.conn).queues.get(queue_id, str(queue_id))
-        raise PermissionDenied(
-            f'queue "{name}" is confidential: only its members and admins put tickets in it'
-        )
+    versioned.confine(CoreWriter(ctx.conn), ctx.hidden, queue_id)
 
 
 def unseen(
@@ -201,151 +197,77 @@ def unseen(
 
 
 def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, ...]]:
-    """Write every plan that changes something; returns each ticket's audit entries (with
-    the message entry first when the plan adds one).
-
-    Several plans of one ticket are its steps, in order (the triage rules of a new ticket:
-    each step planned on the ticket as the one before left it, ``version`` one more each):
-    they are stored as ONE versioned UPDATE from the first step's version to the last's,
-    each step's audit entries keeping its own version, the tag moves netted out."""
-    conn, now = ctx.conn, ctx.now
-    written: dict[int, tuple[FieldChange, ...]] = {}
-    #: Per ticket: the version read, the version written and the values, merged over steps.
-    writes: dict[int, tuple[int, int, dict[str, Any]]] = {}
-    audit: list[dict[str, Any]] = []
-    tags: dict[int, tuple[dict[str, None], dict[str, None]]] = {}
-    times: list[dict[str, Any]] = []
-    mail: list[mail_out.Outgoing] = []
-    for plan in plans:
-        if not plan.writes:
-            written[plan.ticket_id] = written.get(plan.ticket_id, ()) + plan.changes
-            continue
-        if "queue_id" in plan.values:
-            confine(ctx, plan.values["queue_id"])
-        changes = plan.changes
-        message_id: int | None = None
-        if plan.message is not None:
-            message_id = new_id(
-                conn.execute(
-                    _MESSAGE,
-                    {
-                        "ticket_id": plan.ticket_id,
-                        "kind": plan.message.kind,
-                        "author_agent_id": plan.message.author_id,
-                        "author_contact_id": plan.message.contact_id,
-                        "body": plan.message.body,
-                        "created_at": now,
-                        "automatic": plan.message.automatic,
-                    },
-                )
-            )
-            changes = (FieldChange(plan.message.audit_field, None, str(message_id)), *changes)
-            if plan.message.kind == "reply" and not plan.message.by_requester:
-                mail.append(
-                    mail_out.Outgoing(
-                        plan.ticket_id,
-                        mail_out.REPLY,
-                        message_id,
-                        automatic=plan.message.automatic,
-                    )
-                )
-        if plan.values.get("status") == "solved":
-            mail.append(mail_out.Outgoing(plan.ticket_id, mail_out.SOLVED, automatic=True))
-        if plan.time_spent is not None:
-            times.append(
-                {
-                    "ticket_id": plan.ticket_id,
-                    "agent_id": ctx.actor.id,
-                    "seconds": plan.time_spent,
-                    "at": now,
-                    "message_id": message_id,
-                }
-            )
-        if plan.rating is not None:
-            _rate(ctx, plan.ticket_id, plan.rating)
-        version = plan.version + 1
-        earlier = writes.get(plan.ticket_id)
-        if earlier is None:
-            writes[plan.ticket_id] = (plan.version, version, dict(plan.values))
-        else:
-            seen, reached, values = earlier
-            if plan.version != reached:
-                raise AssertionError(
-                    f"ticket #{plan.ticket_id}: a step planned on version {plan.version} "
-                    f"follows one that writes version {reached}"
-                )
-            values.update(plan.values)
-            writes[plan.ticket_id] = (seen, version, values)
-        added, removed = tags.setdefault(plan.ticket_id, ({}, {}))
-        # A step adds only tags the ticket lacks at that step and removes only tags it has:
-        # undoing an earlier step's move cancels it.
-        for name in plan.add_tags:
-            if name in removed:
-                del removed[name]
-            else:
-                added[name] = None
-        for name in plan.remove_tags:
-            if name in added:
-                del added[name]
-            else:
-                removed[name] = None
-        audit += [
-            {
-                "ticket_id": plan.ticket_id,
-                "actor_id": ctx.actor.id,
-                "field": change.field,
-                "old_value": change.old,
-                "new_value": change.new,
-                "version": version,
-                "at": now,
-            }
-            for change in changes
-        ]
-        written[plan.ticket_id] = written.get(plan.ticket_id, ()) + changes
-    updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for ticket_id, (seen, version, values) in writes.items():
-        updates[tuple(sorted(values))].append(
-            {**values, "b_id": ticket_id, "b_seen": seen, "b_new": version}
-        )
-    _update(conn, updates, now)
-    _move_tags(
-        conn,
-        [(ticket_id, name) for ticket_id, (added, _) in tags.items() for name in added],
-        [(ticket_id, name) for ticket_id, (_, removed) in tags.items() for name in removed],
+    """Write every plan that changes something (``versioned.store``, through SQLAlchemy);
+    returns each ticket's audit entries (with the message entry first when the plan adds
+    one)."""
+    return versioned.store(
+        CoreWriter(ctx.conn), plans, actor_id=ctx.actor.id, now=ctx.now, hidden=ctx.hidden
     )
-    if audit:
-        conn.execute(insert(schema.audit_events), audit)
-    if times:
-        conn.execute(insert(schema.time_entries), times)
-    # Public replies and solves go to the requester by mail: queued in this transaction,
-    # so a reply is never stored without its mail nor mailed without being stored.
-    mail_out.enqueue(conn, mail, now)
-    return written
 
 
 #: A thread entry's INSERT (built once: the values are bound per message).
-_MESSAGE: Final = insert(schema.messages)
+MESSAGE: Final = insert(schema.messages)
+#: The inserts of ``versioned.store``'s rows, by table.
+INSERTS: Final = {
+    "audit_events": insert(schema.audit_events),
+    "time_entries": insert(schema.time_entries),
+}
 
 
-def _rate(ctx: Context, ticket_id: int, rating: NewRating) -> None:
-    """Store a rating of the solve it names: a new row, or the solve's row replaced."""
-    r = schema.ratings
-    values = {
-        "rating": rating.rating,
-        "comment": rating.comment,
-        "recorded_at": ctx.now,
-        "recorded_by_id": ctx.actor.id,
-    }
-    if rating.previous is not None:
-        ctx.conn.execute(
-            update(r)
-            .where(r.c.ticket_id == ticket_id, r.c.solved_at == rating.solved_at)
-            .values(values)
+def update_statement(columns: Sequence[str], now: datetime) -> Update:
+    """The versioned UPDATE of ``columns``, guarded by the version read (``b_seen``)."""
+    return (
+        update(T)
+        .where(T.c.id == bindparam("b_id"), T.c.version == bindparam("b_seen"))
+        .values(
+            {
+                **{name: bindparam(name) for name in columns},
+                "updated_at": now,
+                "version": bindparam("b_new"),
+            }
         )
-    else:
-        ctx.conn.execute(
-            insert(r).values(ticket_id=ticket_id, solved_at=rating.solved_at, **values)
-        )
+    )
+
+
+class CoreWriter:
+    """``versioned.Writer`` through SQLAlchemy Core, on SQLite and PostgreSQL."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def message(self, values: dict[str, Any]) -> int:
+        return new_id(self.conn.execute(MESSAGE, values))
+
+    def update(self, columns: tuple[str, ...], params: list[dict[str, Any]], now: datetime) -> None:
+        _update(self.conn, columns, params, now)
+
+    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        self.conn.execute(INSERTS[table], rows)
+
+    def move_tags(
+        self, tags_in: Sequence[tuple[int, str]], tags_out: Sequence[tuple[int, str]]
+    ) -> None:
+        _move_tags(self.conn, tags_in, tags_out)
+
+    def rate(self, ticket_id: int, rating: NewRating, values: dict[str, Any]) -> None:
+        """Store a rating of the solve it names: a new row, or the solve's row replaced."""
+        r = schema.ratings
+        if rating.previous is not None:
+            self.conn.execute(
+                update(r)
+                .where(r.c.ticket_id == ticket_id, r.c.solved_at == rating.solved_at)
+                .values(values)
+            )
+        else:
+            self.conn.execute(
+                insert(r).values(ticket_id=ticket_id, solved_at=rating.solved_at, **values)
+            )
+
+    def enqueue(self, items: Sequence[mail_out.Outgoing], now: datetime) -> None:
+        mail_out.enqueue(self.conn, items, now)
+
+    def queue_name(self, queue_id: int) -> str:
+        return names(self.conn).queues.get(queue_id, str(queue_id))
 
 
 def record_created(ctx: Context, ticket_id: int, subject: str) -> None:
@@ -364,35 +286,29 @@ def record_created(ctx: Context, ticket_id: int, subject: str) -> None:
 
 
 def _update(
-    conn: Connection, writes: dict[tuple[str, ...], list[dict[str, Any]]], now: datetime
+    conn: Connection, columns: Sequence[str], params: list[dict[str, Any]], now: datetime
 ) -> None:
-    """One executemany per set of changed columns, each guarded by the version read."""
-    for columns, params in writes.items():
-        stmt = (
-            update(T)
-            .where(T.c.id == bindparam("b_id"), T.c.version == bindparam("b_seen"))
-            .values(
-                {
-                    **{name: bindparam(name) for name in columns},
-                    "updated_at": now,
-                    "version": bindparam("b_new"),
-                }
+    """One executemany of the versioned UPDATE of ``columns``, each row guarded by the
+    version read."""
+    result = conn.execute(update_statement(columns, now), params)
+    # The rows are locked (BEGIN IMMEDIATE / FOR UPDATE), so this is a safety net only.
+    if conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(params):
+        check_versions(conn, params)
+
+
+def check_versions(conn: Connection, params: Sequence[Mapping[str, Any]]) -> None:
+    """NotFound or StaleVersion for the first ticket of ``params`` not at ``b_new`` now."""
+    for item in params:
+        now_at = conn.execute(select(T.c.version).where(T.c.id == item["b_id"])).scalar()
+        if now_at != item["b_new"]:
+            if now_at is None:
+                raise NotFound(f"ticket #{item['b_id']} not found")
+            raise stale(
+                item["b_id"],
+                item["b_seen"],
+                now_at,
+                history(conn, item["b_id"], since_version=item["b_seen"]),
             )
-        )
-        result = conn.execute(stmt, params)
-        # The rows are locked (BEGIN IMMEDIATE / FOR UPDATE), so this is a safety net only.
-        if conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(params):
-            for item in params:
-                now_at = conn.execute(select(T.c.version).where(T.c.id == item["b_id"])).scalar()
-                if now_at != item["b_new"]:
-                    if now_at is None:
-                        raise NotFound(f"ticket #{item['b_id']} not found")
-                    raise stale(
-                        item["b_id"],
-                        item["b_seen"],
-                        now_at,
-                        history(conn, item["b_id"], since_version=item["b_seen"]),
-                    )
 
 
 def _move_tags(
