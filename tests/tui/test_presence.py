@@ -51,7 +51,8 @@ async def test_an_agent_viewing_and_replying_shows_in_the_other_console_then_exp
     clock = Clock()
     alice = app_for(Desk(seeded.store, "alice", clock=clock))
     bob = app_for(fixed(Desk(seeded.store, "bob")))
-    async with alice.run_test(size=(120, 40)) as at_alice, bob.run_test(size=(120, 40)) as at_bob:
+    # Bob at 80x24: no detail pane, so he has no ticket open until he presses enter.
+    async with alice.run_test(size=(120, 40)) as at_alice, bob.run_test(size=(80, 24)) as at_bob:
         await settle(at_alice)
         await settle(at_bob)
         table = alice.screen.query_one(TicketTable)
@@ -96,7 +97,7 @@ async def test_an_agent_viewing_and_replying_shows_in_the_other_console_then_exp
 async def test_leaving_the_ticket_removes_the_presence_at_once(seeded: Desk) -> None:
     alice = app_for(seeded)
     bob = app_for(fixed(Desk(seeded.store, "bob")))
-    async with alice.run_test(size=(120, 40)) as at_alice, bob.run_test(size=(120, 40)) as at_bob:
+    async with alice.run_test(size=(120, 40)) as at_alice, bob.run_test(size=(80, 24)) as at_bob:
         await settle(at_alice)
         await settle(at_bob)
         await at_bob.press("enter")
@@ -159,3 +160,39 @@ async def test_a_note_from_someone_else_does_not_stop_a_reply(seeded: Desk) -> N
         await settle(pilot)
         assert not isinstance(alice.screen, (ConfirmScreen, ComposeScreen))
         assert tickets.detail(seeded, ticket_id).messages[-1].body == "Restarted it for you"
+
+
+async def test_the_wide_detail_pane_counts_as_viewing_and_moving_on_stops_it(
+    seeded: Desk,
+) -> None:
+    alice = app_for(seeded)
+    bob = app_for(fixed(Desk(seeded.store, "bob")))
+    async with alice.run_test(size=(120, 40)) as at_alice, bob.run_test(size=(120, 40)) as at_bob:
+        await settle(at_alice)
+        await settle(at_bob)  # bob's pane shows the first ticket of his list: he has it open
+        table = alice.screen.query_one(TicketTable)
+        first = bob.screen.query_one(TicketTable).current
+        assert first is not None
+        await look(at_alice)
+        assert id_cell(table, first.id).strip() == f"◉{first.id}"
+        assert presence_line(alice) == "◉ bob is viewing"
+
+        await at_bob.press("j")  # the pane moves on to the next ticket, and so does bob
+        await settle(at_bob)
+        second = bob.screen.query_one(TicketTable).current
+        assert second is not None and second.id != first.id
+        await look(at_alice)
+        assert id_cell(table, first.id).strip() == str(first.id)
+        assert id_cell(table, second.id).strip() == f"◉{second.id}"
+        assert [(p.ticket_id, p.agent) for p in tickets.present(seeded)] == [(second.id, "bob")]
+        assert set(bob.here.held) == {second.id}  # only that one is beaten again
+
+        await at_bob.resize_terminal(80, 24)  # the pane folds away: nothing open any more
+        await settle(at_bob)
+        await look(at_alice)
+        assert id_cell(table, second.id).strip() == str(second.id)
+        assert tickets.present(seeded) == () and bob.here.held == {}
+
+        await at_bob.resize_terminal(120, 40)  # back: the pane shows it again
+        await settle(at_bob)
+        assert [(p.ticket_id, p.agent) for p in tickets.present(seeded)] == [(second.id, "bob")]

@@ -2,11 +2,15 @@
 
 At 100 columns and more the detail sits under the list; narrower, the sidebar and the detail
 pane fold away and ``enter`` opens the ticket as its own screen (views stay on ``1``..``9``).
+A ticket the detail pane shows is open, for presence, as on its own screen: the console
+holds it as "viewing" (``tui/presence.py``) until the pane shows another, or nothing, or
+folds away.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -69,6 +73,8 @@ class MainScreen(TicketActions):
         self.views: list[View] = all_views([])
         self._detail_timer: Timer | None = None
         self._loaded_once = False
+        #: The ticket the detail pane shows, and how to stop holding it as viewed.
+        self._viewing: tuple[int, Callable[[], None]] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -94,7 +100,13 @@ class MainScreen(TicketActions):
         self._update_title()
 
     def on_resize(self) -> None:
+        was_narrow = self.has_class("-narrow")
         self._update_layout()
+        if was_narrow and self.wide:
+            self._schedule_detail()  # the pane is back: show the current ticket in it
+
+    def on_unmount(self) -> None:
+        self._view_in_pane(None)
 
     @property
     def wide(self) -> bool:
@@ -102,6 +114,10 @@ class MainScreen(TicketActions):
 
     def _update_layout(self) -> None:
         self.set_class(not self.wide, "-narrow")
+        if not self.wide:
+            # The pane folded away: nobody is looking at what it showed.
+            self._view_in_pane(None)
+            self.query_one(TicketView).clear_detail()
 
     # -- the list ------------------------------------------------------------------------------
 
@@ -196,6 +212,7 @@ class MainScreen(TicketActions):
     def _detail_due(self) -> None:
         current = self.table.current
         if current is None:
+            self._view_in_pane(None)
             self.query_one(TicketView).clear_detail("No ticket selected")
         else:
             self._load_detail(current.id)
@@ -212,8 +229,20 @@ class MainScreen(TicketActions):
     @on(DetailLoaded)
     def _detail_loaded(self, message: DetailLoaded) -> None:
         current = self.table.current
-        if current is not None and current.id == message.detail.ticket.id:
+        if self.wide and current is not None and current.id == message.detail.ticket.id:
             self.query_one(TicketView).show(message.detail, desk_app(self).now())
+            self._view_in_pane(current.id)
+
+    def _view_in_pane(self, ticket_id: int | None) -> None:
+        """The detail pane now shows ``ticket_id`` (None: nothing): hold it as viewed, and
+        stop holding what it showed before (others stop seeing this agent there at once)."""
+        if self._viewing is not None and self._viewing[0] == ticket_id:
+            return
+        if self._viewing is not None:
+            self._viewing[1]()
+            self._viewing = None
+        if ticket_id is not None:
+            self._viewing = (ticket_id, desk_app(self).here.hold(ticket_id, "viewing"))
 
     # -- views and counts ----------------------------------------------------------------------
 
