@@ -80,7 +80,7 @@ def main() -> None:
         "show",
         f"ticket show {ticket} -f json vs sqlite-utils query (its row)",
         [deskterm, "ticket", "show", str(ticket), "--format", "json"],
-        [sqlite_utils, "query", str(db), ONE_TICKET_SQL.replace("?", str(ticket))],
+        [sqlite_utils, "query", str(db), ONE_TICKET_SQL.replace(":ticket_id", str(ticket))],
         1.0,
     )
     typer = [python, "-c", "import typer"]
@@ -169,7 +169,7 @@ def _all_ids(lines: list[str], db: Path, env: dict[str, str], runs: int) -> None
 def _postgresql(lines: list[str], pg_url: str, runs: int) -> None:
     from deskterm.domain.tickets.fields import list_sql
 
-    sql = list_sql().replace("group_concat(g.name, ',')", "string_agg(g.name, ',')")
+    sql = list_sql("postgresql")
     sql += " ORDER BY t.updated_at DESC, t.id DESC LIMIT 51"
     dsn = pg_url.replace("postgresql+psycopg://", "postgresql://")
     bare = (

@@ -17,7 +17,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from clitools import SQLITE_ONLY
 from sqlalchemy import update
 
 from deskterm.cli import quick
@@ -77,7 +76,6 @@ def _ids(desk: Desk) -> list[int]:
     return [t.id for t in tickets.list_page(desk, "", sort="id:asc", limit=200).items]
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_ticket_list_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
     for sort in ("updated", "created:asc", "priority", "due", "due:desc", "id"):
@@ -89,7 +87,6 @@ def test_ticket_list_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes,
     _same(cli_inproc_bytes, "ticket", "list", "--all", "-f", fmt, "--sort", "due")
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_ticket_show_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
     shown = _ids(seeded)
@@ -102,7 +99,6 @@ def test_ticket_show_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes,
     assert [m["body"] for m in last["messages"]][-1] == "Fixed\nby a reboot"
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_view_list_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
     from deskterm.domain.desk import Desk as Opened
@@ -134,10 +130,9 @@ def with_articles(desk: Desk) -> Desk:
     return desk
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_kb_show_and_search_are_byte_for_byte_the_ordinary_ones(
-    with_articles, cli_inproc_bytes, fmt
+    backend, with_articles, cli_inproc_bytes, fmt
 ) -> None:
     from deskterm.domain import kb
 
@@ -146,14 +141,14 @@ def test_kb_show_and_search_are_byte_for_byte_the_ordinary_ones(
     for article in articles[:4]:
         _same(cli_inproc_bytes, "kb", "show", str(article.id), "-f", fmt, columns=90)
         _same(cli_inproc_bytes, "kb", "show", article.slug.upper(), f"--format={fmt}")
+    light = backend == "sqlite"  # PostgreSQL's search is the ordinary path's
     for query in ("vpn", 'vpn "drops every"', "pass*", "password -vpn", "!!!", "nosuchword"):
-        _same(cli_inproc_bytes, "kb", "search", query, "-f", fmt)
-    _same(cli_inproc_bytes, "kb", "search", "the", "--limit", "3", "-f", fmt)
-    result = _same(cli_inproc_bytes, "kb", "search", "vpn", "-f", "json")
+        _same(cli_inproc_bytes, "kb", "search", query, "-f", fmt, light=light)
+    _same(cli_inproc_bytes, "kb", "search", "the", "--limit", "3", "-f", fmt, light=light)
+    result = _same(cli_inproc_bytes, "kb", "search", "vpn", "-f", "json", light=light)
     assert b"VPN drops every" in result.stdout
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("fmt", ("table", "json", "jsonl", "csv"))
 def test_report_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt) -> None:
     from datetime import timedelta
@@ -170,7 +165,6 @@ def test_report_is_byte_for_byte_the_ordinary_one(seeded, cli_inproc_bytes, fmt)
     assert figures["median_resolution_seconds"] is not None
 
 
-@SQLITE_ONLY
 def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_bytes) -> None:
     for args in (
         ("ticket", "list", "status:open"),  # a query
@@ -207,7 +201,6 @@ def test_the_light_path_steps_aside_when_it_cannot_answer(seeded, cli_inproc_byt
     _same(cli_inproc_bytes, "--as", "bob", "ticket", "show", "1", light=False)
 
 
-@SQLITE_ONLY
 def test_a_schema_not_at_head_takes_the_ordinary_path(seeded, cli_inproc_bytes) -> None:
     with seeded.store.write() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001_initial'")
@@ -215,20 +208,50 @@ def test_a_schema_not_at_head_takes_the_ordinary_path(seeded, cli_inproc_bytes) 
     assert result.returncode != 0 and b"db migrate" in result.stderr
 
 
-def test_postgresql_takes_the_ordinary_path(backend, seeded, cli_inproc_bytes) -> None:
-    result = _same(
-        cli_inproc_bytes,
-        "ticket",
-        "show",
-        str(_ids(seeded)[-1]),
-        "-f",
-        "json",
-        light=backend == "sqlite",
-    )
+def test_postgresql_is_read_light_too(backend, seeded, cli_inproc_bytes) -> None:
+    result = _same(cli_inproc_bytes, "ticket", "show", str(_ids(seeded)[-1]), "-f", "json")
     assert json.loads(result.stdout)["rating"] == "good"
+    # PostgreSQL's full-text search is built with SQLAlchemy: the ordinary path's.
+    _same(cli_inproc_bytes, "kb", "search", "vpn", light=backend == "sqlite")
 
 
-@SQLITE_ONLY
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_postgresql_urls_are_read_as_sqlalchemy_reads_them(backend) -> None:
+    from deskterm.store.light_pg import connect_args, driver_sql
+    from deskterm.store.options import StoreOptions
+
+    limits = StoreOptions(
+        lock_timeout=1, statement_timeout=2, idle_in_transaction_session_timeout=3
+    )
+    args = connect_args(
+        "postgresql+psycopg://b%40b:p%3Aw@[::1]:6543/my%20desk?sslmode=require&options=-c%20work_mem%3D8MB",
+        limits,
+    )
+    assert args == {
+        "user": "b@b",
+        "password": "p:w",
+        "host": "::1",
+        "port": 6543,
+        "dbname": "my desk",
+        "sslmode": "require",
+        "connect_timeout": 5,
+        "application_name": "deskterm",
+        "options": "-c work_mem=8MB -c lock_timeout=1000 -c statement_timeout=2000 "
+        "-c idle_in_transaction_session_timeout=3000",
+    }
+    for other in (
+        "postgresql://a@h1,h2/db",
+        "postgresql://a@h/db?host=/tmp",
+        "postgresql://a@h/db?sslmode=a&sslmode=b",
+        "mysql://a@h/db",
+        "sqlite:///desk.db",
+    ):
+        assert connect_args(other, limits) is None, other
+    assert driver_sql("SELECT '%' || x::text FROM t WHERE a = :a AND b = :b_2") == (
+        "SELECT '%%' || x::text FROM t WHERE a = %(a)s AND b = %(b_2)s"
+    )
+
+
 def test_list_all_reads_one_snapshot(seeded, backend_url, monkeypatch) -> None:
     """A ticket written while ``--all`` streams does not show: every page is from the
     snapshot the stream started in."""
@@ -261,29 +284,33 @@ finally:
 """
 
 
-@SQLITE_ONLY
-def test_read_commands_import_no_sqlalchemy_pydantic_or_alembic(seeded, backend_url) -> None:
+def test_read_commands_import_no_sqlalchemy_pydantic_or_alembic(
+    backend, seeded, backend_url
+) -> None:
     from deskterm.domain import kb
 
     kb.add(seeded, title="Password rules", body="At least twelve characters.")
     shown = str(_ids(seeded)[-1])
     env = {"DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice", "PATH": ""}
-    for args in (
+    commands = [
         ("ticket", "show", shown, "-f", "json"),
         ("ticket", "list", "--limit", "50", "--format", "json"),
         ("view", "list", "--format", "json"),
-        ("kb", "search", "password", "--format", "json"),
         ("kb", "show", "1", "--format", "json"),
         ("report", "--format", "json"),
         ("ticket", "list", "--all", "--format", "ids"),
         ("ticket", "list", "--format", "csv"),
-    ):
+    ]
+    if backend == "sqlite":
+        commands.append(("kb", "search", "password", "--format", "json"))
+    for args in commands:
         done = subprocess.run(
             [sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, text=True
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout
-        assert done.stderr.splitlines()[-1] == "[]", (args, done.stderr)
+        driver = "['psycopg']" if backend == "postgres" else "[]"
+        assert done.stderr.splitlines()[-1] == driver, (args, done.stderr)
 
 
 def test_root_help_and_version_are_typers_own(deskterm_inproc) -> None:

@@ -322,3 +322,75 @@ def test_a_refused_as_is_one_error_before_the_console_opens_and_before_watch_lis
     watched = cli_inproc("watch", env=team.env("bob", acting="carol"))
     line = one_error_line(watched, 5)
     assert "may not act as" in line and watched.stdout == ""
+
+
+def _light(cli_inproc_bytes: Any, *args: str, env: dict[str, str | None]) -> Any:
+    """Run ``args`` on the light path (asserting it answered) and on the ordinary path, and
+    require the same bytes; return the light path's result."""
+    from unittest import mock
+
+    from deskterm.cli import quick
+
+    answers: list[bool] = []
+    real = quick.run
+
+    def spy(argv: list[str]) -> bool:
+        answers.append(real(argv))
+        return answers[-1]
+
+    with mock.patch.object(quick, "run", spy):
+        fast = cli_inproc_bytes(*args, env=env)
+    with mock.patch.object(quick, "run", return_value=False):
+        full = cli_inproc_bytes(*args, env=env)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        full.returncode,
+        full.stdout,
+        full.stderr,
+    ), args
+    fast.light = answers == [True]
+    return fast
+
+
+def test_the_light_read_path_keeps_a_confidential_ticket_invisible(
+    cli_inproc_bytes, team: Team
+) -> None:
+    """``ticket list``/``show``/``report`` read with psycopg alone (issue 16) confine an agent's
+    login exactly as the ordinary path does."""
+    bob, carol = team.env("bob"), team.env("carol")
+    secret = str(team.secret)
+    listed = _light(cli_inproc_bytes, "ticket", "list", "-f", "ids", "--limit", "100", env=bob)
+    assert listed.light
+    assert secret not in listed.stdout.decode().split()
+    assert str(team.plain) in listed.stdout.decode().split()
+    every = _light(cli_inproc_bytes, "ticket", "list", "--all", "-f", "jsonl", env=bob)
+    assert every.light and SECRET_WORD.encode() not in every.stdout
+    report = _light(cli_inproc_bytes, "report", "-f", "json", env=bob)
+    assert report.light and b"Security" not in report.stdout
+    shown = _light(cli_inproc_bytes, "ticket", "show", secret, env=bob)
+    assert not shown.light and shown.returncode == 3  # not there: the ordinary path says so
+    mine = _light(cli_inproc_bytes, "ticket", "show", secret, "-f", "json", env=carol)
+    assert mine.light and SECRET_WORD.encode() in mine.stdout
+    # Naming another agent is refused, by the ordinary path, with its message.
+    refused = _light(cli_inproc_bytes, "--as", "carol", "ticket", "list", env=bob)
+    assert not refused.light and refused.returncode == 5
+
+
+def test_the_light_path_names_the_agent_to_row_security_when_the_app_forgets(
+    cli_inproc_bytes, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An admin's login acting for bob: with the domain's own filter switched off in both
+    readers, row security still confines the light path's reads to bob's queues, because
+    the acting agent is named (``deskterm.agent``) in the transaction that reads."""
+    from deskterm.domain.tickets import quick as light_reader
+
+    agents.set_role(team.desk, "carol", "admin")
+    monkeypatch.setattr(Desk, "hidden_queues", lambda self, conn: frozenset())
+    monkeypatch.setattr(light_reader, "hidden_from", lambda agent: frozenset())
+    for_bob = team.env("carol", acting="bob")
+    listed = _light(cli_inproc_bytes, "ticket", "list", "-f", "ids", "--limit", "100", env=for_bob)
+    assert listed.light
+    assert str(team.secret) not in listed.stdout.decode().split()
+    shown = _light(cli_inproc_bytes, "ticket", "show", str(team.secret), env=for_bob)
+    assert not shown.light and shown.returncode == 3
+    as_herself = _light(cli_inproc_bytes, "ticket", "list", "-f", "ids", env=team.env("carol"))
+    assert as_herself.light and str(team.secret) in as_herself.stdout.decode().split()

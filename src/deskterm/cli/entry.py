@@ -3,9 +3,9 @@
 A bare ``deskterm`` on a terminal opens the agent console, and an agent judges it by how soon
 the first tickets are on screen; so that case is handled before the command-line framework
 (Typer, which builds its parameters with pydantic) or the database library is imported.
-The read commands ``cli/quick.py`` recognises (``ticket list``, ``ticket show`` on an SQLite
-desk) are answered next, with plain ``sqlite3``. Everything else goes to
-``deskterm.cli.main.run``.
+The read commands ``cli/quick.py`` recognises (``ticket list``, ``ticket show``... on
+an SQLite or PostgreSQL desk) are answered next, with plain ``sqlite3`` or psycopg.
+Everything else goes to ``deskterm.cli.main.run``.
 """
 
 from __future__ import annotations

@@ -4,13 +4,15 @@
 of that is importing what a read does not need: SQLAlchemy (about 100 ms), Typer and the
 pydantic its parameter conversion loads. So the console script first offers the command line
 here (``entry.run``). A command line this module recognises exactly, on a plain SQLite desk
-at the schema's head, is read with ``sqlite3`` alone (``tickets.LightDesk``: the same SQL
-as the domain's, the same converters) and written by the same ``output`` functions as the
+or a PostgreSQL desk at the schema's head, is read with ``sqlite3`` or psycopg alone
+(``tickets.LightDesk``: the same SQL as the domain's, the same identity rules and
+converters) and written by the same ``output`` functions as the
 ordinary command, so the bytes are the same (``tests/cli/test_light_read.py``).
 
 Anything else answers False before a byte is written, and the ordinary path runs and says
 what is wrong: an option or form not listed below, a query (the query language compiles to
-SQLAlchemy), PostgreSQL, a schema behind, a missing ticket, a bad value. Recognised:
+SQLAlchemy), ``kb search`` on PostgreSQL, a schema behind, an agent the login may not act as,
+a missing or hidden ticket, a bad value. Recognised:
 
 * ``--help`` (on a terminal of 80 columns or more) and ``--version`` alone;
 * global options before the command: ``--db URL``, ``--as HANDLE``, ``--config PATH``,
@@ -176,7 +178,12 @@ def _settings(top: dict[str, Any]) -> Settings:
 def _open(settings: Settings) -> LightDesk:
     from deskterm.domain.tickets import LightDesk
 
-    desk = LightDesk.open(settings.url, settings.handle)
+    desk = LightDesk.open(
+        settings.url,
+        settings.handle,
+        handle_given=settings.handle_given,
+        options=settings.store_options(),
+    )
     if desk is None:
         raise _NotHere
     return desk
@@ -224,10 +231,10 @@ def _list(
         if every:
             return _stream(desk, sort, chosen, table_columns, csv_keys, settings.use_color)
         try:
-            page = desk.list_page(sort, shown or DEFAULT_LIMIT)
-            if page is None:
+            counted = desk.list_page(sort, shown or DEFAULT_LIMIT, cap=COUNT_CAP)
+            if counted is None:
                 raise _NotHere
-            total = desk.count(cap=COUNT_CAP) if page.next_cursor is not None else 0
+            page, total = counted
         except Exception:
             raise _NotHere from None  # nothing written yet: the ordinary path explains
     finally:
@@ -335,6 +342,8 @@ def _kb_search(
         raise _NotHere from None  # nothing written yet: the ordinary path explains
     finally:
         desk.close()
+    if hits is None:
+        raise _NotHere  # PostgreSQL's search is the ordinary path's
     with _writing():
         emit_hits(hits, fmt=chosen, out=sys.stdout, color=settings.use_color)
     return True

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Row
 
+from deskterm.domain.identity import HIDDEN_SQL, LOGIN_SQL, NAME_AGENT_SQL, Login, choose
 from deskterm.domain.models import Agent
 from deskterm.errors import IdentityRefused, PermissionDenied, UnknownAgent
 from deskterm.store import schema
@@ -37,26 +38,6 @@ ACTOR_TTL = 30.0
 def utcnow() -> datetime:
     # Whole seconds: machine output keeps one fixed width and nobody reads microseconds.
     return datetime.now(UTC).replace(microsecond=0)
-
-
-@dataclass(frozen=True, slots=True)
-class Login:
-    """The PostgreSQL login a desk is opened with, and whether it may act for others by
-    itself (a superuser, or a member of the role that owns the desk's tables)."""
-
-    name: str
-    superuser: bool
-    owner: bool
-
-
-_LOGIN_SQL = """
-SELECT session_user AS name,
-       coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
-           AS superuser,
-       pg_has_role(session_user,
-                   (SELECT relowner FROM pg_class WHERE oid = 'tickets'::regclass), 'MEMBER')
-           AS owner
-"""
 
 
 @dataclass
@@ -99,10 +80,7 @@ class Desk:
             self._hidden = _hidden_queues(conn, self._actor)
             self._actor_read_at = monotonic()
         if self._acting_for is not None:
-            conn.execute(
-                text("SELECT set_config('deskterm.agent', :handle, true)"),
-                {"handle": self._acting_for},
-            )
+            conn.execute(text(NAME_AGENT_SQL), {"handle": self._acting_for})
         return self._actor
 
     def hidden_queues(self, conn: Connection) -> frozenset[int]:
@@ -116,7 +94,7 @@ class Desk:
         if conn.dialect.name != "postgresql":
             return None
         if self._login is None:
-            row = conn.execute(text(_LOGIN_SQL)).one()
+            row = conn.execute(text(LOGIN_SQL)).one()
             self._login = Login(str(row.name), bool(row.superuser), bool(row.owner))
         return self._login
 
@@ -131,37 +109,15 @@ class Desk:
         assert login is not None
         A = schema.agents
         mine = conn.execute(select(A).where(A.c.db_role == login.name)).first()
-        asked = self.handle.lower()
-        if mine is not None and (not self.handle_given or mine.handle.lower() == asked):
-            self.handle = mine.handle
-            self._acting_for = None
-            return mine
-        may_act = (
-            login.superuser
-            or login.owner
-            or (mine is not None and mine.active and mine.role == "admin")
+        own = mine is not None and (
+            not self.handle_given or mine.handle.lower() == self.handle.lower()
         )
-        if not may_act:
-            if mine is None:
-                raise IdentityRefused(
-                    f'the database login "{login.name}" is not an agent of this desk; an admin '
-                    f"maps it with: deskterm agent add HANDLE --login {login.name}",
-                    handle=self.handle,
-                    login=login.name,
-                )
-            raise IdentityRefused(
-                f'the database login "{login.name}" is agent "{mine.handle}" and may not act '
-                f"as \"{self.handle}\": only an admin's login, the desk's owner or a superuser "
-                "may",
-                handle=self.handle,
-                login=login.name,
-            )
-        row = self._agent_row(conn, self.handle)
-        if row is not None:
-            self.handle = row.handle
-            acting_for_other = mine is None or mine.id != row.id
-            self._acting_for = row.handle if acting_for_other and not login.superuser else None
-        return row
+        asked = None if own else self._agent_row(conn, self.handle)
+        choice = choose(login, mine, asked, self.handle, handle_given=self.handle_given)
+        if choice.row is not None:
+            self.handle = choice.row.handle
+            self._acting_for = choice.acting_for
+        return choice.row
 
     def require_role(self, conn: Connection, *roles: str) -> Agent:
         agent = self.actor(conn)
@@ -178,9 +134,7 @@ class Desk:
 def _hidden_queues(conn: Connection, agent: Agent) -> frozenset[int]:
     if agent.role == "admin":
         return frozenset()
-    Q, M = schema.queues, schema.queue_members
-    mine = select(M.c.queue_id).where(M.c.agent_id == agent.id)
-    found = conn.execute(select(Q.c.id).where(Q.c.confidential.is_(True), Q.c.id.not_in(mine)))
+    found = conn.execute(text(HIDDEN_SQL), {"agent": agent.id})
     return frozenset(int(i) for i in found.scalars())
 
 

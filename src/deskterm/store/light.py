@@ -12,9 +12,10 @@ None, and the caller takes the ordinary path, which explains the problem properl
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from deskterm.errors import DeskError
 from deskterm.store.migrations import HEAD
@@ -69,6 +70,38 @@ def open_read(path: Path, handle: str) -> sqlite3.Connection | None:
     return conn
 
 
+class SqliteReader:
+    """The light reader's SQLite connection (from :func:`open_read`), with the interface of
+    ``light_pg.PgReader``: statements run one after the other (each is a call into the
+    library, not a round trip)."""
+
+    dialect: Final = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def first(self, statement: tuple[str, Mapping[str, object]]) -> None:
+        self._conn.execute(*statement)
+
+    def many(
+        self, statements: Sequence[tuple[str, Mapping[str, object]]]
+    ) -> list[list[tuple[Any, ...]]]:
+        return [self._conn.execute(sql, values).fetchall() for sql, values in statements]
+
+    def rows(self, sql: str, values: Mapping[str, object]) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, values).fetchall()
+
+    def batches(
+        self, sql: str, values: Mapping[str, object], size: int
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        cursor = self._conn.execute(sql, values)
+        while rows := cursor.fetchmany(size):
+            yield rows
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 def first_page_rows(
     path: Path, handle: str, limit: int, sql: str, time_columns: tuple[int, ...]
 ) -> list[tuple[Any, ...]] | None:
@@ -87,13 +120,15 @@ def first_page_rows(
 
 
 def convert_times(row: tuple[Any, ...], time_columns: tuple[int, ...]) -> tuple[Any, ...]:
-    """``row`` with the naive-UTC text at ``time_columns`` as aware UTC datetimes (what
-    ``schema.UTCDateTime`` gives through SQLAlchemy)."""
+    """``row`` with the times at ``time_columns`` as aware UTC datetimes (what
+    ``schema.UTCDateTime`` gives through SQLAlchemy): SQLite's naive-UTC text parsed,
+    PostgreSQL's datetimes in UTC."""
     parse = datetime.fromisoformat
     values = list(row)
     for i in time_columns:
-        if values[i] is not None:
-            values[i] = parse(values[i] + "+00:00")
+        value = values[i]
+        if value is not None:
+            values[i] = parse(value + "+00:00") if isinstance(value, str) else utc(value)
     return tuple(values)
 
 

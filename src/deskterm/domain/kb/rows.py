@@ -123,9 +123,11 @@ def show_light(reader: LightDesk, ref: str) -> Article | None:
     return article(rows[0], tags)
 
 
-def search_light(reader: LightDesk, query: str, limit: int) -> list[ArticleHit]:
+def search_light(reader: LightDesk, query: str, limit: int) -> list[ArticleHit] | None:
     """What ``search_articles(desk, query, limit=limit)`` gives on SQLite, read by the light
-    reader."""
+    reader; None on PostgreSQL (its search is built with SQLAlchemy: the ordinary path)."""
+    if reader.dialect != "sqlite":
+        return None
     found = terms(query)
     if not searchable(found):
         return []

@@ -139,5 +139,6 @@ def compute(
 
 def summary_light(reader: LightDesk, *, since: datetime | None, until: datetime | None) -> Summary:
     """What ``summary(desk, since=..., until=...)`` gives, read by the light reader (which
-    answers only for an agent no confidential queue is hidden from)."""
-    return compute(reader.rows, "sqlite", since=since, until=until)
+    leaves out the tickets of the queues hidden from the acting agent, as the ordinary
+    path does)."""
+    return compute(reader.rows, reader.dialect, since=since, until=until, hidden=reader.hidden)

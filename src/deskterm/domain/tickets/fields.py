@@ -38,11 +38,13 @@ JOINS: Final = (
     ("c", "t.requester_id = c.id"),
     ("o", "c.organization_id = o.id"),
 )
-#: The ticket's tag names, comma-joined (sorted when converted).
+#: The ticket's tag names, comma-joined (sorted when converted), by dialect (SQLAlchemy's
+#: ``func.group_concat`` and ``func.string_agg`` in ``read._tag_list``).
 TAGS_SQL: Final = (
     "(SELECT group_concat(g.name, ',') FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id "
     "WHERE tt.ticket_id = t.id)"
 )
+_AGGREGATES: Final = {"sqlite": "group_concat(", "postgresql": "string_agg("}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +116,26 @@ ROW: Final = {field.name: index for index, field in enumerate(SELECTED)}
 TIME_POSITIONS: Final = tuple(ROW[f.name] for f in SELECTED if f.kind == "time")
 
 
-def column_sql(field: Field) -> str:
-    """The SQL of ``field`` in the list select (plain SQL, as SQLite and PostgreSQL read it)."""
-    return TAGS_SQL if field.kind == "tags" else str(field.source)
+def column_sql(field: Field, dialect: str = "sqlite") -> str:
+    """The SQL of ``field`` in the list select (plain SQL, as ``dialect`` reads it)."""
+    if field.kind == "tags":
+        return TAGS_SQL.replace(_AGGREGATES["sqlite"], _AGGREGATES[dialect])
+    return str(field.source)
 
 
-def list_sql() -> str:
+def list_sql(dialect: str = "sqlite") -> str:
     """``SELECT <every selected field> FROM tickets t LEFT OUTER JOIN ...``: the list select
-    as plain SQL, for the quick first page (``quick``), with no WHERE, ORDER or LIMIT."""
+    as plain SQL for ``dialect`` (``sqlite`` or ``postgresql``), for the light reader
+    (``quick``), with no WHERE, ORDER or LIMIT."""
     joins = " ".join(f"LEFT OUTER JOIN {TABLES[alias]} {alias} ON {on}" for alias, on in JOINS)
-    columns = ", ".join(column_sql(field) for field in SELECTED)
+    columns = ", ".join(column_sql(field, dialect) for field in SELECTED)
     return f"SELECT {columns} FROM tickets t {joins}"
+
+
+def visible_sql(hidden: frozenset[int]) -> str | None:
+    """The condition that leaves out the tickets of the queues ``hidden``
+    (``Desk.hidden_queues``) as literal ids, as the query compiler's ``visible`` renders it;
+    None when nothing is hidden."""
+    if not hidden:
+        return None
+    return f"t.queue_id NOT IN ({', '.join(str(int(i)) for i in sorted(hidden))})"

@@ -1,5 +1,7 @@
-"""Reads without SQLAlchemy: the console's first page and the read commands (``ticket
-list``, ``ticket show``, ``view list``) on an SQLite desk (see ``store/light.py`` for why).
+"""Reads without SQLAlchemy: the console's first page on an SQLite desk, and the read
+commands (``ticket list``, ``ticket show``, ``view list``...) on an SQLite desk with
+``sqlite3`` or a PostgreSQL desk with psycopg (see ``store/light.py`` and
+``store/light_pg.py`` for why).
 
 Every statement here is derived from the same place as ``read``'s: the list select and its
 orders from ``fields`` and ``statements.SORTS``, the thread, history, time and rating of one
@@ -10,23 +12,34 @@ explains any problem (an unknown sort, a missing ticket) properly.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from deskterm.domain.identity import NAME_AGENT_SQL, WHO_SQL, Found, choose, hidden_from
 from deskterm.domain.models import Cursor, Page, Ticket, TicketDetail
 from deskterm.domain.tickets import statements
 from deskterm.domain.tickets.convert import ticket_from_row
-from deskterm.domain.tickets.fields import TIME_POSITIONS, list_sql
+from deskterm.domain.tickets.fields import TIME_POSITIONS, list_sql, visible_sql
 from deskterm.domain.tickets.statements import Sort
 from deskterm.domain.vocab import PRIORITIES
-from deskterm.store.light import convert_times, first_page_rows, open_read, sqlite_path
+from deskterm.store.light import (
+    SqliteReader,
+    convert_times,
+    first_page_rows,
+    open_read,
+    sqlite_path,
+)
+from deskterm.store.migrations import HEAD
+from deskterm.store.options import StoreOptions
+
+if TYPE_CHECKING:
+    from deskterm.store.light_pg import PgReader
 
 #: The default list (newest update first), as ``read.list_page`` orders it.
 FIRST_PAGE_SQL = f"{list_sql()} {statements.order_sql(statements.SORTS['updated'])} LIMIT ?"
-#: One ticket, as ``read.load_ticket`` reads it.
-ONE_TICKET_SQL: Final = f"{list_sql()} WHERE t.id = ?"
+#: One ticket, as ``read.load_ticket`` reads it (on SQLite, nothing hidden).
+ONE_TICKET_SQL: Final = f"{list_sql()} WHERE t.id = :ticket_id"
 #: How many rows a stream reads at a time (``--all``): its memory whatever the total.
 STREAM_ROWS: Final = 1000
 
@@ -63,43 +76,105 @@ def first_page(url: str, handle: str, *, limit: int) -> Page | None:
 
 
 class LightDesk:
-    """An SQLite desk read with ``sqlite3`` alone, in one read transaction (one snapshot).
+    """A desk read without SQLAlchemy, in one read transaction (one snapshot): an SQLite
+    file with ``sqlite3``, a PostgreSQL database with psycopg.
 
-    :meth:`open` answers None when the desk is not a plain SQLite file at the schema's head
-    with ``handle`` an active agent (``store.light.open_read``). Close it when done."""
+    :meth:`open` answers None when the ordinary path must decide (``store.light.open_read``
+    for SQLite; :meth:`_postgresql` for PostgreSQL). Close it when done."""
 
-    def __init__(self, conn: sqlite3.Connection, handle: str) -> None:
-        self._conn = conn
+    def __init__(
+        self,
+        db: SqliteReader | PgReader,
+        handle: str,
+        *,
+        agent_id: int | None = None,
+        hidden: frozenset[int] = frozenset(),
+    ) -> None:
+        self._db = db
         self._handle = handle
+        self._agent_id = agent_id
+        #: The queues hidden from the acting agent (``Desk.hidden_queues``); on SQLite the
+        #: reader opens only for an agent nothing is hidden from.
+        self.hidden = hidden
+        self.dialect: str = db.dialect
+        self._list_sql = list_sql(self.dialect)
 
     @classmethod
-    def open(cls, url: str, handle: str) -> LightDesk | None:
+    def open(
+        cls,
+        url: str,
+        handle: str,
+        *,
+        handle_given: bool = True,
+        options: StoreOptions | None = None,
+    ) -> LightDesk | None:
+        if url.startswith("postgres"):  # what light_pg reads (the rest steps aside there)
+            return cls._postgresql(url, handle, handle_given, options or StoreOptions())
         path = sqlite_path(url)
         conn = None if path is None else open_read(path, handle)
-        return None if conn is None else cls(conn, handle)
+        return None if conn is None else cls(SqliteReader(conn), handle)
+
+    @classmethod
+    def _postgresql(
+        cls, url: str, handle: str, handle_given: bool, options: StoreOptions
+    ) -> LightDesk | None:
+        """The acting agent as ``Desk`` decides it (``identity.choose``), read in one round
+        trip (``identity.WHO_SQL``); None when the ordinary path must answer (another
+        schema revision, an unknown or deactivated agent, a login that may not act as
+        ``handle``: it explains). The agent a trusted login acts for is named to row
+        security in the same round trip as the first read."""
+        from deskterm.store.light_pg import PgReader
+
+        db = PgReader.open(url, options)
+        if db is None:
+            return None
+        try:
+            found = Found.of(db.rows(WHO_SQL, {"handle": handle})[0])
+            choice = choose(found.login, found.mine, found.asked, handle, handle_given=handle_given)
+        except Exception:
+            db.close()
+            return None
+        agent = choice.row
+        if found.revision != HEAD or agent is None or not agent.active:
+            db.close()
+            return None
+        if choice.acting_for is not None:
+            db.first((NAME_AGENT_SQL, {"handle": choice.acting_for}))
+        return cls(db, agent.handle, agent_id=agent.id, hidden=hidden_from(agent))
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
-    def list_page(self, sort: str | None, limit: int) -> Page | None:
+    def _select(self, *conditions: str | None) -> str:
+        """The list select with ``conditions`` and the acting agent's confinement."""
+        where = [c for c in (*conditions, visible_sql(self.hidden)) if c]
+        return f"{self._list_sql} WHERE {' AND '.join(where)}" if where else self._list_sql
+
+    def _tickets(self, rows: list[tuple[Any, ...]], now: datetime) -> tuple[Ticket, ...]:
+        return tuple(ticket_from_row(convert_times(r, TIME_POSITIONS), now) for r in rows)
+
+    def list_page(self, sort: str | None, limit: int, *, cap: int) -> tuple[Page, int] | None:
         """The first ``limit`` tickets in ``sort`` order, as ``read.list_page(desk, "",
-        sort=sort, limit=limit)`` gives them; None for a sort it does not know."""
+        sort=sort, limit=limit)`` gives them, and how many tickets there are, counted up to
+        ``cap + 1`` (``read.count(desk, "", cap=cap)``), read together; None for a sort it
+        does not know."""
         parsed = statements.parse_sort(sort)
         if parsed is None:
             return None
         order = parsed[1]
-        sql = f"{list_sql()} {statements.order_sql(order)} LIMIT ?"
-        rows = self._conn.execute(sql, (limit + 1,)).fetchall()
-        now = _now()
-        items = tuple(ticket_from_row(convert_times(r, TIME_POSITIONS), now) for r in rows[:limit])
+        page_sql = f"{self._select()} {statements.order_sql(order)} LIMIT :limit"
+        where = visible_sql(self.hidden)
+        count_sql = (
+            f"SELECT count(*) FROM (SELECT t.id FROM tickets t"
+            f"{f' WHERE {where}' if where else ''} LIMIT :cap) AS n"
+        )
+        rows, counted = self._db.many(
+            [(page_sql, {"limit": limit + 1}), (count_sql, {"cap": cap + 1})]
+        )
+        items = self._tickets(rows[:limit], _now())
         more = len(rows) > limit and items
-        return Page(items, _cursor(order, items[-1]) if more else None, None)
-
-    def count(self, *, cap: int) -> int:
-        """How many tickets there are, counted up to ``cap + 1`` (``read.count(desk, "",
-        cap=cap)``)."""
-        sql = "SELECT count(*) FROM (SELECT t.id FROM tickets t LIMIT ?)"
-        return int(self._conn.execute(sql, (cap + 1,)).fetchone()[0])
+        page = Page(items, _cursor(order, items[-1]) if more else None, None)
+        return page, int(counted[0][0])
 
     def stream(self, sort: str | None) -> Iterator[tuple[Ticket, ...]] | None:
         """Every ticket in ``sort`` order, :data:`STREAM_ROWS` at a time, all from this one
@@ -108,55 +183,58 @@ class LightDesk:
         parsed = statements.parse_sort(sort)
         if parsed is None:
             return None
-        cursor = self._conn.execute(f"{list_sql()} {statements.order_sql(parsed[1])}")
+        sql = f"{self._select()} {statements.order_sql(parsed[1])}"
         now = _now()
-
-        def pages() -> Iterator[tuple[Ticket, ...]]:
-            while rows := cursor.fetchmany(STREAM_ROWS):
-                yield tuple(ticket_from_row(convert_times(r, TIME_POSITIONS), now) for r in rows)
-
-        return pages()
+        return (self._tickets(rows, now) for rows in self._db.batches(sql, {}, STREAM_ROWS))
 
     def stream_ids(self, sort: str | None) -> Iterator[list[int]] | None:
         """The ids of :meth:`stream`, without reading the rest of each ticket."""
         parsed = statements.parse_sort(sort)
         if parsed is None:
             return None
-        cursor = self._conn.execute(f"SELECT t.id FROM tickets t {statements.order_sql(parsed[1])}")
-
-        def pages() -> Iterator[list[int]]:
-            while rows := cursor.fetchmany(STREAM_ROWS):
-                yield [row[0] for row in rows]
-
-        return pages()
+        where = visible_sql(self.hidden)
+        sql = (
+            f"SELECT t.id FROM tickets t{f' WHERE {where}' if where else ''} "
+            f"{statements.order_sql(parsed[1])}"
+        )
+        return ([row[0] for row in rows] for rows in self._db.batches(sql, {}, STREAM_ROWS))
 
     def agent_id(self) -> int:
         """The acting agent's id."""
-        sql = "SELECT id FROM agents WHERE handle = ?"
-        return int(self._conn.execute(sql, (self._handle,)).fetchone()[0])
+        if self._agent_id is None:
+            sql = "SELECT id FROM agents WHERE handle = :handle"
+            self._agent_id = int(self._db.rows(sql, {"handle": self._handle})[0][0])
+        return self._agent_id
 
     def rows(self, sql: str, values: Mapping[str, object]) -> list[tuple[Any, ...]]:
         """The rows of one of the statements the domain shares with this reader (for the
         other capabilities: ``views.list_light``)."""
-        return self._conn.execute(sql, values).fetchall()
+        return self._db.rows(sql, values)
 
     def detail(self, ticket_id: int) -> TicketDetail | None:
-        """What ``read.detail(desk, ticket_id)`` gives, or None when there is no such ticket."""
-        conn = self._conn
-        row = conn.execute(ONE_TICKET_SQL, (ticket_id,)).fetchone()
-        if row is None:
-            return None
-        ticket = ticket_from_row(convert_times(row, TIME_POSITIONS), _now())
+        """What ``read.detail(desk, ticket_id)`` gives, or None when there is no such ticket
+        (or the acting agent may not see it): every statement read together."""
         key = {"ticket_id": ticket_id}
-        total, by_agent = statements.time_totals(conn.execute(statements.TIME_TOTALS, key))
+        found, totals, thread, history, rating, files = self._db.many(
+            [
+                (self._select("t.id = :ticket_id"), key),
+                (statements.TIME_TOTALS, key),
+                (statements.THREAD, key),
+                (statements.HISTORY, {**key, "since": 0}),
+                (statements.LATEST_RATING, key),
+                (statements.ATTACHMENTS, key),
+            ]
+        )
+        if not found:
+            return None
+        ticket = self._tickets(found, _now())[0]
+        total, by_agent = statements.time_totals(totals)
         return TicketDetail(
             ticket,
-            tuple(map(statements.message, conn.execute(statements.THREAD, key))),
-            tuple(
-                map(statements.audit_event, conn.execute(statements.HISTORY, {**key, "since": 0}))
-            ),
+            tuple(map(statements.message, thread)),
+            tuple(map(statements.audit_event, history)),
             time_spent_seconds=total,
             time_by_agent=by_agent,
-            rating=statements.rating(conn.execute(statements.LATEST_RATING, key).fetchone()),
-            attachments=statements.attachments(conn.execute(statements.ATTACHMENTS, key)),
+            rating=statements.rating(rating[0] if rating else None),
+            attachments=statements.attachments(files),
         )

@@ -1,16 +1,16 @@
 """The SQL of a ticket read, written once, as plain text both readers run.
 
 ``read`` (through SQLAlchemy, on SQLite and PostgreSQL) and the light reader (plain
-``sqlite3``, ``quick``) run these same statements and turn their rows into the same objects
-with the converters below; the list select itself is derived from ``fields`` the same way
-(``fields.list_sql`` and ``read.ticket_select``), and so are the orders (``SORTS``). No
-database library is imported here. ``tests/cli/test_light_read.py`` compares the two readers'
-output byte for byte.
+``sqlite3`` or psycopg, ``quick``) run these same statements and turn their rows into the
+same objects with the converters below; the list select itself is derived from ``fields``
+the same way (``fields.list_sql`` and ``read.ticket_select``), and so are the orders
+(``SORTS``). No database library is imported here. ``tests/cli/test_light_read.py``
+compares the two readers' output byte for byte, on both backends.
 
 Parameters are named (``:ticket_id``), which SQLAlchemy's ``text()`` and ``sqlite3`` both
-read. The SQL is portable (SQLite and PostgreSQL); times come back as datetimes from
-PostgreSQL and as SQLAlchemy's naive-UTC text from SQLite, and ``store.light.utc`` takes
-both.
+read (psycopg through ``store.light_pg.driver_sql``). The SQL is portable; times come back
+as datetimes from PostgreSQL and as SQLAlchemy's naive-UTC text from SQLite, and
+``store.light.utc`` takes both.
 """
 
 from __future__ import annotations
