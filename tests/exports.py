@@ -109,11 +109,12 @@ SLA_KINDS = (
 #: The kinds of row format 4 added.
 ATTACHMENT_KINDS = ("attachment_blob", "attachment")
 #: The kinds of row format 5 added.
-OUTBOX_KINDS = ("outbox_mail",)
+OUTBOX_KINDS = ("outbox_mail", "mail_template")
 
 
 def as_version_4(lines: list[str]) -> list[str]:
-    """The desk as format 4 wrote it (before the outbox): no outbox rows; signed."""
+    """The desk as format 4 wrote it (before the outbox and the notifications' texts): no
+    such rows; signed."""
     return _older(lines, 4, OUTBOX_KINDS, lambda data: None)
 
 

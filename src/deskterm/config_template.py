@@ -109,7 +109,8 @@ TEMPLATE = """\
 # The notifications sent to requesters: "received" (a new ticket came by mail and no rule
 # or queue answered it automatically) and "solved" (says how to reopen it, and to rate it
 # by replying "rate good" or "rate bad").
-# Default: both. [] sends none (they are marked skipped).
+# Default: both. [] sends none (they are marked skipped). Their texts (and the replies'
+# wrapping) are the desk's: `deskterm mail template list|edit|reset`.
 # notify = ["received", "solved"]
 # A requester's reply within this many days of the solve reopens the ticket (the solved
 # notification says so); a later one opens a new ticket that names the old one. Default: 14.

@@ -1,6 +1,7 @@
 """``deskterm mail ...``: mail in (docs/mail.md): from a mail server (``receive``), from files
 (``import``), from an IMAP mailbox (``fetch``), and the log of what came in (``log``,
-``held``, ``show``); mail out: ``send`` (the outbox over SMTP) and ``outbox``."""
+``held``, ``show``); mail out: ``send`` (the outbox over SMTP) and ``outbox``; the texts of
+the notifications: ``template`` (``mail_template_cmd``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from deskterm import exit_codes
+from deskterm.cli import mail_template_cmd
 from deskterm.cli.context import get
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
 )
+app.add_typer(mail_template_cmd.app, name="template")
 
 FormatOpt = Annotated[
     str | None, typer.Option("--format", "-f", help="table, json, jsonl, csv, ids.")

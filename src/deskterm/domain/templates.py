@@ -1,5 +1,7 @@
-"""Templates: a macro's text, a triage rule's note and automatic reply (and, later, mail
-notifications): a Jinja template in a sandbox, checked when it is saved (pure; shared).
+"""Templates: a macro's text, a triage rule's note and automatic reply, a queue's
+acknowledgement and the mail notifications to requesters (``mail/notices.py``, which adds
+variables of its own through ``extra``): a Jinja template in a sandbox, checked when it is
+saved (pure; shared).
 
 The template is plain text (no HTML escaping) rendered by Jinja's ``SandboxedEnvironment``:
 no attribute of Python's internals, no file, no import can be reached from it, whoever
@@ -16,6 +18,7 @@ Jinja is imported here only, and this module only when a macro is saved, shown o
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
@@ -54,6 +57,15 @@ VARIABLES: Final[dict[str, dict[str, str]]] = {
     },
 }
 ALL_NAMES: Final = tuple(f"{obj}.{attr}" for obj, attrs in VARIABLES.items() for attr in attrs)
+#: Objects a kind of template has beyond :data:`VARIABLES`: object -> attribute -> what.
+Extra = Mapping[str, Mapping[str, str]]
+#: Values that a ticket may lack (no name on the contact, no organization, an agent without
+#: an e-mail address): a ``strict`` check renders the template without them too.
+OPTIONAL: Final = {
+    "requester": ("name", "first_name"),
+    "organization": ("name",),
+    "agent": ("email",),
+}
 
 
 class _Values(dict[str, Any]):
@@ -144,43 +156,85 @@ def first_name(name: str | None) -> str | None:
     return parts[0] if parts else None
 
 
-def _sample() -> dict[str, _Values]:
-    """A ticket with every value, to try a template on when it is saved."""
+def _sample(
+    known: Extra, *, without: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, _Values]:
+    """A ticket with every value (but those ``without`` names), to try a template on when
+    it is saved."""
+    lacking = without or {}
     return {
-        obj: _Values(obj, {attr: 1 if attr == "id" else f"{obj} {attr}" for attr in attrs})
-        for obj, attrs in VARIABLES.items()
+        obj: _Values(
+            obj,
+            {
+                attr: 1 if attr in ("id", "reopen_days") else f"{obj} {attr}"
+                for attr in attrs
+                if attr not in lacking.get(obj, ())
+            },
+        )
+        for obj, attrs in known.items()
     }
 
 
-def check_template(body: str) -> str:
-    """``body`` if it is a template a macro may hold; InvalidInput names the first mistake:
-    a syntax error (with its line), an unknown variable or attribute (with what exists), or
-    a failure when it is tried on a ticket that has every value."""
+def check_template(
+    body: str, *, extra: Extra | None = None, what: str = "macro text", strict: bool = False
+) -> str:
+    """``body`` if it is a template a macro may hold (with ``extra``, the objects a kind of
+    template adds; ``what`` names it in errors); InvalidInput names the first mistake: a
+    syntax error (with its line), an unknown variable or attribute (with what exists), or a
+    failure when it is tried on a ticket that has every value. ``strict``: also on a ticket
+    without the values one may lack (:data:`OPTIONAL`), for text no agent reads before it
+    goes out."""
+    known: dict[str, Mapping[str, str]] = {**VARIABLES, **(extra or {})}
     env = _environment()
     try:
         tree = env.parse(body)
     except TemplateSyntaxError as exc:
-        raise InvalidInput(f"macro text: line {exc.lineno}: {exc.message}") from None
-    _check_names(tree)
+        raise InvalidInput(f"{what}: line {exc.lineno}: {exc.message}") from None
+    _check_names(tree, known, what)
     try:
-        _compiled(body).render(_sample())
+        _compiled(body).render(_sample(known))
     except TemplateError as exc:
-        name = _undefined_name(exc)
+        name = _undefined_name(exc, known)
         if name is not None:
-            raise _unknown(name, None) from None
-        raise InvalidInput(f"macro text cannot be rendered: {exc}") from None
+            raise _unknown(name, None, known, what) from None
+        raise InvalidInput(f"{what} cannot be rendered: {exc}") from None
     except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
-        raise InvalidInput(f"macro text cannot be rendered: {exc}") from None
+        raise InvalidInput(f"{what} cannot be rendered: {exc}") from None
+    if strict:
+        try:
+            _compiled(body).render(_sample(known, without=OPTIONAL))
+        except TemplateError as exc:
+            name = _undefined_name(exc, known)
+            if name is None:
+                raise InvalidInput(f"{what} cannot be rendered: {exc}") from None
+            raise InvalidInput(
+                f"{what} uses {name}, which a ticket may have no value for; give it a "
+                f"fallback: {{{{ {name} | default('...') }}}}",
+                field="body",
+            ) from None
+        except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
+            raise InvalidInput(f"{what} cannot be rendered: {exc}") from None
     return body
 
 
-def _check_names(tree: nodes.Template) -> None:
+def uses(body: str, name: str) -> bool:
+    """Whether the (checked) template ``body`` reads the variable ``name`` (``reply.text``)."""
+    obj, attr = name.split(".", 1)
+    tree = _environment().parse(body)
+    for node in tree.find_all(nodes.Getattr):
+        assert isinstance(node, nodes.Getattr)
+        if isinstance(node.node, nodes.Name) and (node.node.name, node.attr) == (obj, attr):
+            return True
+    return False
+
+
+def _check_names(tree: nodes.Template, known: Extra, what: str) -> None:
     undeclared = meta.find_undeclared_variables(tree)
     reached: set[int] = set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         assert isinstance(node, nodes.Getattr | nodes.Getitem)
         target = node.node
-        if not isinstance(target, nodes.Name) or target.name not in VARIABLES:
+        if not isinstance(target, nodes.Name) or target.name not in known:
             continue
         if target.name not in undeclared:
             continue  # {% set ticket = ... %}: the template's own name
@@ -188,58 +242,69 @@ def _check_names(tree: nodes.Template) -> None:
         attr: object = node.attr if isinstance(node, nodes.Getattr) else None
         if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
             attr = node.arg.value
-        if not isinstance(attr, str) or attr not in VARIABLES[target.name]:
+        if not isinstance(attr, str) or attr not in known[target.name]:
             shown = f"{target.name}.{attr}" if isinstance(attr, str) else f"{target.name}[...]"
-            raise _unknown(shown, node.lineno)
+            raise _unknown(shown, node.lineno, known, what)
     for test in tree.find_all(nodes.Test):
         if isinstance(test.node, nodes.Name):
             reached.add(id(test.node))
     for name in tree.find_all(nodes.Name):
         if name.ctx != "load" or name.name not in undeclared:
             continue
-        if name.name not in VARIABLES:
-            raise _unknown(name.name, name.lineno)
+        if name.name not in known:
+            raise _unknown(name.name, name.lineno, known, what)
         if id(name) not in reached:
-            attrs = ", ".join(f"{name.name}.{a}" for a in VARIABLES[name.name])
+            attrs = ", ".join(f"{name.name}.{a}" for a in known[name.name])
             raise InvalidInput(
-                f'macro text: line {name.lineno}: "{name.name}" is not a value of its own; '
-                f"use {attrs}"
+                f'{what}: line {name.lineno}: "{name.name}" is not a value of its own; use {attrs}'
             )
 
 
-def _unknown(name: str, line: int | None) -> InvalidInput:
+def _unknown(name: str, line: int | None, known: Extra, what: str) -> InvalidInput:
+    every = [f"{obj}.{attr}" for obj, attrs in known.items() for attr in attrs]
     obj = name.split(".", 1)[0]
-    known = [f"{obj}.{a}" for a in VARIABLES[obj]] if obj in VARIABLES else list(ALL_NAMES)
-    close = difflib.get_close_matches(name, ALL_NAMES, n=1)
+    listed = [f"{obj}.{a}" for a in known[obj]] if obj in known else every
+    close = difflib.get_close_matches(name, every, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     where = f"line {line}: " if line is not None else ""
     return InvalidInput(
-        f'macro text: {where}unknown variable "{name}"{hint}; variables: {", ".join(known)}',
+        f'{what}: {where}unknown variable "{name}"{hint}; variables: {", ".join(listed)}',
         field="body",
     )
 
 
-def _undefined_name(exc: Exception) -> str | None:
+def _undefined_name(exc: Exception, known: Extra = VARIABLES) -> str | None:
     from jinja2 import UndefinedError
 
     if isinstance(exc, UndefinedError) and exc.message and "." in exc.message:
         obj = exc.message.split(".", 1)[0]
-        if obj in VARIABLES and " " not in exc.message:
+        if obj in known and " " not in exc.message:
             return exc.message
     return None
 
 
-def render(body: str, ticket: Ticket, agent: Agent, *, source: str = "the macro") -> str:
-    """``body`` filled in for ``ticket`` as ``agent`` applies it. A variable the ticket has
-    no value for is InvalidInput naming it, where it comes from (``source``: ``macro "X"``,
-    ``rule "Y"``) and how to give a fallback."""
+def render(
+    body: str,
+    ticket: Ticket,
+    agent: Agent,
+    *,
+    source: str = "the macro",
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
+    """``body`` filled in for ``ticket`` as ``agent`` applies it (``extra``: the values of a
+    kind of template's own objects). A variable the ticket has no value for is InvalidInput
+    naming it, where it comes from (``source``: ``macro "X"``, ``rule "Y"``) and how to give
+    a fallback."""
     if not body:
         return ""
+    values = variables(ticket, agent)
+    for obj, attrs in (extra or {}).items():
+        values[obj] = _Values(obj, dict(attrs))
     try:
         # Blank lines a {% if %} left at the start or end are not part of the message.
-        return _compiled(body).render(variables(ticket, agent)).strip("\n")
+        return _compiled(body).render(values).strip("\n")
     except TemplateError as exc:
-        name = _undefined_name(exc)
+        name = _undefined_name(exc, {**VARIABLES, **{k: {} for k in extra or {}}})
         which = source
         if name is None:
             raise InvalidInput(f"{which} cannot be rendered: {exc}") from None

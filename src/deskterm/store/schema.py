@@ -452,6 +452,20 @@ macros = Table(
 )
 
 
+#: The notifications' templates as the desk's admins changed them (migration 0022,
+#: docs/mail.md "Notifications"): one row per ``kind`` (received, replied, solved) that is not
+#: the built-in text (``domain/mail/notices.py``); no row, the built-in one.
+mail_templates = Table(
+    "mail_templates",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("kind", String(10), nullable=False, unique=True),
+    Column("body", Text, nullable=False),
+    Column("updated_at", _utc(), nullable=False),
+    Column("updated_by_id", ID, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+)
+
+
 #: Mail the desk took in (and, later, sent out), migration 0014 (docs/mail.md). ``mail_key``
 #: is the message's identity across deliveries: ``<Message-ID>`` (a long one as ``mid-sha256:``
 #: its hash), or ``sha256:`` of the raw bytes when it has none; unique, so the same message

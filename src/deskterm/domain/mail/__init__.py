@@ -43,6 +43,13 @@ if TYPE_CHECKING:
     from deskterm.domain.mail.message import Mail as Mail
     from deskterm.domain.mail.message import NotMail as NotMail
     from deskterm.domain.mail.message import parse as parse
+    from deskterm.domain.mail.notices import TEMPLATE_KINDS as TEMPLATE_KINDS
+    from deskterm.domain.mail.notices import MailTemplate as MailTemplate
+    from deskterm.domain.mail.notices import check_text as check_text
+    from deskterm.domain.mail.notices import reset_template as reset_template
+    from deskterm.domain.mail.notices import set_template as set_template
+    from deskterm.domain.mail.notices import template as template
+    from deskterm.domain.mail.notices import templates as templates
     from deskterm.domain.mail.outgoing import NOTIFICATIONS as NOTIFICATIONS
     from deskterm.domain.mail.outgoing import OutboxItem as OutboxItem
     from deskterm.domain.mail.outgoing import OutSettings as OutSettings
@@ -65,6 +72,15 @@ _SURFACE = Surface(
         "message": ("Mail", "NotMail", "parse"),
         "mailboxes": ("sources",),
         "thread": ("tagged",),
+        "notices": (
+            "TEMPLATE_KINDS",
+            "MailTemplate",
+            "check_text",
+            "reset_template",
+            "set_template",
+            "template",
+            "templates",
+        ),
         "outgoing": (
             "NOTIFICATIONS",
             "OutboxItem",

@@ -379,6 +379,7 @@ def _claim(ctx: Context, out: OutSettings, ignore_backoff: bool, size: int) -> l
     abandoned = and_(O.c.status == "sending", O.c.claimed_until < now)
     rows = conn.execute(select(O).where(or_(waiting, abandoned)).order_by(O.c.id).limit(size)).all()
     claimed: list[_Claimed] = []
+    texts: dict[str, str] | None = None
     for row in rows:
         skip = None
         if row.kind != "reply" and row.kind not in out.notify:
@@ -391,8 +392,12 @@ def _claim(ctx: Context, out: OutSettings, ignore_backoff: bool, size: int) -> l
             if raw is None:
                 header = None
         if skip is None and header is None:
+            if texts is None:
+                from deskterm.domain.mail.notices import stored
+
+                texts = stored(conn)
             try:
-                header, raw = _compose(ctx, out, row)
+                header, raw = _compose(ctx, out, row, texts)
             except DeskError as exc:
                 skip = f"cannot be written: {exc.message}"
         taken = conn.execute(
@@ -487,7 +492,7 @@ def _copied(conn: Connection, ticket_id: int, recipient: str, out: OutSettings) 
 # ------------------------------------------------------------------------------ composing
 
 
-def _compose(ctx: Context, out: OutSettings, row: Any) -> tuple[str, bytes]:
+def _compose(ctx: Context, out: OutSettings, row: Any, texts: dict[str, str]) -> tuple[str, bytes]:
     """The Message-ID and bytes of the outbox row ``row``."""
     conn = ctx.conn
     ticket = load_ticket(conn, ctx.desk, int(row.ticket_id))
@@ -513,7 +518,7 @@ def _compose(ctx: Context, out: OutSettings, row: Any) -> tuple[str, bytes]:
     if row.automatic:
         mail["Auto-Submitted"] = "auto-replied" if row.kind != "solved" else "auto-generated"
     mail["X-Desk-Ticket"] = str(ticket.id)
-    mail.set_content(_body(ctx, out, row, ticket), cte="quoted-printable")
+    mail.set_content(_body(ctx, out, row, ticket, texts), cte="quoted-printable")
     if row.kind == "reply" and row.message_id is not None:
         from deskterm.domain.mail.files import attach_files
 
@@ -534,17 +539,40 @@ def _subject(ticket: Ticket, kind: str, tag: str) -> str:
     return f"{lead}{subject} [{tag} #{ticket.id}]"
 
 
-def _body(ctx: Context, out: OutSettings, row: Any, ticket: Ticket) -> str:
+def _body(ctx: Context, out: OutSettings, row: Any, ticket: Ticket, texts: dict[str, str]) -> str:
+    """The text of the mail: the kind's template (the reply's own text in ``replied``),
+    then the footer."""
     from deskterm.domain.mail import notices
 
+    agent, reply = ctx.actor, None
+    kind = notices.REPLIED if row.kind == "reply" else str(row.kind)
     if row.kind == "reply":
-        text = ctx.conn.execute(select(MSG.c.body).where(MSG.c.id == row.message_id)).scalar()
-        return notices.reply_text(str(text or ""), ticket, out.subject_tag)
-    return notices.render(row.kind, ticket, _agent(ctx), reopen_days=out.reopen_days)
+        found = ctx.conn.execute(
+            select(MSG.c.body, MSG.c.author_agent_id).where(MSG.c.id == row.message_id)
+        ).first()
+        if found is not None:
+            reply = str(found.body or "")
+            agent = _author(ctx, found.author_agent_id) or agent
+    return notices.render(
+        kind,
+        ticket,
+        agent,
+        texts=texts,
+        reopen_days=out.reopen_days,
+        address=out.address,
+        reply=reply,
+        tag=out.subject_tag,
+    )
 
 
-def _agent(ctx: Context) -> Agent:
-    return ctx.actor
+def _author(ctx: Context, agent_id: int | None) -> Agent | None:
+    """The agent who wrote a reply: the ``agent`` of the replied template."""
+    if agent_id is None:
+        return None
+    from deskterm.domain.desk import agent_from_row
+
+    row = ctx.conn.execute(select(schema.agents).where(schema.agents.c.id == agent_id)).first()
+    return None if row is None else agent_from_row(row)
 
 
 def _thread_ids(conn: Connection, ticket_id: int) -> list[str]:

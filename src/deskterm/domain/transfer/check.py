@@ -319,9 +319,21 @@ class ExportReader:
             self._tag_ids[values["name"]] = row_id
         if kind in ("attachment_blob", "attachment"):
             self._check_content(number, kind, values)
+        if kind == "mail_template":
+            self._check_template(number, values)
         tag_ids = self._tags(number, data["tags"]) if kind in TAGGED else []
         links = self._links(number, link, row_id, data) if link is not None else []
         return Row(kind, number, values, tag_ids, links)
+
+    @staticmethod
+    def _check_template(number: int, values: dict[str, Any]) -> None:
+        """A notification's text, checked for its kind as ``mail template edit`` checks it."""
+        from deskterm.domain.mail import check_text
+
+        try:
+            values["body"] = check_text(values["kind"], values["body"])
+        except InvalidInput as exc:
+            raise InvalidInput(f"line {number}: body: {exc.message}") from None
 
     def _check_content(self, number: int, kind: str, values: dict[str, Any]) -> None:
         """A content is the bytes its hash and size say; an attachment's content came

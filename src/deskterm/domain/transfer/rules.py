@@ -49,7 +49,8 @@ FORMAT_VERSION: Final = 5
 #: Versions this deskterm imports: 1 (no counts, no trailer: imported unverified), 2 (counts
 #: and a checksummed trailer), 3 (queue members, SLA policies, the SLA columns of queues
 #: and tickets, macros, the mail taken in, time entries and ratings), 4 (attachments) and
-#: 5 (the outbox: mail waiting to go and what became of the mail sent).
+#: 5 (the outbox: mail waiting to go and what became of the mail sent; the notifications'
+#: templates a desk changed).
 READABLE_VERSIONS: Final = (1, 2, 3, 4, 5)
 
 #: (type name, table) in export order: every row's references point at earlier rows, except
@@ -75,6 +76,7 @@ ENTITIES: Final[tuple[tuple[str, Table], ...]] = (
     ("saved_view", schema.saved_views),
     ("rule", schema.rules),
     ("macro", schema.macros),
+    ("mail_template", schema.mail_templates),
 )
 KINDS: Final = tuple(kind for kind, _table in ENTITIES)
 TABLES: Final = dict(ENTITIES)
@@ -110,6 +112,7 @@ NOUNS: Final = {
     "saved_view": ("saved view", "saved views"),
     "rule": ("rule", "rules"),
     "macro": ("macro", "macros"),
+    "mail_template": ("notification template", "notification templates"),
 }
 _KIND_OF_TABLE: Final = {table.name: kind for kind, table in ENTITIES}
 #: What a file of an older format version lacks, and the value it stands for: kinds of row
@@ -125,6 +128,7 @@ KIND_SINCE: Final = {
     "attachment_blob": 4,
     "attachment": 4,
     "outbox_mail": 5,
+    "mail_template": 5,
 }
 KEY_SINCE: Final[dict[tuple[str, str], tuple[int, Any]]] = {
     ("queue", "default_sla_policy_id"): (3, None),
@@ -234,6 +238,12 @@ def _template(text: str) -> str:
     return check_template(text)
 
 
+def _notification(text: str) -> str:
+    from deskterm.domain.mail import TEMPLATE_KINDS
+
+    return validate.choice("notification", text, TEMPLATE_KINDS)
+
+
 def _tag_list(text: str) -> str:
     return ",".join(validate.tags([text]))
 
@@ -321,6 +331,8 @@ _RULES: Final[dict[tuple[str, str], Check]] = {
     ("outbox_mail", "recipient"): _vocabulary(validate.email),
     ("outbox_mail", "attempts"): integer(0, 2**31 - 1),
     ("outbox_mail", "version"): _ID,
+    # The text is checked with its kind, once the row is read (``check.ExportReader``).
+    ("mail_template", "kind"): _vocabulary(_notification),
     ("time_entry", "seconds"): integer(1, MAX_TIME_SPENT),
     ("rating", "rating"): _vocabulary(validate.rating),
     ("rule", "version"): _ID,

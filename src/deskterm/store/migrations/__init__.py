@@ -27,5 +27,6 @@ REVISIONS: tuple[str, ...] = (
     "0019_attachments",
     "0020_faster_row_security",
     "0021_outbox",
+    "0022_mail_templates",
 )
 HEAD = REVISIONS[-1]
