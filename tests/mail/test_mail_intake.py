@@ -174,6 +174,11 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_one_that_names_it(desk: Desk) ->
     reply = receive(desk, mail("reply-references.eml"), SETTINGS)
     assert reply.outcome == "created" and reply.ticket_id != number
     assert reply.reason == f"#{number} is closed"
+    # Its subject is the old one's, without "Re:" and the old ticket's tag.
+    assert tickets.get(desk, int(reply.ticket_id or 0)).subject == "VPN drops every ten minutes"
+    tagged = mail("reply-subject-tag.eml").replace(b"[Desk #1]", f"[Desk #{number}]".encode())
+    again = receive(desk, tagged, SETTINGS)
+    assert tickets.get(desk, int(again.ticket_id or 0)).subject == "VPN drops every ten minutes"
     notes = [m.body for m in tickets.detail(desk, int(reply.ticket_id or 0)).messages]
     assert f"This mail answers #{number}, which is closed." in notes
 
@@ -194,6 +199,7 @@ def test_a_reply_after_reopen_days_opens_a_new_ticket_naming_the_solved_one(desk
     late = receive(timed, mail("reply-references.eml"), week)
     assert late.outcome == "created" and late.ticket_id == number + 1
     assert late.reason == f"#{number} was solved more than 7 days ago"
+    assert tickets.get(timed, number + 1).subject == "VPN drops every ten minutes"
     assert (
         late.describe() == f"new ticket #{number + 1} (#{number} was solved more than 7 days ago)"
     )

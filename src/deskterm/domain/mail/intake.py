@@ -206,7 +206,10 @@ def _open_ticket(
     settings: MailSettings,
 ) -> Outcome:
     notices: list[str] = []
-    subject = " ".join(mail.subject.split())[: validate.MAX_SUBJECT] or NO_SUBJECT
+    subject = mail.subject
+    if target is not None:
+        subject = _follow_up_subject(subject, settings.subject_tag)
+    subject = " ".join(subject.split())[: validate.MAX_SUBJECT] or NO_SUBJECT
     new = new_ticket(subject=subject, body=body, requester=mail.sender, channel="email")
     ticket_id = create_in(ctx, new, notices)
     reason = None
@@ -240,6 +243,18 @@ def _open_ticket(
         reason=reason,
         notices=tuple(notices),
     )
+
+
+#: What answering and the desk's own notifications put before a subject.
+_LEADS = re.compile(r"^\s*(?:(?:re|aw|sv|antw|fwd?|wg|solved|received)\s*:\s*)+", re.IGNORECASE)
+
+
+def _follow_up_subject(subject: str, tag: str) -> str:
+    """The subject of a new ticket that follows an old one: without the old ticket's tag
+    (the new one gets its own; "[Desk #1]" on ticket #2 would mislead whoever reads it) and
+    without the "Re: Solved: " the answer put before it."""
+    bare = thread.tag_pattern(tag).sub(" ", subject)
+    return _LEADS.sub("", bare).strip() or subject
 
 
 def _days(n: int) -> str:
