@@ -21,7 +21,11 @@ a missing or hidden ticket, a bad value. Recognised:
   ``--columns``, ``--quiet``/``-q``;
 * ``ticket show ID``, ``kb show ID|SLUG`` and ``view list`` with ``--format``/``-f``;
 * ``kb search QUERY`` with ``--limit`` and ``--format``/``-f``;
-* ``report [summary]`` with ``--since``, ``--until`` and ``--format``/``-f``.
+* ``report [summary]`` with ``--since``, ``--until`` and ``--format``/``-f``;
+* one write: ``ticket note ID --body TEXT`` (``-b``) with ``--time``, ``--if-version`` and
+  ``--format``/``-f``, written by ``tickets.note_light`` (the one workflow and the one
+  versioned write on ``sqlite3``; it steps aside, having written nothing, for anything it
+  cannot do, and the ordinary path does it or says why not).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ _LIST_FLAGS = {"--all": "every", "--quiet": "quiet", "-q": "quiet"}
 _SHOW_VALUES = {"--format": "fmt", "-f": "fmt"}
 _KB_SEARCH_VALUES = {**_SHOW_VALUES, "--limit": "limit"}
 _REPORT_VALUES = {**_SHOW_VALUES, "--since": "since", "--until": "until"}
+_NOTE_VALUES = {**_SHOW_VALUES, "--body": "body", "-b": "body", "--time": "time"}
+_NOTE_VALUES |= {"--if-version": "if_version"}
 
 
 class _NotHere(Exception):
@@ -130,6 +136,11 @@ def run(args: list[str]) -> bool:
             if words:
                 raise _NotHere
             return _views(_settings(top), **options)
+        if command[:2] == ["ticket", "note"]:
+            options, words, _ = _options(command[2:], _NOTE_VALUES, {}, stop_at_word=False)
+            if len(words) != 1:
+                raise _NotHere
+            return _note(_settings(top), words[0], **options)
         if command[:2] == ["ticket", "show"]:
             options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
             if len(words) != 1:
@@ -435,6 +446,52 @@ def _show(settings: Settings, ticket: str, *, fmt: str | None = None) -> bool:
             print_detail(result, out=sys.stdout, color=settings.use_color)
         else:
             emit_object(detail_dict(result), fmt=chosen, out=sys.stdout, color=settings.use_color)
+    return True
+
+
+def _note(
+    settings: Settings,
+    ticket: str,
+    *,
+    body: str | None = None,
+    time: str | None = None,
+    if_version: str | None = None,
+    fmt: str | None = None,
+) -> bool:
+    """``ticket note ID --body TEXT``: written by ``tickets.note_light`` (the one workflow
+    and the one versioned write on ``sqlite3``), printed as ``ticket_cmd._emit_ticket``
+    prints it. Without ``--body TEXT`` (stdin, ``$EDITOR``), with ``--status`` or
+    ``--attach``, or when the light writer steps aside, nothing is written here."""
+    from deskterm.cli.output import emit_object, resolve_format
+    from deskterm.cli.ticket_view import SHOW_FIELDS, ticket_dict
+    from deskterm.domain.tickets import note_light
+    from deskterm.domain.validate import ticket_id
+    from deskterm.errors import DeskError
+
+    if body is None or body == "-" or (time is not None and not time.strip()):
+        raise _NotHere
+    seen = None
+    if if_version is not None:
+        if not (if_version.isascii() and if_version.isdigit()) or int(if_version) >= 2**63:
+            raise _NotHere  # Typer says what --if-version takes
+        seen = int(if_version)
+    _streams()
+    try:
+        chosen = resolve_format(fmt, many=False, stream=sys.stdout)
+        number = ticket_id(ticket)
+    except DeskError:
+        raise _NotHere from None
+    result = note_light(settings.url, settings.handle, number, body, time=time, if_version=seen)
+    if result is None:
+        raise _NotHere  # nothing written: the ordinary path writes it or says why not
+    with _writing():
+        emit_object(
+            ticket_dict(result),
+            fmt=chosen,
+            out=sys.stdout,
+            color=settings.use_color,
+            fields=SHOW_FIELDS,
+        )
     return True
 
 

@@ -102,6 +102,43 @@ class SqliteReader:
         self._conn.close()
 
 
+#: How long the light writer waits for another writer before stepping aside (the ordinary
+#: path then waits, says so, and gives up after ``[store] busy_timeout``).
+WRITE_WAIT = 1.0
+
+
+def open_write(path: Path) -> sqlite3.Connection | None:
+    """A connection to the desk at ``path`` inside a write transaction (``BEGIN
+    IMMEDIATE``, as ``engine.Store.write`` begins one), with the pragmas the ordinary path
+    sets, or None when the ordinary path must decide: no such file, a desk that cannot be
+    written, another schema revision, not in WAL mode, another writer holding the desk for
+    longer than :data:`WRITE_WAIT`, or any error. The caller commits or rolls back, and
+    closes it."""
+    try:
+        desk = open_file(f"sqlite:///{path}", path, create=False)
+        if desk.read_only is not None:
+            return None
+        conn = sqlite3.connect(desk.uri, uri=True, timeout=WRITE_WAIT, isolation_level=None)
+    except (DeskError, sqlite3.Error, ValueError):
+        return None
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone() != ("wal",):
+            conn.close()
+            return None
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("BEGIN IMMEDIATE")
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if revision != (HEAD,):
+            conn.execute("ROLLBACK")
+            conn.close()
+            return None
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
+
+
 def first_page_rows(
     path: Path, handle: str, limit: int, sql: str, time_columns: tuple[int, ...]
 ) -> list[tuple[Any, ...]] | None:

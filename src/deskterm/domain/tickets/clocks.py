@@ -62,6 +62,27 @@ class Policies:
 NO_POLICIES: Final = Policies()
 
 
+class PoliciesNotRead(Exception):
+    """A plan asked for the SLA policies of :data:`UNREAD`."""
+
+
+class _Unread(Policies):
+    def match(
+        self, queue_id: int | None, ticket_type: str | None, organization_id: int | None
+    ) -> Policy | None:
+        raise PoliciesNotRead
+
+    def get(self, policy_id: int | None) -> Policy | None:
+        raise PoliciesNotRead
+
+
+#: The policies of a write that did not read them (the light writer of ``ticket note``):
+#: reading them costs the SLA engine's imports, and a change the clocks do not hear of (an
+#: internal note) never asks. A plan that does ask raises PoliciesNotRead, and the light
+#: writer steps aside for the ordinary path.
+UNREAD: Final = _Unread()
+
+
 def load(conn: Connection) -> Policies:
     """Every policy of the desk, read once (a desk without any costs one query)."""
     from deskterm.domain.sla import engine_policy, load_policies
@@ -125,8 +146,10 @@ def clock_values(
         )
         if (None if matched is None else matched.id) != state.policy_id:
             events.append(PolicyChanged(now, matched))
+    if not events:
+        return {}  # nothing the clocks hear of (an internal note, a tag)
     policy = policies.get(state.policy_id)
-    if not events or (policy is None and not _changes_policy(events)):
+    if policy is None and not _changes_policy(events):
         return {}  # no clocks run (or their policy was deleted in this transaction)
     _, _, after = steps(policy, facts, state, events)
     before, columns = state.stored(), after.stored()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Update, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Update, and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from deskterm.domain import tags as tag_store
@@ -94,10 +94,15 @@ def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+#: The desk's queue names and agent handles by id (``Names``).
+QUEUE_NAMES: Final = select(schema.queues.c.id, schema.queues.c.name)
+AGENT_HANDLES: Final = select(schema.agents.c.id, schema.agents.c.handle)
+
+
 def names(conn: Connection) -> Names:
     return Names(
-        queues=dict(conn.execute(select(schema.queues.c.id, schema.queues.c.name)).all()),
-        agents=dict(conn.execute(select(schema.agents.c.id, schema.agents.c.handle)).all()),
+        queues=dict(conn.execute(QUEUE_NAMES).all()),
+        agents=dict(conn.execute(AGENT_HANDLES).all()),
         policies=clocks.load(conn),
     )
 
@@ -112,7 +117,21 @@ def read(
     """The tickets ``ids``, locked for this transaction (``lock``; a preview that writes
     nothing reads them unlocked); NotFound names the first missing, or the first in a queue
     of ``hidden`` (``Context.hidden``: to this agent it is not there)."""
-    stmt = (
+    stmt = read_statement(ids)
+    rows = {row.id: row for row in conn.execute(stmt.with_for_update() if lock else stmt)}
+    for ticket_id in ids:
+        if ticket_id not in rows or rows[ticket_id].queue_id in hidden:
+            raise NotFound(f"ticket #{ticket_id} not found")
+    tags: dict[int, list[str]] = defaultdict(list)
+    for ticket_id, name in conn.execute(tags_statement(ids)):
+        tags[ticket_id].append(name)
+    return {ticket_id: _current(row, tags.get(ticket_id, ())) for ticket_id, row in rows.items()}
+
+
+def read_statement(ids: Sequence[int]) -> Select[Any]:
+    """The tickets ``ids`` as a write reads them (``plan.Current``'s columns, the clocks
+    last), in id order; ``read`` adds ``FOR UPDATE``."""
+    return (
         select(
             T.c.id,
             T.c.status,
@@ -138,22 +157,24 @@ def read(
         # for each other instead of deadlocking.
         .order_by(T.c.id)
     )
-    rows = {row.id: row for row in conn.execute(stmt.with_for_update() if lock else stmt)}
-    for ticket_id in ids:
-        if ticket_id not in rows or rows[ticket_id].queue_id in hidden:
-            raise NotFound(f"ticket #{ticket_id} not found")
-    tags: dict[int, list[str]] = defaultdict(list)
-    for ticket_id, name in conn.execute(
+
+
+def tags_statement(ids: Sequence[int]) -> Select[Any]:
+    """The tags of the tickets ``ids``: (ticket id, tag name) rows."""
+    return (
         select(schema.ticket_tags.c.ticket_id, schema.tags.c.name)
         .join(schema.tags, schema.tags.c.id == schema.ticket_tags.c.tag_id)
         .where(schema.ticket_tags.c.ticket_id.in_(ids))
-    ):
-        tags[ticket_id].append(name)
-    return {ticket_id: _current(row, tags.get(ticket_id, ())) for ticket_id, row in rows.items()}
+    )
 
 
 def _current(row: Any, tags: Sequence[str]) -> Current:
-    fields = dict(row._mapping)
+    return current_from(dict(row._mapping), tags)
+
+
+def current_from(fields: dict[str, Any], tags: Sequence[str]) -> Current:
+    """A ``Current`` from the columns of :func:`read_statement` by name (times as aware
+    datetimes) and the ticket's tags."""
     clocks = ClockState.from_columns(fields)
     for name in CLOCK_COLUMNS:
         del fields[name]
