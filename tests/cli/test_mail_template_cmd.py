@@ -51,6 +51,7 @@ def test_an_admin_lists_shows_edits_and_resets_the_texts(cli_inproc: Run, tmp_pa
         "path = sys.argv[1]\n"
         "text = open(path).read()\n"
         "assert 'mail.reopen_days' in text and 'reply.text' not in text, text\n"
+        "assert 'ticket.status: its status\\n' in text, text\n"
         "cut = text.index('\\n# ---')\n"
         "open(path, 'w').write('Solved: {{ ticket.subject }}.\\n' + text[cut:])\n"
     )

@@ -116,6 +116,8 @@ class MailTemplate:
         found = []
         for obj, attrs in {**VARIABLES, **EXTRA[self.kind]}.items():
             for attr, what in attrs.items():
+                # The macros' wording, said of a mail.
+                what = what.replace(" (before the macro's changes)", "")
                 if obj == "agent":
                     what = what.replace("the agent applying the macro", AGENT_IS[self.kind])
                 found.append((f"{obj}.{attr}", what))
