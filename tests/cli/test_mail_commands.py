@@ -12,7 +12,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from clitools import SQLITE_ONLY, ok, ok_json
+from clitools import SQLITE_ONLY, ok, ok_json, one_error_line
 from sqlalchemy import update
 
 from deskterm.domain import tickets
@@ -201,3 +201,12 @@ def test_import_reads_eml_mbox_and_maildir_with_a_dry_run_first(
     assert ok(cli_inproc("ticket", "list", "--format", "ids")).split() == ["2", "1"]
     missing = cli_inproc("mail", "import", str(tmp_path / "nowhere.mbox"))
     assert missing.returncode == 3 and "no such file or folder" in missing.stderr
+
+
+@SQLITE_ONLY
+def test_a_ticket_that_does_not_exist_is_not_found_not_a_ticket_without_mail(
+    cli_inproc,  # type: ignore[no-untyped-def]
+) -> None:
+    for command in ("outbox", "log"):
+        result = cli_inproc("mail", command, "--ticket", "99")
+        assert one_error_line(result, 3) == "error: ticket #99 not found", command

@@ -41,7 +41,8 @@ def mail_log(
     desk: Desk, *, held: bool = False, ticket_id: int | None = None, limit: int = 50
 ) -> list[MailRecord]:
     """The latest messages taken in, newest first: only the held ones (``held``), only those
-    of one ticket (``ticket_id``). InvalidInput for a limit below 1."""
+    of one ticket (``ticket_id``; NotFound when there is no such ticket, so a mistyped
+    number is not mistaken for a ticket without mail). InvalidInput for a limit below 1."""
     if limit < 1:
         raise InvalidInput(f"limit must be at least 1, not {limit}")
     stmt = select(*_columns())
@@ -52,6 +53,10 @@ def mail_log(
     stmt = stmt.order_by(M.c.id.desc()).limit(limit)
     with desk.store.read() as conn:
         desk.actor(conn)
+        if ticket_id is not None:
+            from deskterm.domain.tickets import load_ticket
+
+            load_ticket(conn, desk, ticket_id)
         return [_record(row) for row in conn.execute(stmt)]
 
 

@@ -703,7 +703,8 @@ def outbox(
     desk: Desk, *, every: bool = False, ticket_id: int | None = None, limit: int = 100
 ) -> list[OutboxItem]:
     """The mail waiting to go (``every``: also what was sent, failed or skipped, newest
-    first), of one ticket (``ticket_id``). Oldest first when only the waiting."""
+    first), of one ticket (``ticket_id``: NotFound when there is no such ticket). Oldest
+    first when only the waiting."""
     from deskterm.errors import InvalidInput
 
     if limit < 1:
@@ -718,6 +719,8 @@ def outbox(
         stmt = stmt.where(O.c.ticket_id == ticket_id)
     with desk.store.read() as conn:
         desk.actor(conn)
+        if ticket_id is not None:
+            load_ticket(conn, desk, ticket_id)  # NotFound: not "nothing waits"
         rows = conn.execute(stmt.limit(limit)).all()
     return [
         OutboxItem(
