@@ -113,11 +113,12 @@ class Desk:
             not self.handle_given or mine.handle.lower() == self.handle.lower()
         )
         asked = None if own else self._agent_row(conn, self.handle)
-        choice = choose(login, mine, asked, self.handle, handle_given=self.handle_given)
-        if choice.row is not None:
-            self.handle = choice.row.handle
-            self._acting_for = choice.acting_for
-        return choice.row
+        row: Row[Any] | None
+        row, acting_for = choose(login, mine, asked, self.handle, handle_given=self.handle_given)
+        if row is not None:
+            self.handle = row.handle
+            self._acting_for = acting_for
+        return row
 
     def require_role(self, conn: Connection, *roles: str) -> Agent:
         agent = self.actor(conn)

@@ -16,8 +16,7 @@ database library is imported here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, Final
 
 from deskterm.errors import IdentityRefused
 
@@ -40,50 +39,29 @@ HIDDEN_SQL: Final = (
 NAME_AGENT_SQL: Final = "SELECT set_config('deskterm.agent', :handle, true)"
 
 
-@dataclass(frozen=True, slots=True)
 class Login:
     """The PostgreSQL login a desk is opened with, and whether it may act for others by
     itself (a superuser, or a member of the role that owns the desk's tables)."""
 
-    name: str
-    superuser: bool
-    owner: bool
+    __slots__ = ("name", "owner", "superuser")
 
-
-class AgentRow(Protocol):
-    """What :func:`choose` reads of an ``agents`` row."""
-
-    @property
-    def id(self) -> Any: ...
-    @property
-    def handle(self) -> Any: ...
-    @property
-    def active(self) -> Any: ...
-    @property
-    def role(self) -> Any: ...
-
-
-R = TypeVar("R", bound=AgentRow)
-
-
-@dataclass(frozen=True, slots=True)
-class Choice(Generic[R]):
-    """The acting agent's row (None: no agent has the handle asked for) and the handle to
-    name to row security in every transaction (None: nobody is named)."""
-
-    row: R | None
-    acting_for: str | None
+    def __init__(self, name: str, superuser: bool, owner: bool) -> None:
+        self.name = name
+        self.superuser = superuser
+        self.owner = owner
 
 
 def choose(
-    login: Login, mine: R | None, asked: R | None, handle: str, *, handle_given: bool
-) -> Choice[R]:
+    login: Login, mine: Any, asked: Any, handle: str, *, handle_given: bool
+) -> tuple[Any, str | None]:
     """The acting agent, from ``mine`` (the agent whose ``db_role`` is the login) and
-    ``asked`` (the agent whose handle is ``handle``). ``handle_given``: the handle was asked
-    for (``--as``, ``DESKTERM_AGENT``, the config file), not the login name. IdentityRefused
-    when the login may not act as ``handle``."""
+    ``asked`` (the agent whose handle is ``handle``), each None or a row with ``id``,
+    ``handle``, ``active`` and ``role``: that row (None: no agent has the handle asked for)
+    and the handle to name to row security in every transaction (None: nobody is named).
+    ``handle_given``: the handle was asked for (``--as``, ``DESKTERM_AGENT``, the config
+    file), not the login name. IdentityRefused when the login may not act as ``handle``."""
     if mine is not None and (not handle_given or str(mine.handle).lower() == handle.lower()):
-        return Choice(mine, None)
+        return mine, None
     admin = mine is not None and bool(mine.active) and mine.role == "admin"
     may_act = login.superuser or login.owner or admin
     if not may_act:
@@ -101,9 +79,9 @@ def choose(
             login=login.name,
         )
     if asked is None:
-        return Choice(None, None)
+        return None, None
     acting_for_other = mine is None or mine.id != asked.id
-    return Choice(asked, str(asked.handle) if acting_for_other and not login.superuser else None)
+    return asked, (str(asked.handle) if acting_for_other and not login.superuser else None)
 
 
 def _hidden_of(agent: str) -> str:
@@ -114,7 +92,7 @@ def _hidden_of(agent: str) -> str:
 #: Everything a reader must know before reading, in one statement (the light reader's
 #: first round trip): the schema revision, the login (:data:`LOGIN_SQL`), the login's own
 #: agent, the agent ``:handle`` names, and the queues hidden from each (:data:`HIDDEN_SQL`).
-#: See :class:`Found`.
+#: See :func:`found`.
 WHO_SQL: Final = (
     "SELECT (SELECT version_num FROM alembic_version), l.name, l.superuser, l.owner, "
     "mine.id, mine.handle, mine.active, mine.role, "
@@ -126,40 +104,27 @@ WHO_SQL: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Candidate:
-    """An agent row as :func:`choose` reads it, with the queues hidden from it."""
+    """An agent row as :func:`choose` reads it, with the queues hidden from it. (Plain
+    classes here: the light reader imports this module, and a dataclass costs start-up.)"""
 
-    id: int
-    handle: str
-    active: bool
-    role: str
-    hidden: frozenset[int]
+    __slots__ = ("active", "handle", "hidden", "id", "role")
+
+    def __init__(self, values: Sequence[Any], hidden: Sequence[int]) -> None:
+        self.id = int(values[0])
+        self.handle = str(values[1])
+        self.active = bool(values[2])
+        self.role = str(values[3])
+        self.hidden = frozenset(hidden)
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A :data:`WHO_SQL` row."""
-
-    revision: str | None
-    login: Login
-    mine: Candidate | None
-    asked: Candidate | None
-
-    @classmethod
-    def of(cls, row: Sequence[Any]) -> Found:
-        def candidate(values: Sequence[Any], hidden: Sequence[int]) -> Candidate | None:
-            if values[0] is None:
-                return None
-            id_, handle, active, role = values
-            return Candidate(int(id_), str(handle), bool(active), str(role), frozenset(hidden))
-
-        return cls(
-            row[0],
-            Login(str(row[1]), bool(row[2]), bool(row[3])),
-            candidate(row[4:8], row[12]),
-            candidate(row[8:12], row[13]),
-        )
+def found(row: Sequence[Any]) -> tuple[str | None, Login, Candidate | None, Candidate | None]:
+    """A :data:`WHO_SQL` row: the schema revision, the login, its own agent and the agent
+    asked for."""
+    login = Login(str(row[1]), bool(row[2]), bool(row[3]))
+    mine = None if row[4] is None else Candidate(row[4:8], row[12])
+    asked = None if row[8] is None else Candidate(row[8:12], row[13])
+    return row[0], login, mine, asked
 
 
 def hidden_from(agent: Candidate) -> frozenset[int]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from deskterm.domain.identity import NAME_AGENT_SQL, WHO_SQL, Found, choose, hidden_from
+from deskterm.domain.identity import NAME_AGENT_SQL, WHO_SQL, choose, found, hidden_from
 from deskterm.domain.models import Cursor, Page, Ticket, TicketDetail
 from deskterm.domain.tickets import statements
 from deskterm.domain.tickets.convert import ticket_from_row
@@ -129,17 +129,16 @@ class LightDesk:
         if db is None:
             return None
         try:
-            found = Found.of(db.rows(WHO_SQL, {"handle": handle})[0])
-            choice = choose(found.login, found.mine, found.asked, handle, handle_given=handle_given)
+            revision, login, mine, asked = found(db.rows(WHO_SQL, {"handle": handle})[0])
+            agent, acting_for = choose(login, mine, asked, handle, handle_given=handle_given)
         except Exception:
             db.close()
             return None
-        agent = choice.row
-        if found.revision != HEAD or agent is None or not agent.active:
+        if revision != HEAD or agent is None or not agent.active:
             db.close()
             return None
-        if choice.acting_for is not None:
-            db.first((NAME_AGENT_SQL, {"handle": choice.acting_for}))
+        if acting_for is not None:
+            db.first((NAME_AGENT_SQL, {"handle": acting_for}))
         return cls(db, agent.handle, agent_id=agent.id, hidden=hidden_from(agent))
 
     def close(self) -> None:
