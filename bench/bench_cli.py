@@ -45,9 +45,23 @@ def main() -> None:
     parser.add_argument("--pg", metavar="URL", help="a PostgreSQL desk (postgresql+psycopg://)")
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument(
-        "--only", choices=("list", "show", "help", "note", "all"), help="run one figure only"
+        "--only",
+        choices=("list", "show", "help", "note", "all", "pg"),
+        help="run one figure only (pg: the PostgreSQL ones, with --pg; no SQLite desk needed)",
     )
     args = parser.parse_args()
+    if args.only == "pg":
+        if not args.pg:
+            parser.error("--only pg needs --pg URL")
+        if args.importtime:
+            _import_profiles(
+                {"DESKTERM_DB": args.pg, "DESKTERM_AGENT": "alice"}, _pg_ticket(args.pg)
+            )
+            return
+        lines = [f"bench_cli: PostgreSQL, median of {args.runs}, interleaved with the baseline"]
+        _postgresql(lines, args.pg, args.runs)
+        report(lines, "cli-pg")
+        return
     db = database(args.tickets)
     env = {"DESKTERM_DB": url(db), "DESKTERM_AGENT": "alice"}
     ticket = _open_ticket(db)
@@ -110,6 +124,19 @@ def _open_ticket(db: Path) -> int:
     return int(found[0])
 
 
+def _pg_ticket(pg_url: str) -> int:
+    """:func:`_open_ticket` on the PostgreSQL desk."""
+    import psycopg
+
+    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        found = conn.execute(
+            "SELECT id FROM tickets WHERE status != 'closed' "
+            "ORDER BY updated_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+    assert found is not None
+    return int(found[0])
+
+
 def _check_same_ids(db: Path, env: dict[str, str], sql: str) -> None:
     """The baseline's rows are deskterm's: stop the bench otherwise."""
     ours = subprocess.run(
@@ -167,10 +194,14 @@ def _all_ids(lines: list[str], db: Path, env: dict[str, str], runs: int) -> None
 
 
 def _postgresql(lines: list[str], pg_url: str, runs: int) -> None:
+    """``ticket list --limit 50 -f json`` on PostgreSQL (the light path, and the ordinary
+    path as ``--debug`` forces it) against a bare psycopg connect and SELECT of the same
+    rows, the three interleaved."""
+    import statistics
+
     from deskterm.domain.tickets.fields import list_sql
 
-    sql = list_sql("postgresql")
-    sql += " ORDER BY t.updated_at DESC, t.id DESC LIMIT 51"
+    sql = list_sql("postgresql") + " ORDER BY t.updated_at DESC, t.id DESC LIMIT 51"
     dsn = pg_url.replace("postgresql+psycopg://", "postgresql://")
     bare = (
         "import psycopg\n"
@@ -178,14 +209,38 @@ def _postgresql(lines: list[str], pg_url: str, runs: int) -> None:
         f"    rows = conn.execute({sql!r}).fetchall()\n"
     )
     env = {"DESKTERM_DB": pg_url, "DESKTERM_AGENT": "alice"}
-    ours, base = alternate(
-        run_command([str(DESKTERM), "ticket", "list", "--limit", "50", "--format", "json"], env),
-        run_command([sys.executable, "-c", bare]),
-        runs,
-    )
+    listing = ["ticket", "list", "--limit", "50", "--format"]
+    ids = subprocess.run(
+        [str(DESKTERM), *listing, "ids"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        theirs = [str(row[0]) for row in conn.execute(sql).fetchall()[:50]]
+    if ids != theirs:
+        raise SystemExit("bench_cli: the PostgreSQL baseline does not give deskterm's 50 rows")
+    commands = {
+        "light": run_command([str(DESKTERM), *listing, "json"], env),
+        "ordinary": run_command([str(DESKTERM), "--debug", *listing, "json"], env),
+        "bare": run_command([sys.executable, "-c", bare]),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():
+        command()  # warm the caches once
+    for _ in range(runs):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            command()
+            times[name].append(time.perf_counter() - started)
+    light, ordinary, base = (statistics.median(times[n]) for n in ("light", "ordinary", "bare"))
     lines.append(
-        ratio_line("PostgreSQL: ticket list --limit 50 -f json vs bare psycopg", ours, base, 1.3)
+        ratio_line("PostgreSQL: ticket list --limit 50 -f json vs bare psycopg", light, base, 1.3)
     )
+    lines.append(ratio_line("  the same on the ordinary path (--debug)", ordinary, base, None))
 
 
 #: ``python -X importtime`` lines: self and cumulative microseconds, indented module name.
@@ -203,10 +258,14 @@ def _import_profiles(env: dict[str, str], ticket: int) -> None:
         ["ticket", "list", "status:open", "--limit", "50", "--format", "json"],
         ["ticket", "note", str(ticket), "--body", "bench note"],
     ]
-    for command in commands:
-        code = "from deskterm.cli.entry import run; run()"
+    code = "from deskterm.cli.entry import run; run()"
+    runs = [(f"deskterm {' '.join(command)}", ["-c", code, *command]) for command in commands]
+    if env["DESKTERM_DB"].startswith("postgres"):
+        bare = "import psycopg; psycopg.connect"
+        runs.append(("python -c 'import psycopg' (the bare baseline's import)", ["-c", bare]))
+    for label, arguments in runs:
         done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", code, *command],
+            [sys.executable, "-X", "importtime", *arguments],
             env={**os.environ, **env},
             capture_output=True,
             text=True,
@@ -221,7 +280,7 @@ def _import_profiles(env: dict[str, str], ticket: int) -> None:
         total = sum(by_package.values())
         top = sorted(by_package.items(), key=lambda item: -item[1])[:10]
         shown = ", ".join(f"{name} {us / 1000:.1f}" for name, us in top)
-        print(f"deskterm {' '.join(command)}: {total / 1000:.1f} ms of imports: {shown}")
+        print(f"{label}: {total / 1000:.1f} ms of imports: {shown}")
 
 
 if __name__ == "__main__":

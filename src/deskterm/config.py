@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +98,8 @@ def load_file(path: Path) -> dict[str, Any]:
         raise InvalidInput(
             f"config file {path} is not UTF-8 text: byte 0x{raw[exc.start]:02x} on line {line}"
         ) from None
+    import tomllib  # here: most commands run without a config file, and reads count its import
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -8,84 +8,45 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from deskterm.domain.models_more import Agent as Agent
+    from deskterm.domain.models_more import FieldChange as FieldChange
+    from deskterm.domain.models_more import Macro as Macro
+    from deskterm.domain.models_more import MacroApplied as MacroApplied
+    from deskterm.domain.models_more import Member as Member
+    from deskterm.domain.models_more import Queue as Queue
+    from deskterm.domain.models_more import QueueDeleted as QueueDeleted
+    from deskterm.domain.models_more import QueueDetail as QueueDetail
+    from deskterm.domain.models_more import QueueStats as QueueStats
+    from deskterm.domain.models_more import UpdateResult as UpdateResult
+
+#: Defined in ``models_more`` and loaded on first use (see there why).
+_ELSEWHERE = frozenset(
+    (
+        "Agent",
+        "Queue",
+        "QueueStats",
+        "QueueDetail",
+        "QueueDeleted",
+        "Member",
+        "FieldChange",
+        "UpdateResult",
+        "Macro",
+        "MacroApplied",
+    )
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Agent:
-    id: int
-    handle: str
-    name: str
-    email: str | None
-    role: str
-    active: bool
-    #: The PostgreSQL login this agent connects as (docs/team.md); None on SQLite.
-    login: str | None = None
+def __getattr__(name: str) -> Any:
+    if name in _ELSEWHERE:
+        from deskterm.domain import models_more
 
-
-@dataclass(frozen=True, slots=True)
-class Queue:
-    id: int
-    name: str
-    tier: str
-    escalates_to: str | None
-    description: str
-    #: Only its members and admins see its tickets (docs/team.md).
-    confidential: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class QueueStats:
-    """A queue as ``queue list`` shows it: its fields and what it holds."""
-
-    id: int
-    name: str
-    tier: str
-    escalates_to: str | None
-    description: str
-    #: How many agents work it (``ticket take`` hands them its tickets).
-    member_count: int
-    #: Its unsolved tickets (new, open, pending, on hold).
-    open_tickets: int
-    #: Tickets escalated out of it (in the period asked for, else ever).
-    escalations: int
-    #: Only its members and admins see its tickets (docs/team.md).
-    confidential: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class QueueDetail:
-    """One queue in full (``queue show``): its figures, who works it, where its tickets go
-    when escalated (``chain``, nearest first) and which queues escalate into it."""
-
-    queue: QueueStats
-    members: tuple[Member, ...]
-    chain: tuple[str, ...]
-    escalated_from: tuple[str, ...]
-    #: The SLA policy its tickets fall back on (docs/sla.md, matching), or None.
-    default_sla_policy: str | None = None
-    #: Its automatic first response (a template, docs/rules.md), or None.
-    auto_reply: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class QueueDeleted:
-    """What ``queue delete`` did: the queue gone, and how many tickets moved where."""
-
-    name: str
-    moved: int
-    moved_to: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """An agent in a queue, since ``added_at``."""
-
-    queue: str
-    handle: str
-    name: str
-    role: str
-    added_at: datetime
+        value = getattr(models_more, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Ticket(NamedTuple):
@@ -120,6 +81,8 @@ class Ticket(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Message:
+    """An entry in a ticket's thread: a reply, an internal note or a system event."""
+
     id: int
     ticket_id: int
     kind: str
@@ -149,6 +112,8 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
+    """One changed field of a ticket: who, when, old and new value, at which version."""
+
     id: int
     ticket_id: int
     actor: str | None
@@ -184,6 +149,8 @@ class Attachment:
 
 @dataclass(frozen=True, slots=True)
 class TicketDetail:
+    """A ticket with its thread, history, time spent, rating and files (``ticket show``)."""
+
     ticket: Ticket
     messages: tuple[Message, ...]
     history: tuple[AuditEvent, ...]
@@ -219,26 +186,17 @@ class Cursor:
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One page of a list, and the cursors of the pages after and before it."""
+
     items: tuple[Ticket, ...]
     next_cursor: Cursor | None
     prev_cursor: Cursor | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class FieldChange:
-    field: str
-    old: str | None
-    new: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class UpdateResult:
-    ticket: Ticket
-    changes: tuple[FieldChange, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True, slots=True)
 class Article:
+    """A knowledge-base article in Markdown."""
+
     id: int
     slug: str
     title: str
@@ -253,6 +211,8 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class ArticleHit:
+    """A knowledge-base search result: the article, its rank and a snippet."""
+
     id: int
     slug: str
     title: str
@@ -264,45 +224,10 @@ class ArticleHit:
 
 @dataclass(frozen=True, slots=True)
 class SavedView:
+    """A saved query and sort, an agent's own or shared."""
+
     id: int
     name: str
     query: str
     sort: str
     owner: str | None  # None: shared with every agent
-
-
-@dataclass(frozen=True, slots=True)
-class Macro:
-    """A canned reply or note and the field changes that go with it (docs/macros.md).
-
-    ``body`` is a template (``{{ requester.first_name }}``); a field left None is not
-    changed. ``assignee`` is a handle, ``me`` (whoever applies it) or ``none`` (unassign).
-    """
-
-    id: int
-    name: str
-    #: ``reply`` (public, to the requester) or ``note`` (internal).
-    kind: str
-    body: str
-    status: str | None
-    priority: str | None
-    type: str | None
-    queue: str | None
-    assignee: str | None
-    add_tags: tuple[str, ...]
-    remove_tags: tuple[str, ...]
-    owner: str | None  # None: shared with every agent
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class MacroApplied:
-    """What applying a macro did (or, on a dry run, would do) to a ticket."""
-
-    ticket: Ticket
-    macro: str
-    kind: str
-    #: The reply or note as rendered for this ticket (None: the macro adds no message).
-    text: str | None
-    changes: tuple[FieldChange, ...]
