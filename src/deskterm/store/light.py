@@ -11,13 +11,15 @@ None, and the caller takes the ordinary path, which explains the problem properl
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-if TYPE_CHECKING:
-    import sqlite3
+from deskterm.errors import DeskError
+from deskterm.store.migrations import HEAD
+from deskterm.store.sqlite_file import open_file
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -36,13 +38,6 @@ def open_read(path: Path, handle: str) -> sqlite3.Connection | None:
     would then hold writers off), a confidential queue on the desk and ``handle`` not an admin
     (which tickets they may see is the domain's to decide: ``Desk.hidden_queues``), or any
     error. The caller closes it."""
-    # Imported here: the PostgreSQL light reader imports this module too.
-    import sqlite3
-
-    from deskterm.errors import DeskError
-    from deskterm.store.migrations import HEAD
-    from deskterm.store.sqlite_file import open_file
-
     try:
         # Opened as the ordinary path opens it (``sqlite_file``: a file that is not a desk is
         # never handed to SQLite, a read-only one is opened so that nothing is created), so
@@ -149,8 +144,6 @@ def first_page_rows(
 ) -> list[tuple[Any, ...]] | None:
     """Up to ``limit`` rows of ``sql`` (which ends with ``LIMIT ?``), or None when the ordinary
     path must decide; the values at ``time_columns`` become UTC datetimes."""
-    import sqlite3
-
     conn = open_read(path, handle)
     if conn is None:
         return None
