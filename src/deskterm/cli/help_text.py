@@ -17,7 +17,7 @@ from pathlib import Path
 MIN_COLUMNS = 80
 #: The modules that make the root help, and their CRC-32 when ROOT_HELP was made.
 SOURCES = ("main.py", "lazy.py")
-FINGERPRINT = 0x51B0BE75
+FINGERPRINT = 0x191AF53E
 
 
 def fingerprint() -> int:
@@ -74,7 +74,7 @@ Commands:
   macro   Macros: a canned reply or note plus field changes, applied in one
           step.
   mail    Mail in and out: from a mail server, from mailbox files, what became
-          of it, and the outbox.
+          of it, the outbox, and what the mail to requesters says.
   batch   Apply JSON-lines operations in one transaction.
   export  Write the whole desk as JSON lines.
   import  Restore an export into an empty database.

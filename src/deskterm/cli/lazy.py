@@ -49,8 +49,8 @@ LAZY: dict[str, Lazy] = {
     "mail": Lazy(
         "deskterm.cli.mail_cmd",
         "app",
-        "Mail in and out: from a mail server, from mailbox files, what became of it, and the "
-        "outbox.",
+        "Mail in and out: from a mail server, from mailbox files, what became of it, the "
+        "outbox, and what the mail to requesters says.",
     ),
     "batch": Lazy(
         "deskterm.cli.batch_cmd",

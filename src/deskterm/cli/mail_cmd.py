@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     )
 
 app = typer.Typer(
-    help="Mail in and out: from a mail server, from mailbox files, what became of it, and "
-    "the outbox.\n\n"
+    help="Mail in and out: from a mail server, from mailbox files, what became of it, the "
+    "outbox, and what the mail to requesters says.\n\n"
     "Example: deskterm mail import ~/Maildir/.Support --dry-run",
     rich_markup_mode=None,
     no_args_is_help=True,
