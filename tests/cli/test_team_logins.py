@@ -394,3 +394,27 @@ def test_the_light_path_names_the_agent_to_row_security_when_the_app_forgets(
     assert not shown.light and shown.returncode == 3
     as_herself = _light(cli_inproc_bytes, "ticket", "list", "-f", "ids", env=team.env("carol"))
     assert as_herself.light and str(team.secret) in as_herself.stdout.decode().split()
+
+
+def test_only_an_admin_changes_what_the_mail_to_requesters_says(cli_inproc, team: Team) -> None:
+    from deskterm.domain.mail import set_template
+
+    set_template(team.desk, "solved", "Solved: {{ ticket.subject }}.")
+    refused = cli_inproc(
+        "mail", "template", "edit", "solved", "--body", "Bye.", env=team.env("carol")
+    )
+    assert "this needs admin" in one_error_line(refused, 5)
+    with team.sql("bob") as conn:  # psql under an agent's login: read, never write
+        assert conn.execute("SELECT kind, body FROM mail_templates").fetchall() == [
+            ("solved", "Solved: {{ ticket.subject }}.")
+        ]
+        assert conn.execute("UPDATE mail_templates SET body = 'Hacked.'").rowcount == 0
+        assert conn.execute("DELETE FROM mail_templates").rowcount == 0
+        conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO mail_templates (kind, body, updated_at) "
+                "VALUES ('received', 'x', now())"
+            )
+    shown = ok_json(cli_inproc("mail", "template", "show", "solved", env=team.env("bob")))
+    assert shown["body"] == "Solved: {{ ticket.subject }}."
