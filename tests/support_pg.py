@@ -318,3 +318,29 @@ def login_url(url: str, role: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def owned_database() -> Iterator[str]:
+    """A database set up as docs/team.md tells a DBA to: owned by a login that is not a
+    superuser (with CREATEROLE and the admin option on ``deskterm_agent``, to map agents'
+    logins), empty; yields its URL under that owner. The tests' own desks are the
+    superuser's, and a superuser passes row security, so the desk's definer functions are
+    only really confined here. Dropped afterwards, with the owner."""
+    owner = new_name("owner")
+    database = new_name("owned")
+    execute(f'CREATE ROLE "{owner}" LOGIN CREATEROLE')
+    execute(
+        "DO $$ BEGIN CREATE ROLE deskterm_agent NOLOGIN; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    execute(f'GRANT deskterm_agent TO "{owner}" WITH ADMIN OPTION')
+    execute(f'CREATE DATABASE "{database}" OWNER "{owner}"')
+    try:
+        yield login_url(admin_url(database), owner)
+    finally:
+        execute(
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'"
+        )
+        execute(f'DROP DATABASE IF EXISTS "{database}"')
+        execute(f'DROP ROLE IF EXISTS "{owner}"')

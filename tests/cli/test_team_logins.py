@@ -178,6 +178,16 @@ def test_a_confidential_ticket_is_invisible_to_raw_sql_under_that_login(team: Te
             0,
         )
         assert conn.execute("SELECT count(*) FROM tickets").fetchone() == (1,)
+        # A role of his other than his login (current_user, not session_user) is no way in:
+        # only the desk's own definer functions read for another login (migration 0023).
+        conn.execute("SET ROLE deskterm_agent")
+        assert conn.execute("SELECT count(*) FROM tickets WHERE id = %s", (secret,)).fetchone() == (
+            0,
+        )
+        assert conn.execute(
+            "SELECT count(*) FROM mail_messages WHERE ticket_id = %s", (secret,)
+        ).fetchone() == (0,)
+        conn.execute("RESET ROLE")
         assert (
             conn.execute("UPDATE tickets SET priority = 3 WHERE id = %s", (secret,)).rowcount == 0
         )
@@ -418,3 +428,67 @@ def test_only_an_admin_changes_what_the_mail_to_requesters_says(cli_inproc, team
             )
     shown = ok_json(cli_inproc("mail", "template", "show", "solved", env=team.env("bob")))
     assert shown["body"] == "Solved: {{ ticket.subject }}."
+
+
+def test_a_rule_files_a_new_ticket_of_bobs_in_security_and_he_is_told(
+    cli_inproc, team: Team
+) -> None:
+    from deskterm.domain.rules import Actions, add_rule
+
+    add_rule(team.desk, "Breaches", "breach", Actions(queue="Security", add_tags=("sec",)))
+    bob = team.env("bob")
+    made = cli_inproc(
+        "ticket", "create", "--subject", "A breach on the VPN", "--format", "json", env=bob
+    )
+    assert made.returncode == 0, made.stderr
+    ticket = json.loads(made.stdout)
+    assert (ticket["queue"], ticket["tags"]) == ("Security", ["sec"])
+    assert made.stderr == (
+        f'warning: #{ticket["id"]} was filed by a triage rule in queue "Security", which is '
+        "confidential and which you are not a member of: you will not see it; its members "
+        "and admins will\n"
+    )
+    one_error_line(cli_inproc("ticket", "show", str(ticket["id"]), env=bob), 3)
+    shown = ok_json(
+        cli_inproc("ticket", "show", str(ticket["id"]), "-f", "json", env=team.env("carol"))
+    )
+    assert shown["queue"] == "Security"
+    with team.sql("bob") as conn:  # and his login's own filing stays refused by hand
+        assert conn.execute(
+            "SELECT count(*) FROM tickets WHERE id = %s", (ticket["id"],)
+        ).fetchone() == (0,)
+        assert conn.execute(
+            "SELECT deskterm_file_new_ticket(%s, (SELECT id FROM queues WHERE name = 'Security'))",
+            (team.plain,),
+        ).fetchone() == (False,)
+    assert tickets.get(team.desk, team.plain).queue != "Security"
+
+
+def test_on_a_desk_owned_by_a_login_that_is_not_a_superuser_a_rule_files_into_security(
+    desk: Desk,  # PostgreSQL is there
+) -> None:
+    # The tests' desks are the superuser's, who passes row security: here the desk's own
+    # definer functions (migration 0023) are subject to it, as on a DBA's desk.
+    from deskterm.domain.rules import Actions, add_rule
+
+    with support_pg.owned_database() as url:
+        owner = open_desk(url, "alice")
+        try:
+            agents.add_agent(owner, "bob")
+            agents.add_agent(owner, "carol")
+            queues.add_queue(owner, "Security", tier="L2", confidential=True)
+            queues.join_queue(owner, "Security", ["carol"])
+            add_rule(owner, "Breaches", "breach", Actions(queue="Security"))
+            with support_pg.agent_logins(owner, "bob") as roles:
+                bob = open_desk(support_pg.login_url(url, roles["bob"]), "bob")
+                try:
+                    notices: list[str] = []
+                    made = tickets.create(bob, notices, subject="A breach on the VPN")
+                    assert made.queue == "Security" and len(notices) == 1
+                    with pytest.raises(NotFound):
+                        tickets.get(bob, made.id)
+                finally:
+                    bob.close()
+            assert tickets.get(owner, made.id).queue == "Security"
+        finally:
+            owner.close()

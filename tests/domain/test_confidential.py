@@ -171,3 +171,41 @@ def test_a_login_cannot_be_mapped_on_sqlite_where_the_file_guards_identity(desk:
         agents.add_agent(desk, "dave", login="dave")
     with pytest.raises(InvalidInput, match="the file's permissions guard it"):
         agents.set_login(desk, "bob", "bob")
+
+
+def test_a_rule_files_a_new_ticket_in_a_confidential_queue_its_creator_is_not_in(
+    desk: Desk,
+) -> None:
+    # The creator loses sight of it, not the ticket: it is made and filed, and they are told.
+    from deskterm.domain.rules import Actions, add_rule
+
+    queues.add_queue(desk, "Security", tier="L2", confidential=True)
+    queues.join_queue(desk, "Security", ["carol"])
+    add_rule(
+        desk,
+        "Breaches to security",
+        "breach",
+        Actions(queue="Security", priority="urgent", note="Filed for the security team."),
+    )
+    bob = as_agent(desk, "bob")
+    notices: list[str] = []
+
+    made = tickets.create(bob, notices, subject="Possible breach on the VPN", body="Odd logins")
+
+    assert (made.queue, made.priority) == ("Security", "urgent")
+    assert notices == [
+        f'#{made.id} was filed by a triage rule in queue "Security", which is confidential '
+        "and which you are not a member of: you will not see it; its members and admins will"
+    ]
+    with pytest.raises(NotFound):
+        tickets.get(bob, made.id)
+    assert tickets.count(bob, "breach") == 0
+    shown = tickets.detail(as_agent(desk, "carol"), made.id)
+    assert shown.ticket.queue == "Security" and shown.ticket.version == made.version
+    assert [m.body for m in shown.messages] == ["Odd logins", "Filed for the security team."]
+    fields = [e.field for e in shown.history]
+    assert fields[0] == "created" and "queue" in fields
+    # Filing it there by hand stays refused: only a rule's filing of a new ticket is let in.
+    plain = tickets.create(bob, subject="Printer jam")
+    with pytest.raises(PermissionDenied):
+        tickets.update(bob, plain.id, Changes(queue="Security"))

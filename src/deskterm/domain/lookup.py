@@ -53,3 +53,9 @@ def agent_id(conn: Connection, actor: Agent, handle: str) -> int:
     if not row.active:
         raise InvalidInput(f'agent "{handle}" is deactivated and cannot take tickets')
     return int(row.id)
+
+
+def queue_name(conn: Connection, queue_id: int) -> str:
+    """The name of queue ``queue_id`` (queues are readable by every agent)."""
+    q = schema.queues
+    return str(conn.execute(select(q.c.name).where(q.c.id == queue_id)).scalar_one())

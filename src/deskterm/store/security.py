@@ -22,6 +22,11 @@ admin scripts need):
 - agents: everyone reads; only admins write. queues: everyone reads; leads add; admins and
   leads who are members change or delete. queue members: admins, and leads of the queue.
 
+Migration 0023: the tickets' policy asks ``deskterm_visible_queues(current_user)``, so that
+the desk's own SECURITY DEFINER functions (``deskterm_mail_thread``,
+``deskterm_file_new_ticket``), running as the owner for another login, see every ticket
+(:func:`definer_paths`).
+
 ``deskterm_agent`` is the group role agents' logins are members of (``agent add --login``
 grants it): it may read and write the desk's tables (row security decides which rows) but
 not change the schema or the revision table.
@@ -36,6 +41,8 @@ from sqlalchemy.engine import Connection
 GROUP: Final = "deskterm_agent"
 #: The per-transaction setting a trusted login names the acting agent with.
 AGENT_SETTING: Final = "deskterm.agent"
+#: Merges followed from the ticket a mail names (as ``domain/mail/thread.py``).
+MAX_MERGES: Final = 20
 
 #: Tables whose rows belong to one ticket: (table, the column naming it, whether it may be NULL).
 TICKET_CHILDREN: Final = (
@@ -227,6 +234,92 @@ def secure_attachments(conn: Connection) -> None:
     conn.exec_driver_sql(
         "CREATE POLICY deskterm_add ON attachment_blobs FOR INSERT WITH CHECK (true)"
     )
+
+
+#: Migration 0023: the tickets' policy, asking whose statement it is (``current_user``): a
+#: member of the desk's owner running for another login is inside one of the desk's own
+#: SECURITY DEFINER functions, and sees every queue. Still one InitPlan a statement.
+_TICKET_RULE_0023: Final = (
+    "queue_id = ANY ((SELECT deskterm_visible_queues(current_user))::bigint[])"
+)
+
+
+def definer_paths(conn: Connection) -> None:
+    """Migration 0023: the tickets' policy lets the desk's own definer functions see (and,
+    through ``tickets``' one policy, change) every ticket, and with them every row that
+    hangs off one (their policies ask the tickets'); and two such functions:
+
+    - ``deskterm_mail_thread(keys, tagged)``: the ticket a mail answers (the first of
+      ``keys`` stored with a ticket, else ticket ``tagged`` if there is one, followed
+      through merges), whoever may see it: an id, nothing else;
+    - ``deskterm_file_new_ticket(ticket, queue)``: put a ticket created in the calling
+      transaction in ``queue``, which its creator may not see (a triage rule's filing);
+      true when it did."""
+    schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+    header = (
+        f"LANGUAGE plpgsql SECURITY DEFINER SET search_path = {_ident(schema)}, pg_catalog, pg_temp"
+    )
+    conn.exec_driver_sql(
+        f"""CREATE OR REPLACE FUNCTION deskterm_visible_queues(invoker name)
+            RETURNS bigint[] STABLE {header} AS $$
+        BEGIN
+            IF invoker <> session_user
+               AND pg_has_role(invoker,
+                               (SELECT relowner FROM pg_class WHERE oid = 'tickets'::regclass),
+                               'MEMBER') THEN
+                RETURN ARRAY(SELECT id FROM queues);
+            END IF;
+            RETURN deskterm_visible_queues();
+        END $$"""
+    )
+    conn.exec_driver_sql("DROP POLICY IF EXISTS deskterm_tickets ON tickets")
+    conn.exec_driver_sql(f"CREATE POLICY deskterm_tickets ON tickets USING ({_TICKET_RULE_0023})")
+    conn.exec_driver_sql(
+        f"""CREATE OR REPLACE FUNCTION deskterm_mail_thread(keys text[], tagged bigint)
+            RETURNS bigint STABLE {header} AS $$
+        DECLARE
+            found bigint;
+            onward bigint;
+        BEGIN
+            SELECT m.ticket_id INTO found
+              FROM unnest(keys) WITH ORDINALITY AS k(mail_key, n)
+              JOIN mail_messages m ON m.mail_key = k.mail_key
+             WHERE m.ticket_id IS NOT NULL
+             ORDER BY k.n LIMIT 1;
+            IF found IS NULL AND tagged IS NOT NULL THEN
+                SELECT id INTO found FROM tickets WHERE id = tagged;
+            END IF;
+            FOR i IN 1..{MAX_MERGES} LOOP
+                EXIT WHEN found IS NULL;
+                SELECT merged_into_id INTO onward FROM tickets WHERE id = found;
+                EXIT WHEN onward IS NULL;
+                found := onward;
+            END LOOP;
+            RETURN found;
+        END $$"""
+    )
+    conn.exec_driver_sql(
+        f"""CREATE OR REPLACE FUNCTION deskterm_file_new_ticket(ticket bigint, queue bigint)
+            RETURNS boolean VOLATILE {header} AS $$
+        BEGIN
+            UPDATE tickets SET queue_id = queue
+             WHERE id = ticket
+               AND xmin = pg_current_xact_id()::xid
+               AND EXISTS (SELECT 1 FROM audit_events e
+                            WHERE e.ticket_id = ticket AND e.field = 'created'
+                              AND e.xmin = pg_current_xact_id()::xid)
+               AND EXISTS (SELECT 1 FROM queues q WHERE q.id = queue);
+            RETURN FOUND;
+        END $$"""
+    )
+
+
+def drop_definer_paths(conn: Connection) -> None:
+    conn.exec_driver_sql("DROP FUNCTION IF EXISTS deskterm_mail_thread(text[], bigint)")
+    conn.exec_driver_sql("DROP FUNCTION IF EXISTS deskterm_file_new_ticket(bigint, bigint)")
+    conn.exec_driver_sql("DROP POLICY IF EXISTS deskterm_tickets ON tickets")
+    conn.exec_driver_sql(_policies()[0])
+    conn.exec_driver_sql("DROP FUNCTION IF EXISTS deskterm_visible_queues(name)")
 
 
 def _ident(name: str) -> str:

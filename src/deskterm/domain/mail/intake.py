@@ -140,7 +140,9 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
     name = validate.storable(mail.sender_name) if mail.sender_name else None
     contact = contact_for(conn, sender, ctx.now, name=name)
     body = _body(mail)
-    target = thread.find(conn, mail.references, mail.subject, settings.subject_tag)
+    target = thread.find(
+        conn, mail.references, mail.subject, settings.subject_tag, ctx.desk.hidden_queues(conn)
+    )
     rating = _rating(mail) if target is not None else None
     if (
         target is not None

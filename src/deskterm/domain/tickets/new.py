@@ -84,14 +84,30 @@ def create(desk: Desk, notices: list[str] | None = None, **fields: Any) -> Ticke
     Takes the keyword arguments of :func:`new_ticket`. The body becomes the first message of
     the thread, written by the requester when there is one, otherwise by the acting agent.
     Unknown requesters become contacts (matched to an organization by their e-mail domain).
-    Writes a ``created`` audit event.
+    Writes a ``created`` audit event. A triage rule may file it in a confidential queue the
+    acting agent is not a member of: it is made and filed all the same, returned as it was
+    stored (its ``queue`` that one), and ``notices`` says the agent cannot see it from now on.
     """
     new = new_ticket(**fields)
 
     def work(ctx: Context) -> Ticket:
-        return load_ticket(ctx.conn, desk, create_in(ctx, new, notices))
+        ticket = load_ticket(ctx.conn, desk, create_in(ctx, new, notices))
+        if ticket.id in ctx.filing:
+            queue = lookup.queue_name(ctx.conn, ctx.filing[ticket.id])
+            ticket = ticket._replace(queue=queue)
+            if notices is not None:
+                notices.append(hidden_notice(ticket.id, queue))
+        return ticket
 
     return transact(desk, work)
+
+
+def hidden_notice(ticket_id: int, queue: str) -> str:
+    """What the creator is told of a ticket a rule filed where they cannot see it."""
+    return (
+        f'#{ticket_id} was filed by a triage rule in queue "{queue}", which is confidential '
+        "and which you are not a member of: you will not see it; its members and admins will"
+    )
 
 
 def create_in(ctx: Context, new: NewTicket, notices: list[str] | None = None) -> int:

@@ -259,7 +259,9 @@ class _Run:
             self.planned.clear()
         if not self.pending:
             return
-        written = write.store(self.ctx, [p for _, _, plans in self.pending for p in plans])
+        written = write.store(
+            self.ctx, [p for _, _, plans in self.pending for p in plans], new_tickets=True
+        )
         entries = {ticket_id: iter(changes) for ticket_id, changes in written.items()}
         for ticket_id, index, plans in self.pending:
             count = sum(len(p.changes) + (p.message is not None) for p in plans if p.writes)

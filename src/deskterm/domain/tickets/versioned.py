@@ -13,7 +13,7 @@ writes is decided here once, and no database library is imported.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Any, Protocol
@@ -66,9 +66,15 @@ def store(
     actor_id: int,
     now: datetime,
     hidden: AbstractSet[int] = frozenset(),
+    file_later: Callable[[int, int], None] | None = None,
 ) -> dict[int, tuple[FieldChange, ...]]:
     """Write every plan that changes something; returns each ticket's audit entries (with
     the message entry first when the plan adds one).
+
+    A move into a queue of ``hidden`` is refused (PermissionDenied), unless ``file_later``
+    is given (a new ticket's triage rules): then everything else is written now, the ticket
+    still where its creator sees it, and ``file_later(ticket_id, queue_id)`` is told of the
+    queue to put it in last (``write.transact`` does, before the commit).
 
     Several plans of one ticket are its steps, in order (the triage rules of a new ticket:
     each step planned on the ticket as the one before left it, ``version`` one more each):
@@ -81,12 +87,21 @@ def store(
     tags: dict[int, tuple[dict[str, None], dict[str, None]]] = {}
     times: list[dict[str, Any]] = []
     mail: list[mail_out.Outgoing] = []
+    #: Per ticket: the hidden queue its steps last moved it to (filed last).
+    filed: dict[int, int] = {}
     for plan in plans:
         if not plan.writes:
             written[plan.ticket_id] = written.get(plan.ticket_id, ()) + plan.changes
             continue
+        step_values = plan.values
         if "queue_id" in plan.values:
-            confine(writer, hidden, plan.values["queue_id"])
+            queue_id = plan.values["queue_id"]
+            if queue_id in hidden and file_later is not None:
+                filed[plan.ticket_id] = queue_id
+                step_values = {k: v for k, v in plan.values.items() if k != "queue_id"}
+            else:
+                confine(writer, hidden, queue_id)
+                filed.pop(plan.ticket_id, None)
         changes = plan.changes
         message_id: int | None = None
         if plan.message is not None:
@@ -137,7 +152,7 @@ def store(
         version = plan.version + 1
         earlier = writes.get(plan.ticket_id)
         if earlier is None:
-            writes[plan.ticket_id] = (plan.version, version, dict(plan.values))
+            writes[plan.ticket_id] = (plan.version, version, dict(step_values))
         else:
             seen, reached, values = earlier
             if plan.version != reached:
@@ -145,7 +160,7 @@ def store(
                     f"ticket #{plan.ticket_id}: a step planned on version {plan.version} "
                     f"follows one that writes version {reached}"
                 )
-            values.update(plan.values)
+            values.update(step_values)
             writes[plan.ticket_id] = (seen, version, values)
         added, removed = tags.setdefault(plan.ticket_id, ({}, {}))
         # A step adds only tags the ticket lacks at that step and removes only tags it has:
@@ -192,4 +207,7 @@ def store(
     # so a reply is never stored without its mail nor mailed without being stored.
     if mail:
         writer.enqueue(mail, now)
+    if file_later is not None:
+        for ticket_id, queue_id in filed.items():
+            file_later(ticket_id, queue_id)
     return written

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Select, Update, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Update, and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from deskterm.domain import tags as tag_store
@@ -63,6 +63,9 @@ class Context:
     hidden: frozenset[int] = frozenset()
     #: What the transaction read once and reuses (:meth:`once`).
     memo: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: New tickets a triage rule files in a confidential queue the actor may not see: ticket
+    #: id -> queue id, put there last, just before the commit (:func:`file_last`).
+    filing: dict[int, int] = field(default_factory=dict, compare=False)
 
     def once(self, key: str, read: Callable[[], R]) -> R:
         """``read()`` the first time in this transaction, its answer after that: for what no
@@ -81,7 +84,10 @@ def transact(desk: Desk, work: Callable[[Context], R]) -> R:
         try:
             with desk.store.write() as conn:
                 actor = desk.actor(conn)
-                return work(Context(conn, desk, actor, desk.now(), desk.hidden_queues(conn)))
+                ctx = Context(conn, desk, actor, desk.now(), desk.hidden_queues(conn))
+                result = work(ctx)
+                file_last(ctx)
+                return result
         except RetryableConflict:
             if attempt == ATTEMPTS:
                 raise
@@ -217,13 +223,41 @@ def unseen(
     }
 
 
-def store(ctx: Context, plans: Sequence[Plan]) -> dict[int, tuple[FieldChange, ...]]:
+def store(
+    ctx: Context, plans: Sequence[Plan], *, new_tickets: bool = False
+) -> dict[int, tuple[FieldChange, ...]]:
     """Write every plan that changes something (``versioned.store``, through SQLAlchemy);
     returns each ticket's audit entries (with the message entry first when the plan adds
-    one)."""
+    one). ``new_tickets``: the plans are new tickets' triage, whose rules may file a ticket
+    in a confidential queue its creator may not see (last: :func:`file_last`)."""
     return versioned.store(
-        CoreWriter(ctx.conn), plans, actor_id=ctx.actor.id, now=ctx.now, hidden=ctx.hidden
+        CoreWriter(ctx.conn),
+        plans,
+        actor_id=ctx.actor.id,
+        now=ctx.now,
+        hidden=ctx.hidden,
+        file_later=ctx.filing.__setitem__ if new_tickets else None,
     )
+
+
+def file_last(ctx: Context) -> None:
+    """Put the new tickets of ``ctx.filing`` in their confidential queues, the transaction's
+    last write: until now they stayed where their creator sees them, so that everything
+    else the transaction wrote of them (thread, history, files, mail) could be. On
+    PostgreSQL row security would refuse the creator's login this move; the desk's function
+    ``deskterm_file_new_ticket`` (migration 0023) makes it, for a ticket created in this
+    very transaction only. The audit entry of the move was written with the rule's step."""
+    for ticket_id, queue_id in ctx.filing.items():
+        if ctx.conn.dialect.name == "postgresql":
+            filed = ctx.conn.execute(
+                text("SELECT deskterm_file_new_ticket(:ticket, :queue)"),
+                {"ticket": ticket_id, "queue": queue_id},
+            ).scalar()
+            if not filed:
+                raise AssertionError(f"ticket #{ticket_id} was not created in this transaction")
+        else:
+            ctx.conn.execute(update(T).where(T.c.id == ticket_id).values(queue_id=queue_id))
+    ctx.filing.clear()
 
 
 #: A thread entry's INSERT (built once: the values are bound per message).

@@ -28,5 +28,6 @@ REVISIONS: tuple[str, ...] = (
     "0020_faster_row_security",
     "0021_outbox",
     "0022_mail_templates",
+    "0023_confidential_mail_and_rules",
 )
 HEAD = REVISIONS[-1]
