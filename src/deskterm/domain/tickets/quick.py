@@ -125,7 +125,10 @@ class LightDesk:
         security in the same round trip as the first read."""
         from deskterm.store.light_pg import PgReader
 
-        db = PgReader.open(url, options)
+        try:
+            db = PgReader.open(url, options)
+        except Exception:  # an argument psycopg refuses: the ordinary path explains
+            return None
         if db is None:
             return None
         try:
