@@ -145,3 +145,29 @@ def test_exports_carry_changed_texts_and_refuse_one_that_would_fail(
         assert list(transfer.export_lines(restored)) == lines
     finally:
         restored.close()
+
+
+def test_a_stored_text_that_fails_on_a_ticket_gives_way_to_the_built_in_one(
+    desk: Desk, smtp: SmtpServer
+) -> None:
+    # A text the save check would refuse, put in the table by hand (psql as the owner, an
+    # edited import): a requester without an organization still gets a mail, the built-in one.
+    from sqlalchemy import insert
+
+    from deskterm.store import schema
+
+    with desk.store.write() as conn:
+        conn.execute(
+            insert(schema.mail_templates).values(
+                kind="received", body="For {{ organization.name }}:", updated_at=T0
+            )
+        )
+    raw = (
+        b"From: anon@customer.example\r\nTo: help@desk.example\r\nSubject: Help\r\n"
+        b"Message-ID: <anon-1@customer.example>\r\n\r\nIt broke.\r\n"
+    )
+    ticket_id = receive(desk, raw, IN).ticket_id
+    report = send(desk, settings(smtp), OUT)
+    assert [r.status for r in report.results] == ["sent"]
+    assert smtp.received[0].text.startswith("Hello Anon,\n\nwe have received your request")
+    assert f"[Desk #{ticket_id}]" in smtp.received[0].text
