@@ -492,3 +492,102 @@ def test_on_a_desk_owned_by_a_login_that_is_not_a_superuser_a_rule_files_into_se
             assert tickets.get(owner, made.id).queue == "Security"
         finally:
             owner.close()
+
+
+def test_every_table_that_holds_part_of_a_ticket_hides_the_confidential_one_from_raw_sql(
+    team: Team,
+) -> None:
+    # The secret ticket gets a row in every table that holds a part of a ticket (the list
+    # row security keeps: store/security.py, and 0019's, 0021's tables): bob's login reads
+    # none of them, carol's every one.
+    from deskterm.domain.mail import MailSettings, receive
+    from deskterm.store.security import TICKET_CHILDREN
+
+    desk, secret = team.desk, team.secret
+    tickets.reply(desk, secret, "We are on it.", time="10m")  # outbox, time
+    tickets.update(desk, secret, tickets.Changes(status="solved"))
+    tickets.rate(desk, secret, "good")
+    tickets.beat(Desk(desk.store, "carol"), secret, "viewing")
+    mailed = receive(
+        desk,
+        b"From: spy@x.example\r\nTo: help@desk.example\r\nSubject: leak\r\n"
+        b"Message-ID: <leak-1@x.example>\r\n\r\nzebrafinch\r\n",
+        MailSettings(addresses=("help@desk.example",)),
+    )
+    assert mailed.ticket_id is not None
+    tickets.update(desk, mailed.ticket_id, tickets.Changes(queue="Security"))  # a mail row
+    tables = sorted({t for t, _c, _n in TICKET_CHILDREN} | {"attachments", "mail_outbox"})
+    for handle, expected in (("carol", True), ("bob", False)):
+        with team.sql(handle) as conn:
+            for table in tables:
+                (found,) = conn.execute(
+                    f"SELECT count(*) FROM {table} WHERE ticket_id IN (%s, %s)",
+                    (secret, mailed.ticket_id),
+                ).fetchone()
+                assert bool(found) is expected, (handle, table, found)
+
+
+def test_export_is_for_admins_and_the_knowledge_base_holds_no_link_to_a_ticket(
+    cli_inproc, team: Team
+) -> None:
+    bob = team.env("bob")
+    assert "this needs admin" in one_error_line(cli_inproc("export", env=bob), 5)
+    # The knowledge base has no links to tickets (kb_articles and their tags name none): a
+    # search under bob finds articles only, never a ticket's words.
+    from deskterm.domain import kb
+
+    kb.add(team.desk, title="Rotating keys", body="How to rotate server keys.")
+    found = ok_json(cli_inproc("kb", "search", "keys", "--format", "json", env=bob))
+    assert [a["title"] for a in found] == ["Rotating keys"]
+    assert ok_json(cli_inproc("kb", "search", SECRET_WORD, "--format", "json", env=bob)) == []
+    with team.sql("bob") as conn:
+        columns = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_name LIKE 'kb%%' AND column_name LIKE '%%ticket%%'"
+        ).fetchall()
+    assert columns == []
+
+
+def test_watch_under_an_agents_login_streams_only_what_it_may_see(team: Team) -> None:
+    import os
+    import queue
+    import subprocess
+    import sys
+    import threading
+    import time
+    from pathlib import Path
+
+    deskterm = Path(sys.executable).with_name("deskterm")
+    env = {**os.environ, "DESKTERM_DB": team.url("bob")}
+    env.pop("DESKTERM_AGENT", None)
+    proc = subprocess.Popen(
+        [str(deskterm), "watch", "--interval", "0.2"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    got: list[dict[str, Any]] = []
+    try:
+        deadline = time.monotonic() + 30
+        while len(got) < 2 and time.monotonic() < deadline:
+            tickets.note(team.desk, team.secret, f"{SECRET_WORD} again")
+            tickets.note(team.desk, team.plain, "paper")
+            try:
+                got.append(json.loads(lines.get(timeout=0.5)))
+            except queue.Empty:
+                continue
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    assert len(got) >= 2, proc.stderr.read() if proc.stderr else "no output"
+    assert {e["ticket_id"] for e in got} == {team.plain}
