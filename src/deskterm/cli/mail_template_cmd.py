@@ -43,6 +43,7 @@ def list_templates(ctx: typer.Context, fmt: FormatOpt = None) -> None:
                 "kind": row["kind"],
                 "text": "changed" if row["changed"] else "built-in",
                 "updated": _when(row),
+                "by": row["updated_by"] or "",
                 "purpose": row["purpose"],
             }
             for row in rows
@@ -50,7 +51,8 @@ def list_templates(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     columns = (
         Column("kind", "KIND", max_width=8),
         Column("text", "TEXT", max_width=8),
-        Column("updated", "UPDATED", ratio=1),
+        Column("updated", "UPDATED", min_width=16, max_width=16),
+        Column("by", "BY", max_width=12),
         Column("purpose", "FOR", ratio=3),
     )
     emit_list(rows, columns=columns, fmt=chosen, out=cli.out, color=cli.color, id_key="kind")
@@ -161,11 +163,9 @@ def _note(found: MailTemplate) -> str:
 
 
 def _when(row: dict[str, Any]) -> str:
-    if not row["changed"]:
-        return ""
     when = row["updated_at"]
-    text = f"{when:%Y-%m-%d %H:%M}" if when is not None else ""
-    return f"{text} by {row['updated_by']}" if row["updated_by"] else text
+    # Local time, as every table shows it.
+    return f"{when.astimezone():%Y-%m-%d %H:%M}" if row["changed"] and when is not None else ""
 
 
 def _data(found: MailTemplate, *, variables: bool = True) -> dict[str, Any]:
