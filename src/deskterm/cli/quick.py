@@ -11,7 +11,7 @@ ordinary command, so the bytes are the same (``tests/cli/test_light_read.py``).
 
 Anything else answers False before a byte is written, and the ordinary path runs and says
 what is wrong: an option or form not listed below, a query (the query language compiles to
-SQLAlchemy), ``kb search`` on PostgreSQL, a schema behind, an agent the login may not act as,
+SQLAlchemy), a schema behind, an agent the login may not act as,
 a missing or hidden ticket, a bad value. Recognised:
 
 * ``--help`` (on a terminal of 80 columns or more) and ``--version`` alone;
@@ -353,8 +353,6 @@ def _kb_search(
         raise _NotHere from None  # nothing written yet: the ordinary path explains
     finally:
         desk.close()
-    if hits is None:
-        raise _NotHere  # PostgreSQL's search is the ordinary path's
     with _writing():
         emit_hits(hits, fmt=chosen, out=sys.stdout, color=settings.use_color)
     return True

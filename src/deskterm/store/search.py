@@ -18,7 +18,6 @@ string a user types is a valid search.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,15 +42,17 @@ from deskterm.store import schema
 # The words of a search and the FTS5 expression, shared with the light reader:
 from deskterm.store.search_text import HL_END as HL_END
 from deskterm.store.search_text import HL_START as HL_START
+from deskterm.store.search_text import PG_CONFIG as PG_CONFIG
 from deskterm.store.search_text import SUBJECT_WEIGHT as SUBJECT_WEIGHT
 from deskterm.store.search_text import SearchTerm as SearchTerm
 from deskterm.store.search_text import clean_text as clean_text
 from deskterm.store.search_text import fts5_query as fts5_query
 from deskterm.store.search_text import fts5_term as fts5_term
 from deskterm.store.search_text import has_words as has_words
+from deskterm.store.search_text import pg_tsquery as pg_tsquery
+from deskterm.store.search_text import websearch_text as websearch_text
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
-PG_CONFIG = "english"
 #: Ranking a very common word over a million tickets would sort the whole table; rank only
 #: this many of the newest matches instead (ARCHITECTURE "common words").
 RANK_CANDIDATES = 2000
@@ -252,54 +253,6 @@ def index_in_step(conn: Connection) -> tuple[bool, str]:
 
 
 # ---------------------------------------------------------------------- query building
-
-
-def websearch_text(terms: Sequence[SearchTerm], *, any_of: bool = False) -> str | None:
-    """A ``websearch_to_tsquery`` input that keeps each word or phrase as the user meant it
-    (quoted, so ``or``, ``-`` and quotes typed by the user are just text)."""
-    parts = []
-    for term in terms:
-        if not has_words(term):
-            continue
-        clean = clean_text(term.text).replace('"', " ").strip()
-        parts.append(("-" if term.negated else "") + f'"{clean}"')
-    return (" or " if any_of else " ").join(parts) or None
-
-
-def _prefix_word(term: SearchTerm) -> str | None:
-    """The word of a ``word*`` term reduced to what a tsquery lexeme may hold, or None."""
-    if not term.prefix or term.phrase:
-        return None
-    word = re.sub(r"\W+", "", clean_text(term.text)).lower()
-    return word or None
-
-
-def pg_tsquery(
-    terms: Sequence[SearchTerm], *, any_of: bool = False
-) -> tuple[str, dict[str, str]] | None:
-    """SQL for one tsquery matching ``terms`` (ANDed, or ORed with ``any_of``), with params.
-
-    Words and phrases go through ``websearch_to_tsquery``; ``word*`` prefixes, which it cannot
-    express, through ``to_tsquery('word:*')`` with the word reduced to letters and digits.
-    """
-    prefixes = [
-        ("!" if t.negated else "") + f"{word}:*"
-        for t in terms
-        if (word := _prefix_word(t)) is not None
-    ]
-    plain = [t for t in terms if _prefix_word(t) is None]
-    parts: list[str] = []
-    params: dict[str, str] = {}
-    ws = websearch_text(plain, any_of=any_of)
-    if ws:
-        parts.append(f"websearch_to_tsquery('{PG_CONFIG}', :ws_q)")
-        params["ws_q"] = ws
-    if prefixes:
-        parts.append(f"to_tsquery('{PG_CONFIG}', :pf_q)")
-        params["pf_q"] = (" | " if any_of else " & ").join(prefixes)
-    if not parts:
-        return None
-    return (" || " if any_of else " && ").join(f"({p})" for p in parts), params
 
 
 #: With more matches than this, a search is "common" and the list walks its sort index.

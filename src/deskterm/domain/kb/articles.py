@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import Connection, Row
 
 from deskterm.domain import validate
@@ -234,24 +234,10 @@ def _search_sqlite(
 def _search_postgres(
     conn: Connection, terms: list[search.SearchTerm], limit: int
 ) -> Sequence[Row[Any]]:
-    built = search.pg_tsquery(terms)
-    if built is None:
+    statement = rows.search_postgres(terms, limit)
+    if statement is None:
         return []
-    tsquery, params = built
-    options = f"StartSel={search.HL_START}, StopSel={search.HL_END}, MaxWords=24, MinWords=10"
-    stmt = text(
-        f"""WITH q AS (SELECT {tsquery} AS tsq)
-        SELECT k.id, k.slug, k.title, k.category,
-            -ts_rank(k.search_doc, q.tsq) AS rank,
-            ts_headline('{search.PG_CONFIG}', k.body, q.tsq, :opts) AS snippet
-        FROM kb_articles k, q WHERE k.search_doc @@ q.tsq
-        ORDER BY rank, k.id LIMIT :limit"""
-    ).bindparams(
-        bindparam("opts", options, String),
-        bindparam("limit", limit, Integer),
-        **params,
-    )
-    return conn.execute(stmt).all()
+    return conn.execute(text(statement[0]), statement[1]).all()
 
 
 def _resolve(conn: Connection, ref: str | int) -> int:

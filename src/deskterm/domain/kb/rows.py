@@ -13,10 +13,12 @@ from deskterm.store.light import utc
 from deskterm.store.search_text import (
     HL_END,
     HL_START,
+    PG_CONFIG,
     SUBJECT_WEIGHT,
     SearchTerm,
     fts5_query,
     has_words,
+    pg_tsquery,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +70,26 @@ def searchable(found: list[SearchTerm]) -> bool:
 def sqlite_values(found: list[SearchTerm], limit: int) -> dict[str, object]:
     """The parameters of :data:`SEARCH_SQLITE`."""
     return {"q": fts5_query(found), "hs": HL_START, "he": HL_END, "limit": limit}
+
+
+#: ``ts_headline``'s options: the snippet's markers and length.
+_HEADLINE = f"StartSel={HL_START}, StopSel={HL_END}, MaxWords=24, MinWords=10"
+
+
+def search_postgres(found: list[SearchTerm], limit: int) -> tuple[str, dict[str, object]] | None:
+    """The PostgreSQL search, best first (:func:`hit`), and its parameters; None when the
+    terms make no tsquery (no hits)."""
+    built = pg_tsquery(found)
+    if built is None:
+        return None
+    tsquery, values = built
+    sql = (
+        f"WITH q AS (SELECT {tsquery} AS tsq) "
+        "SELECT k.id, k.slug, k.title, k.category, -ts_rank(k.search_doc, q.tsq) AS rank, "
+        f"ts_headline('{PG_CONFIG}', k.body, q.tsq, :opts) AS snippet "
+        "FROM kb_articles k, q WHERE k.search_doc @@ q.tsq ORDER BY rank, k.id LIMIT :limit"
+    )
+    return sql, {**values, "opts": _HEADLINE, "limit": limit}
 
 
 def parse_snippet(raw: str) -> tuple[tuple[str, bool], ...]:
@@ -123,12 +145,12 @@ def show_light(reader: LightDesk, ref: str) -> Article | None:
     return article(rows[0], tags)
 
 
-def search_light(reader: LightDesk, query: str, limit: int) -> list[ArticleHit] | None:
-    """What ``search_articles(desk, query, limit=limit)`` gives on SQLite, read by the light
-    reader; None on PostgreSQL (its search is built with SQLAlchemy: the ordinary path)."""
-    if reader.dialect != "sqlite":
-        return None
+def search_light(reader: LightDesk, query: str, limit: int) -> list[ArticleHit]:
+    """What ``search_articles(desk, query, limit=limit)`` gives, read by the light reader."""
     found = terms(query)
     if not searchable(found):
         return []
-    return [hit(row) for row in reader.rows(SEARCH_SQLITE, sqlite_values(found, limit))]
+    if reader.dialect == "sqlite":
+        return [hit(row) for row in reader.rows(SEARCH_SQLITE, sqlite_values(found, limit))]
+    statement = search_postgres(found, limit)
+    return [] if statement is None else [hit(row) for row in reader.rows(*statement)]
