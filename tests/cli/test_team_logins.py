@@ -591,3 +591,29 @@ def test_watch_under_an_agents_login_streams_only_what_it_may_see(team: Team) ->
         proc.wait(timeout=15)
     assert len(got) >= 2, proc.stderr.read() if proc.stderr else "no output"
     assert {e["ticket_id"] for e in got} == {team.plain}
+
+
+def test_the_light_path_reads_in_one_round_trip_where_it_can(
+    cli_inproc_bytes, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After connecting, a light read sends who is acting and the command's statements in
+    one pipeline; only an agent with something hidden (or named to row security) needs a
+    second, to read again with its confinement."""
+    from deskterm.store.light_pg import PgReader
+
+    trips: list[int] = []
+    real = PgReader.many
+
+    def counted(self: PgReader, statements: Any) -> Any:
+        trips.append(len(statements))
+        return real(self, statements)
+
+    monkeypatch.setattr(PgReader, "many", counted)
+    for handle, expected in (("carol", [3]), ("bob", [3, 2])):
+        trips.clear()
+        listed = _light(cli_inproc_bytes, "ticket", "list", "-f", "ids", env=team.env(handle))
+        assert listed.light
+        assert trips[: len(expected)] == expected, handle  # then the ordinary path's run
+    trips.clear()
+    shown = _light(cli_inproc_bytes, "ticket", "show", str(team.plain), env=team.env("carol"))
+    assert shown.light and trips[:1] == [7]  # who, the ticket and its five child statements

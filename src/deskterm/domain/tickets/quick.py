@@ -12,7 +12,7 @@ explains any problem (an unknown sort, a missing ticket) properly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -75,27 +75,37 @@ def first_page(url: str, handle: str, *, limit: int) -> Page | None:
     return Page(items, None, None)
 
 
+class _Refused(Exception):
+    """The acting agent is not one this reader may act as (another schema revision, an
+    unknown or deactivated agent, a login that may not act as the handle asked for): the
+    ordinary path answers, with its own message."""
+
+
 class LightDesk:
     """A desk read without SQLAlchemy, in one read transaction (one snapshot): an SQLite
     file with ``sqlite3``, a PostgreSQL database with psycopg.
 
     :meth:`open` answers None when the ordinary path must decide (``store.light.open_read``
-    for SQLite; :meth:`_postgresql` for PostgreSQL). Close it when done."""
+    for SQLite; no connection to PostgreSQL). On PostgreSQL who is acting is read with the
+    first statements (:meth:`_run`), and a read raises when the ordinary path must answer
+    (the caller steps aside). Close it when done."""
 
     def __init__(
         self,
         db: SqliteReader | PgReader,
         handle: str,
         *,
-        agent_id: int | None = None,
-        hidden: frozenset[int] = frozenset(),
+        who: tuple[str, bool] | None = None,
     ) -> None:
         self._db = db
         self._handle = handle
-        self._agent_id = agent_id
-        #: The queues hidden from the acting agent (``Desk.hidden_queues``); on SQLite the
-        #: reader opens only for an agent nothing is hidden from.
-        self.hidden = hidden
+        self._agent_id: int | None = None
+        #: The handle asked for and whether it was given, until who is acting is settled
+        #: (PostgreSQL: :meth:`_settle`); on SQLite the reader opens only for an active
+        #: agent nothing is hidden from.
+        self._who = who
+        self._hidden: frozenset[int] = frozenset()
+        self._named = False
         self.dialect: str = db.dialect
         self._list_sql = list_sql(self.dialect)
 
@@ -109,47 +119,65 @@ class LightDesk:
         options: StoreOptions | None = None,
     ) -> LightDesk | None:
         if url.startswith("postgres"):  # what light_pg reads (the rest steps aside there)
-            return cls._postgresql(url, handle, handle_given, options or StoreOptions())
+            from deskterm.store.light_pg import PgReader
+
+            try:
+                db = PgReader.open(url, options or StoreOptions())
+            except Exception:  # an argument psycopg refuses: the ordinary path explains
+                return None
+            return None if db is None else cls(db, handle, who=(handle, handle_given))
         path = sqlite_path(url)
         conn = None if path is None else open_read(path, handle)
         return None if conn is None else cls(SqliteReader(conn), handle)
 
-    @classmethod
-    def _postgresql(
-        cls, url: str, handle: str, handle_given: bool, options: StoreOptions
-    ) -> LightDesk | None:
-        """The acting agent as ``Desk`` decides it (``identity.choose``), read in one round
-        trip (``identity.WHO_SQL``); None when the ordinary path must answer (another
-        schema revision, an unknown or deactivated agent, a login that may not act as
-        ``handle``: it explains). The agent a trusted login acts for is named to row
-        security in the same round trip as the first read."""
-        from deskterm.store.light_pg import PgReader
-
-        try:
-            db = PgReader.open(url, options)
-        except Exception:  # an argument psycopg refuses: the ordinary path explains
-            return None
-        if db is None:
-            return None
-        try:
-            revision, login, mine, asked = found(db.rows(WHO_SQL, {"handle": handle})[0])
-            agent, acting_for = choose(login, mine, asked, handle, handle_given=handle_given)
-        except Exception:
-            db.close()
-            return None
-        if revision != HEAD or agent is None or not agent.active:
-            db.close()
-            return None
-        if acting_for is not None:
-            db.first((NAME_AGENT_SQL, {"handle": acting_for}))
-        return cls(db, agent.handle, agent_id=agent.id, hidden=hidden_from(agent))
-
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def hidden(self) -> frozenset[int]:
+        """The queues hidden from the acting agent (``Desk.hidden_queues``)."""
+        if self._who is not None:
+            self._run(list)
+        return self._hidden
+
+    def _run(
+        self, build: Callable[[], list[tuple[str, Mapping[str, object]]]]
+    ) -> list[list[tuple[Any, ...]]]:
+        """The rows of the statements ``build`` makes (from what is known of the acting
+        agent when it is called), read together.
+
+        On PostgreSQL the first call also reads who is acting (``identity.WHO_SQL``), in the
+        same round trip, with the statements built as for an agent nothing is hidden from
+        and no one named to row security: what the login's own agent, an admin, or the
+        superuser acting for an unconfined agent read. When who is acting turns out to be
+        confined or named, those rows are dropped unread and the statements are built and
+        read again, after the setting that names the agent (a second round trip)."""
+        if self._who is None:
+            return self._db.many(build())
+        handle, handle_given = self._who
+        who, *found = self._db.many([(WHO_SQL, {"handle": handle}), *build()])
+        self._settle(who[0], handle, handle_given)
+        if self._hidden or self._named:
+            return self._db.many(build())
+        return found
+
+    def _settle(self, row: tuple[Any, ...], handle: str, handle_given: bool) -> None:
+        """Who is acting, as ``Desk`` decides it (``identity.choose``), from a ``WHO_SQL``
+        row; _Refused when the ordinary path must answer."""
+        revision, login, mine, asked = found(row)
+        agent, acting_for = choose(login, mine, asked, handle, handle_given=handle_given)
+        if revision != HEAD or agent is None or not agent.active:
+            raise _Refused
+        self._who = None
+        self._handle, self._agent_id = agent.handle, agent.id
+        self._hidden = hidden_from(agent)
+        if acting_for is not None:
+            self._named = True
+            self._db.first((NAME_AGENT_SQL, {"handle": acting_for}))
+
     def _select(self, *conditions: str | None) -> str:
         """The list select with ``conditions`` and the acting agent's confinement."""
-        where = [c for c in (*conditions, visible_sql(self.hidden)) if c]
+        where = [c for c in (*conditions, visible_sql(self._hidden)) if c]
         return f"{self._list_sql} WHERE {' AND '.join(where)}" if where else self._list_sql
 
     def _tickets(self, rows: list[tuple[Any, ...]], now: datetime) -> tuple[Ticket, ...]:
@@ -164,15 +192,17 @@ class LightDesk:
         if parsed is None:
             return None
         order = parsed[1]
-        page_sql = f"{self._select()} {statements.order_sql(order)} LIMIT :limit"
-        where = visible_sql(self.hidden)
-        count_sql = (
-            f"SELECT count(*) FROM (SELECT t.id FROM tickets t"
-            f"{f' WHERE {where}' if where else ''} LIMIT :cap) AS n"
-        )
-        rows, counted = self._db.many(
-            [(page_sql, {"limit": limit + 1}), (count_sql, {"cap": cap + 1})]
-        )
+
+        def build() -> list[tuple[str, Mapping[str, object]]]:
+            where = visible_sql(self._hidden)
+            count_sql = (
+                f"SELECT count(*) FROM (SELECT t.id FROM tickets t"
+                f"{f' WHERE {where}' if where else ''} LIMIT :cap) AS n"
+            )
+            page_sql = f"{self._select()} {statements.order_sql(order)} LIMIT :limit"
+            return [(page_sql, {"limit": limit + 1}), (count_sql, {"cap": cap + 1})]
+
+        rows, counted = self._run(build)
         items = self._tickets(rows[:limit], _now())
         more = len(rows) > limit and items
         page = Page(items, _cursor(order, items[-1]) if more else None, None)
@@ -185,6 +215,7 @@ class LightDesk:
         parsed = statements.parse_sort(sort)
         if parsed is None:
             return None
+        self.hidden  # noqa: B018 (who is acting, before the stream's cursor is opened)
         sql = f"{self._select()} {statements.order_sql(parsed[1])}"
         now = _now()
         return (self._tickets(rows, now) for rows in self._db.batches(sql, {}, STREAM_ROWS))
@@ -203,6 +234,7 @@ class LightDesk:
 
     def agent_id(self) -> int:
         """The acting agent's id."""
+        self.hidden  # noqa: B018 (who is acting)
         if self._agent_id is None:
             sql = "SELECT id FROM agents WHERE handle = :handle"
             self._agent_id = int(self._db.rows(sql, {"handle": self._handle})[0][0])
@@ -210,15 +242,16 @@ class LightDesk:
 
     def rows(self, sql: str, values: Mapping[str, object]) -> list[tuple[Any, ...]]:
         """The rows of one of the statements the domain shares with this reader (for the
-        other capabilities: ``views.list_light``)."""
-        return self._db.rows(sql, values)
+        other capabilities: ``views.list_light``). A statement that depends on who is
+        acting reads :attr:`hidden` or :meth:`agent_id` first."""
+        return self._run(lambda: [(sql, values)])[0]
 
     def detail(self, ticket_id: int) -> TicketDetail | None:
         """What ``read.detail(desk, ticket_id)`` gives, or None when there is no such ticket
         (or the acting agent may not see it): every statement read together."""
         key = {"ticket_id": ticket_id}
-        found, totals, thread, history, rating, files = self._db.many(
-            [
+        one, totals, thread, history, rating, files = self._run(
+            lambda: [
                 (self._select("t.id = :ticket_id"), key),
                 (statements.TIME_TOTALS, key),
                 (statements.THREAD, key),
@@ -227,9 +260,9 @@ class LightDesk:
                 (statements.ATTACHMENTS, key),
             ]
         )
-        if not found:
+        if not one:
             return None
-        ticket = self._tickets(found, _now())[0]
+        ticket = self._tickets(one, _now())[0]
         total, by_agent = statements.time_totals(totals)
         return TicketDetail(
             ticket,
