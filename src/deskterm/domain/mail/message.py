@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
-from typing import Final
+from functools import lru_cache
+from typing import Any, Final
 
 from deskterm.domain.mail.body import Body, body_of, decode, trimmed
 from deskterm.errors import InvalidInput
@@ -109,11 +111,29 @@ GUARD_FIELDS: Final = (
 )
 
 
+class _KeptHeaders(HeaderRegistry):
+    """The header registry, with each field's parse kept: ``policy.default`` parses a field
+    again on every read of it (reading the Content-Type of a part a handful of times is most
+    of the time a message takes to read), and a parsed field never changes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made = lru_cache(maxsize=2048)(super().__call__)
+
+    def __call__(self, name: str, value: Any) -> BaseHeader:
+        made: BaseHeader = self._made(name, value)
+        return made
+
+
+#: ``policy.default``, its fields parsed once (:class:`_KeptHeaders`).
+POLICY: Final = policy.default.clone(header_factory=_KeptHeaders())
+
+
 def parse(raw: bytes) -> Mail:
     """Read ``raw``; NotMail when it is not a mail message at all."""
     if not raw.strip():
         raise NotMail("the input is empty, not a mail message")
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=POLICY).parsebytes(raw)
     names = {name.lower() for name, _value in message.raw_items()}
     if not names & set(_MAIL_FIELDS):
         raise NotMail("the input has no mail header fields (From, Date, Subject...)")
