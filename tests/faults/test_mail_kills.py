@@ -99,3 +99,89 @@ def test_receive_killed_at_random_moments_then_delivered_again_makes_one_ticket(
         expected = b"new ticket #" if before == (0, 0) else b"duplicate: already taken"
         assert out.startswith(expected), (say, out)
     assert desk_problems(path) == []
+
+
+def mbox_of(path: Path, first: int, count: int) -> None:
+    """An mbox of ``count`` kill probes; every third answers the probe before it (a reply
+    threads by References, so a reply whose request is in the same chunk must find it)."""
+    with path.open("wb") as out:
+        for n in range(first, first + count):
+            raw = message(n)
+            if n % 3 == 2:
+                raw = raw.replace(
+                    b"Message-ID:",
+                    f"In-Reply-To: <kill-{n - 1}@probe.example>\nMessage-ID:".encode(),
+                )
+            out.write(b"From kim@probe.example Mon Nov  2 09:00:00 2026\n" + raw + b"\n")
+
+
+def import_counts(path: Path, first: int, count: int) -> tuple[int, int, int]:
+    """(mail log rows, tickets, thread entries) of the probes ``first`` on."""
+    keys = [f"<kill-{n}@probe.example>" for n in range(first, first + count)]
+    conn = sqlite3.connect(path)
+    try:
+        marks = ",".join("?" * len(keys))
+        logged = conn.execute(
+            "SELECT count(*), count(DISTINCT mail_key) FROM mail_messages"
+            f" WHERE mail_key IN ({marks})",
+            keys,
+        ).fetchone()
+        assert logged[0] == logged[1], "a message taken twice"
+        made = conn.execute(
+            f"SELECT count(*) FROM mail_messages WHERE mail_key IN ({marks}) AND message_id IS NULL"
+            " AND outcome IN ('created', 'appended')",
+            keys,
+        ).fetchone()[0]
+        assert made == 0, "a message taken without its thread entry"
+        tickets = conn.execute(
+            "SELECT count(*) FROM tickets WHERE subject LIKE 'Kill probe %' AND id IN "
+            f"(SELECT ticket_id FROM mail_messages WHERE mail_key IN ({marks}))",
+            keys,
+        ).fetchone()[0]
+        entries = conn.execute(
+            "SELECT count(*) FROM messages WHERE id IN "
+            f"(SELECT message_id FROM mail_messages WHERE mail_key IN ({marks}))",
+            keys,
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    return int(logged[0]), int(tickets), int(entries)
+
+
+def test_import_killed_at_random_moments_then_run_again_takes_each_message_once(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    """``mail import`` takes messages by the hundred, one transaction per chunk: a kill
+    leaves each message taken whole or not at all, and running it again takes the rest."""
+    path = tmp_path / "desk.db"
+    shutil.copyfile(sqlite_template, path)
+    env = {**os.environ, "DESKTERM_DB": f"sqlite:///{path}", "DESKTERM_AGENT": "alice"}
+    box = tmp_path / "kills.mbox"
+    rng = random.Random(SEED)
+    first, count = 1000, 1200
+    mbox_of(box, first, count)
+    command = [str(DESKTERM), "mail", "import", str(box)]
+    began = time.monotonic()
+    whole = subprocess.run(command, env=env, capture_output=True, timeout=600)
+    lasts = time.monotonic() - began
+    assert whole.returncode == 0, whole.stderr
+    assert import_counts(path, first, count) == (count, count - count // 3, count)
+    for run in range(1, 5):
+        say = f"seed {SEED}, run {run}"
+        first += count
+        mbox_of(box, first, count)
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.3, lasts))  # the fault's random moment, not a wait
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        assert desk_problems(path) == [], say
+        logged, _tickets, entries = import_counts(path, first, count)
+        # Whole messages only: each one taken has its ticket or reply, and a reply's
+        # request went in before it.
+        assert entries == logged, say
+        again = subprocess.run(command, env=env, capture_output=True, timeout=600)
+        assert again.returncode == 0, (say, again.stderr)
+        assert f", {logged} duplicate".encode() in again.stdout, (say, again.stdout)
+        assert import_counts(path, first, count) == (count, count - count // 3, count), say
+    assert desk_problems(path) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -309,3 +310,55 @@ def test_nul_and_raw_bytes_in_header_fields_go_in_once(desk: Desk, case: str) ->
     again = receive(desk, raw, SETTINGS)
     assert (again.outcome, again.ticket_id) == ("duplicate", first.ticket_id)
     assert original(desk, mail_log(desk, limit=1)[0].id)[1] == raw
+
+
+def probe(n: int, answers: int | None = None) -> bytes:
+    answer = f"In-Reply-To: <chunk-{answers}@probe.example>\n" if answers is not None else ""
+    return (
+        f"From: Kim Probe <kim@probe.example>\nTo: help@desk.example\nSubject: Chunk probe {n}\n"
+        f"{answer}Message-ID: <chunk-{n}@probe.example>\n"
+        f"Date: Mon, 02 Nov 2026 09:00:00 +0000\n\nThe printer on floor {n} is jammed.\n"
+    ).encode()
+
+
+def test_import_takes_whole_chunks_and_a_failure_leaves_its_chunk_for_the_next_run(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Messages go in by the chunk, one transaction each: what a chunk made is told only
+    once it has committed; a chunk that fails is not taken at all (not half of it), the
+    chunks before it stay taken, and a second run takes the rest once each."""
+    from deskterm.domain.mail import intake
+
+    monkeypatch.setattr(intake, "CHUNK", 3)
+    raws = [probe(1), probe(2, answers=1), probe(3), probe(4), probe(5, answers=4), probe(6)]
+    sources = [intake.Source(f"#{n}", lambda raw=raw: raw) for n, raw in enumerate(raws, 1)]
+    real = intake.receive_in
+
+    def failing(ctx: tickets.Context, mail: Any, settings: MailSettings) -> intake.Outcome:
+        if mail.subject == "Chunk probe 5":
+            raise RuntimeError("the disk went away")
+        return real(ctx, mail, settings)
+
+    monkeypatch.setattr(intake, "receive_in", failing)
+    told: list[str] = []
+    with pytest.raises(RuntimeError):
+        for source, outcome in intake.receive_all(desk, sources, SETTINGS):
+            told.append(f"{source.label} {outcome.describe()}")
+    assert told == ["#1 new ticket #1", "#2 reply to #1 (by references)", "#3 new ticket #2"]
+    assert [r.subject for r in mail_log(desk)] == [
+        "Chunk probe 3",
+        "Chunk probe 2",
+        "Chunk probe 1",
+    ]
+    assert tickets.count(desk, "") == 2
+
+    monkeypatch.setattr(intake, "receive_in", real)
+    again = [o for _s, o in intake.receive_all(desk, sources, SETTINGS)]
+    assert [o.outcome for o in again] == [
+        *("duplicate",) * 3,
+        *("created", "appended", "created"),
+    ]
+    assert [o.ticket_id for o in again[:3]] == [1, 1, 2]
+    # PostgreSQL's ids skip what the failed chunk drew; the reply finds its request.
+    assert again[4].ticket_id == again[3].ticket_id != again[5].ticket_id
+    assert len(mail_log(desk)) == 6 and tickets.count(desk, "") == 4
