@@ -8,6 +8,7 @@ with a unique violation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -26,14 +27,17 @@ def insert_missing(
 
 
 def _skip_taken(conn: Connection, table: Table, key: str | Sequence[str]) -> Any:
-    columns = [key] if isinstance(key, str) else list(key)
-    if conn.dialect.name == "postgresql":
+    return _skip(conn.dialect.name, table, (key,) if isinstance(key, str) else tuple(key))
+
+
+def _skip(dialect: str, table: Table, columns: tuple[str, ...]) -> Any:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(table).on_conflict_do_nothing(index_elements=columns)
+        return pg_insert(table).on_conflict_do_nothing(index_elements=list(columns))
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(table).on_conflict_do_nothing(index_elements=columns)
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(columns))
 
 
 def insert_unless_taken(
@@ -41,9 +45,16 @@ def insert_unless_taken(
 ) -> int | None:
     """Insert ``row`` and return its id, or None (and insert nothing) when its unique ``key``
     is taken, also by another process at this very moment."""
-    stmt = _skip_taken(conn, table, key).values(**row).returning(table.c.id)
-    found = conn.execute(stmt).scalar()
+    stmt = _returning_id(conn.dialect.name, table, key)
+    found = conn.execute(stmt, row).scalar()
     return None if found is None else int(found)
+
+
+@lru_cache(maxsize=64)
+def _returning_id(dialect: str, table: Table, key: str) -> Any:
+    """The statement of :func:`insert_unless_taken`, built once: its row goes as parameters
+    (building the statement again for each row was most of the cost of taking in a mail)."""
+    return _skip(dialect, table, (key,)).returning(table.c.id)
 
 
 def insert_one_missing(

@@ -19,7 +19,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Final
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from deskterm.domain import validate
@@ -45,6 +45,16 @@ from deskterm.store import schema
 from deskterm.store.upsert import insert_unless_taken
 
 M = schema.mail_messages
+#: What a claimed message became, on its row of the mail log (built once: it runs per message).
+_SETTLED: Final = (
+    update(M)
+    .where(M.c.id == bindparam("record"))
+    .values(
+        outcome=bindparam("became"),
+        ticket_id=bindparam("on_ticket"),
+        message_id=bindparam("as_message"),
+    )
+)
 #: What a message with no text at all shows in the thread.
 NO_TEXT: Final = "(the message has no text)"
 NO_SUBJECT: Final = "(no subject)"
@@ -139,11 +149,9 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
     sender = mail.sender
     assert sender is not None
     name = validate.storable(mail.sender_name) if mail.sender_name else None
-    contact = contact_for(conn, sender, ctx.now, name=name)
+    contact = ctx.once(f"contact {sender}", lambda: contact_for(conn, sender, ctx.now, name=name))
     body = _body(mail)
-    target = thread.find(
-        conn, mail.references, mail.subject, settings.subject_tag, ctx.desk.hidden_queues(conn)
-    )
+    target = thread.find(conn, mail.references, mail.subject, settings.subject_tag, ctx.hidden)
     rating = _rating(mail) if target is not None else None
     if (
         target is not None
@@ -184,9 +192,13 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
         notices = tuple(f"attachment not kept: {why}" for why in refused)
         outcome = replace(outcome, notices=outcome.notices + notices)
     conn.execute(
-        update(M)
-        .where(M.c.id == record)
-        .values(outcome=outcome.outcome, ticket_id=outcome.ticket_id, message_id=outcome.message_id)
+        _SETTLED,
+        {
+            "record": record,
+            "became": outcome.outcome,
+            "on_ticket": outcome.ticket_id,
+            "as_message": outcome.message_id,
+        },
     )
     return replace(outcome, record_id=record)
 

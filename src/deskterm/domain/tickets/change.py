@@ -330,7 +330,8 @@ def requester_reply_in(ctx: Context, ticket_id: int, contact_id: int, body: str)
     text = checked_field("body", validate.body, body, what="reply")
     current = write.read_one(ctx.conn, ticket_id, hidden=ctx.hidden)
     request = Request(message=NewMessage("reply", text, None, contact_id=contact_id))
-    written = write.store(ctx, [plan(current, request, ctx.now, write.names(ctx.conn))])
+    known = ctx.once("names", lambda: write.names(ctx.conn))
+    written = write.store(ctx, [plan(current, request, ctx.now, known)])
     return int(written[ticket_id][0].new or 0)
 
 

@@ -131,12 +131,18 @@ def insert_new(ctx: Context, new: NewTicket) -> Arrival:
     """Insert ``new`` (checked) with its first message, tags and ``created`` audit entry;
     the rules are :func:`triage_new`'s."""
     conn, now = ctx.conn, ctx.now
-    queue_id = lookup.queue_id(conn, new.queue) if new.queue else lookup.default_queue_id(conn)
+    queue_id = (
+        lookup.queue_id(conn, new.queue)
+        if new.queue
+        else ctx.once("default queue", lambda: lookup.default_queue_id(conn))
+    )
     confine(ctx, queue_id)
     assignee_id = lookup.agent_id(conn, ctx.actor, new.assignee) if new.assignee else None
-    contact_id = contact_for(conn, new.requester, now) if new.requester else None
+    contact_id = _requester(ctx, new.requester) if new.requester else None
     status = "open" if opens("new", assigned=assignee_id is not None) else "new"
-    organization_id = _organization_of(conn, contact_id)
+    organization_id = ctx.once(
+        f"organization of {contact_id}", lambda: _organization_of(conn, contact_id)
+    )
     sla = new_clocks(
         ctx.once("policies", lambda: clocks.load(conn)),
         queue_id=queue_id,
@@ -214,6 +220,13 @@ def triage_new(
         for triaged in done:
             notices += triaged.notices()
     return [triaged.ticket_id for triaged in done]
+
+
+def _requester(ctx: Context, email: str) -> int:
+    """The requester's contact, read (or made) once per transaction: a batch of creates or
+    a chunk of mail has many tickets from one requester, and no ticket change alters a
+    contact's address or organization. Mail intake finds it under the same key."""
+    return ctx.once(f"contact {email}", lambda: contact_for(ctx.conn, email, ctx.now))
 
 
 def _organization_of(conn: Connection, contact_id: int | None) -> int | None:
