@@ -127,6 +127,10 @@ def create_many_in(
     return triage_new(ctx, arrivals, notices)
 
 
+_TICKET_INSERT = insert(schema.tickets)
+_MESSAGE_INSERT = insert(schema.messages)
+
+
 def insert_new(ctx: Context, new: NewTicket) -> Arrival:
     """Insert ``new`` (checked) with its first message, tags and ``created`` audit entry;
     the rules are :func:`triage_new`'s."""
@@ -152,9 +156,12 @@ def insert_new(ctx: Context, new: NewTicket) -> Arrival:
         status=status,
         at=now,
     )
+    # Rows as parameters of statements built once (a batch or a mail import runs these
+    # for each ticket; building them was most of their cost).
     ticket_id = new_id(
         conn.execute(
-            insert(schema.tickets).values(
+            _TICKET_INSERT,
+            dict(
                 subject=new.subject,
                 type=new.type,
                 status=status,
@@ -168,19 +175,20 @@ def insert_new(ctx: Context, new: NewTicket) -> Arrival:
                 updated_at=now,
                 version=1,
                 **sla,
-            )
+            ),
         )
     )
     if new.body:
         conn.execute(
-            insert(schema.messages).values(
+            _MESSAGE_INSERT,
+            dict(
                 ticket_id=ticket_id,
                 kind="reply",
                 author_agent_id=None if contact_id else ctx.actor.id,
                 author_contact_id=contact_id,
                 body=new.body,
                 created_at=now,
-            )
+            ),
         )
     if new.tags:
         ids = tag_store.ids_for(conn, new.tags, create=True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 from weakref import WeakKeyDictionary
 
@@ -421,13 +421,23 @@ AUTO_REPLY_WINDOW: Final = timedelta(hours=1)
 def _sent_lately(ctx: Context, requester_id: int) -> int:
     """The automatic replies stored for the requester's tickets in the last hour, with the
     "received" notifications (mail only, no thread entries)."""
-    M, O = schema.messages, schema.mail_outbox  # noqa: E741
     since = ctx.now - AUTO_REPLY_WINDOW
+    both: int = ctx.conn.execute(
+        _SENT_LATELY, {"requester": requester_id, "since": since}
+    ).scalar_one()
+    return both
+
+
+def _sent_lately_statement() -> Select[Any]:
+    # One statement, built once: it runs for every ticket that arrives by mail.
+    M, O = schema.messages, schema.mail_outbox  # noqa: E741
+    requester: BindParameter[int] = bindparam("requester")
+    since: BindParameter[datetime] = bindparam("since")
     sent = (
         select(func.count())
         .select_from(M.join(T, T.c.id == M.c.ticket_id))
         .where(
-            T.c.requester_id == requester_id,
+            T.c.requester_id == requester,
             M.c.kind == "reply",
             M.c.automatic,
             M.c.created_at > since,
@@ -438,15 +448,16 @@ def _sent_lately(ctx: Context, requester_id: int) -> int:
         select(func.count())
         .select_from(O.join(T, T.c.id == O.c.ticket_id))
         .where(
-            T.c.requester_id == requester_id,
+            T.c.requester_id == requester,
             O.c.kind == outbox.RECEIVED,
             O.c.created_at > since,
         )
         .scalar_subquery()
     )
-    # One statement: it runs for every ticket that arrives by mail.
-    both: int = ctx.conn.execute(select(sent + notified)).scalar_one()
-    return both
+    return select(sent + notified)
+
+
+_SENT_LATELY: Final = _sent_lately_statement()
 
 
 def _reply_held(ctx: Context, ticket_id: int) -> str | None:

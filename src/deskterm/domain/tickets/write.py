@@ -327,17 +327,22 @@ class CoreWriter:
 
 def record_created(ctx: Context, ticket_id: int, subject: str) -> None:
     """The audit event of a new ticket (version 1)."""
+    # The row as parameters of a statement built once: one of these per new ticket.
     ctx.conn.execute(
-        insert(schema.audit_events).values(
-            ticket_id=ticket_id,
-            actor_id=ctx.actor.id,
-            field="created",
-            old_value=None,
-            new_value=subject,
-            version=1,
-            at=ctx.now,
-        )
+        _AUDIT_INSERT,
+        {
+            "ticket_id": ticket_id,
+            "actor_id": ctx.actor.id,
+            "field": "created",
+            "old_value": None,
+            "new_value": subject,
+            "version": 1,
+            "at": ctx.now,
+        },
     )
+
+
+_AUDIT_INSERT: Final = insert(schema.audit_events)
 
 
 def _update(
