@@ -9,33 +9,92 @@ light path is checked to have answered, so the comparison cannot pass by acciden
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from sqlalchemy import update
 
+import support_pg
 from deskterm.cli import quick
 from deskterm.demo import seed_desk
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.domain.setup import open_desk
 from deskterm.store import schema
+from support_pg import ReusedDatabase
 
 FORMATS = ("table", "json", "jsonl", "csv", "ids")
 
 
+def _seed(url: str) -> None:
+    desk = open_desk(url, "alice")
+    try:
+        seed_desk(desk, tickets=120, articles=0, seed=11)
+        made = tickets.create(desk, subject='Quotes " and ☕, a\ttab', tags=["vip", "laptop"])
+        log = tickets.NewFile("../é\x1b.log", "text/plain", b"boot log")
+        tickets.note(desk, made.id, "Looked at it", time="1h30m", files=[log])
+        tickets.reply(desk, made.id, "Fixed\nby a reboot", status="solved")
+        tickets.rate(desk, made.id, "good", comment="quick")
+    finally:
+        desk.close()
+
+
+# The seeded desk is made once per module and backend, and every test that asks for
+# ``seeded`` gets its own copy (seeding it for each test was most of this module's time):
+# on SQLite a copy of the seeded file, on PostgreSQL a database cloned from the seeded one
+# and put back to its state after each test (support_pg.ReusedDatabase).
+
+
+@pytest.fixture(scope="module")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    shutil.copyfile(sqlite_template, path)
+    _seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def seeded_pg(pg_template: str) -> Iterator[ReusedDatabase]:
+    name = support_pg.new_name("seeded")
+    support_pg.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    database = ReusedDatabase("s", name)
+    try:
+        _seed(support_pg.admin_url(name))
+        yield database
+    finally:
+        database.drop()
+        support_pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def backend_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The conftest's desk, or for a test that asks for ``seeded`` a copy of the seeded one."""
+    seeded = "seeded" in request.fixturenames
+    if backend == "sqlite":
+        template = request.getfixturevalue("seeded_sqlite" if seeded else "sqlite_template")
+        target = tmp_path / "desk.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    database: ReusedDatabase = request.getfixturevalue(
+        "seeded_pg" if seeded else "pg_desk_database"
+    )
+    try:
+        yield database.url()
+    finally:
+        database.reset()
+
+
 @pytest.fixture
 def seeded(desk: Desk) -> Desk:
-    seed_desk(desk, tickets=120, articles=0, seed=11)
-    made = tickets.create(desk, subject='Quotes " and ☕, a\ttab', tags=["vip", "laptop"])
-    log = tickets.NewFile("../é\x1b.log", "text/plain", b"boot log")
-    tickets.note(desk, made.id, "Looked at it", time="1h30m", files=[log])
-    tickets.reply(desk, made.id, "Fixed\nby a reboot", status="solved")
-    tickets.rate(desk, made.id, "good", comment="quick")
+    """The desk with 120 seeded tickets and one with a thread, time, a rating and a file."""
     return desk
 
 
