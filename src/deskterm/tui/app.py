@@ -99,6 +99,9 @@ class DeskApp(App[None]):
         #: Tags seen on loaded tickets (there is no tag list in the domain yet).
         self.known_tags: set[str] = set()
         self.typeahead = TypeAhead(self)
+        #: Keys typed before the main screen has mounted all it shows wait until then
+        #: (``MainScreen._finish_start`` calls :meth:`started`).
+        self._starting: Callable[[bool], None] | None = self.typeahead.hold()
         #: What the console changed; screens subscribe (see the module docstring).
         self.ticket_changes: Signal[TicketsChanged] = Signal(self, "ticket-changes")
         #: Flushes of open editors, run when the terminal hangs up (see ``_hang_up``).
@@ -144,6 +147,12 @@ class DeskApp(App[None]):
         if self._desk is not None:
             return self._desk.now()
         return datetime.now(UTC).replace(microsecond=0)
+
+    def started(self) -> None:
+        """The main screen is complete: let the keys typed during start-up through."""
+        release, self._starting = self._starting, None
+        if release is not None:
+            release(False)
 
     def take_first_page(self, query: str) -> Page | None:
         """The pre-read first page if it answers ``query`` (only the default list does)."""

@@ -5,13 +5,20 @@ pane fold away and ``enter`` opens the ticket as its own screen (views stay on `
 A ticket the detail pane shows is open, for presence, as on its own screen: the console
 holds it as "viewing" (``tui/presence.py``) until the pane shows another, or nothing, or
 folds away.
+
+Start-up (issue 16): the first frame holds only the sidebar, the title and the list, with
+empty placeholders where the detail pane and the footer go (so nothing moves when they come).
+Once that frame is on its way to the terminal, ``_finish_start`` mounts the filter bar, the
+detail pane and the footer (their modules are imported only then), and after that the detail
+and the views' counts are read. Keys typed meanwhile wait (the app's start-up hold on
+:class:`~deskterm.tui.typeahead.TypeAhead`) and are handled in order once all is mounted.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -20,7 +27,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
+from textual.worker import Worker, WorkerState
 
 from deskterm.domain.models import Agent, Queue, Ticket
 from deskterm.errors import DeskError
@@ -36,13 +44,13 @@ from deskterm.tui.messages import (
 )
 from deskterm.tui.screens.ticket_actions import TicketActions
 from deskterm.tui.views import View, all_views, count_may_change
-from deskterm.tui.widgets.filter_bar import FilterBar
 from deskterm.tui.widgets.ticket_table import TicketTable
-from deskterm.tui.widgets.ticket_view import TicketView
 from deskterm.tui.widgets.view_list import ViewList
 
 if TYPE_CHECKING:
     from deskterm.domain.views import ViewExists
+    from deskterm.tui.widgets.filter_bar import FilterBar
+    from deskterm.tui.widgets.ticket_view import TicketView
 
 WIDE = 100
 DETAIL_DELAY = 0.12
@@ -75,22 +83,71 @@ class MainScreen(TicketActions):
         self._loaded_once = False
         #: The ticket the detail pane shows, and how to stop holding it as viewed.
         self._viewing: tuple[int, Callable[[], None]] | None = None
+        #: Whether the filter bar, detail pane and footer are mounted (``_finish_start``).
+        self.started = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             yield ViewList(id="sidebar")
             with Vertical(id="main"):
                 yield Static("", id="title")
-                filter_bar = FilterBar(id="filter")
-                filter_bar.display = False
-                yield filter_bar
                 yield TicketTable(id="tickets")
-                yield TicketView(id="detail")
-        yield Footer()
+                # Where the detail pane and the footer go, blank until after the first frame.
+                yield Static("", id="detail-slot")
+        yield Static("", id="footer-slot")
 
     @property
     def table(self) -> TicketTable:
         return self.query_one(TicketTable)
+
+    def detail_view(self) -> TicketView | None:
+        """The detail pane, or None before it is mounted (the first frame has none)."""
+        from textual.css.query import NoMatches
+
+        try:
+            return cast("TicketView", self.query_one("#detail"))
+        except NoMatches:
+            return None
+
+    async def _finish_start(self) -> None:
+        """After the first frame: mount what it did not show, then let the keys typed
+        meanwhile through, then read the detail and the views' counts."""
+        if self.started:
+            return
+        self.started = True
+        from textual.widgets import Footer
+
+        from deskterm.tui.widgets.filter_bar import FilterBar
+        from deskterm.tui.widgets.ticket_view import TicketView
+
+        try:
+            main = self.query_one("#main", Vertical)
+            filter_bar = FilterBar(id="filter")
+            filter_bar.display = False
+            await main.mount(filter_bar, before=self.table)
+            slot = self.query_one("#detail-slot")
+            await main.mount(TicketView(id="detail"), after=slot)
+            await slot.remove()
+            slot = self.query_one("#footer-slot")
+            await self.mount(Footer(), after=slot)
+            await slot.remove()
+            self.refresh_bindings()  # a footer fills itself when told the bindings
+        finally:
+            desk_app(self).started()
+        self._schedule_detail()
+        self.set_timer(FIRST_FRAME_GRACE, self._load_views)
+
+    def _first_page_done(self) -> None:
+        """The first page is in (or failed): finish starting once it is on screen."""
+        if not self._loaded_once:
+            self._loaded_once = True
+            self.call_after_refresh(self._finish_start)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A first page that failed with no DeskError (which PageFailed reports) must not
+        # leave the keys waiting for the rest of the screen.
+        if event.state is WorkerState.ERROR and event.worker.group == "page":
+            self._first_page_done()
 
     def on_mount(self) -> None:
         self._update_layout()
@@ -117,23 +174,25 @@ class MainScreen(TicketActions):
         if not self.wide:
             # The pane folded away: nobody is looking at what it showed.
             self._view_in_pane(None)
-            self.query_one(TicketView).clear_detail()
+            view = self.detail_view()
+            if view is not None:
+                view.clear_detail()
 
     # -- the list ------------------------------------------------------------------------------
 
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
         self._update_title()
-        self._schedule_detail()
-        if not self._loaded_once:
-            # Only once the first page is on screen: counts and vocab are not needed for it,
-            # and loading them may import the database library (see cli/entry.py), which
-            # would hold up the first frame on its way to the terminal.
-            self._loaded_once = True
-            self.call_after_refresh(self.set_timer, FIRST_FRAME_GRACE, self._load_views)
+        # Only once the first page is on screen: the rest of the screen, the detail, counts
+        # and vocab are not needed for it, and reading them imports the database library
+        # (see cli/entry.py), which would hold up the first frame on its way to the terminal.
+        self._first_page_done()
+        if self.started:
+            self._schedule_detail()
 
     @on(PageFailed)
     def _page_failed(self, message: PageFailed) -> None:
+        self._first_page_done()
         desk_app(self).show_error(message.error)
 
     @on(DataTable.RowHighlighted)
@@ -184,7 +243,8 @@ class MainScreen(TicketActions):
         if change.by_others and "created" in change.fields:
             # New tickets from others: in the list if they belong on its first page.
             self.table.read_top_again()
-        detail = self.query_one(TicketView).detail
+        view = self.detail_view()
+        detail = view.detail if view is not None else None
         if detail is not None and any(t.id == detail.ticket.id for t in change.tickets):
             self._load_detail(detail.ticket.id)
         queries = {v.query for v in self.views} | {self.query_text}
@@ -194,7 +254,9 @@ class MainScreen(TicketActions):
 
     def presence_changed(self, change: PresenceChanged) -> None:
         self.table.show_presence(change)
-        self.query_one(TicketView).show_presence(change)
+        view = self.detail_view()
+        if view is not None:
+            view.show_presence(change)
 
     def on_screen_resume(self) -> None:
         # Back from the editor: a draft may have been kept, sent or discarded.
@@ -203,7 +265,7 @@ class MainScreen(TicketActions):
     # -- the detail pane -----------------------------------------------------------------------
 
     def _schedule_detail(self) -> None:
-        if not self.wide:
+        if not self.wide or not self.started:
             return
         if self._detail_timer is not None:
             self._detail_timer.stop()
@@ -211,9 +273,12 @@ class MainScreen(TicketActions):
 
     def _detail_due(self) -> None:
         current = self.table.current
+        view = self.detail_view()
+        if view is None:
+            return
         if current is None:
             self._view_in_pane(None)
-            self.query_one(TicketView).clear_detail("No ticket selected")
+            view.clear_detail("No ticket selected")
         else:
             self._load_detail(current.id)
 
@@ -229,8 +294,14 @@ class MainScreen(TicketActions):
     @on(DetailLoaded)
     def _detail_loaded(self, message: DetailLoaded) -> None:
         current = self.table.current
-        if self.wide and current is not None and current.id == message.detail.ticket.id:
-            self.query_one(TicketView).show(message.detail, desk_app(self).now())
+        view = self.detail_view()
+        if (
+            self.wide
+            and view is not None
+            and current is not None
+            and current.id == message.detail.ticket.id
+        ):
+            view.show(message.detail, desk_app(self).now())
             self._view_in_pane(current.id)
 
     def _view_in_pane(self, ticket_id: int | None) -> None:
@@ -399,16 +470,15 @@ class MainScreen(TicketActions):
         if current is not None:
             desk_app(self).open_ticket(current, take_queue=self.take_queue())
 
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open(self.query_text)
+    async def action_filter(self) -> None:
+        await self._finish_start()  # keys wait for it; this is for a caller that did not
+        cast("FilterBar", self.query_one("#filter")).open(self.query_text)
 
-    @on(FilterBar.Applied)
-    def _filter_applied(self, message: FilterBar.Applied) -> None:
+    def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
         self.apply_query(message.query)
         self.table.focus()
 
-    @on(FilterBar.Closed)
-    def _filter_closed(self) -> None:
+    def on_filter_bar_closed(self) -> None:
         self.table.focus()
 
     def action_help(self) -> None:
