@@ -249,9 +249,7 @@ def run() -> None:
         lines.append(ratio_line(f"deskterm vs floor app, {tickets:,} tickets", ours, floor, 1.3))
     big, small = results[args.big], results[args.small]
     lines.append(
-        ratio_line(
-            f"deskterm {args.big:,} vs {args.small:,} tickets (time)", big[0], small[0], 1.1
-        )
+        ratio_line(f"deskterm {args.big:,} vs {args.small:,} tickets (time)", big[0], small[0], 1.1)
     )
     lines.append(
         f"{'deskterm resident memory ' + f'{args.big:,} vs {args.small:,}':<58} "
