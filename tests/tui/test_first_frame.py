@@ -1,0 +1,105 @@
+"""Start-up: the first frame holds the list alone; the rest comes after, and keys typed
+before it has come are handled in order, not lost (issue 16).
+
+The first page is held back here (its read waits on an event) so that the keys certainly
+arrive while the console is still starting.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from deskterm.domain import tickets
+from deskterm.domain.desk import Desk
+from deskterm.tui.screens.main_screen import MainScreen
+from deskterm.tui.widgets.ticket_table import TicketTable
+
+from .conftest import app_for, burst, screen_text, settle
+
+
+@pytest.fixture
+def page_held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The console's page reads wait until the returned event is set."""
+    go = threading.Event()
+    real = tickets.list_page
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        go.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tickets, "list_page", held)
+    yield go
+    go.set()
+
+
+async def test_the_first_frame_holds_the_list_and_the_rest_comes_after(
+    seeded: Desk, page_held: threading.Event
+) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.query_one(TicketTable) is not None
+        # Blank places of their size instead of the detail pane and the footer.
+        assert [w.id for w in screen.query("#detail, #filter, Footer")] == []
+        assert len(screen.query("#detail-slot, #footer-slot")) == 2
+        page_held.set()
+        await settle(pilot)
+        assert screen.started
+        assert len(screen.query("#detail-slot, #footer-slot")) == 0
+        assert [w.id for w in screen.query("#filter, #detail")] == ["filter", "detail"]
+        text = screen_text(app)
+        assert "Filter" in text  # the footer's keys
+        assert "REQUESTER WROTE" in text  # the detail pane shows the selected ticket
+
+
+async def test_keys_typed_during_start_up_are_handled_in_order_once_it_is_up(
+    seeded: Desk, page_held: threading.Event
+) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        # The filter bar is not there yet: "/" must wait for it, and what follows for "/".
+        burst(pilot, "/priority:urgent\r")
+        await pilot.pause()
+        assert not screen.started
+        assert app.typeahead.waiting > 0
+        page_held.set()
+        await settle(pilot)
+        table = screen.query_one(TicketTable)
+        assert table.query_text == "priority:urgent"
+        assert [t.priority for t in table.tickets] == ["urgent", "urgent"]
+        assert screen.query_one("#filter").display is False
+        assert app.typeahead.waiting == 0
+
+
+async def test_moves_typed_before_the_first_page_act_on_it(
+    seeded: Desk, page_held: threading.Event
+) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        burst(pilot, "jj")
+        await pilot.pause()
+        page_held.set()
+        await settle(pilot)
+        table = app.screen.query_one(TicketTable)
+        assert len(table.tickets) == 6
+        assert table.cursor_row == 2
+
+
+async def test_quitting_during_start_up_quits(seeded: Desk, page_held: threading.Event) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(pilot, "q")
+        assert app.return_code is None  # still starting: "q" waits
+        page_held.set()
+        await settle(pilot)
+        assert app.return_code == 0  # then it quits
