@@ -4,8 +4,10 @@ saved views in the order they were saved (so saving a view never moves a number 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from deskterm.domain.models import Queue, SavedView
+if TYPE_CHECKING:
+    from deskterm.domain.models import Queue, SavedView
 
 
 @dataclass(frozen=True)

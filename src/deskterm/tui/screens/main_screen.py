@@ -30,7 +30,6 @@ from textual.timer import Timer
 from textual.widgets import DataTable, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from deskterm.domain.models import Agent, Queue, Ticket
 from deskterm.errors import DeskError
 from deskterm.tui.access import desk_app
 from deskterm.tui.keys import TICKET_BINDINGS
@@ -48,6 +47,9 @@ from deskterm.tui.widgets.ticket_table import TicketTable
 from deskterm.tui.widgets.view_list import ViewList
 
 if TYPE_CHECKING:
+    # Annotations only: Agent and Queue live in models_more, 20 ms to import before the
+    # first frame (issue 16).
+    from deskterm.domain.models import Agent, Queue, Ticket
     from deskterm.domain.views import ViewExists
     from deskterm.tui.widgets.filter_bar import FilterBar
     from deskterm.tui.widgets.ticket_view import TicketView

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.screen import Screen
 
-from deskterm.domain.models import Ticket, UpdateResult
-from deskterm.domain.tickets import TRANSITIONS
 from deskterm.domain.vocab import PRIORITIES, STATUSES
 from deskterm.tui.access import desk_app
 from deskterm.tui.messages import PresenceChanged, TicketsChanged
 
 if TYPE_CHECKING:
+    # Annotations only (UpdateResult is in models_more, imported on first use).
+    from deskterm.domain.models import Ticket, UpdateResult
     from deskterm.domain.sla import SlaPolicy, Timeline
     from deskterm.domain.tickets import Changes
     from deskterm.errors import DeskError
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 def status_moves(tickets: list[Ticket]) -> list[str]:
     """The statuses every one of ``tickets`` may move to (its own status included: choosing
     it changes nothing), in workflow order."""
+    from deskterm.domain.tickets import TRANSITIONS  # the workflow, not needed to start
+
     allowed = set(STATUSES)
     for ticket in tickets:
         allowed &= {ticket.status, *TRANSITIONS.get(ticket.status, ())}
