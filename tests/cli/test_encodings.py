@@ -21,6 +21,7 @@ import io
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -234,3 +235,27 @@ def test_json_lines_from_any_command_stay_exact_on_stdout(run, ticket_id, locale
         if value == SUBJECT
     ]
     assert subjects  # the ticket and its audit trail, each exactly as created
+
+
+def test_mail_import_on_a_terminal_moves_its_bar_as_chunks_commit(
+    backend_url, desk, tmp_path
+) -> None:
+    """The import commits by the chunk (half a second's worth at most) and the bar moves
+    at each commit: a long import shows counts between none and all, then the summary."""
+    count = 1500
+    with (tmp_path / "big.mbox").open("wb") as box:
+        for n in range(count):
+            box.write(
+                b"From kim@probe.example Mon Nov  2 09:00:00 2026\n"
+                + f"From: Kim <kim{n % 50}@probe.example>\nSubject: Printer {n}\n"
+                f"Message-ID: <bar-{n}@probe.example>\n\nThe printer {n} is jammed.\n\n".encode()
+            )
+    code, out, terminal = _on_a_terminal(
+        backend_url, "C", "mail", "import", str(tmp_path / "big.mbox"), tmp_path=tmp_path
+    )
+    assert code == 0, terminal.decode("ascii", "replace")
+    made = f"made {count} new tickets, 0 replies, 0 duplicates, 0 held, 0 not mail"
+    assert out == f"{count} messages: {made}\n".encode()
+    assert b"Importing mail" in terminal
+    shown = {int(done) for done in re.findall(rb"(\d+)/%d" % count, terminal)}
+    assert any(0 < done < count for done in shown), shown
