@@ -12,8 +12,9 @@ The baseline is the least a reader of that mbox does: ``mailbox.mbox`` to walk i
 (``get_body``), in a process of its own. The measured side is the real command, in a process
 of its own, on a fresh desk (``db init``, untimed) each run: each message parsed, keyed,
 guarded, threaded and stored with its ticket, its requester and the triage rules, up to 500
-messages (or half a second's worth) to a transaction. Interleaved (stdlib, deskterm, ...), median of the runs. After the last
-run the desk must hold what the mbox holds (tickets, replies, held), or the bench stops.
+messages (or half a second's worth) to a transaction. Interleaved (stdlib, deskterm, ...),
+median of the runs. After the last run the desk must hold what the mbox holds (tickets,
+replies, held), or the bench stops.
 
 Usage: python bench/bench_mail.py [--count 10000] [--runs 3] [--keep DIR]
 """
