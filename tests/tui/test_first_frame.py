@@ -17,7 +17,7 @@ from deskterm.domain.desk import Desk
 from deskterm.tui.screens.main_screen import MainScreen
 from deskterm.tui.widgets.ticket_table import TicketTable
 
-from .conftest import app_for, burst, screen_text, settle
+from .conftest import app_for, burst, notified, screen_text, settle
 
 
 @pytest.fixture
@@ -103,3 +103,22 @@ async def test_quitting_during_start_up_quits(seeded: Desk, page_held: threading
         page_held.set()
         await settle(pilot)
         assert app.return_code == 0  # then it quits
+
+
+async def test_a_first_page_that_breaks_still_lets_the_keys_through(
+    seeded: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(tickets, "list_page", broken)
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.started
+        assert any("disk on fire" in n for n in notified(app))
+        burst(pilot, "q")
+        await settle(pilot)
+        assert app.return_code == 0

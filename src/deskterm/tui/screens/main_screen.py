@@ -28,7 +28,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import DataTable, OptionList, Static
-from textual.worker import Worker, WorkerState
 
 from deskterm.errors import DeskError
 from deskterm.tui.access import desk_app
@@ -144,12 +143,6 @@ class MainScreen(TicketActions):
         if not self._loaded_once:
             self._loaded_once = True
             self.call_after_refresh(self._finish_start)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A first page that failed with no DeskError (which PageFailed reports) must not
-        # leave the keys waiting for the rest of the screen.
-        if event.state is WorkerState.ERROR and event.worker.group == "page":
-            self._first_page_done()
 
     def on_mount(self) -> None:
         self._update_layout()

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+from textual.worker import Worker, WorkerState
 
 from deskterm.domain.models import Cursor, Page, Ticket
 from deskterm.domain.tickets import BY_NAME
@@ -192,6 +193,14 @@ class TicketTable(DataTable[object]):
             if len(self.pages) > MAX_PAGES:
                 self.pages.pop()
             self._rebuild(self.cursor_row + shift)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A page read that broke with something other than a DeskError (which ``_fetch``
+        reports) failed all the same: say so, so the screen does not wait for it (while
+        it starts, the keys wait for the first page)."""
+        if event.state is WorkerState.ERROR and event.worker.group == "page":
+            error = DeskError(f"The list could not be read: {event.worker.error}")
+            self.post_message(PageFailed(self.generation, error))
 
     @on(PageFailed)
     def _page_failed(self, message: PageFailed) -> None:
