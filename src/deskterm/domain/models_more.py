@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from deskterm.domain.models import Ticket
+if TYPE_CHECKING:  # annotations only: ``models`` loads this module, so a real import is a circle
+    from deskterm.domain.models import Ticket
 
 
 @dataclass(frozen=True, slots=True)
