@@ -197,9 +197,13 @@ def test_the_console_draws_in_ascii_where_the_terminal_has_no_unicode(
 ) -> None:
     env = env_for(sqlite_desk, tmp_path, LC_ALL="C", PYTHONUTF8="0")
     session = start(tmux, env, "tui")
+    # The footer mounts just after the first frame (the list comes first): wait for both.
     wait_for(
-        "the ticket list",
-        lambda: "VPN drops every hour" in screen(tmux, session),
+        "the ticket list and the footer",
+        lambda: (
+            "VPN drops every hour" in (shown := screen(tmux, session))
+            and "Commands palette" in shown
+        ),
         lambda: screen(tmux, session),
     )
     text = screen(tmux, session)
