@@ -118,7 +118,8 @@ def test_watch_is_woken_by_a_change_not_by_its_interval(desk: Desk, backend_url:
         event = first
         while event["field"] == "note":  # a warming-up note's line may still be on its way
             event = json.loads(lines.get(timeout=5))
-        assert time.monotonic() - written < 2
+        # Far inside the 600 s interval, so the signal woke it; how soon is bench_live.py's.
+        assert time.monotonic() - written < 10
         assert (event["ticket_id"], event["field"], event["new"]) == (
             ticket.id,
             "priority",
