@@ -23,6 +23,16 @@ from deskterm.errors import InvalidInput
 DESKTERM = Path(sys.executable).with_name("deskterm")
 
 
+def _ended(proc: subprocess.Popen[str]) -> int:
+    """The watch's exit code after Ctrl-C; a watch that does not end is killed, not left behind."""
+    try:
+        return proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise
+
+
 def test_events_after_filters_by_query(desk: Desk) -> None:
     start = events.last_event_id(desk)
     vpn = tickets.create(desk, subject="VPN", tags=["vpn"])
@@ -76,7 +86,7 @@ def test_watch_streams_matching_events_and_exits_quietly_on_ctrl_c(
         assert len(got) >= 2, proc.stderr.read() if proc.poll() is not None else "no output"
     finally:
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=15)
+        code = _ended(proc)
     assert code == 0
     assert proc.stderr is not None and proc.stderr.read() == ""
     for event in got:
@@ -127,5 +137,5 @@ def test_watch_is_woken_by_a_change_not_by_its_interval(desk: Desk, backend_url:
         )
     finally:
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=15)
+        code = _ended(proc)
     assert code == 0
