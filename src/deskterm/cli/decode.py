@@ -57,6 +57,23 @@ def read_stdin(*, where: str = "standard input") -> str:
     return utf8(stdin_bytes(), where=where)
 
 
+def body_text(body: str | None, body_file: str | None) -> str | None:
+    """The text of a ``--body`` / ``--body-file`` pair: ``--body -`` reads standard input, a
+    file is read as UTF-8 (see :func:`utf8`); None when neither is given."""
+    if body is not None and body_file is not None:
+        raise InvalidInput("give --body or --body-file, not both")
+    if body == "-":
+        return read_stdin()
+    if body_file is not None:
+        try:
+            with open(body_file, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {body_file}: {exc.strerror or exc}") from None
+        return utf8(data, where=body_file)
+    return body
+
+
 def utf8_arguments(args: list[str]) -> list[str]:
     """``args`` with every argument that is valid UTF-8 read as UTF-8, whatever the locale.
 

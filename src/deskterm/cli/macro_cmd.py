@@ -127,11 +127,12 @@ def add(
     Example: deskterm macro add 'Waiting for you' --status pending
     --body 'Hi {{ requester.first_name | default("there") }}, could you send us a screenshot?'
     """
+    from deskterm.cli.decode import body_text
     from deskterm.domain.macros import MacroSpec, add_macro
 
     cli = get(ctx)
     fields = _fields(
-        body=_body(body, body_file),
+        body=body_text(body, body_file),
         kind=kind,
         status=status,
         priority=priority,
@@ -176,12 +177,13 @@ def edit(
 
     Example: deskterm macro edit 'Waiting for you' --priority low --clear queue
     """
+    from deskterm.cli.decode import body_text
     from deskterm.domain.macros import edit_macro
     from deskterm.errors import InvalidInput
 
     cli = get(ctx)
     fields: dict[str, Any] = _fields(
-        body=_body(body, body_file),
+        body=body_text(body, body_file),
         kind=kind,
         status=status,
         priority=priority,
@@ -260,26 +262,6 @@ def apply(
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def _body(body: str | None, body_file: str | None) -> str | None:
-    from deskterm.cli.decode import read_stdin
-    from deskterm.errors import InvalidInput
-
-    if body is not None and body_file is not None:
-        raise InvalidInput("give --body or --body-file, not both")
-    if body == "-":
-        return read_stdin()
-    if body_file is not None:
-        try:
-            with open(body_file, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {body_file}: {exc.strerror or exc}") from None
-        from deskterm.cli.decode import utf8
-
-        return utf8(data, where=body_file)
-    return body
 
 
 def _fields(

@@ -113,11 +113,12 @@ def edit(
     Example: deskterm mail template edit received --body-file received.txt
     """
     from deskterm.cli.body import edit_text
+    from deskterm.cli.decode import body_text
     from deskterm.domain.mail import set_template, template
     from deskterm.errors import InvalidInput
 
     cli = get(ctx)
-    text = _read(body, body_file)
+    text = body_text(body, body_file)
     if text is None:
         current = template(cli.desk(), kind)
         text = edit_text(f"{current.kind} template", current.body, context=_note(current))
@@ -136,24 +137,6 @@ def reset(ctx: typer.Context, kind: KindArg, fmt: FormatOpt = None) -> None:
 
     cli = get(ctx)
     _emit(cli, reset_template(cli.desk(), kind), fmt, "reset to the built-in text")
-
-
-def _read(body: str | None, body_file: str | None) -> str | None:
-    from deskterm.cli.decode import read_stdin, utf8
-    from deskterm.errors import InvalidInput
-
-    if body is not None and body_file is not None:
-        raise InvalidInput("give --body or --body-file, not both")
-    if body == "-":
-        return read_stdin()
-    if body_file is not None:
-        try:
-            with open(body_file, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {body_file}: {exc.strerror or exc}") from None
-        return utf8(data, where=body_file)
-    return body
 
 
 def _note(found: MailTemplate) -> str:
