@@ -29,5 +29,6 @@ REVISIONS: tuple[str, ...] = (
     "0021_outbox",
     "0022_mail_templates",
     "0023_confidential_mail_and_rules",
+    "0024_contact_email_index",
 )
 HEAD = REVISIONS[-1]
