@@ -197,6 +197,12 @@ def pg_desk_database(pg_template: str) -> Iterator[ReusedDatabase]:
     database.drop()
 
 
+@pytest.fixture
+def pg_server(pg_available: str | None) -> None:
+    """For a test of the server itself: skips (fails with CI=true) when PostgreSQL is not there."""
+    require_pg(pg_available)
+
+
 @pytest.fixture(scope="session")
 def pg_empty_database(pg_available: str | None) -> Iterator[ReusedDatabase]:
     """This process's working empty database on PostgreSQL."""

@@ -326,19 +326,27 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def create_group_sql(role: str) -> str:
+    """Create the group role unless it exists. Roles belong to the whole server, so two desks
+    set up at once on one server both see it missing: the second CREATE waits for the first
+    transaction and then fails with a duplicate, which here means "made by the other one"."""
+    return f"""DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE {_ident(role)} NOLOGIN;
+            END IF;
+        EXCEPTION
+            WHEN insufficient_privilege THEN
+                RAISE NOTICE 'deskterm: cannot create role {role}; ask the DBA to create it';
+            WHEN unique_violation OR duplicate_object THEN
+                NULL;
+        END $$"""
+
+
 def create_objects(conn: Connection) -> None:
     """The group role (when this login may create roles and it is missing), its
     privileges, the functions and the policies. Idempotent for the role only."""
     schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
-    conn.exec_driver_sql(
-        f"""DO $$ BEGIN
-            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{GROUP}') THEN
-                CREATE ROLE {GROUP} NOLOGIN;
-            END IF;
-        EXCEPTION WHEN insufficient_privilege THEN
-            RAISE NOTICE 'deskterm: cannot create role {GROUP}; ask the DBA to create it';
-        END $$"""
-    )
+    conn.exec_driver_sql(create_group_sql(GROUP))
     for statement in _functions(schema):
         conn.exec_driver_sql(statement)
     for table in SECURED:
