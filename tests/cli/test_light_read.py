@@ -9,6 +9,7 @@ light path is checked to have answered, so the comparison cannot pass by acciden
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,14 +20,16 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 import support_pg
+from conftest import DESKTERM
 from deskterm.cli import quick
 from deskterm.demo import seed_desk
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.setup import open_desk
+from deskterm.domain.tickets import statements
 from deskterm.store import schema
 from support_pg import ReusedDatabase
 
@@ -326,6 +329,97 @@ def test_list_all_reads_one_snapshot(seeded, backend_url, monkeypatch) -> None:
     assert len(first) == 10
     assert len(first) + len(rest) == 121
     assert "Written mid-stream" not in {t.subject for t in rest}
+
+
+#: Every order ``ticket list --sort`` takes, both ways.
+ALL_SORTS = tuple(f"{name}:{way}" for name in statements.SORTS for way in ("asc", "desc"))
+
+
+def _ties(desk: Desk) -> None:
+    """Tickets that share every sort column but ``id``, some with no ``sla_due``: where
+    the chunks of ``--all --format ids`` must go on after the last id read (each walk's
+    statements after a key, ``quick._id_parts``)."""
+    t = schema.tickets
+    shown = _ids(desk)
+    with desk.store.write() as conn:
+        updated, created, due = conn.execute(
+            select(t.c.updated_at, t.c.created_at, t.c.sla_due).where(t.c.sla_due.is_not(None))
+        ).first()
+        same = {"updated_at": updated, "created_at": created, "priority": 2}
+        conn.execute(update(t).where(t.c.id.in_(shown[10:40])).values(**same, sla_due=due))
+        conn.execute(update(t).where(t.c.id.in_(shown[40:60])).values(**same, sla_due=None))
+
+
+@pytest.mark.parametrize(("first", "most"), [(1, 1), (2, 3), (3, 48)])
+def test_list_all_ids_is_the_ordinary_list_in_every_order(
+    seeded, cli_inproc_bytes, monkeypatch, first, most
+) -> None:
+    """The light ``--all --format ids`` (SQLite's text, a chunk of ids a statement) gives
+    the ordinary list's ids in every order, whatever the chunks, across ties and NULLs."""
+    from deskterm.domain.tickets import quick as light
+
+    _ties(seeded)
+    monkeypatch.setattr(light, "STREAM_ROWS", first)
+    monkeypatch.setattr(light, "ID_CHUNK", most)
+    for sort in ALL_SORTS:
+        result = _same(cli_inproc_bytes, "ticket", "list", "--all", "-f", "ids", "--sort", sort)
+        assert len(set(result.stdout.split())) == 121, sort
+        assert result.stdout.endswith(b"\n") and result.stderr == b"", sort
+    everything = _same(cli_inproc_bytes, "ticket", "list", "--all", "-f", "ids")
+    assert everything.stdout == b"".join(f"{i}\n".encode() for i in _ordered(seeded, None))
+
+
+def _ordered(desk: Desk, sort: str | None) -> list[int]:
+    return [t.id for t in tickets.list_page(desk, "", sort=sort, limit=10_000).items]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-16"])
+def test_list_all_ids_in_any_stream_encoding(seeded, cli_inproc_bytes, encoding) -> None:
+    """The ids go straight to stdout's bytes only where they are those bytes (not UTF-16)."""
+    result = _same(cli_inproc_bytes, "ticket", "list", "--all", "-f", "ids", encoding=encoding)
+    assert result.stdout.decode(encoding).split() == [str(i) for i in _ordered(seeded, None)]
+
+
+def test_list_all_ids_reads_one_snapshot(seeded, backend_url, monkeypatch) -> None:
+    """A ticket written or moved while ``--all --format ids`` streams does not show: every
+    chunk is from the snapshot the stream started in."""
+    from deskterm.domain.tickets import LightDesk
+    from deskterm.domain.tickets import quick as light
+
+    monkeypatch.setattr(light, "STREAM_ROWS", 10)
+    monkeypatch.setattr(light, "ID_CHUNK", 20)
+    before = _ordered(seeded, None)
+    reader = LightDesk.open(backend_url, "alice")
+    assert reader is not None
+    chunks = reader.stream_ids(None)
+    assert chunks is not None
+    first = next(chunks)
+    tickets.create(seeded, subject="Written mid-stream")
+    oldest_open = [t.id for t in tickets.list_page(seeded, "is:unsolved", limit=200).items][-1]
+    tickets.note(seeded, oldest_open, "Moves the ticket to the top of the list")
+    rest = b"".join(chunks)
+    reader.close()
+    assert [int(i) for i in (first + rest).split()] == before
+    assert len(first.split()) == 10
+
+
+def test_list_all_ids_to_a_reader_gone_is_not_an_error(seeded, backend_url) -> None:
+    """``deskterm ticket list --all -f ids | head -0``: the ids' first write finds the pipe
+    closed; exit 0 and nothing on stderr, as for every other format."""
+    env = {**os.environ, "DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [str(DESKTERM), "ticket", "list", "--all", "-f", "ids"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+    finally:
+        os.close(read_end)  # gone before the command has started (its imports take longer)
+        os.close(write_end)
+    _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (0, b"")
 
 
 #: Run the console script in a fresh interpreter and print the heavy modules it imported.

@@ -34,6 +34,8 @@ QUERIES = [
 #: sort (``id`` order is left to a sort of the backlog: nobody works a queue by number).
 UNSOLVED = ["", "is:unsolved", "status:open,pending priority:>=high", "assignee:me is:unsolved"]
 SORTS = ["created", "created:asc", "priority", "priority:asc", "due", "due:desc"]
+#: Every order ``ticket list --sort`` names.
+SORTS_ALL = list(ticket_read.SORT_NAMES)
 
 
 def list_statements(desk: Desk, query: str, sort: str | None) -> list[str]:
@@ -72,5 +74,34 @@ def test_list_pages_never_sort_every_match(sqlite_desk: Desk, query: str, sort: 
         for sql in statements:
             plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql)]
             assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), (query, plan)
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("sort", [f"{n}:{way}" for n in SORTS_ALL for way in ("asc", "desc")])
+def test_list_all_ids_walks_an_index_in_every_chunk(sqlite_desk: Desk, sort: str) -> None:
+    """``ticket list --all --format ids`` on SQLite reads a chunk of ids a statement
+    (``quick._id_parts``): each must be a range of an index walked in order. A statement
+    that sorts every match would sort a million tickets again for each chunk."""
+    from deskterm.domain.tickets import quick as light
+    from deskterm.domain.tickets import statements
+
+    parsed = statements.parse_sort(sort)
+    assert parsed is not None
+    path = sqlite_desk.store.sqlite_path
+    assert path is not None
+    raw = sqlite3.connect(path)
+    values = {"n": 2, "k0": 1, "k1": 1, "k2": 1}
+    try:
+        for walk in light._id_walks(parsed[1]):
+            for part, sql in enumerate(light._id_parts(walk, None)):
+                plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, values)]
+                assert not any("TEMP B-TREE" in step for step in plan), (sort, plan)
+                walked = [step for step in plan if step.startswith(("SCAN t", "SEARCH t"))]
+                assert len(walked) == 1, (sort, plan)
+                if part or walk.condition:  # after a key, or one side of NULL: a range
+                    assert walked[0].startswith("SEARCH t"), (sort, part, plan)
+                if walk.columns != ("id",):
+                    assert "USING COVERING INDEX" in walked[0], (sort, part, plan)
     finally:
         raw.close()

@@ -30,8 +30,9 @@ a missing or hidden ticket, a bad value. Recognised:
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -276,7 +277,7 @@ def _stream(
     """``ticket list --all``: every ticket from one snapshot, a page of rows at a time."""
     from itertools import chain
 
-    from deskterm.cli.output import emit_pages, write_ids
+    from deskterm.cli.output import emit_pages
     from deskterm.cli.ticket_view import ticket_dict
 
     try:
@@ -289,8 +290,9 @@ def _stream(
     every: Iterator[Any] = iter(()) if first is None else chain([first], pages)
     with _writing():
         if fmt == "ids":
-            for ids in every:
-                write_ids(ids, sys.stdout)
+            write = _ascii_out()
+            for lines in every:
+                write(lines)
         else:
             emit_pages(
                 ([ticket_dict(t) for t in page] for page in every),
@@ -301,6 +303,26 @@ def _stream(
                 csv_keys=csv_keys,
             )
     return True
+
+
+def _ascii_out() -> Callable[[bytes], object]:
+    """How to write ASCII bytes to stdout: straight to its buffer (big writes, no decoding)
+    when the stream writes ASCII as itself, as every encoding deskterm meets does (UTF-8,
+    ASCII, Latin-1...) and no newline is translated; else through the text stream."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    try:
+        plain = os.linesep == "\n" and _ASCII.encode(out.encoding) == _ASCII.encode()
+    except (LookupError, TypeError, UnicodeError):
+        plain = False
+    if buffer is None or not plain:
+        return lambda data: out.write(data.decode("ascii"))
+    out.flush()
+    return buffer.write  # type: ignore[no-any-return]
+
+
+#: What ``ids`` lines are made of.
+_ASCII = "0123456789\n"
 
 
 def _kb_show(settings: Settings, ref: str, *, fmt: str | None = None) -> bool:
