@@ -57,6 +57,19 @@ async def test_the_first_frame_holds_the_list_and_the_rest_comes_after(
         assert "REQUESTER WROTE" in text  # the detail pane shows the selected ticket
 
 
+async def test_the_main_screen_is_the_apps_own_first_screen(seeded: Desk) -> None:
+    """Not pushed over a blank one from the app's on_mount: Textual paints nothing until the
+    app has mounted, and a screen pushed from there mounted inside that, so its first frame
+    (the list) was drawn, dropped, and reached the terminal only after the rest of start-up
+    (issue 16: about 50 ms of the first frame)."""
+    app = app_for(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.started
+
+
 async def test_keys_typed_during_start_up_are_handled_in_order_once_it_is_up(
     seeded: Desk, page_held: threading.Event
 ) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events
 from textual.app import App
 from textual.content import Content
+from textual.screen import Screen
 from textual.signal import Signal
 
 from deskterm.errors import DeskError, IdentityRefused, StaleVersion
@@ -159,11 +160,19 @@ class DeskApp(App[None]):
         page, self.first_page = self.first_page, None
         return page if page is not None and query == "" else None
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The main screen is the app's first screen, not pushed over a blank one from
+        ``on_mount``: Textual paints nothing until the app has mounted (a batch around its
+        compose and mount), and a screen pushed from there is mounted inside that batch, so
+        its first frame (the list) was drawn, dropped, and reached the terminal only after
+        the rest of start-up had been mounted (issue 16). The app's own first screen starts
+        as the batch ends: its first frame, the list, is the first one written."""
         from deskterm.tui.screens.main_screen import MainScreen
 
+        return MainScreen(self.initial_query)
+
+    def on_mount(self) -> None:
         self._catch_hang_up()
-        self.push_screen(MainScreen(self.initial_query))
         self.live.start()
 
     def on_unmount(self) -> None:
