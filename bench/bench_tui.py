@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -26,12 +27,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import DESKTERM, database, ratio_line, report
 
 SESSION = "deskterm-bench"
+#: The idle session that keeps the server up and watches this script (``keep_server``). Not
+#: "deskterm-bench-keep": tmux takes ``-t deskterm-bench`` for any session whose name starts
+#: so when there is none of that exact name, and each start's kill-session killed it.
+WATCHDOG = "watchdog"
 #: A tmux server of this run's own: several people may run this bench at once on one machine,
 #: and sessions of the same name on the shared default server would kill each other. Its
 #: name does not start with "deskterm-bench": on 2026-11-28 something on the shared machine
 #: ended such servers (someone's clean-up) a second into each run.
 TMUX = ["tmux", "-L", f"tuibench-{os.getpid()}"]
 SIZE = ("120", "40")
+#: The process group of the app being timed (tmux runs each pane's program as a session and
+#: process-group leader; ``--pty`` starts it in a session of its own): killed, not asked.
+CURRENT: list[int] = []
 
 
 def tmux(*args: str) -> str:
@@ -63,9 +71,35 @@ def start(command: list[str], env: dict[str, str]) -> float:
         SIZE[0],
         "-y",
         SIZE[1],
-        f"env {exports} {' '.join(command)}",
+        # exec: the pane's process is the app itself (env execs it too), so its pid is the
+        # pane's and leads the pane's process group.
+        f"exec env {exports} {' '.join(command)}",
     )
+    CURRENT[:] = [pane_pid()]
     return started
+
+
+def pane_pid() -> int:
+    return int(tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").strip())
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL ``pid``'s process group and wait (up to 5 s) until ``pid`` is gone. A console
+    asked to leave (the SIGHUP of a closed pane) can take its time: a worker thread counting
+    a million tickets finishes first. On 2026-11-28 about 30 consoles outlived their runs."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            # A zombie (not yet reaped by tmux) is gone for this purpose.
+            if Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z":
+                return
+        except OSError:
+            return
+        time.sleep(0.01)
 
 
 def wait_for(text: str, started: float, timeout: float = 60.0) -> float:
@@ -77,15 +111,17 @@ def wait_for(text: str, started: float, timeout: float = 60.0) -> float:
 
 
 def rss_kb() -> int:
-    pid = tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").strip()
-    # The pane runs `env ... program`; env execs the program, so the pid is the program's.
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    # The pane runs `exec env ... program`; env execs the program, so the pid is the program's.
+    for line in Path(f"/proc/{CURRENT[0]}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
 
 
 def stop() -> None:
+    """End the timed app: its process group first, then its tmux session."""
+    while CURRENT:
+        kill_group(CURRENT.pop())
     subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
 
 
@@ -113,6 +149,7 @@ def pty_app(db: Path, ours: bool, subject: str) -> tuple[float, int]:
     proc = subprocess.Popen(
         command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
     )
+    CURRENT[:] = [proc.pid]
     os.close(slave)
     seen = b""
     try:
@@ -131,7 +168,8 @@ def pty_app(db: Path, ours: bool, subject: str) -> tuple[float, int]:
                     return elapsed, rss
         raise TimeoutError(f"{subject!r} never appeared")
     finally:
-        proc.kill()
+        if CURRENT:
+            kill_group(CURRENT.pop())
         proc.wait()
         os.close(master)
 
@@ -190,9 +228,19 @@ def hold_j(db: Path, rows: list[tuple[int, str]]) -> float:
 
 def keep_server() -> None:
     """Keep one idle session so the tmux server does not shut down (and race a new session)
-    each time a measured session ends."""
-    subprocess.run([*TMUX, "kill-session", "-t", SESSION + "-keep"], capture_output=True)
-    tmux("new-session", "-d", "-s", SESSION + "-keep", "sleep 3600")
+    each time a measured session ends. It is also the watchdog: should this script die
+    without its clean-up (SIGKILL, a harness's timeout), it kills every pane's process group
+    and the server within a second or two, so no console outlives the run."""
+    subprocess.run([*TMUX, "kill-session", "-t", WATCHDOG], capture_output=True)
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        WATCHDOG,
+        f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
+        f"for p in $({' '.join(TMUX)} list-panes -a -F '#{{pane_pid}}'); do "
+        f"[ $p != $$ ] && kill -9 -- -$p; done; {' '.join(TMUX)} kill-server",
+    )
 
 
 def compile_sources() -> None:
@@ -209,12 +257,16 @@ def compile_sources() -> None:
 
 
 def main() -> None:
+    # A polite kill (SIGTERM, a closed terminal) unwinds through the clean-up below.
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda number, _frame: sys.exit(128 + number))
     compile_sources()
-    keep_server()
     try:
+        keep_server()
         run()
     finally:
-        subprocess.run([*TMUX, "kill-session", "-t", SESSION + "-keep"], capture_output=True)
+        stop()
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)
 
 
 def run() -> None:
