@@ -334,10 +334,12 @@ def test_import_takes_whole_chunks_and_a_failure_leaves_its_chunk_for_the_next_r
     sources = [intake.Source(f"#{n}", lambda raw=raw: raw) for n, raw in enumerate(raws, 1)]
     real = intake.receive_in
 
-    def failing(ctx: tickets.Context, mail: Any, settings: MailSettings) -> intake.Outcome:
+    def failing(
+        ctx: tickets.Context, mail: Any, settings: MailSettings, **chunk: Any
+    ) -> intake.Outcome:
         if mail.subject == "Chunk probe 5":
             raise RuntimeError("the disk went away")
-        return real(ctx, mail, settings)
+        return real(ctx, mail, settings, **chunk)
 
     monkeypatch.setattr(intake, "receive_in", failing)
     told: list[str] = []

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
+from itertools import islice
 from typing import Final
 
 from sqlalchemy import bindparam, func, select, update
@@ -26,14 +27,21 @@ from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.mail import thread
 from deskterm.domain.mail.guards import MailSettings, held_reason
-from deskterm.domain.mail.message import Mail, NotMail, parse
-from deskterm.domain.people import contact_for
+from deskterm.domain.mail.message import Mail, NotMail, key_of_id, parse
+from deskterm.domain.people import (
+    contact_for,
+    known_contacts,
+    new_contact,
+    organization_of_domain,
+)
 from deskterm.domain.tickets import (
     Changes,
     Context,
     NewFile,
+    NewTicket,
     act_in,
     attach_in,
+    create_each_in,
     create_in,
     new_ticket,
     rate_in,
@@ -118,8 +126,14 @@ def receive(desk: Desk, raw: bytes, settings: MailSettings) -> Outcome:
     return transact(desk, lambda ctx: receive_in(ctx, mail, settings))
 
 
-def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
-    """:func:`receive` in an open write transaction (``mail`` parsed)."""
+def receive_in(
+    ctx: Context, mail: Mail, settings: MailSettings, *, chunk: Chunk | None = None
+) -> Outcome:
+    """:func:`receive` in an open write transaction (``mail`` parsed).
+
+    With ``chunk`` (a chunk of :func:`receive_all`), a message that opens a new ticket waits
+    for the chunk's others: its outcome says ``created`` with no ticket yet, and
+    ``chunk.flush`` creates them together and tells (``chunk.told``) what each became."""
     conn = ctx.conn
     reason = held_reason(mail, settings)
     if reason is None:
@@ -143,15 +157,28 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
     )
     base = Outcome("", mail.subject, mail.sender, mail.key)
     if record is None:
+        if chunk is not None and mail.key in chunk.keys:
+            chunk.flush(ctx, settings)  # the first of the two: its ticket, then the duplicate
         return _taken(conn, mail, base)
     if reason is not None:
         return replace(base, outcome=HELD, reason=reason, record_id=record)
-    sender = mail.sender
-    assert sender is not None
-    name = validate.storable(mail.sender_name) if mail.sender_name else None
-    contact = ctx.once(f"contact {sender}", lambda: contact_for(conn, sender, ctx.now, name=name))
+    contact = _contact(ctx, mail)
     body = _body(mail)
+    if (
+        chunk is not None
+        and chunk.waiting
+        and not chunk.keys.isdisjoint(key_of_id(ref) for ref in mail.references)
+    ):
+        chunk.flush(ctx, settings)  # it answers a request waiting in the chunk
     target = thread.find(conn, mail.references, mail.subject, settings.subject_tag, ctx.hidden)
+    if (
+        target is None
+        and chunk is not None
+        and chunk.waiting
+        and thread.tagged(mail.subject, settings.subject_tag) is not None
+    ):
+        chunk.flush(ctx, settings)  # its tag may name a ticket waiting to be made
+        target = thread.find(conn, mail.references, mail.subject, settings.subject_tag, ctx.hidden)
     rating = _rating(mail) if target is not None else None
     if (
         target is not None
@@ -178,29 +205,175 @@ def receive_in(ctx: Context, mail: Mail, settings: MailSettings) -> Outcome:
             message_id=message_id,
             found_by=target.found_by,
         )
+    elif target is None and chunk is not None:
+        return chunk.wait(mail, _new_request(mail, body), replace(base, record_id=record))
     else:
+        if chunk is not None:
+            chunk.flush(ctx, settings)  # tickets are numbered in the order their mail came
         outcome = _open_ticket(ctx, mail, body, target, base, settings)
-    if mail.body.files and outcome.ticket_id is not None:
-        refused = attach_in(
-            conn,
-            outcome.ticket_id,
-            outcome.message_id,
-            [NewFile(f.name, f.content_type, f.data, f.inline) for f in mail.body.files],
-            max_size=settings.max_attachment_size,
-            now=ctx.now,
-        )
-        notices = tuple(f"attachment not kept: {why}" for why in refused)
-        outcome = replace(outcome, notices=outcome.notices + notices)
-    conn.execute(
-        _SETTLED,
-        {
-            "record": record,
-            "became": outcome.outcome,
-            "on_ticket": outcome.ticket_id,
-            "as_message": outcome.message_id,
-        },
-    )
+    outcome = _attach(ctx, mail, outcome, settings)
+    conn.execute(_SETTLED, _settling(record, outcome))
     return replace(outcome, record_id=record)
+
+
+def _contact(ctx: Context, mail: Mail) -> int:
+    """The sender's contact, made if new (:func:`_know_senders` may have read it already)."""
+    sender = mail.sender
+    assert sender is not None
+    name = validate.storable(mail.sender_name) if mail.sender_name else None
+    key = f"contact {sender}"
+    if key in ctx.memo:
+        found: int = ctx.memo[key]
+        return found
+    unknown: set[str] = ctx.memo.get(_UNKNOWN, set())
+    if sender not in unknown:
+        return ctx.once(key, lambda: contact_for(ctx.conn, sender, ctx.now, name=name))
+    domain = sender.rsplit("@", 1)[1]
+    org = ctx.once(
+        f"organization of domain {domain}", lambda: organization_of_domain(ctx.conn, domain)
+    )
+    made = new_contact(ctx.conn, sender, ctx.now, name, org)
+    ctx.memo[key] = made
+    ctx.memo[f"organization of {made}"] = org
+    return made
+
+
+#: The senders :func:`_know_senders` found no contact for, in ``Context.memo``.
+_UNKNOWN: Final = "mail: senders with no contact"
+
+
+def _know_senders(ctx: Context, mails: Sequence[Mail]) -> None:
+    """The contacts of the senders of ``mails`` read in one statement (what
+    :func:`_contact` would read one message at a time), with their organizations."""
+    unknown: set[str] = ctx.memo.setdefault(_UNKNOWN, set())
+    wanted = {
+        mail.sender
+        for mail in mails
+        if mail.sender is not None
+        and "@" in mail.sender
+        and f"contact {mail.sender}" not in ctx.memo
+        and mail.sender not in unknown
+    }
+    if not wanted:
+        return
+    found = known_contacts(ctx.conn, sorted(wanted))
+    for email in wanted:
+        if email in found:
+            contact_id, org = found[email]
+            ctx.memo[f"contact {email}"] = contact_id
+            ctx.memo[f"organization of {contact_id}"] = org
+        else:
+            unknown.add(email)
+
+
+def _new_request(
+    mail: Mail, body: str, follows: thread.Target | None = None, tag: str = ""
+) -> NewTicket:
+    """The new ticket a message opens."""
+    subject = mail.subject
+    if follows is not None:
+        subject = _follow_up_subject(subject, tag)
+    subject = " ".join(subject.split())[: validate.MAX_SUBJECT] or NO_SUBJECT
+    return new_ticket(subject=subject, body=body, requester=mail.sender, channel="email")
+
+
+def _attach(ctx: Context, mail: Mail, outcome: Outcome, settings: MailSettings) -> Outcome:
+    """The message's files stored with what it became (the notices say which were refused)."""
+    if not mail.body.files or outcome.ticket_id is None:
+        return outcome
+    refused = attach_in(
+        ctx.conn,
+        outcome.ticket_id,
+        outcome.message_id,
+        [NewFile(f.name, f.content_type, f.data, f.inline) for f in mail.body.files],
+        max_size=settings.max_attachment_size,
+        now=ctx.now,
+    )
+    notices = tuple(f"attachment not kept: {why}" for why in refused)
+    return replace(outcome, notices=outcome.notices + notices)
+
+
+def _settling(record: int, outcome: Outcome) -> dict[str, object]:
+    return {
+        "record": record,
+        "became": outcome.outcome,
+        "on_ticket": outcome.ticket_id,
+        "as_message": outcome.message_id,
+    }
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    mail: Mail
+    new: NewTicket
+    #: Its outcome so far (its row in the mail log).
+    base: Outcome
+
+
+class Chunk:
+    """The new requests of a chunk of mail (:func:`receive_all`), made together: each is
+    claimed, threaded and guarded in its turn, then waits (:meth:`wait`); :meth:`flush`
+    creates them with one ``create_each_in`` (the rules run over all of them together, one
+    statement per kind of row) before anything that could depend on them: a reply to one
+    of them, a duplicate of one, another new ticket made at once (a follow-up of a closed
+    ticket), and the end of the chunk. A reply to an older ticket does not wait for them.
+    Each ticket's history reads as if its mail had come alone."""
+
+    def __init__(self) -> None:
+        self.waiting: list[_Waiting] = []
+        #: The mail keys of the waiting messages.
+        self.keys: set[str] = set()
+        #: What each waiting message became once made, by its row in the mail log.
+        self.told: dict[int, Outcome] = {}
+
+    def wait(self, mail: Mail, new: NewTicket, base: Outcome) -> Outcome:
+        self.waiting.append(_Waiting(mail, new, base))
+        self.keys.add(mail.key)
+        return replace(base, outcome=CREATED)
+
+    def flush(self, ctx: Context, settings: MailSettings) -> None:
+        if not self.waiting:
+            return
+        waiting, self.waiting, self.keys = self.waiting, [], set()
+        made = create_each_in(ctx, [w.new for w in waiting])
+        first = _first_messages(ctx.conn, [ticket_id for ticket_id, _notices in made])
+        settled: list[dict[str, object]] = []
+        for w, (ticket_id, notices) in zip(waiting, made, strict=True):
+            outcome = replace(
+                w.base,
+                outcome=CREATED,
+                ticket_id=ticket_id,
+                message_id=first.get(ticket_id),
+                notices=notices,
+            )
+            outcome = _attach(ctx, w.mail, outcome, settings)
+            record = w.base.record_id
+            assert record is not None
+            settled.append(_settling(record, outcome))
+            self.told[record] = outcome
+        ctx.conn.execute(_SETTLED, settled)
+
+    def outcome(self, given: Outcome) -> Outcome:
+        """What ``given`` (an outcome :func:`receive_in` returned) became after the flush."""
+        if given.outcome == CREATED and given.ticket_id is None and given.record_id is not None:
+            return self.told.get(given.record_id, given)
+        return given
+
+
+_FIRST: Final = (
+    select(schema.messages.c.ticket_id, func.min(schema.messages.c.id))
+    .where(schema.messages.c.ticket_id.in_(bindparam("tickets", expanding=True)))
+    .group_by(schema.messages.c.ticket_id)
+)
+
+
+def _first_messages(conn: Connection, ticket_ids: Sequence[int]) -> dict[int, int]:
+    """Each ticket's first thread entry (its request)."""
+    found: dict[int, int] = {}
+    for start in range(0, len(ticket_ids), 500):
+        rows = conn.execute(_FIRST, {"tickets": list(ticket_ids[start : start + 500])})
+        found.update((int(ticket_id), int(first)) for ticket_id, first in rows)
+    return found
 
 
 def _too_late(ctx: Context, target: thread.Target, settings: MailSettings) -> bool:
@@ -221,11 +394,7 @@ def _open_ticket(
     settings: MailSettings,
 ) -> Outcome:
     notices: list[str] = []
-    subject = mail.subject
-    if target is not None:
-        subject = _follow_up_subject(subject, settings.subject_tag)
-    subject = " ".join(subject.split())[: validate.MAX_SUBJECT] or NO_SUBJECT
-    new = new_ticket(subject=subject, body=body, requester=mail.sender, channel="email")
+    new = _new_request(mail, body, target, settings.subject_tag)
     ticket_id = create_in(ctx, new, notices)
     reason = None
     if target is not None:
@@ -385,20 +554,34 @@ def _chunk_in(
 ) -> list[tuple[Source, Outcome]]:
     """The next chunk of ``pending`` in the open transaction. ``taken`` keeps what was read
     from ``pending`` for this chunk: a transaction run again (a deadlock broken) takes the
-    same messages again, then goes on."""
+    same messages again, then goes on. Messages are read :data:`AHEAD` at a time, their
+    senders' contacts looked up together; new requests are made together (:class:`Chunk`)."""
     started = time.monotonic()
+    chunk = Chunk()
     done: list[tuple[Source, Outcome]] = []
+    known = 0
     while True:
         if len(done) == len(taken):
             if len(taken) >= CHUNK or (taken and time.monotonic() - started > CHUNK_SECONDS):
                 break
-            source = next(pending, None)
-            if source is None:
+            more = list(islice(pending, min(AHEAD, CHUNK - len(taken))))
+            if not more:
                 break
-            taken.append((source, _parsed(source)))
+            taken += [(source, _parsed(source)) for source in more]
+        if len(done) == known:
+            known = min(len(taken), known + AHEAD)
+            _know_senders(ctx, [m for _s, m in taken[len(done) : known] if isinstance(m, Mail)])
         source, mail = taken[len(done)]
-        done.append((source, receive_in(ctx, mail, settings) if isinstance(mail, Mail) else mail))
-    return done
+        if isinstance(mail, Mail):
+            done.append((source, receive_in(ctx, mail, settings, chunk=chunk)))
+        else:
+            done.append((source, mail))
+    chunk.flush(ctx, settings)
+    return [(source, chunk.outcome(outcome)) for source, outcome in done]
+
+
+#: Messages read (and their senders looked up) at a time within a chunk.
+AHEAD: Final = 50
 
 
 def _parsed(source: Source) -> Mail | Outcome:

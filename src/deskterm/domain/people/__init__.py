@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from deskterm.domain.people.agents import set_role as set_role
     from deskterm.domain.people.agents import whoami as whoami
     from deskterm.domain.people.contacts import contact_for as contact_for
+    from deskterm.domain.people.contacts import known_contacts as known_contacts
+    from deskterm.domain.people.contacts import new_contact as new_contact
+    from deskterm.domain.people.contacts import organization_of_domain as organization_of_domain
 
 _SURFACE = Surface(
     __name__,
@@ -26,7 +29,12 @@ _SURFACE = Surface(
             "set_login",
             "whoami",
         ),
-        "contacts": ("contact_for",),
+        "contacts": (
+            "contact_for",
+            "known_contacts",
+            "new_contact",
+            "organization_of_domain",
+        ),
     },
 )
 __getattr__ = _SURFACE.getattr

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.history import messages_by_id as messages_by_id
     from deskterm.domain.tickets.new import NewTicket as NewTicket
     from deskterm.domain.tickets.new import create as create
+    from deskterm.domain.tickets.new import create_each_in as create_each_in
     from deskterm.domain.tickets.new import create_in as create_in
     from deskterm.domain.tickets.new import new_ticket as new_ticket
     from deskterm.domain.tickets.outbox import OUTBOX_KINDS as OUTBOX_KINDS
@@ -140,6 +141,7 @@ _SURFACE = Surface(
             "new_ticket",
             "create",
             "create_in",
+            "create_each_in",
         ),
         "plan": (
             "UNSET",

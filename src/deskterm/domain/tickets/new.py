@@ -127,6 +127,13 @@ def create_many_in(
     return triage_new(ctx, arrivals, notices)
 
 
+def create_each_in(ctx: Context, news: Sequence[NewTicket]) -> list[tuple[int, tuple[str, ...]]]:
+    """:func:`create_many_in`, telling each ticket's notices apart: (id, notices) per ticket,
+    in order (a mail import's chunk of new requests, each told what became of it)."""
+    done = triage(ctx, [insert_new(ctx, new) for new in news])
+    return [(triaged.ticket_id, tuple(triaged.notices())) for triaged in done]
+
+
 _TICKET_INSERT = insert(schema.tickets)
 _MESSAGE_INSERT = insert(schema.messages)
 
