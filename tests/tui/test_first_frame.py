@@ -7,6 +7,8 @@ arrive while the console is still starting.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -135,3 +137,20 @@ async def test_a_first_page_that_breaks_still_lets_the_keys_through(
         burst(pilot, "q")
         await settle(pilot)
         assert app.return_code == 0
+
+
+def test_what_the_first_frame_imports_leaves_out_the_objects_it_does_not_show() -> None:
+    """The modules the console imports before its first frame (cli/entry.py's quick path,
+    the app, the main screen) leave the thread, knowledge-base, view, agent and queue objects
+    to be built on first use (``models_read``, ``models_more``: half a millisecond a class),
+    and import no database library."""
+    code = (
+        "import sys\n"
+        "import deskterm.cli.entry, deskterm.config, deskterm.domain.tickets.quick\n"
+        "import deskterm.tui.app, deskterm.tui.screens.main_screen\n"
+        "late = ('deskterm.domain.models_read', 'deskterm.domain.models_more', 'sqlalchemy',"
+        " 'pydantic', 'alembic', 'typer')\n"
+        "print(sorted(m for m in late if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr

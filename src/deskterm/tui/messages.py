@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from deskterm.domain.models import Page, Ticket, TicketDetail
+from deskterm.domain.models import Page, Ticket
 from deskterm.errors import DeskError
 
 if TYPE_CHECKING:
+    from deskterm.domain.models import TicketDetail
     from deskterm.domain.tickets import Presence
 
 

@@ -8,12 +8,16 @@ The row layout is ``fields.SELECTED``: the list select's columns.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskterm.domain.models import AuditEvent, Ticket
+from deskterm.domain import models
+from deskterm.domain.models import Ticket
 from deskterm.domain.sla import ClockState, state_of
 from deskterm.domain.tickets.fields import FIELDS, ROW, SHOWN_COLUMNS
 from deskterm.domain.vocab import PRIORITIES
+
+if TYPE_CHECKING:
+    from deskterm.domain.models import AuditEvent
 
 #: Where the converter finds and puts things (derived from fields.FIELDS).
 _PRIORITY = ROW["priority"]
@@ -51,7 +55,7 @@ def ticket_from_row(row: Any, now: datetime) -> Ticket:
 
 def audit_event_from_row(row: Any) -> AuditEvent:
     """An AuditEvent from an ``audit_events`` row joined with the actor's ``handle``."""
-    return AuditEvent(
+    return models.AuditEvent(
         id=row.id,
         ticket_id=row.ticket_id,
         actor=row.handle,

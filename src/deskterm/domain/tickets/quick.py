@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from deskterm.domain import models
 from deskterm.domain.identity import NAME_AGENT_SQL, WHO_SQL, choose, found, hidden_from
-from deskterm.domain.models import Cursor, Page, Ticket, TicketDetail
+from deskterm.domain.models import Cursor, Page, Ticket
 from deskterm.domain.tickets import statements
 from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.fields import TIME_POSITIONS, list_sql, visible_sql
@@ -35,6 +36,7 @@ from deskterm.store.migrations import HEAD
 from deskterm.store.options import StoreOptions
 
 if TYPE_CHECKING:
+    from deskterm.domain.models import TicketDetail
     from deskterm.store.light_pg import PgReader
 
 #: The default list (newest update first), as ``read.list_page`` orders it.
@@ -361,7 +363,7 @@ class LightDesk:
             return None
         ticket = self._tickets(one, _now())[0]
         total, by_agent = statements.time_totals(totals)
-        return TicketDetail(
+        return models.TicketDetail(
             ticket,
             tuple(map(statements.message, thread)),
             tuple(map(statements.audit_event, history)),

@@ -17,10 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from deskterm.domain.models import Attachment, AuditEvent, Message, Rating
+from deskterm.domain import models
 from deskterm.store.light import utc
+
+if TYPE_CHECKING:
+    # Built through ``models`` when first needed: the console's first frame reads the list
+    # statements here and never a thread (``models_read``).
+    from deskterm.domain.models import Attachment, AuditEvent, Message, Rating
 
 # ----------------------------------------------------------------------------- orders
 
@@ -112,7 +117,7 @@ def message(row: Any) -> Message:
     """A Message from a :data:`THREAD` row."""
     id_, ticket_id, kind, handle, agent_name, email, contact_name, body, at, auto = row[:10]
     delivery, error = row[10:12]
-    return Message(
+    return models.Message(
         id=id_,
         ticket_id=ticket_id,
         kind=kind,
@@ -129,7 +134,7 @@ def message(row: Any) -> Message:
 def audit_event(row: Any) -> AuditEvent:
     """An AuditEvent from a :data:`HISTORY` row."""
     id_, ticket_id, handle, field, old, new, version, at = row
-    return AuditEvent(id_, ticket_id, handle, field, old, new, version, utc(at))
+    return models.AuditEvent(id_, ticket_id, handle, field, old, new, version, utc(at))
 
 
 def time_totals(rows: Iterable[Any]) -> tuple[int, dict[str, int]]:
@@ -143,12 +148,13 @@ def rating(row: Any) -> Rating | None:
     if row is None:
         return None
     ticket_id, value, comment, solved_at, recorded_at, handle = row
-    return Rating(ticket_id, value, comment, utc(solved_at), utc(recorded_at), handle)
+    return models.Rating(ticket_id, value, comment, utc(solved_at), utc(recorded_at), handle)
 
 
 def attachments(rows: Iterable[Any]) -> tuple[Attachment, ...]:
     """The Attachments of :data:`ATTACHMENTS` rows, numbered 1, 2, ... in that order."""
     found = []
+    Attachment = models.Attachment
     for number, row in enumerate(rows, start=1):
         id_, ticket_id, message_id, name, kind, size, sha256, inline, refused, at = row
         found.append(
