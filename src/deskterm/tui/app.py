@@ -16,6 +16,7 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from deskterm.drafts import Draft, Drafts
 
 R = TypeVar("R")
+#: The console's styles for all the first frame does not show (see ``deskterm.tcss``).
+MORE_CSS = Path(__file__).with_name("deskterm_more.tcss")
 #: How long the notice that the desk refused who is acting stays up (a working day: nothing
 #: the console does works after it, and it is said only once).
 REFUSED_SECONDS = 8 * 3600.0
@@ -47,6 +50,7 @@ REFUSED_SECONDS = 8 * 3600.0
 class DeskApp(App[None]):
     """The console: a main screen of views and tickets, with detail, editor and picker screens."""
 
+    #: The first frame's styles; the rest are read by :meth:`load_more_css`.
     CSS_PATH = "deskterm.tcss"
     TITLE = "deskterm"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -115,6 +119,7 @@ class DeskApp(App[None]):
         #: The other agents on tickets, by ticket (read by ``live``); screens subscribe.
         self.others: dict[int, tuple[Presence, ...]] = {}
         self.presence_changes: Signal[PresenceChanged] = Signal(self, "presence-changes")
+        self._more_css = False
 
     @property
     def desk(self) -> Desk:
@@ -148,6 +153,24 @@ class DeskApp(App[None]):
         if self._desk is not None:
             return self._desk.now()
         return datetime.now(UTC).replace(microsecond=0)
+
+    def load_more_css(self) -> None:
+        """Read the styles of all the first frame does not show (``deskterm_more.tcss``), once:
+        before the main screen mounts the rest of itself, or before any other screen is pushed.
+        They are added after ``deskterm.tcss``, so the cascade is that of one file."""
+        if self._more_css:
+            return
+        self._more_css = True
+        # As Stylesheet.read does for CSS_PATH, through add_source, which also drops the
+        # stylesheet's map of rules (read() leaves it stale once it has been built).
+        self.stylesheet.add_source(
+            MORE_CSS.read_text(encoding="utf-8"), read_from=(str(MORE_CSS), "")
+        )
+        self.css_path.append(MORE_CSS)  # `textual run --dev` reloads it with the other
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        self.load_more_css()
+        return super().push_screen(*args, **kwargs)
 
     def started(self) -> None:
         """The main screen is complete: let the keys typed during start-up through."""

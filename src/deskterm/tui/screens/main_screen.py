@@ -122,6 +122,7 @@ class MainScreen(TicketActions):
         from deskterm.tui.widgets.ticket_view import TicketView
 
         try:
+            desk_app(self).load_more_css()
             main = self.query_one("#main", Vertical)
             filter_bar = FilterBar(id="filter")
             filter_bar.display = False
