@@ -8,6 +8,8 @@ run (issue 16's "Done means"):
 * ``deskterm --help`` against ``python -c "import typer"`` (target 1.1x);
 * ``ticket note ID --body ...`` against ``ticket show ID`` of the same ticket (target 1.3x;
   it writes a note to the bench desk on every run);
+* ``ticket reply ID --body ...`` against the same (no target: the light write of a reply;
+  it queues a mail in the bench desk's outbox on every run);
 * ``ticket list --all --format ids`` against the ``sqlite3`` command-line tool printing the
   same ids in the same order (target 3x), and deskterm's peak memory (target 100 MB);
 * with ``--pg URL`` (a desk on PostgreSQL), ``ticket list --limit 50 --format json`` against a
@@ -17,7 +19,7 @@ run (issue 16's "Done means"):
 (``python -X importtime``), for bench/README.md and docs/performance.md.
 
 Usage: python bench/bench_cli.py [--tickets 1000000] [--runs 15] [--pg URL] [--importtime]
-       [--only list|show|help|note|all]
+       [--only list|show|help|note|reply|all]
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def main() -> None:
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument(
         "--only",
-        choices=("list", "show", "help", "note", "all", "pg"),
+        choices=("list", "show", "help", "note", "reply", "all", "pg"),
         help="run one figure only (pg: the PostgreSQL ones, with --pg; no SQLite desk needed)",
     )
     args = parser.parse_args()
@@ -73,7 +75,9 @@ def main() -> None:
     runs = args.runs
     lines = [f"bench_cli: {args.tickets:,} tickets, median of {runs}, alternated with the baseline"]
 
-    def row(key: str, label: str, ours_cmd: list[str], base_cmd: list[str], target: float) -> None:
+    def row(
+        key: str, label: str, ours_cmd: list[str], base_cmd: list[str], target: float | None
+    ) -> None:
         if args.only not in (None, key):
             return
         ours, base = alternate(run_command(ours_cmd, env), run_command(base_cmd, env), runs)
@@ -105,6 +109,13 @@ def main() -> None:
         [deskterm, "ticket", "note", str(ticket), "--body", "bench note"],
         [deskterm, "ticket", "show", str(ticket), "--format", "json"],
         1.3,
+    )
+    row(
+        "reply",
+        f"ticket reply {ticket} vs ticket show {ticket}",
+        [deskterm, "ticket", "reply", str(ticket), "--body", "bench reply"],
+        [deskterm, "ticket", "show", str(ticket), "--format", "json"],
+        None,
     )
     if args.only in (None, "all"):
         _all_ids(lines, db, env, max(3, runs // 3))

@@ -311,6 +311,21 @@ def test_postgresql_urls_are_read_as_sqlalchemy_reads_them(backend) -> None:
     )
 
 
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_a_note_or_a_reply_on_postgresql_takes_the_ordinary_path(
+    backend, seeded, backend_url, monkeypatch
+) -> None:
+    """The light writer is SQLite's (``tickets.quick_write``): on PostgreSQL it steps aside
+    before writing anything, and the ordinary path writes."""
+    monkeypatch.setenv("DESKTERM_DB", backend_url)
+    monkeypatch.setenv("DESKTERM_AGENT", "alice")
+    ticket = _ids(seeded)[0]
+    before = tickets.get(seeded, ticket).version
+    for kind in ("note", "reply"):
+        assert quick.run(["ticket", kind, str(ticket), "--body", "x"]) is False
+    assert tickets.get(seeded, ticket).version == before
+
+
 def test_list_all_reads_one_snapshot(seeded, backend_url, monkeypatch) -> None:
     """A ticket written while ``--all`` streams does not show: every page is from the
     snapshot the stream started in."""

@@ -222,6 +222,105 @@ def test_a_deactivated_agent_or_an_old_schema_takes_the_ordinary_path(
     assert _dump(light_url) == _dump(full_url)
 
 
+def _copy(light_url: str, full_url: str) -> None:
+    """Make the ordinary path's desk the light path's again (after changes to the latter)."""
+    source = sqlite3.connect(light_url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(full_url.removeprefix("sqlite:///"))
+    source.backup(target)
+    source.close()
+    target.close()
+
+
+def _outbox(url: str) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        return conn.execute(
+            "SELECT ticket_id, kind, recipient, status FROM mail_outbox ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_reply_writes_what_the_ordinary_path_writes(desks, cli_inproc_bytes) -> None:
+    """A public reply on the light path: the first response, a new ticket opened, the SLA
+    clocks (the desk's policies read as the ordinary path reads them), the mail queued to
+    the requester (none without one), the time spent; every row as the ordinary path's."""
+    light_url, full_url, desk = desks
+    asked = tickets.create(desk, subject="Printer jams", requester="ann@example.com", body="Help")
+    internal = tickets.create(desk, subject="Rack 4 fan", priority="high")
+    waiting = tickets.create(desk, subject="Laptop", requester="bo@example.com")
+    tickets.update(desk, waiting.id, tickets.Changes(status="pending"))
+    solved = tickets.create(desk, subject="Password", requester="cy@example.com")
+    tickets.update(desk, solved.id, tickets.Changes(status="solved"))
+    clocked = str(_with_clocks(desk))
+    assert asked.status == "new" and asked.first_response_due is not None
+    _copy(light_url, full_url)
+    before = len(_outbox(light_url))
+    version = tickets.get(desk, int(clocked)).version
+    for args in (
+        ("ticket", "reply", str(asked.id), "--body", "On my way", "-f", "json"),
+        ("ticket", "reply", str(asked.id), "-b", "Café ☕\nsecond line\t", "--time", "1h30m"),
+        ("ticket", "reply", str(internal.id), "--body", "Noted", "--time", "20m"),
+        ("ticket", "reply", clocked, "--body=newer", f"--if-version={version}", "-f", "json"),
+        ("--as", "bob", "ticket", "reply", str(waiting.id), "--body", "Any news?", "-f", "csv"),
+        ("-q", "ticket", "reply", str(solved.id), "--body", "Glad", "--format", "table"),
+    ):
+        _twice(cli_inproc_bytes, light_url, full_url, *args, light=True)
+    assert _dump(light_url) == _dump(full_url)
+    opened = tickets.get(desk, asked.id)
+    assert opened.status == "open" and opened.version == asked.version + 2
+    queued = _outbox(light_url)[before:]
+    assert [(row[0], row[2]) for row in queued] == [  # "VPN drops" and "Rack 4": no requester
+        (asked.id, "ann@example.com"),
+        (asked.id, "ann@example.com"),
+        (waiting.id, "bo@example.com"),
+        (solved.id, "cy@example.com"),
+    ]
+    assert tickets.get(desk, int(clocked)).subject == "VPN drops"
+    assert {row[1:2] + row[3:] for row in queued} == {("reply", "queued")}
+
+
+def test_a_reply_the_light_writer_cannot_do_is_left_to_the_ordinary_path(
+    desks, cli_inproc_bytes, tmp_path: Path
+) -> None:
+    light_url, full_url, desk = desks
+    ticket = str(_with_clocks(desk))
+    version = tickets.get(desk, int(ticket)).version
+    tickets.update(desk, int(ticket), tickets.Changes(status="pending"))
+    closed = str(tickets.create(desk, subject="Done").id)
+    tickets.update(desk, int(closed), tickets.Changes(status="solved"))
+    tickets.close(desk, int(closed))
+    secret = tickets.list_page(desk, 'queue:"Security"', limit=1).items[0].id
+    attached = tmp_path / "vpn.conf"
+    attached.write_text("remote vpn.example.com")
+    _copy(light_url, full_url)
+    for args in (
+        ("ticket", "reply", closed, "--body", "too late"),  # Conflict: closed
+        ("ticket", "reply", ticket, "--body", "stale", "--if-version", str(version)),
+        ("ticket", "reply", "999999", "--body", "nobody"),
+        ("--as", "bob", "ticket", "reply", str(secret), "--body", "hidden"),
+        ("ticket", "reply", ticket, "--body", "   "),
+        ("ticket", "reply", ticket, "--body", "x", "--time", "forever"),
+        ("ticket", "reply", ticket, "--body", "x", "--status", "solved"),
+        ("ticket", "reply", ticket, "--body", "x", "--attach", str(attached)),
+        ("--debug", "ticket", "reply", ticket, "--body", "x"),
+    ):
+        _twice(cli_inproc_bytes, light_url, full_url, *args, light=False)
+    _twice(
+        cli_inproc_bytes,
+        light_url,
+        full_url,
+        "ticket",
+        "reply",
+        ticket,
+        "--body",
+        "-",
+        light=False,
+        input="from stdin\n",
+    )
+    assert _dump(light_url) == _dump(full_url)
+
+
 def test_a_busy_desk_is_left_to_the_ordinary_path(desks, monkeypatch) -> None:
     """Another writer holding the desk: the light writer gives up after a moment, having
     written nothing (the ordinary path waits, says so, and gives up after busy_timeout)."""
@@ -264,3 +363,17 @@ def test_a_note_imports_no_sqlalchemy_or_pydantic(desks) -> None:
         assert '"id": ' + str(ticket) in done.stdout
         assert done.stderr.splitlines()[-1] == "[]", (args, done.stderr)
     assert [m.body for m in tickets.detail(desk, ticket).messages][-2:] == ["light", "with time"]
+
+
+def test_a_reply_imports_no_sqlalchemy_or_pydantic(desks) -> None:
+    light_url, _full_url, desk = desks
+    ticket = _with_clocks(desk)
+    env = {"DESKTERM_DB": light_url, "DESKTERM_AGENT": "alice", "PATH": ""}
+    args = ("ticket", "reply", str(ticket), "--body", "light reply", "-f", "json")
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"id": ' + str(ticket) in done.stdout
+    assert done.stderr.splitlines()[-1] == "[]", done.stderr
+    assert [m.body for m in tickets.detail(desk, ticket).messages][-1] == "light reply"

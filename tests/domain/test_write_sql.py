@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.dialects import sqlite
 
 from deskterm.domain.tickets import write, write_sql
@@ -140,3 +141,34 @@ def test_a_change_the_clocks_hear_of_asks_for_the_policies(request_: Request) ->
     names = Names({1: "Service Desk"}, {2: "alice"}, policies=UNREAD)
     with pytest.raises(PoliciesNotRead):
         plan(_current(), request_, NOW, names)
+
+
+def test_a_reply_s_statements_are_what_sqlalchemy_compiles() -> None:
+    """The light writer of ``ticket reply``: every UPDATE a reply's plan may need (each set
+    of ``REPLY_COLUMNS``, in the table's column order as SQLAlchemy sets them), the SLA
+    policies as ``load_policies`` reads them, and the outbox's statements."""
+    from itertools import combinations
+
+    from deskterm.domain.sla.policies import book_statements
+    from deskterm.domain.tickets import outbox
+    from deskterm.store import schema
+
+    assert tuple(c.name for c in schema.tickets.columns) == write_sql.TICKET_COLUMNS
+    columns = sorted(write_sql.REPLY_COLUMNS)
+    for size in range(len(columns) + 1):
+        for chosen in combinations(columns, size):
+            assert write_sql.update_sql(chosen) == _compiled(write.update_statement(chosen, NOW))
+    assert write_sql.update_sql(()) == write_sql.UPDATES[()]
+    assert write_sql.update_sql(("status", "priority")) is None
+    assert write_sql.update_sql(("queue_id",)) is None
+    policies, defaults = book_statements()
+    assert (_compiled(policies), _compiled(defaults)) == (
+        write_sql.POLICIES,
+        write_sql.QUEUE_POLICIES,
+    )
+    times = tuple(c.name for c in policies.selected_columns if isinstance(c.type, UTCDateTime))
+    assert times == write_sql.POLICY_TIMES
+    assert _compiled(outbox.recipients_statement([5])) == write_sql.RECIPIENTS
+    item = outbox.Outgoing(5, outbox.REPLY, 77)
+    keys = list(outbox.outbox_rows([item], {5: "ann@example.com"}, NOW)[0])
+    assert _compiled(insert(schema.mail_outbox), keys) == write_sql.OUTBOX

@@ -22,8 +22,9 @@ a missing or hidden ticket, a bad value. Recognised:
 * ``ticket show ID``, ``kb show ID|SLUG`` and ``view list`` with ``--format``/``-f``;
 * ``kb search QUERY`` with ``--limit`` and ``--format``/``-f``;
 * ``report [summary]`` with ``--since``, ``--until`` and ``--format``/``-f``;
-* one write: ``ticket note ID --body TEXT`` (``-b``) with ``--time``, ``--if-version`` and
-  ``--format``/``-f``, written by ``tickets.note_light`` (the one workflow and the one
+* two writes: ``ticket note ID --body TEXT`` (``-b``) and ``ticket reply ID --body TEXT``
+  with ``--time``, ``--if-version`` and ``--format``/``-f``, written by
+  ``tickets.note_light`` and ``tickets.reply_light`` (the one workflow and the one
   versioned write on ``sqlite3``; it steps aside, having written nothing, for anything it
   cannot do, and the ordinary path does it or says why not).
 """
@@ -137,11 +138,11 @@ def run(args: list[str]) -> bool:
             if words:
                 raise _NotHere
             return _views(_settings(top), **options)
-        if command[:2] == ["ticket", "note"]:
+        if command[:2] in (["ticket", "note"], ["ticket", "reply"]):
             options, words, _ = _options(command[2:], _NOTE_VALUES, {}, stop_at_word=False)
             if len(words) != 1:
                 raise _NotHere
-            return _note(_settings(top), words[0], **options)
+            return _note(_settings(top), words[0], kind=command[1], **options)
         if command[:2] == ["ticket", "show"]:
             options, words, _ = _options(command[2:], _SHOW_VALUES, {}, stop_at_word=False)
             if len(words) != 1:
@@ -473,18 +474,20 @@ def _note(
     settings: Settings,
     ticket: str,
     *,
+    kind: str = "note",
     body: str | None = None,
     time: str | None = None,
     if_version: str | None = None,
     fmt: str | None = None,
 ) -> bool:
-    """``ticket note ID --body TEXT``: written by ``tickets.note_light`` (the one workflow
-    and the one versioned write on ``sqlite3``), printed as ``ticket_cmd._emit_ticket``
-    prints it. Without ``--body TEXT`` (stdin, ``$EDITOR``), with ``--status`` or
-    ``--attach``, or when the light writer steps aside, nothing is written here."""
+    """``ticket note ID --body TEXT`` and ``ticket reply ID --body TEXT`` (``kind``):
+    written by ``tickets.message_light`` (the one workflow and the one versioned write on
+    ``sqlite3``), printed as ``ticket_cmd._emit_ticket`` prints it. Without ``--body TEXT``
+    (stdin, ``$EDITOR``), with ``--status`` or ``--attach``, or when the light writer steps
+    aside, nothing is written here."""
     from deskterm.cli.output import emit_object, resolve_format
     from deskterm.cli.ticket_view import SHOW_FIELDS, ticket_dict
-    from deskterm.domain.tickets import note_light
+    from deskterm.domain.tickets import message_light
     from deskterm.domain.validate import ticket_id
     from deskterm.errors import DeskError
 
@@ -501,7 +504,9 @@ def _note(
         number = ticket_id(ticket)
     except DeskError:
         raise _NotHere from None
-    result = note_light(settings.url, settings.handle, number, body, time=time, if_version=seen)
+    result = message_light(
+        settings.url, settings.handle, number, kind, body, time=time, if_version=seen
+    )
     if result is None:
         raise _NotHere  # nothing written: the ordinary path writes it or says why not
     with _writing():

@@ -42,18 +42,14 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.policies import KEEP as KEEP
     from deskterm.domain.sla.policies import DeletedPolicy as DeletedPolicy
     from deskterm.domain.sla.policies import Keep as Keep
-    from deskterm.domain.sla.policies import PolicyBook as PolicyBook
     from deskterm.domain.sla.policies import PolicyChanges as PolicyChanges
-    from deskterm.domain.sla.policies import SlaPolicy as SlaPolicy
     from deskterm.domain.sla.policies import add_policy as add_policy
     from deskterm.domain.sla.policies import delete_policy as delete_policy
     from deskterm.domain.sla.policies import edit_policy as edit_policy
-    from deskterm.domain.sla.policies import engine_policy as engine_policy
     from deskterm.domain.sla.policies import get_policy as get_policy
     from deskterm.domain.sla.policies import list_policies as list_policies
     from deskterm.domain.sla.policies import load_policies as load_policies
     from deskterm.domain.sla.policies import load_versions as load_versions
-    from deskterm.domain.sla.policies import match_policy as match_policy
     from deskterm.domain.sla.policies import policy_for as policy_for
     from deskterm.domain.sla.policies import recompute_running as recompute_running
     from deskterm.domain.sla.policies import record_version as record_version
@@ -73,6 +69,11 @@ if TYPE_CHECKING:
     from deskterm.domain.sla.state import ClockState as ClockState
     from deskterm.domain.sla.state import sla_state as sla_state
     from deskterm.domain.sla.state import state_of as state_of
+    from deskterm.domain.sla.stored import PolicyBook as PolicyBook
+    from deskterm.domain.sla.stored import SlaPolicy as SlaPolicy
+    from deskterm.domain.sla.stored import engine_policy as engine_policy
+    from deskterm.domain.sla.stored import match_policy as match_policy
+    from deskterm.domain.sla.stored import stored_policy as stored_policy
 
 _SURFACE = Surface(
     __name__,
@@ -97,20 +98,18 @@ _SURFACE = Surface(
         ),
         "history": ("timeline", "Timeline", "Entry"),
         "state": ("Clock", "ClockState", "CLOCK_COLUMNS", "state_of", "sla_state"),
+        "stored": ("SlaPolicy", "PolicyBook", "engine_policy", "match_policy", "stored_policy"),
         "duration": ("human_duration", "parse_duration"),
         "describe": ("applies_to", "calendar_text", "targets_text"),
         "policies": (
             "KEEP",
             "Keep",
-            "SlaPolicy",
-            "PolicyBook",
             "PolicyChanges",
             "DeletedPolicy",
             "list_policies",
             "get_policy",
             "add_policy",
             "edit_policy",
-            "engine_policy",
             "recompute_running",
             "running_tickets",
             "delete_policy",
@@ -118,7 +117,6 @@ _SURFACE = Surface(
             "load_policies",
             "load_versions",
             "record_version",
-            "match_policy",
             "policy_for",
         ),
         "policy_shape": (

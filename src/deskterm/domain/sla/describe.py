@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from deskterm.domain.sla.policy_shape import CLOCKS, describe_hours
 
 if TYPE_CHECKING:
-    from deskterm.domain.sla.policies import SlaPolicy
+    from deskterm.domain.sla.stored import SlaPolicy
 
 SHORT = {"first_response": "first", "next_response": "next", "resolution": "resolve"}
 

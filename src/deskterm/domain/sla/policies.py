@@ -23,20 +23,17 @@ from enum import Enum
 from typing import Any, Final
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from deskterm.domain import validate
 from deskterm.domain.desk import Desk
 from deskterm.domain.lookup import queue_id
-from deskterm.domain.sla.calendar import Calendar as BusinessCalendar
 from deskterm.domain.sla.clocks import Facts, Policy, recompute
-from deskterm.domain.sla.clocks import Targets as ClockTargets
 from deskterm.domain.sla.policy_shape import (
     DEFAULT_PAUSE,
     DEFAULT_WARNING,
     Calendar,
     TargetChanges,
-    Targets,
     check_calendar,
     check_country,
     check_description,
@@ -48,6 +45,7 @@ from deskterm.domain.sla.policy_shape import (
     merge_targets,
 )
 from deskterm.domain.sla.state import CLOCK_COLUMNS, ClockState
+from deskterm.domain.sla.stored import PolicyBook, SlaPolicy, engine_policy, stored_policy
 from deskterm.domain.vocab import PRIORITIES, UNSOLVED
 from deskterm.errors import Conflict, InvalidInput, NotFound, PolicyChanged, PolicyInUse
 from deskterm.store import schema
@@ -75,44 +73,6 @@ class Keep(Enum):
 
 
 KEEP: Final = Keep.KEEP
-
-
-@dataclass(frozen=True)
-class SlaPolicy:
-    """A policy as stored (targets and calendar in their stored form, see policy_shape)."""
-
-    id: int
-    name: str
-    description: str
-    queue: str | None
-    type: str | None
-    organization: str | None
-    targets: Targets
-    calendar: Calendar
-    pause_statuses: tuple[str, ...]
-    warning_percent: int
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    queue_id: int | None = None
-    organization_id: int | None = None
-    #: ``deskterm sla tick`` escalates its breached tickets one tier up (docs/sla.md).
-    escalate_on_breach: bool = False
-
-    @property
-    def narrowed_by(self) -> int:
-        """How many of queue, type and organization this policy names."""
-        return sum(v is not None for v in (self.queue_id, self.type, self.organization_id))
-
-    def fits(
-        self, queue_id: int | None, ticket_type: str | None, organization_id: int | None
-    ) -> bool:
-        """Whether every narrowing this policy names matches the ticket."""
-        return (
-            (self.queue_id is None or self.queue_id == queue_id)
-            and (self.type is None or self.type == ticket_type)
-            and (self.organization_id is None or self.organization_id == organization_id)
-        )
 
 
 @dataclass(frozen=True)
@@ -177,25 +137,7 @@ def _load(conn: Connection, *, order_by_name: bool = False) -> list[SlaPolicy]:
     return policies
 
 
-def _from_row(row: Row[Any]) -> SlaPolicy:
-    return SlaPolicy(
-        id=row.id,
-        name=row.name,
-        description=row.description,
-        queue=row.queue_name,
-        type=row.type,
-        organization=row.organization_name,
-        targets=json.loads(row.targets),
-        calendar=json.loads(row.calendar),
-        pause_statuses=tuple(s for s in row.pause_statuses.split(",") if s),
-        warning_percent=row.warning_percent,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        queue_id=row.queue_id,
-        organization_id=row.organization_id,
-        escalate_on_breach=bool(row.escalate_on_breach),
-    )
+_from_row = stored_policy
 
 
 def _find(conn: Connection, name: str, *, lock: bool = False) -> SlaPolicy:
@@ -222,64 +164,22 @@ def _find(conn: Connection, name: str, *, lock: bool = False) -> SlaPolicy:
 # --------------------------------------------------------------------------- matching
 
 
-@dataclass(frozen=True)
-class PolicyBook:
-    """Every policy and every queue's default, read once, to match many tickets."""
-
-    policies: tuple[SlaPolicy, ...]
-    queue_defaults: Mapping[int, int]
-
-    def match(
-        self, queue_id: int | None, ticket_type: str | None, organization_id: int | None
-    ) -> SlaPolicy | None:
-        default_id = self.queue_defaults.get(queue_id) if queue_id is not None else None
-        return match_policy(
-            self.policies,
-            queue_id=queue_id,
-            ticket_type=ticket_type,
-            organization_id=organization_id,
-            queue_default_id=default_id,
-        )
-
-
-def match_policy(
-    policies: Iterable[SlaPolicy],
-    *,
-    queue_id: int | None,
-    ticket_type: str | None,
-    organization_id: int | None,
-    queue_default_id: int | None = None,
-) -> SlaPolicy | None:
-    """The policy a ticket runs under: the rule of the module's docstring (pure)."""
-    fitting = [p for p in policies if p.fits(queue_id, ticket_type, organization_id)]
-    specific = [p for p in fitting if p.narrowed_by]
-    if specific:
-        return min(
-            specific,
-            key=lambda p: (
-                -p.narrowed_by,
-                p.queue_id is None,
-                p.organization_id is None,
-                p.type is None,
-                p.id,
-            ),
-        )
-    if queue_default_id is not None:
-        default = next((p for p in fitting if p.id == queue_default_id), None)
-        if default is not None:
-            return default
-    return min(fitting, key=lambda p: p.id, default=None)
+def book_statements() -> tuple[Any, Any]:
+    """What :func:`load_policies` reads: every policy (by id) and the queues' defaults
+    (``tickets.write_sql`` keeps both as text for the light writer; a test compares)."""
+    return (
+        _select().order_by(P.c.id),
+        select(Q.c.id, Q.c.default_sla_policy_id).where(Q.c.default_sla_policy_id.is_not(None)),
+    )
 
 
 def load_policies(conn: Connection) -> PolicyBook:
     """The policies and queue defaults as of ``conn``'s transaction (for the workflow)."""
-    defaults = {
-        int(qid): int(pid)
-        for qid, pid in conn.execute(
-            select(Q.c.id, Q.c.default_sla_policy_id).where(Q.c.default_sla_policy_id.is_not(None))
-        )
-    }
-    return PolicyBook(tuple(_load(conn)), defaults)
+    policies, defaults = book_statements()
+    return PolicyBook(
+        tuple(stored_policy(row) for row in conn.execute(policies)),
+        {int(qid): int(pid) for qid, pid in conn.execute(defaults)},
+    )
 
 
 def policy_for(
@@ -560,25 +460,6 @@ def load_versions(conn: Connection) -> dict[int, list[tuple[datetime, Policy]]]:
 
 
 # ------------------------------------------------------------------------------ the clocks
-
-
-def engine_policy(stored: SlaPolicy) -> Policy:
-    """The SLA engine's :class:`Policy` of a stored one (targets in minutes -> seconds)."""
-    targets = {
-        priority: ClockTargets(
-            **{clock: None if minutes is None else minutes * 60 for clock, minutes in t.items()}
-        )
-        for priority, t in stored.targets.items()
-    }
-    return Policy(
-        id=stored.id,
-        name=stored.name,
-        calendar=BusinessCalendar.from_dict(stored.calendar),
-        targets=targets,
-        pause_statuses=frozenset(stored.pause_statuses),
-        warning=stored.warning_percent / 100,
-        version=stored.version,
-    )
 
 
 #: Tickets recomputed per statement when a policy changes.

@@ -85,9 +85,16 @@ UNREAD: Final = _Unread()
 
 def load(conn: Connection) -> Policies:
     """Every policy of the desk, read once (a desk without any costs one query)."""
-    from deskterm.domain.sla import engine_policy, load_policies
+    from deskterm.domain.sla import load_policies
 
-    book = load_policies(conn)
+    return of_book(load_policies(conn))
+
+
+def of_book(book: PolicyBook) -> Policies:
+    """The policies of ``book`` as the engine takes them (the light writer of ``ticket
+    reply`` reads the same rows without SQLAlchemy, ``quick_write``)."""
+    from deskterm.domain.sla import engine_policy
+
     if not book.policies:
         return NO_POLICIES
     return Policies(book, {row.id: engine_policy(row) for row in book.policies})

@@ -13,10 +13,10 @@ write (``versioned``) needs, on the light path too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -59,24 +59,42 @@ def enqueue(conn: Connection, items: Sequence[Outgoing], now: datetime) -> int:
     those whose ticket has no requester are left out. Returns how many were enqueued."""
     if not items:
         return 0
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert
 
     from deskterm.store import schema
 
-    O, T, C = schema.mail_outbox, schema.tickets, schema.contacts  # noqa: E741
     ids = sorted({item.ticket_id for item in items})
     to: dict[int, str] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        to.update(
-            (int(ticket_id), str(email))
-            for ticket_id, email in conn.execute(
-                select(T.c.id, C.c.email)
-                .join(C, C.c.id == T.c.requester_id)
-                .where(T.c.id.in_(chunk))
-            )
-        )
-    rows = [
+        found = conn.execute(recipients_statement(ids[start : start + 500]))
+        to.update((int(ticket_id), str(email)) for ticket_id, email in found)
+    rows = outbox_rows(items, to, now)
+    if rows:
+        conn.execute(insert(schema.mail_outbox), rows)
+    return len(rows)
+
+
+def recipients_statement(ticket_ids: Sequence[int]) -> Any:
+    """Each of ``ticket_ids`` that has a requester, with the requester's address."""
+    from sqlalchemy import select
+
+    from deskterm.store import schema
+
+    T, C = schema.tickets, schema.contacts
+    return (
+        select(T.c.id, C.c.email)
+        .join(C, C.c.id == T.c.requester_id)
+        .where(T.c.id.in_(list(ticket_ids)))
+    )
+
+
+def outbox_rows(
+    items: Sequence[Outgoing], to: Mapping[int, str], now: datetime
+) -> list[dict[str, Any]]:
+    """The ``mail_outbox`` rows of ``items``, to the addresses ``to`` of their tickets (an
+    item whose ticket has none is left out): what :func:`enqueue` inserts, and the light
+    writer of ``ticket reply`` (``quick_write``) too."""
+    return [
         {
             "ticket_id": item.ticket_id,
             "message_id": item.message_id,
@@ -92,9 +110,6 @@ def enqueue(conn: Connection, items: Sequence[Outgoing], now: datetime) -> int:
         for item in items
         if item.ticket_id in to
     ]
-    if rows:
-        conn.execute(insert(O), rows)
-    return len(rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,17 @@
-"""An internal note on an SQLite desk, written with ``sqlite3`` alone: ``ticket note ID --body
-TEXT`` in a script's loop pays for importing SQLAlchemy on every call otherwise (about
-five times what ``ticket show`` costs).
+"""An internal note or a public reply on an SQLite desk, written with ``sqlite3`` alone:
+``ticket note ID --body TEXT`` (or ``ticket reply``) in a script's loop pays for importing
+SQLAlchemy on every call otherwise (about five times what ``ticket show`` costs).
 
-It is not a second workflow. :func:`note_light` does what ``change.add_message`` does, on
+It is not a second workflow. :func:`message_light` does what ``change.add_message`` does, on
 a plain connection: in one ``BEGIN IMMEDIATE`` transaction it reads the acting agent (active,
 and which confidential queues are hidden from them) and the ticket as a write reads it
 (``write_sql``: the statements ``write`` and ``desk`` run, compiled once to text, checked by
-a test), plans the note with the one workflow (``plan.plan``: a closed ticket, a version
-that does not exist, the audit entries, the time spent) and stores the plan with the one
-versioned write (``versioned.store``) through :class:`LightWriter`, which runs those same
-statements. The SLA policies are not read: a note moves no clock, and a plan that asks for
-them (``clocks.UNREAD``) makes it step aside.
+a test), plans the message with the one workflow (``plan.plan``: a closed ticket, a version
+that does not exist, the audit entries, the time spent, a reply's first response and SLA
+clocks) and stores the plan with the one versioned write (``versioned.store``) through
+:class:`LightWriter`, which runs those same statements (a reply's mail to the requester
+too). A note does not read the SLA policies: it moves no clock, and a plan that asks for
+them (``clocks.UNREAD``) makes it step aside. A reply reads them as ``write.names`` does.
 
 Anything it cannot do answers None after a rollback, having written nothing, and the caller
 takes the ordinary path, which does it or says why not: a refusal of the workflow (stale,
@@ -31,10 +32,10 @@ from deskterm.domain.identity import HIDDEN_SQL
 from deskterm.domain.models import AuditEvent, Ticket
 from deskterm.domain.sla import CLOCK_COLUMNS, ClockState
 from deskterm.domain.tickets import statements, versioned, write_sql
-from deskterm.domain.tickets.clocks import UNREAD
+from deskterm.domain.tickets.clocks import UNREAD, Policies, of_book
 from deskterm.domain.tickets.convert import ticket_from_row
 from deskterm.domain.tickets.fields import TIME_POSITIONS
-from deskterm.domain.tickets.outbox import Outgoing
+from deskterm.domain.tickets.outbox import REPLY, Outgoing, outbox_rows
 from deskterm.domain.tickets.plan import Current, Names, NewMessage, NewRating, Request, plan
 from deskterm.domain.tickets.quick import ONE_TICKET_SQL
 from deskterm.domain.tickets.time_spent import parse_time_spent
@@ -62,17 +63,49 @@ def note_light(
     """Add ``body`` as ``handle``'s internal note to ``ticket_id`` (with ``time`` spent, and
     refused as ``add_message`` refuses when ``if_version`` is given), committed; the ticket
     as it now is. None when this writer steps aside (module docstring): nothing written."""
+    return message_light(url, handle, ticket_id, "note", body, time=time, if_version=if_version)
+
+
+def reply_light(
+    url: str,
+    handle: str,
+    ticket_id: int,
+    body: str,
+    *,
+    time: str | None = None,
+    if_version: int | None = None,
+) -> Ticket | None:
+    """:func:`note_light` for a public reply: the same, and what a reply does besides (its
+    plan reads the SLA policies: the first response, a new ticket opened, the clocks; its
+    mail to the requester is queued in the same transaction)."""
+    return message_light(url, handle, ticket_id, "reply", body, time=time, if_version=if_version)
+
+
+def message_light(
+    url: str,
+    handle: str,
+    ticket_id: int,
+    kind: str,
+    body: str,
+    *,
+    time: str | None = None,
+    if_version: int | None = None,
+) -> Ticket | None:
+    """A note or a reply (``kind``), as ``add_message`` adds it without a status or files;
+    None when this writer steps aside: nothing written."""
     try:
-        text = validate.body(body, what="note")
+        text = validate.body(body, what=kind)
         seconds = parse_time_spent(time) if time is not None else None
     except Exception:
+        return None
+    if kind not in ("note", "reply"):
         return None
     path = sqlite_path(url)
     conn = None if path is None else open_write(path)
     if conn is None:
         return None
     try:
-        ticket = _note(conn, handle, ticket_id, text, seconds, if_version)
+        ticket = _message(conn, handle, ticket_id, kind, text, seconds, if_version)
         conn.execute("COMMIT")
         return ticket
     except Exception:
@@ -84,10 +117,11 @@ def note_light(
         conn.close()
 
 
-def _note(
+def _message(
     conn: sqlite3.Connection,
     handle: str,
     ticket_id: int,
+    kind: str,
     text: str,
     seconds: int | None,
     if_version: int | None,
@@ -111,8 +145,10 @@ def _note(
         since = tuple(map(statements.audit_event, conn.execute(statements.HISTORY, key)))
     writer = LightWriter(conn)
     at = now()
-    request = Request(message=NewMessage("note", text, actor_id), time_spent=seconds)
-    planned = plan(current, request, at, writer.names(), since=since, seen=if_version)
+    request = Request(message=NewMessage(kind, text, actor_id), time_spent=seconds)
+    # A note moves no clock: the policies are not read (``clocks.UNREAD``).
+    names = writer.names(policies=kind == "reply")
+    planned = plan(current, request, at, names, since=since, seen=if_version)
     versioned.store(writer, [planned], actor_id=actor_id, now=at, hidden=hidden)
     row = conn.execute(ONE_TICKET_SQL, (ticket_id,)).fetchone()
     return ticket_from_row(convert_times(row, TIME_POSITIONS), at)
@@ -150,11 +186,34 @@ class LightWriter:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def names(self) -> Names:
-        """The desk's names for the plan, without its SLA policies (``clocks.UNREAD``)."""
+    def names(self, *, policies: bool = False) -> Names:
+        """The desk's names for the plan, with its SLA policies as ``write.names`` reads
+        them when ``policies``, else without (``clocks.UNREAD``)."""
         queues = dict(self.conn.execute(write_sql.QUEUE_NAMES).fetchall())
         agents = dict(self.conn.execute(write_sql.AGENT_HANDLES).fetchall())
-        return Names(queues=queues, agents=agents, policies=UNREAD)
+        return Names(
+            queues=queues, agents=agents, policies=self._policies() if policies else UNREAD
+        )
+
+    def _policies(self) -> Policies:
+        """``clocks.load``: the rows of ``sla.book_statements()`` made a ``PolicyBook`` by
+        the same code."""
+        from types import SimpleNamespace
+
+        from deskterm.domain.sla import PolicyBook, stored_policy
+
+        cursor = self.conn.execute(write_sql.POLICIES)
+        columns = [d[0] for d in cursor.description]
+        stored = []
+        for row in cursor.fetchall():
+            fields = dict(zip(columns, row, strict=True))
+            for name in write_sql.POLICY_TIMES:
+                if fields[name] is not None:
+                    fields[name] = utc(fields[name])
+            stored.append(stored_policy(SimpleNamespace(**fields)))
+        found = self.conn.execute(write_sql.QUEUE_POLICIES)
+        defaults = {int(queue): int(policy) for queue, policy in found}
+        return of_book(PolicyBook(tuple(stored), defaults))
 
     def message(self, values: dict[str, Any]) -> int:
         cursor = self.conn.execute(write_sql.MESSAGE, _bound(values))
@@ -162,7 +221,7 @@ class LightWriter:
         return int(cursor.lastrowid)
 
     def update(self, columns: tuple[str, ...], params: list[dict[str, Any]], now: datetime) -> None:
-        sql = write_sql.UPDATES.get(columns)
+        sql = write_sql.update_sql(columns)
         if sql is None:
             raise StepAside
         rows = [_bound({**item, "updated_at": now}) for item in params]
@@ -181,7 +240,15 @@ class LightWriter:
         raise StepAside
 
     def enqueue(self, items: Sequence[Outgoing], now: datetime) -> None:
-        raise StepAside
+        """``outbox.enqueue`` of one ticket's reply (a solve's mail steps aside)."""
+        tickets = {item.ticket_id for item in items}
+        if len(tickets) != 1 or any(item.kind != REPLY for item in items):
+            raise StepAside
+        found = self.conn.execute(write_sql.RECIPIENTS, {"id_1_1": tickets.pop()})
+        to = {int(ticket_id): str(email) for ticket_id, email in found}
+        rows = outbox_rows(items, to, now)
+        if rows:
+            self.conn.executemany(write_sql.OUTBOX, [_bound(row) for row in rows])
 
     def queue_name(self, queue_id: int) -> str:
         raise StepAside

@@ -5,13 +5,17 @@ on ``sqlite3`` without importing SQLAlchemy.
 They are not a second copy to keep in step by hand: each is the text SQLAlchemy compiles from
 the statement ``write`` (or ``desk``) runs, and ``tests/domain/test_write_sql.py`` compiles
 those again and fails when one differs (named parameters, ``IN`` lists of one rendered).
-Only the statements of a note are here; a plan that needs any other (another set of columns
-to update, tags, a rating, mail) makes the light writer step aside.
+Only the statements of a note and of a public reply are here (a reply also reads the SLA
+policies, may open a new ticket, starts and stops its clocks, and queues its mail); a plan
+that needs any other (other columns to update, tags, a rating, a solve's mail) makes the
+light writer step aside.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from deskterm.domain.sla import CLOCK_COLUMNS
 
 #: ``write.read_statement([ticket_id])``: the ticket as a write reads it (``id_1_1``).
 READ: Final = (
@@ -72,3 +76,87 @@ UPDATES: Final[dict[tuple[str, ...], str]] = {
         "WHERE tickets.id = :b_id AND tickets.version = :b_seen"
     ),
 }
+
+#: The tickets table's columns in their order (``schema.tickets``): SQLAlchemy sets the
+#: columns of an UPDATE in this order, whatever the order they are given in.
+TICKET_COLUMNS: Final = (
+    "id",
+    "subject",
+    "type",
+    "status",
+    "priority",
+    "queue_id",
+    "assignee_id",
+    "requester_id",
+    "created_by_id",
+    "channel",
+    "created_at",
+    "updated_at",
+    "first_responded_at",
+    "solved_at",
+    "closed_at",
+    "first_response_due",
+    "resolution_due",
+    "merged_into_id",
+    "problem_id",
+    "version",
+    "sla_policy_id",
+    "next_response_due",
+    "next_response_started_at",
+    "sla_paused_at",
+    "sla_paused_seconds",
+    "next_response_paused_seconds",
+    "sla_due",
+    "sla_warn_at",
+    "sla_escalated_due",
+)
+#: What a public reply's plan may set besides ``updated_at`` and ``version``: ``status``
+#: (an agent's reply opens a new ticket), the first response, the SLA clocks.
+REPLY_COLUMNS: Final = frozenset({"status", "first_responded_at", *CLOCK_COLUMNS})
+
+
+def update_sql(columns: tuple[str, ...]) -> str | None:
+    """``write.update_statement(columns, now)`` as SQLAlchemy compiles it (the test compares
+    every set of :data:`REPLY_COLUMNS`), or None for a column not among them."""
+    if not REPLY_COLUMNS.issuperset(columns):
+        return None
+    setting = {*columns, "updated_at", "version"}
+    sets = ", ".join(
+        f"{name}=:b_new" if name == "version" else f"{name}=:{name}"
+        for name in TICKET_COLUMNS
+        if name in setting
+    )
+    return f"UPDATE tickets SET {sets} WHERE tickets.id = :b_id AND tickets.version = :b_seen"
+
+
+#: ``sla.book_statements()``: every SLA policy, by id (``sla.stored_policy`` reads a row),
+#: and the queues' default policies.
+POLICIES: Final = (
+    "SELECT sla_policies.id, sla_policies.name, sla_policies.description, "
+    "sla_policies.queue_id, sla_policies.type, sla_policies.organization_id, "
+    "sla_policies.calendar, sla_policies.targets, sla_policies.pause_statuses, "
+    "sla_policies.warning_percent, sla_policies.created_at, sla_policies.updated_at, "
+    "sla_policies.version, sla_policies.escalate_on_breach, queues.name AS queue_name, "
+    "organizations.name AS organization_name \n"
+    "FROM sla_policies LEFT OUTER JOIN queues ON sla_policies.queue_id = queues.id "
+    "LEFT OUTER JOIN organizations ON sla_policies.organization_id = organizations.id "
+    "ORDER BY sla_policies.id"
+)
+#: The columns of :data:`POLICIES` that hold times (``schema.UTCDateTime``).
+POLICY_TIMES: Final = ("created_at", "updated_at")
+QUEUE_POLICIES: Final = (
+    "SELECT queues.id, queues.default_sla_policy_id \n"
+    "FROM queues \nWHERE queues.default_sla_policy_id IS NOT NULL"
+)
+#: ``outbox.recipients_statement([ticket_id])`` (``id_1_1``).
+RECIPIENTS: Final = (
+    "SELECT tickets.id, contacts.email \n"
+    "FROM tickets JOIN contacts ON contacts.id = tickets.requester_id \n"
+    "WHERE tickets.id IN (:id_1_1)"
+)
+#: The insert of ``outbox.enqueue`` with the values of ``outbox.outbox_rows``.
+OUTBOX: Final = (
+    "INSERT INTO mail_outbox (ticket_id, message_id, kind, automatic, recipient, status, "
+    "attempts, next_try, created_at, version) VALUES (:ticket_id, :message_id, :kind, "
+    ":automatic, :recipient, :status, :attempts, :next_try, :created_at, :version)"
+)
