@@ -7,6 +7,7 @@ arrive while the console is still starting.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ import pytest
 
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
+from deskterm.tui.app import make_app
 from deskterm.tui.screens.main_screen import MainScreen
 from deskterm.tui.widgets.ticket_table import TicketTable
 
@@ -154,3 +156,22 @@ def test_what_the_first_frame_imports_leaves_out_the_objects_it_does_not_show() 
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+async def test_a_collector_held_for_start_up_is_back_on_once_the_screen_is_complete(
+    seeded: Desk,
+) -> None:
+    """cli/entry.py turns the cyclic garbage collector off while the console starts (a full
+    collection landed in the middle of the first frame); the app turns it back on, with what
+    start-up made frozen out of its walks, once the main screen is complete."""
+    app = make_app(seeded, live=None, collector_held=True)
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen) and app.screen.started
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()

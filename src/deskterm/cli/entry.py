@@ -38,6 +38,12 @@ def _quick_console(args: list[str]) -> bool:
     path then runs and explains any problem."""
     if args not in ([], ["tui"]) or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return False
+    import gc
+
+    # No cyclic garbage collection until the first frame is out (the app freezes what start-up
+    # made and turns it back on: DeskApp.started): a full collection of all that was imported
+    # landed in the middle of the first frame, 15 to 20 ms of it (issue 16).
+    gc.disable()
     try:
         from deskterm.config import resolve
         from deskterm.domain.tickets import first_page
@@ -46,8 +52,10 @@ def _quick_console(args: list[str]) -> bool:
         settings = resolve()
         page = first_page(settings.url, settings.handle, limit=PAGE_SIZE)
     except Exception:
+        gc.enable()
         return False
     if page is None:
+        gc.enable()
         return False
     from deskterm.tui.app import run_app
 
@@ -61,5 +69,8 @@ def _quick_console(args: list[str]) -> bool:
             options=settings.store_options(),
         )
 
-    run_app(open_desk, query="", color=settings.use_color, first_page=page)
+    try:
+        run_app(open_desk, query="", color=settings.use_color, first_page=page, collector_held=True)
+    finally:
+        gc.enable()
     return True
