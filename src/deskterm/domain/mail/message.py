@@ -144,7 +144,9 @@ def parse(raw: bytes) -> Mail:
     references += [
         i for i in reversed(_ids(raw_header(message, "references"))) if i not in references
     ]
-    sender_name, sender = _sender(header(message, "from"))
+    sender_name, sender = _plain_sender(raw_header(message, "from")) or _sender(
+        header(message, "from")
+    )
     try:
         report_type = message.get_param("report-type")
     except Exception:
@@ -255,6 +257,27 @@ def _as_utf8(value: str) -> str:
         return value.encode("ascii", "surrogateescape").decode("utf-8")
     except UnicodeError:
         return value
+
+
+#: A From field that is one plain address: a display name of plain words (letters, digits,
+#: spaces) or none, and an address of plain dot-atoms. The header registry's RFC 5322 parser
+#: reads these as they stand; reading them here saves that parser, a third of the time
+#: parsing a message took (bench_mail). Any other field goes through it (:func:`_sender`).
+_ATOMS: Final = r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_PLAIN_FROM: Final = re.compile(
+    rf"\s*(?:([A-Za-z0-9]+(?: +[A-Za-z0-9]+)*) *<({_ATOMS})>|<({_ATOMS})>|({_ATOMS}))\s*"
+)
+
+
+def _plain_sender(value: str) -> tuple[str | None, str] | None:
+    """:func:`_sender` of a plain From field (:data:`_PLAIN_FROM`), else None."""
+    found = _PLAIN_FROM.fullmatch(value)
+    if found is None:
+        return None
+    name, address = found.group(1), found.group(2) or found.group(3) or found.group(4)
+    if len(address) > 320:
+        return None
+    return (" ".join(name.split()) if name else None), address.lower()
 
 
 def _sender(value: str) -> tuple[str | None, str | None]:
