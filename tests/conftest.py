@@ -16,9 +16,11 @@ import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import strays
 import support_pg
 from deskterm.domain.desk import Desk
 from deskterm.domain.setup import open_desk
@@ -32,6 +34,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # terminal's foreground job has it (a Python handler is reset to the default at exec).
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+strays.mark_children()
 ADMIN = "alice"
 EXTRA_AGENTS = (("bob", "Bob Stone", "agent"), ("carol", "Carol Diaz", "lead"))
 
@@ -98,6 +101,63 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Slow tests first: with ``-n 2`` each worker starts on them at once, so the longest
     # tests run beside the short ones instead of being the tail of the run.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+_BEFORE = pytest.StashKey[frozenset[int]]()
+
+
+def _starts_processes(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(name) for name in ("process", "console"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    if _starts_processes(item):
+        item.stash[_BEFORE] = strays.running()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """A test that starts processes (``process``, ``console``) must leave none running; what
+    its fixtures had started before it ran (a server for the module) is theirs to stop."""
+    if _BEFORE in item.stash:
+        left = strays.stop_strays(keep=item.stash[_BEFORE])
+        if left:
+            pytest.fail("left running (now killed): " + "; ".join(left), pytrace=False)
+
+
+_STRAYS: list[str] = []
+
+
+class _WorkerStrays:
+    @staticmethod
+    def pytest_testnodedown(node: Any, error: object) -> None:
+        """An xdist worker's leftovers (it found and killed them at its end) reach the report."""
+        _STRAYS.extend(getattr(node, "workeroutput", {}).get("deskterm_strays", []))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_WorkerStrays())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """At the end of the run, any process the tests left running fails it (and is killed)."""
+    left = strays.stop_strays()
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller reports
+        workeroutput["deskterm_strays"] = left
+        return
+    left += _STRAYS
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write("\n")
+            reporter.write_line(
+                "deskterm tests left processes running (now killed): " + "; ".join(left),
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -190,6 +191,44 @@ def test_a_lost_terminal_keeps_the_text_being_written_and_a_restart_offers_it(
     )
     assert thread(sqlite_desk, ticket)[1] == ("note", typed + " - sent after all")
     assert drafts.load(ticket, "note") is None
+
+
+def _shell_and_console(tmux: Callable[..., str], session: str) -> tuple[int, int]:
+    shell = tmux("list-panes", "-t", session, "-F", "#{pane_pid}").strip()
+    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(shell), int(children[0])
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_hang_up_that_wakes_a_stopped_console_ends_it(
+    tmux: Callable[..., str], sqlite_desk: Desk, ticket: int, tmp_path: Path
+) -> None:
+    """The kernel sends SIGCONT with SIGHUP when the terminal goes. Textual took every SIGCONT
+    for a return from Ctrl+Z and started drawing again on the dead terminal; the console then
+    never ended (tui/driver.py) when enough was drawn before it left; how much was drawn
+    varies, so test_driver.py proves the rule itself and this test the way out. Stopping the
+    console before the hang-up makes both signals arrive together."""
+    session = start(tmux, env_for(sqlite_desk, tmp_path), "tui")
+    wait_for(
+        "the ticket list and the footer",
+        lambda: "Commands palette" in screen(tmux, session),
+        lambda: screen(tmux, session),
+    )
+    shell, console = _shell_and_console(tmux, session)
+    os.kill(console, signal.SIGSTOP)
+    tmux("kill-server")
+    wait_for("the terminal to go", lambda: not _running(shell), lambda: f"shell {shell}")
+    os.kill(console, signal.SIGCONT)
+    wait_for("the console to end", lambda: not _running(console), lambda: f"pid {console}")
 
 
 def test_the_console_draws_in_ascii_where_the_terminal_has_no_unicode(

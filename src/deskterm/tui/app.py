@@ -35,6 +35,8 @@ from deskterm.tui.presence import Here
 from deskterm.tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from deskterm.domain.desk import Desk
     from deskterm.domain.models import Page, Ticket
     from deskterm.domain.tickets import Presence
@@ -192,6 +194,14 @@ class DeskApp(App[None]):
         """The pre-read first page if it answers ``query`` (only the default list does)."""
         page, self.first_page = self.first_page, None
         return page if page is not None and query == "" else None
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver" and driver.__module__ == "textual.drivers.linux_driver":
+            from deskterm.tui.driver import ConsoleDriver
+
+            return ConsoleDriver
+        return driver
 
     def get_default_screen(self) -> Screen[Any]:
         """The main screen is the app's first screen, not pushed over a blank one from
