@@ -1,7 +1,8 @@
-"""One process of the contention test: batches, bulk updates, notes and takes, mixed at random
-for a number of seconds. Says ``ready`` once its desk is open and starts on ``go`` (the
-processes' imports take longest on a busy machine, and are not part of the time), then
-prints one JSON object with everything that succeeded and every error."""
+"""One process of the contention test: batches, bulk updates, notes and takes, mixed at random,
+a number of operations or until a number of seconds have passed. Says ``ready`` once its
+desk is open and starts on ``go`` (the processes' set-up takes longest on a busy machine, and
+is not part of the time), then prints one JSON object with everything that succeeded, every
+error, and the number of transactions the database aborted that the domain ran again."""
 
 from __future__ import annotations
 
@@ -10,22 +11,52 @@ import json
 import random
 import sys
 import time
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from deskterm.domain import tickets
 from deskterm.domain.setup import open_desk
 from deskterm.domain.tickets import batch as batch
-from deskterm.errors import DeskError, NotFound
+from deskterm.errors import DeskError, NotFound, RetryableConflict
+from deskterm.store.engine import Store
 
 
-def main(url: str, worker: int, shared: list[int], seconds: float, seed: int) -> None:
+def count_retries(store: Store, done: dict[str, Any]) -> None:
+    """Count the transactions the database aborted (a deadlock broken; the domain runs them
+    again) in ``done["retried"]``."""
+    write = store.write
+
+    @contextlib.contextmanager
+    def counted() -> Iterator[Connection]:
+        try:
+            with write() as conn:
+                yield conn
+        except RetryableConflict:
+            done["retried"] += 1
+            raise
+
+    store.write = counted  # type: ignore[method-assign]
+
+
+def main(url: str, worker: int, shared: list[int], seconds: float, seed: int, ops: int) -> None:
     rng = random.Random(seed * 100 + worker)
     desk = open_desk(url, ("alice", "bob", "carol")[worker % 3], initialize=False)
-    done: dict[str, list] = {"notes": [], "tags": [], "batch_notes": [], "taken": [], "errors": []}
+    done: dict[str, Any] = {
+        "notes": [],
+        "tags": [],
+        "batch_notes": [],
+        "taken": [],
+        "errors": [],
+        "retried": 0,
+    }
+    count_retries(desk.store, done)
     print("ready", flush=True)
     sys.stdin.readline()
     deadline = time.monotonic() + seconds
     n = 0
-    while time.monotonic() < deadline:
+    while n < ops and time.monotonic() < deadline:
         n += 1
         tag = f"w{worker}-{n}"
         try:
@@ -67,4 +98,5 @@ if __name__ == "__main__":
         [int(i) for i in sys.argv[3].split(",")],
         float(sys.argv[4]),
         int(sys.argv[5]),
+        int(sys.argv[6]),
     )

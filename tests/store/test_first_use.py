@@ -2,15 +2,12 @@
 one schema, one first admin, one default queue, and no process fails (ARCHITECTURE
 "PostgreSQL": the schema itself created at the same moment by several processes).
 
-Real processes: each imports deskterm, says it is ready and waits for a line on its stdin;
-the test releases them all at once.
+Real processes (``racing.race``: forked from a parent that has imported deskterm): each says
+it is ready and waits for a line on its stdin; the test releases them all at once.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from sqlalchemy import func, select, text
 from deskterm.store import schema
 from deskterm.store.engine import Store, make_engine
 from deskterm.store.migrations import HEAD
+from racing import race
 
 PROCESSES = 5
 
@@ -43,36 +41,10 @@ except Exception as exc:
 
 
 def _first_use_at_once(url: str, *, create: bool, env: dict[str, str] | None = None) -> list[dict]:
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, "alice", "create" if create else "open"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **(env or {})},
-        )
-        for _ in range(PROCESSES)
-    ]
-    try:
-        for proc in procs:
-            assert proc.stdout is not None
-            assert proc.stdout.readline().strip() == "ready"
-        for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=300)
-            assert proc.returncode == 0, err
-            assert "Traceback" not in err, err
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+    return race(
+        [[sys.executable, "-c", WORKER, url, "alice", "create" if create else "open"]] * PROCESSES,
+        env=env,
+    )
 
 
 def _assert_initialized_once(url: str) -> None:
