@@ -3,7 +3,8 @@ dependency) with its in-memory backend, in a process of its own on a free local 
 or with STARTTLS on the certificate in tests/mail/tls (trusted by the client through
 SSL_CERT_FILE); :class:`TlsFront` puts TLS from the first byte (IMAPS, as on port 993) in
 front of a plain one. It can be stopped and started again on the same port (its mail is then
-gone, as after a real server's crash) and read and written by the test through imaplib."""
+gone, as after a real server's crash), emptied between tests (:meth:`ImapServer.reset`), and
+read and written by the test through imaplib."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-PYMAP = Path(sys.executable).with_name("pymap")
+#: pymap's command with cheap password hashing (pymap_server.py).
+PYMAP = Path(__file__).with_name("pymap_server.py")
 TLS = Path(__file__).parent / "mail" / "tls"
 CERT = TLS / "cert.pem"
 KEY = TLS / "key.pem"
@@ -43,7 +45,7 @@ class ImapServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        args = [str(PYMAP), "--host", "127.0.0.1", "--port", str(self.port)]
+        args = [sys.executable, str(PYMAP), "--host", "127.0.0.1", "--port", str(self.port)]
         args += ["--cert", str(CERT), "--key", str(KEY)] if self.tls else ["--no-tls"]
         args += ["dict", "--demo-user", USER, "--demo-password", self.password]
         with self.log.open("ab") as log:
@@ -57,6 +59,31 @@ class ImapServer:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"pymap did not start: {self.log.read_text()}") from None
                 time.sleep(0.05)
+
+    def reset(self) -> None:
+        """Empty the server for the next test: every folder but INBOX deleted, INBOX emptied
+        (what a restart does, without a new process: one server serves a module's tests).
+        Started again if it is not running."""
+        if self.process is None or self.process.poll() is not None:
+            self.stop()
+            self.start()
+            return
+        with self.client() as conn:
+            _typ, listed = conn.list()
+            names = []
+            for line in listed:
+                if isinstance(line, bytes):
+                    found = re.match(rb'\(.*?\) (?:"[^"]*"|NIL) (.*)$', line)
+                    assert found, line
+                    names.append(found.group(1).decode())
+            # Children before their parents.
+            for name in sorted(names, key=lambda n: -n.count("/")):
+                if name.strip('"').upper() != "INBOX":
+                    typ, data = conn.delete(name)
+                    assert typ == "OK", (name, data)
+            conn.uid("STORE", "1:*", "+FLAGS.SILENT", r"(\Deleted)")
+            conn.expunge()
+        assert self.messages() == [], "not emptied"
 
     def stop(self) -> None:
         if self.process is not None:

@@ -31,22 +31,44 @@ def eml(name: str) -> bytes:
     return (CORPUS / name).read_bytes()
 
 
-@pytest.fixture
-def imap(tmp_path: Path) -> Iterator[ImapServer]:
-    """A plain IMAP server on localhost (``imap_security = plain`` is allowed there)."""
-    server = ImapServer(tls=False, log=tmp_path / "pymap.log")
+def _server(tls: bool, log: Path) -> Iterator[ImapServer]:
+    server = ImapServer(tls=tls, log=log)
     server.start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def imap_plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ImapServer]:
+    """One plain server for the module's tests (a server start is half a second of CPU)."""
+    yield from _server(False, tmp_path_factory.mktemp("pymap") / "pymap.log")
+
+
+@pytest.fixture(scope="module")
+def imap_starttls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ImapServer]:
+    yield from _server(True, tmp_path_factory.mktemp("pymap") / "pymap-tls.log")
 
 
 @pytest.fixture
-def imap_tls(tmp_path: Path) -> Iterator[ImapServer]:
-    """An IMAP server with STARTTLS, its certificate trusted through SSL_CERT_FILE."""
-    server = ImapServer(tls=True, log=tmp_path / "pymap-tls.log")
-    server.start()
-    yield server
-    server.stop()
+def imap(imap_plain: ImapServer) -> ImapServer:
+    """A plain IMAP server on localhost (``imap_security = plain`` is allowed there), empty."""
+    imap_plain.reset()
+    return imap_plain
+
+
+@pytest.fixture
+def own_imap(tmp_path: Path) -> Iterator[ImapServer]:
+    """A plain server of the test's own, for a test that stops and starts it."""
+    yield from _server(False, tmp_path / "pymap.log")
+
+
+@pytest.fixture
+def imap_tls(imap_starttls: ImapServer) -> ImapServer:
+    """An IMAP server with STARTTLS, its certificate trusted through SSL_CERT_FILE; empty."""
+    imap_starttls.reset()
+    return imap_starttls
 
 
 @pytest.fixture
@@ -335,8 +357,9 @@ def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("security", ["plain", "tls"])
 def test_watch_takes_mail_as_it_arrives_with_idle_and_comes_back_after_a_restart(
-    backend_url: str, desk: Desk, imap: ImapServer, tmp_path: Path, security: str
+    backend_url: str, desk: Desk, own_imap: ImapServer, tmp_path: Path, security: str
 ) -> None:
+    imap = own_imap
     if security == "tls":
         front = TlsFront(imap.port)
         server = f"localhost:{front.port}"
