@@ -4,7 +4,9 @@ A mail server that sees its pipe command die delivers the message again later. E
 starts the installed command on a new message, kills it at a random moment of its run (no
 handler, no cleanup), checks the desk is consistent (``desk_checks``), and delivers the same
 message again as the server would: afterwards there is exactly one ticket for it and one row
-in the mail log, whether the kill came before, during or after the transaction.
+in the mail log, whether the kill came before, during or after the transaction. The killed
+runs and the first, timed, run are real processes; the delivery again runs the command in
+this process (``inproc``), which is about what the kill left, not about a process.
 
 The moments are random but seeded: the seed is in every failure message, and
 ``DESKTERM_FAULT_SEED=N`` runs the same kills again.
@@ -25,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from desk_checks import desk_problems
+from inproc import run_inproc_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -41,13 +44,17 @@ def message(n: int) -> bytes:
     ).encode()
 
 
+def as_alice(url: str) -> dict[str, str | None]:
+    return {"DESKTERM_DB": url, "DESKTERM_AGENT": "alice"}
+
+
 def start(url: str, data: bytes) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [str(DESKTERM), "mail", "receive"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice"},
+        env={**os.environ, **as_alice(url)},
     )
     assert proc.stdin is not None
     proc.stdin.write(data)
@@ -91,10 +98,9 @@ def test_receive_killed_at_random_moments_then_delivered_again_makes_one_ticket(
         assert desk_problems(path) == [], say
         before = counts(path, n)
         assert before in ((0, 0), (1, 1)), f"{say}: half a delivery {before}"
-        again = start(url, message(n))
-        assert again.stdout is not None
-        out = again.stdout.read()
-        assert again.wait(timeout=60) == 0, say
+        again = run_inproc_bytes(["mail", "receive"], env=as_alice(url), input=message(n))
+        out = again.stdout
+        assert again.returncode == 0, (say, again.stderr)
         assert counts(path, n) == (1, 1), say
         expected = b"new ticket #" if before == (0, 0) else b"duplicate: already taken"
         assert out.startswith(expected), (say, out)
@@ -180,7 +186,7 @@ def test_import_killed_at_random_moments_then_run_again_takes_each_message_once(
         # Whole messages only: each one taken has its ticket or reply, and a reply's
         # request went in before it.
         assert entries == logged, say
-        again = subprocess.run(command, env=env, capture_output=True, timeout=600)
+        again = run_inproc_bytes(command[1:], env=as_alice(f"sqlite:///{path}"), input=None)
         assert again.returncode == 0, (say, again.stderr)
         assert f", {logged} duplicate".encode() in again.stdout, (say, again.stdout)
         assert import_counts(path, first, count) == (count, count - count // 3, count), say
