@@ -37,6 +37,8 @@ WATCHDOG = "watchdog"
 #: name does not start with "deskterm-bench": on 2026-11-28 something on the shared machine
 #: ended such servers (someone's clean-up) a second into each run.
 TMUX = ["tmux", "-L", f"tuibench-{os.getpid()}"]
+#: That server's socket: tmux 3.3a leaves the file behind when its server is killed.
+SOCKET = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}" / TMUX[2]
 SIZE = ("120", "40")
 #: The process group of the app being timed (tmux runs each pane's program as a session and
 #: process-group leader; ``--pty`` starts it in a session of its own): killed, not asked.
@@ -240,7 +242,8 @@ def keep_server() -> None:
         WATCHDOG,
         f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
         f"for p in $({' '.join(TMUX)} list-panes -a -F '#{{pane_pid}}'); do "
-        f"[ $p != $$ ] && kill -9 -- -$p; done; {' '.join(TMUX)} kill-server",
+        f"[ $p != $$ ] && kill -9 -- -$p; done; {' '.join(TMUX)} kill-server; "
+        f"rm -f {str(SOCKET)!r}",
     )
 
 
@@ -268,6 +271,7 @@ def main() -> None:
     finally:
         stop()
         subprocess.run([*TMUX, "kill-server"], capture_output=True)
+        SOCKET.unlink(missing_ok=True)
 
 
 def run() -> None:
