@@ -36,7 +36,8 @@ DEADLINE = 90.0
 
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """``tmux(*args)`` on a private server; returns stdout. The server dies with the test."""
+    """``tmux(*args)`` on a private server; returns stdout. The server dies with the test,
+    and its socket file goes with it."""
     if shutil.which("tmux") is None:
         if IN_CI:
             pytest.fail("CI=true but tmux is not installed; the real-terminal tests must run")
@@ -53,6 +54,9 @@ def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
 
     yield run
     subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+    # tmux 3.3a leaves the socket file behind when its server is killed.
+    tmp = Path(os.environ.get("TMUX_TMPDIR") or "/tmp")
+    (tmp / f"tmux-{os.getuid()}" / socket).unlink(missing_ok=True)
 
 
 def env_for(desk: Desk, tmp_path: Path, **extra: str) -> dict[str, str]:
