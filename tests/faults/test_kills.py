@@ -1,10 +1,12 @@
 """Fault injection: deskterm killed with SIGKILL at random moments leaves nothing broken.
 
-Export, import, batch and a bulk update (``ticket update --query ... --yes``) run as the
-installed command on a small SQLite desk and are killed at a random moment, no handler and
-no cleanup. After each kill the desk is consistent (``desk_checks``: integrity, search index,
-versions against the audit log), what the command does happened in full or not at all, and
-the previous backup is byte for byte as it was.
+Export, import, batch and a bulk update (``ticket update --query ... --yes``) run as real
+processes of the command (forked from a server that has imported deskterm, ``forked.py``: the
+random moments fall in the command's work, not in its imports) on a small SQLite desk and
+are killed at a random moment, no handler and no cleanup. After each kill the desk is
+consistent (``desk_checks``: integrity, search index, versions against the audit log), what
+the command does happened in full or not at all, and the previous backup is byte for byte as
+it was.
 
 The moments are random but seeded: the seed is in every failure message, and
 ``DESKTERM_FAULT_SEED=N`` runs the same kills again.
@@ -18,8 +20,6 @@ import random
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+import forked
 from desk_checks import desk_problems
 from deskterm.demo import seed_desk
 from deskterm.domain import tickets
@@ -35,7 +36,6 @@ from deskterm.domain.transfer import jsonl as transfer
 
 pytestmark = pytest.mark.slow
 
-DESKTERM = Path(sys.executable).with_name("deskterm")
 RUNS = 20
 SEED = int(os.environ.get("DESKTERM_FAULT_SEED") or random.SystemRandom().randrange(10**6))
 NOTE = "fault probe"
@@ -185,13 +185,11 @@ def _prepare(base: Base, folder: Path) -> Run:
     return run
 
 
-def _start(run: Run, base: Base, name: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [str(DESKTERM), "--quiet", *COMMANDS[name].args(run, base)],
+def _start(commands: forked.Commands, run: Run, base: Base, name: str) -> forked.ForkedProcess:
+    return commands.popen(
+        ["--quiet", *COMMANDS[name].args(run, base)],
         env={**os.environ, "DESKTERM_DB": run.url, "DESKTERM_AGENT": "alice"},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=forked.PIPE,
     )
 
 
@@ -205,15 +203,21 @@ def _check(run: Run, base: Base, name: str, say: str) -> None:
 def test_commands_killed_at_random_moments_leave_the_desk_and_the_backup_sound(
     base: Base, tmp_path: Path
 ) -> None:
+    with forked.commands() as commands:
+        _kill_at_random_moments(commands, base, tmp_path)
+
+
+def _kill_at_random_moments(commands: forked.Commands, base: Base, tmp_path: Path) -> None:
     # How long each command runs here and now, start to end: the kills land in that span,
     # whatever the speed of the machine. These complete runs are checked too.
     lasts: dict[str, float] = {}
     for name in sorted(COMMANDS):
         run = _prepare(base, tmp_path / f"whole-{name}")
         started = time.monotonic()
-        proc = _start(run, base, name)
+        proc = _start(commands, run, base, name)
         _, stderr = proc.communicate(timeout=120)
         lasts[name] = time.monotonic() - started
+        assert stderr is not None
         assert proc.returncode == 0, f"{name}: exit {proc.returncode}: {stderr.decode()}"
         _check(run, base, name, f"[{name} run to its end]")
 
@@ -223,16 +227,19 @@ def test_commands_killed_at_random_moments_leave_the_desk_and_the_backup_sound(
         name = rng.choice(sorted(COMMANDS))
         moment = rng.uniform(0.0, lasts[name])
         run = _prepare(base, tmp_path / f"run{number}")
-        proc = _start(run, base, name)
+        proc = _start(commands, run, base, name)
         time.sleep(moment)  # the fault's random moment: what is injected, not a wait for it
         killed = proc.poll() is None
         if killed:
             proc.send_signal(signal.SIGKILL)
         _, stderr = proc.communicate(timeout=120)
+        assert stderr is not None
         outcome = "killed" if killed else "done"
         say = f"[seed {SEED}, run {number}: {name} {outcome} at {moment:.2f}s]"
         if not killed:
             assert proc.returncode == 0, f"{say} exit {proc.returncode}: {stderr.decode()}"
+        else:
+            assert proc.returncode == -signal.SIGKILL, say
         _check(run, base, name, say)
         outcomes.append(f"{name} {outcome} at {moment:.2f}s of {lasts[name]:.2f}s")
         shutil.rmtree(run.folder)

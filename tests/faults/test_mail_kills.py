@@ -1,12 +1,13 @@
 """``mail receive`` killed with SIGKILL at a random moment loses nothing and duplicates nothing.
 
 A mail server that sees its pipe command die delivers the message again later. Each run here
-starts the installed command on a new message, kills it at a random moment of its run (no
-handler, no cleanup), checks the desk is consistent (``desk_checks``), and delivers the same
-message again as the server would: afterwards there is exactly one ticket for it and one row
-in the mail log, whether the kill came before, during or after the transaction. The killed
-runs and the first, timed, run are real processes; the delivery again runs the command in
-this process (``inproc``), which is about what the kill left, not about a process.
+starts the command on a new message (a real process, forked from a server that has imported
+deskterm, ``forked.py``, so that the random moments fall in its work rather than in its
+imports), kills it at a random moment of its run (no handler, no cleanup), checks the desk
+is consistent (``desk_checks``), and delivers the same message again as the server would:
+afterwards there is exactly one ticket for it and one row in the mail log, whether the kill
+came before, during or after the transaction. The delivery again runs the command in this
+process (``inproc``): it is about what the kill left, not about a process.
 
 The moments are random but seeded: the seed is in every failure message, and
 ``DESKTERM_FAULT_SEED=N`` runs the same kills again.
@@ -19,19 +20,17 @@ import random
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+import forked
 from desk_checks import desk_problems
 from inproc import run_inproc_bytes
 
 pytestmark = pytest.mark.slow
 
-DESKTERM = Path(sys.executable).with_name("deskterm")
 RUNS = 12
 SEED = int(os.environ.get("DESKTERM_FAULT_SEED") or random.SystemRandom().randrange(10**6))
 
@@ -48,12 +47,12 @@ def as_alice(url: str) -> dict[str, str | None]:
     return {"DESKTERM_DB": url, "DESKTERM_AGENT": "alice"}
 
 
-def start(url: str, data: bytes) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [str(DESKTERM), "mail", "receive"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+def start(commands: forked.Commands, url: str, data: bytes) -> forked.ForkedProcess:
+    proc = commands.popen(
+        ["mail", "receive"],
+        stdin=forked.PIPE,
+        stdout=forked.PIPE,
+        stderr=forked.PIPE,
         env={**os.environ, **as_alice(url)},
     )
     assert proc.stdin is not None
@@ -82,14 +81,20 @@ def test_receive_killed_at_random_moments_then_delivered_again_makes_one_ticket(
     path = tmp_path / "desk.db"
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
+    with forked.commands() as commands:
+        _receive_killed(commands, path, url)
+    assert desk_problems(path) == []
+
+
+def _receive_killed(commands: forked.Commands, path: Path, url: str) -> None:
     began = time.monotonic()
-    timing = start(url, message(0))
+    timing = start(commands, url, message(0))
     assert timing.wait(timeout=60) == 0, timing.stderr.read() if timing.stderr else b""
     lasts = time.monotonic() - began
     rng = random.Random(SEED)
     for n in range(1, RUNS + 1):
         say = f"seed {SEED}, run {n}"
-        proc = start(url, message(n))
+        proc = start(commands, url, message(n))
         moment = rng.uniform(0.0, lasts)
         time.sleep(moment)  # the fault's random moment: what is injected, not a wait for it
         if proc.poll() is None:
@@ -104,7 +109,6 @@ def test_receive_killed_at_random_moments_then_delivered_again_makes_one_ticket(
         assert counts(path, n) == (1, 1), say
         expected = b"new ticket #" if before == (0, 0) else b"duplicate: already taken"
         assert out.startswith(expected), (say, out)
-    assert desk_problems(path) == []
 
 
 def mbox_of(path: Path, first: int, count: int) -> None:
@@ -164,11 +168,19 @@ def test_import_killed_at_random_moments_then_run_again_takes_each_message_once(
     env = {**os.environ, "DESKTERM_DB": f"sqlite:///{path}", "DESKTERM_AGENT": "alice"}
     box = tmp_path / "kills.mbox"
     rng = random.Random(SEED)
+    with forked.commands() as commands:
+        _import_killed(commands, path, env, box, rng)
+    assert desk_problems(path) == []
+
+
+def _import_killed(
+    commands: forked.Commands, path: Path, env: dict[str, str], box: Path, rng: random.Random
+) -> None:
     first, count = 1000, 1200
     mbox_of(box, first, count)
-    command = [str(DESKTERM), "mail", "import", str(box)]
+    command = ["mail", "import", str(box)]
     began = time.monotonic()
-    whole = subprocess.run(command, env=env, capture_output=True, timeout=600)
+    whole = commands.run(command, env=env, timeout=600)
     lasts = time.monotonic() - began
     assert whole.returncode == 0, whole.stderr
     assert import_counts(path, first, count) == (count, count - count // 3, count)
@@ -176,7 +188,7 @@ def test_import_killed_at_random_moments_then_run_again_takes_each_message_once(
         say = f"seed {SEED}, run {run}"
         first += count
         mbox_of(box, first, count)
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = commands.popen(command, env=env)
         time.sleep(rng.uniform(0.3, lasts))  # the fault's random moment, not a wait
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -186,8 +198,7 @@ def test_import_killed_at_random_moments_then_run_again_takes_each_message_once(
         # Whole messages only: each one taken has its ticket or reply, and a reply's
         # request went in before it.
         assert entries == logged, say
-        again = run_inproc_bytes(command[1:], env=as_alice(f"sqlite:///{path}"), input=None)
+        again = run_inproc_bytes(command, env=as_alice(f"sqlite:///{path}"), input=None)
         assert again.returncode == 0, (say, again.stderr)
         assert f", {logged} duplicate".encode() in again.stdout, (say, again.stdout)
         assert import_counts(path, first, count) == (count, count - count // 3, count), say
-    assert desk_problems(path) == []

@@ -1,0 +1,112 @@
+"""The server of ``forked.commands()``: imports deskterm's command line, domain and store once,
+then forks one real ``deskterm`` process per request.
+
+Started by the test with one end of a ``SOCK_SEQPACKET`` socket pair (its fd number in argv).
+Each request is one packet: a JSON object (``argv``, ``env``, ``cwd``) and four fds: the
+process's stdin, stdout and stderr, and a socket on which this server writes the process's
+pid, then, when it has ended, its exit code (negative: the signal that killed it), one line
+each. Nothing is connected to a database before a fork. When the test closes its end, the
+server waits for the processes still running and exits."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import pkgutil
+import socket
+import sys
+import threading
+import time
+import traceback
+
+NOT_PRELOADED = (".migrations", ".tui")  # Alembic's env; the console is not started here
+
+
+def preload() -> None:
+    import deskterm.cli
+    import deskterm.domain
+    import deskterm.store
+
+    for package in (deskterm.cli, deskterm.domain, deskterm.store):
+        for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if not any(part in found.name for part in NOT_PRELOADED):
+                importlib.import_module(found.name)
+    importlib.import_module("sqlalchemy.dialects.sqlite.pysqlite")
+    importlib.import_module("sqlalchemy.dialects.postgresql.psycopg")
+
+
+def child(spec: dict, fds: list[int]) -> int:
+    """In the forked process: the standard streams, environment and directory of the
+    request, then the console script's function, as the installed ``deskterm`` runs it."""
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the request's and every other one's
+    os.environ.clear()
+    os.environ.update(spec["env"])
+    os.chdir(spec["cwd"])
+    time.tzset()
+    sys.argv = ["deskterm", *spec["argv"]]
+    from deskterm.cli.entry import run
+
+    try:
+        run(list(spec["argv"]))
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        print(code, file=sys.stderr)
+        return 1
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+def report(pid: int, reply: socket.socket) -> None:
+    _pid, status = os.waitpid(pid, 0)
+    with contextlib.suppress(OSError):  # the test stopped listening
+        reply.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+    reply.close()
+
+
+def main(fd: int) -> None:
+    control = socket.socket(fileno=fd)
+    preload()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    waiters: list[threading.Thread] = []
+    while True:
+        message, fds, _flags, _address = socket.recv_fds(control, 1 << 20, 4)
+        if not message:
+            break
+        spec = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                control.close()
+                os.close(fds[3])
+                code = child(spec, fds[:3])
+            finally:
+                try:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                finally:
+                    os._exit(code)
+        for stream in fds[:3]:
+            os.close(stream)
+        reply = socket.socket(fileno=fds[3])
+        reply.sendall(f"{pid}\n".encode())
+        waiter = threading.Thread(target=report, args=(pid, reply))
+        waiter.start()
+        waiters.append(waiter)
+    for waiter in waiters:
+        waiter.join()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
