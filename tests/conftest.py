@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+import forked
 import strays
 import support_pg
 from deskterm.domain.desk import Desk
@@ -53,7 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 TESTS = Path(__file__).parent
 #: Fixtures that run the installed ``deskterm`` as a real process (tests/cli/conftest.py).
-SUBPROCESS_FIXTURES = frozenset({"cli", "deskterm"})
+SUBPROCESS_FIXTURES = frozenset({"cli", "deskterm", "forked_commands"})
 #: Modules whose tests start real processes of their own (workers, shells, the command with
 #: bytes or a locale of its own): ``process`` tests, run by make test, not make test-fast.
 PROCESS_MODULES = frozenset(
@@ -324,3 +325,11 @@ def sqlite_desk(tmp_path: Path, sqlite_template: Path) -> Iterator[Desk]:
     desk = open_desk(f"sqlite:///{target}", ADMIN)
     yield desk
     desk.close()
+
+
+@pytest.fixture
+def forked_commands() -> Iterator[forked.Commands]:
+    """Real processes of ``deskterm`` forked from a server that has imported it (``forked.py``:
+    the console script's function, its own pid, pipes and exit code), stopped after the test."""
+    with forked.commands() as commands:
+        yield commands

@@ -1,6 +1,9 @@
 """``deskterm mail ...`` as a user and a mail server run it (docs/mail.md): receive's exit
 codes, import of .eml, mbox and Maildir with --dry-run and a summary, the log of held mail,
-two deliveries of one message at the same moment."""
+two deliveries of one message at the same moment. The exit codes and the deliveries at once
+are real processes forked from a server that has imported deskterm (``forked.py``); a
+mistake made before ``mail receive`` runs (a config file, an option) is seen through the
+installed script."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 from clitools import SQLITE_ONLY, ok, ok_json, one_error_line
 from sqlalchemy import update
 
+import forked
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.store import schema
@@ -44,7 +48,13 @@ def receive(url: str, data: bytes, *extra: str) -> subprocess.CompletedProcess[b
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def test_receive_exit_codes_as_a_mail_server_reads_them(backend_url: str, tmp_path: Path) -> None:
+def test_receive_exit_codes_as_a_mail_server_reads_them(
+    backend_url: str, tmp_path: Path, forked_commands: forked.Commands
+) -> None:
+    def receive(url: str, data: bytes, *extra: str) -> subprocess.CompletedProcess[bytes]:
+        env = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice"}
+        return forked_commands.run([*extra, "mail", "receive"], env=env, input=data, timeout=60)
+
     first = receive(backend_url, eml("latin1.eml"))
     assert (first.returncode, first.stdout) == (0, b"new ticket #1\n"), first.stderr
     # The same message again: taken already, still a success for the server.
@@ -79,9 +89,13 @@ def test_a_mistake_before_receive_runs_makes_the_server_retry_not_bounce(
     assert option.returncode == 75, option.stderr
 
 
-def test_two_deliveries_of_one_message_at_once_make_one_ticket(backend_url: str) -> None:
+def test_two_deliveries_of_one_message_at_once_make_one_ticket(
+    backend_url: str, forked_commands: forked.Commands
+) -> None:
     data = eml("plain-utf8.eml")
-    procs = [receive_process(backend_url, data) for _ in range(4)]
+    env = {**os.environ, "DESKTERM_DB": backend_url, "DESKTERM_AGENT": "alice"}
+    pipes = {"stdin": forked.PIPE, "stdout": forked.PIPE, "stderr": forked.PIPE}
+    procs = [forked_commands.popen(["mail", "receive"], env=env, **pipes) for _ in range(4)]
     outs = [proc.communicate(data, timeout=60) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0, 0, 0], [err for _o, err in outs]
     said = sorted(out.decode() for out, _err in outs)
