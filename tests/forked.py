@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO
 
 SERVER = Path(__file__).with_name("forked_server.py")
+CLIENT = Path(__file__).with_name("forked_client.py")
 PIPE = subprocess.PIPE
 DEVNULL = subprocess.DEVNULL
 
@@ -164,13 +165,31 @@ class Commands:
         return subprocess.CompletedProcess(["deskterm", *args], process.returncode, out, err)
 
 
+def stand_in(folder: Path, listening: Path) -> Path:
+    """Write ``folder/deskterm``: the stand-in (``forked_client.py``) that has the server
+    listening at ``listening`` run each command; put ``folder`` first on PATH."""
+    script = folder / "deskterm"
+    script.write_text(
+        f"#!{sys.executable} -S\nSOCKET = {str(listening)!r}\n" + CLIENT.read_text(),
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script
+
+
 @contextlib.contextmanager
-def commands() -> Iterator[Commands]:
-    """The server, stopped at the end with every process it forked (none is left running)."""
+def commands(listen: Path | None = None) -> Iterator[Commands]:
+    """The server, stopped at the end with every process it forked (none is left running).
+    With ``listen`` (a socket path, short: at most 107 bytes) it also serves ``stand_in``."""
     control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         server = subprocess.Popen(
-            [sys.executable, str(SERVER), str(theirs.fileno())],
+            [
+                sys.executable,
+                str(SERVER),
+                str(theirs.fileno()),
+                *([str(listen)] if listen is not None else []),
+            ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -181,6 +200,9 @@ def commands() -> Iterator[Commands]:
         theirs.close()
     made = Commands(control)
     try:
+        control.settimeout(120)
+        assert control.recv(16) == b"ready", "the command server did not start"
+        control.settimeout(None)
         yield made
     finally:
         for process in made.started:  # a test that failed half-way

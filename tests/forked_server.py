@@ -6,7 +6,11 @@ Each request is one packet: a JSON object (``argv``, ``env``, ``cwd``) and four 
 process's stdin, stdout and stderr, and a socket on which this server writes the process's
 pid, then, when it has ended, its exit code (negative: the signal that killed it), one line
 each. Nothing is connected to a database before a fork. When the test closes its end, the
-server waits for the processes still running and exits."""
+server waits for the processes still running and exits.
+
+With a second argument, a socket path, it also takes the same requests from any process
+that connects there: ``forked_client.py``, the ``deskterm`` that ``forked.commands(path)``
+puts on PATH for scripts run by a shell (one request a connection)."""
 
 from __future__ import annotations
 
@@ -73,40 +77,73 @@ def report(pid: int, reply: socket.socket) -> None:
     reply.close()
 
 
-def main(fd: int) -> None:
-    control = socket.socket(fileno=fd)
-    preload()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    waiters: list[threading.Thread] = []
-    while True:
-        message, fds, _flags, _address = socket.recv_fds(control, 1 << 20, 4)
-        if not message:
-            break
+class Server:
+    def __init__(self) -> None:
+        self.waiters: list[threading.Thread] = []
+        self.lock = threading.Lock()
+
+    def serve(self, message: bytes, fds: list[int], *, close: list[socket.socket]) -> None:
+        """Fork the process a request asks for (``close``: sockets the child must not keep)."""
         spec = json.loads(message)
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                control.close()
-                os.close(fds[3])
-                code = child(spec, fds[:3])
-            finally:
+        with self.lock:  # one fork at a time
+            pid = os.fork()
+            if pid == 0:
+                code = 1
                 try:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
+                    for sock in close:
+                        sock.close()
+                    os.close(fds[3])
+                    code = child(spec, fds[:3])
                 finally:
-                    os._exit(code)
+                    try:
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+                    finally:
+                        os._exit(code)
         for stream in fds[:3]:
             os.close(stream)
         reply = socket.socket(fileno=fds[3])
         reply.sendall(f"{pid}\n".encode())
         waiter = threading.Thread(target=report, args=(pid, reply))
         waiter.start()
-        waiters.append(waiter)
-    for waiter in waiters:
+        self.waiters.append(waiter)
+
+    def listen(self, listener: socket.socket, control: socket.socket) -> None:
+        """Requests from the ``deskterm`` stand-in (``forked_client.py``): one a connection."""
+        while True:
+            try:
+                conn, _address = listener.accept()
+            except OSError:  # closed: the test is done
+                return
+            with conn:
+                message, fds, _flags, _address = socket.recv_fds(conn, 1 << 20, 4)
+                if message and len(fds) == 4:
+                    self.serve(message, fds, close=[control, listener, conn])
+
+
+def main(fd: int, path: str | None) -> None:
+    control = socket.socket(fileno=fd)
+    preload()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    server = Server()
+    listener = None
+    if path is not None:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        listener.bind(path)
+        listener.listen(16)
+        threading.Thread(target=server.listen, args=(listener, control), daemon=True).start()
+    control.send(b"ready")
+    while True:
+        message, fds, _flags, _address = socket.recv_fds(control, 1 << 20, 4)
+        if not message:
+            break
+        server.serve(message, fds, close=[control, *([listener] if listener else [])])
+    if listener is not None:
+        listener.close()
+    for waiter in list(server.waiters):
         waiter.join()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None)

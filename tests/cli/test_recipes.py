@@ -1,5 +1,8 @@
-"""The README "Scripting" recipes, run as written through ``bash -eu -c`` with the real
-``deskterm`` on PATH, on a SQLite desk arranged through the domain.
+"""The README "Scripting" recipes, run as written through ``bash -eu -c`` with ``deskterm`` on
+PATH, on a SQLite desk arranged through the domain. Each ``deskterm`` a script runs is a real
+process of the command (the console script's function), forked from a server that has
+imported deskterm (``forked.py``): the script's pipes, arguments, environment and exit codes
+are the command's, without a third of a second of imports each time.
 
 Each ``RECIPE_*`` string is the text the README shows, and a test checks that the README
 still shows it: if a recipe here breaks, the README is wrong.
@@ -11,15 +14,19 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from clitools import SQLITE_ONLY
 from sqlalchemy import update
 
+import forked
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
 from deskterm.domain.tickets.read import get
@@ -91,17 +98,34 @@ deskterm queue delete 'Printers' --move-to 'Service Desk' --format table
 RECIPES = {name: value for name, value in globals().items() if name.startswith("RECIPE_")}
 
 
+@pytest.fixture(scope="module")
+def deskterm_bin() -> Iterator[Path]:
+    """A folder holding a ``deskterm`` that has a server which imported deskterm once fork a
+    real process of the command for each run (``forked.stand_in``): a script's commands are
+    real processes with the script's pipes, arguments, environment and exit codes, each
+    for a fork instead of a third of a second of CPU."""
+    folder = Path(tempfile.mkdtemp(prefix="dt-recipes-"))  # a short socket path
+    try:
+        listening = folder / "fork.sock"
+        forked.stand_in(folder, listening)
+        with forked.commands(listen=listening):
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def sh(backend_url: str, tmp_path):
-    """``sh(script, *args, env=None)``: the script under ``bash -c`` in ``tmp_path``, with the
-    installed ``deskterm`` first on PATH, on this test's desk, acting as alice."""
+def sh(backend_url: str, tmp_path, deskterm_bin: Path):
+    """``sh(script, *args, env=None)``: the script under ``bash -c`` in ``tmp_path``, with
+    ``deskterm`` first on PATH (``deskterm_bin``, then the venv's), on this test's desk,
+    acting as alice."""
 
     def run(
         script: str, *args: str, env: Mapping[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         full = {
             **os.environ,
-            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PATH": os.pathsep.join([str(deskterm_bin), BIN, os.environ.get("PATH", "")]),
             "DESKTERM_DB": backend_url,
             "DESKTERM_AGENT": "alice",
             **(env or {}),

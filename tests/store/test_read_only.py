@@ -7,7 +7,7 @@ permissions, so when the tests run as root that process runs without the capabil
 let it (``setpriv``); the read-only mount is a bind mount in a private mount namespace
 (``unshare -m``), seen by that process only. One process runs all the commands of a test,
 one after another, through the console script's function as ``cli_inproc`` does
-(``tests/cli/conftest.py``; each run opens and closes its own desk, as a process would):
+(``tests/inproc.py``; each run opens and closes its own desk, as a process would):
 starting a process for each command would cost ~0.7 s of CPU apiece.
 """
 
@@ -27,16 +27,16 @@ import pytest
 from deskterm.domain import tickets
 from deskterm.domain.setup import open_desk
 
-CLI_TESTS = Path(__file__).parents[1] / "cli"
+TESTS = Path(__file__).parents[1]
 #: Runs each command of the JSON list argv[2] in this one process and prints, as JSON, each
 #: one's exit code, stdout and stderr.
 COMMANDS = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
-from conftest import _run_inproc
+from inproc import run_inproc
 answers = []
 for args in json.loads(sys.argv[2]):
-    result = _run_inproc(args, env={}, input=None)
+    result = run_inproc(args, env={}, input=None)
     answers.append([result.returncode, result.stdout, result.stderr])
 print(json.dumps(answers))
 """
@@ -61,7 +61,7 @@ def _run(prefix: Sequence[str], url: str, commands: Sequence[Sequence[str]]) -> 
     """Each of ``commands`` run by deskterm, all in one process started with ``prefix``."""
     env = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice", "COLUMNS": "100"}
     done = subprocess.run(
-        [*prefix, sys.executable, "-c", COMMANDS, str(CLI_TESTS), json.dumps(commands)],
+        [*prefix, sys.executable, "-c", COMMANDS, str(TESTS), json.dumps(commands)],
         env=env,
         capture_output=True,
         text=True,
