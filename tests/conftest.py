@@ -327,9 +327,10 @@ def sqlite_desk(tmp_path: Path, sqlite_template: Path) -> Iterator[Desk]:
     desk.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def forked_commands() -> Iterator[forked.Commands]:
     """Real processes of ``deskterm`` forked from a server that has imported it (``forked.py``:
-    the console script's function, its own pid, pipes and exit code), stopped after the test."""
+    the console script's function, its own pid, pipes and exit code). One server for a
+    module's tests, stopped after them; each test waits for the processes it started."""
     with forked.commands() as commands:
         yield commands

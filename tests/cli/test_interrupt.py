@@ -1,11 +1,12 @@
 """A bulk update killed with SIGKILL mid-way leaves the database consistent and openable.
 
 ``deskterm ticket update --query ... --add-tag ... --yes`` on ~10,000 tickets runs for
-seconds; the test kills the real process with SIGKILL (no handler, no cleanup) at several
-points of the transaction, then opens the database again: it opens, SQLite's
-``PRAGMA integrity_check`` says ``ok``, and either no ticket or every matching ticket has the
-tag, with exactly one audit row per tagged ticket and versions moved only for those. On
-PostgreSQL the client is killed and the server rolls the transaction back.
+seconds; the test kills the real process (forked from a server that has imported deskterm,
+``forked.py``) with SIGKILL (no handler, no cleanup) at several points of the transaction,
+then opens the database again: it opens, SQLite's ``PRAGMA integrity_check`` says ``ok``,
+and either no ticket or every matching ticket has the tag, with exactly one audit row per
+tagged ticket and versions moved only for those. On PostgreSQL the client is killed and the
+server rolls the transaction back.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,12 +23,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+import forked
 from deskterm.demo import seed_desk
 from deskterm.domain.desk import Desk
 from deskterm.domain.setup import open_desk
 from deskterm.domain.tickets.read import count, matching_ids
-
-DESKTERM = Path(sys.executable).with_name("deskterm")
 
 pytestmark = pytest.mark.slow
 
@@ -90,19 +88,13 @@ def _state(url: str) -> State:
         desk.close()
 
 
-def _start(url: str) -> subprocess.Popen[bytes]:
+def _start(commands: forked.Commands, url: str) -> forked.ForkedProcess:
     env = {**os.environ, "DESKTERM_DB": url, "DESKTERM_AGENT": "alice"}
     update = ("ticket", "update", "--query", QUERY, "--add-tag", TAG, "--yes")
-    return subprocess.Popen(
-        [str(DESKTERM), "--quiet", *update, "--format", "ids"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    return commands.popen(["--quiet", *update, "--format", "ids"], env=env, stderr=forked.PIPE)
 
 
-def _kill_when(proc: subprocess.Popen[bytes], ready: Callable[[], bool], cap: float) -> bool:
+def _kill_when(proc: forked.ForkedProcess, ready: Callable[[], bool], cap: float) -> bool:
     """SIGKILL ``proc`` once ``ready()`` (or after ``cap`` seconds); False if it had already
     finished on its own."""
     deadline = time.monotonic() + cap
@@ -137,7 +129,7 @@ def _wal_bytes(db: Path) -> int:
 
 @pytest.mark.parametrize("wal_bytes", [1, 2_000_000, 5_000_000], ids=["early", "mid", "late"])
 def test_sigkill_mid_bulk_update_on_sqlite_is_all_or_nothing(
-    seeded_sqlite: Path, tmp_path: Path, wal_bytes: int
+    seeded_sqlite: Path, tmp_path: Path, wal_bytes: int, forked_commands: forked.Commands
 ) -> None:
     db = tmp_path / "desk.db"
     shutil.copyfile(seeded_sqlite, db)
@@ -145,7 +137,7 @@ def test_sigkill_mid_bulk_update_on_sqlite_is_all_or_nothing(
     before = _state(url)
     assert before.matching > 9_000 and before.tagged == 0
 
-    proc = _start(url)
+    proc = _start(forked_commands, url)
     killed = _kill_when(proc, lambda: _wal_bytes(db) >= wal_bytes, cap=20)
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     assert killed, f"the update finished before the kill (exit {proc.returncode}): {stderr}"
@@ -159,7 +151,7 @@ def test_sigkill_mid_bulk_update_on_sqlite_is_all_or_nothing(
     _assert_all_or_nothing(before, after)
 
     # Not only readable: the next bulk update runs and applies in full.
-    rerun = _start(url)
+    rerun = _start(forked_commands, url)
     _, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err.decode()
     final = _state(url)
@@ -202,11 +194,13 @@ def _pg_sessions(url: str, where: str) -> int:
 
 
 @pytest.mark.parametrize("backend", ["postgres"])
-def test_sigkill_mid_bulk_update_on_postgres_is_rolled_back(seeded_pg: str) -> None:
+def test_sigkill_mid_bulk_update_on_postgres_is_rolled_back(
+    seeded_pg: str, forked_commands: forked.Commands
+) -> None:
     before = _state(seeded_pg)
     assert before.matching > 9_000 and before.tagged == 0
 
-    proc = _start(seeded_pg)
+    proc = _start(forked_commands, seeded_pg)
     # Inside the write transaction for at least half a second: well into the updates.
     in_transaction = "xact_start < now() - interval '0.5 seconds' AND state <> 'idle'"
     killed = _kill_when(proc, lambda: _pg_sessions(seeded_pg, in_transaction) > 0, cap=20)
