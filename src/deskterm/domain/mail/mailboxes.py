@@ -4,6 +4,7 @@ standard library's ``mailbox``), and folders of ``.eml`` files."""
 from __future__ import annotations
 
 import mailbox
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,10 +52,14 @@ def _folder(path: Path) -> list[Source]:
     return [Source(str(file), file.read_bytes) for file in files]
 
 
-def _maildir_order(box: mailbox.Maildir, key: str) -> tuple[float, str]:
-    # Delivery order: Maildir names start with the delivery time.
-    head = key.split(".", 1)[0]
-    return (float(head) if head.isdigit() else 0.0, key)
+def _maildir_order(box: mailbox.Maildir, key: str) -> tuple[int, int, str]:
+    """Delivery order. A Maildir name starts with the delivery's second, and the field
+    ``M`` of its second part holds the microsecond (Dovecot ``1035478339.M542012P8473Q1.host``,
+    Postfix ``1035478339.V801I6ceM542012.host``), written without leading zeros: compared
+    as text, a mail of .M99999 sorted after one of .M100000 delivered later that second."""
+    head, _, rest = key.partition(".")
+    micro = re.search(r"M(\d+)", rest.split(".", 1)[0])
+    return (int(head) if head.isdigit() else 0, int(micro.group(1)) if micro else 0, key)
 
 
 def _mbox(path: Path) -> list[Source]:
