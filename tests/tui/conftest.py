@@ -188,8 +188,9 @@ async def settle(pilot: Pilot[None], rounds: int = 1) -> None:
     Quiet means a whole round (wait for the workers and the console's timers, then for every
     widget of the screen to handle what is queued for it) that starts and ends with nothing
     running, queued or due. ``rounds`` is how many such rounds in a row to see (1 is enough:
-    whatever a handler starts during a round is seen at its end). A last ``pilot.pause()``
-    lays out and paints the screen, so what a test reads is what a terminal would show."""
+    whatever a handler starts during a round is seen at its end). A last repaint
+    (``_repaint``: ``pilot.pause()`` without its idle wait) lays out and paints the screen,
+    so what a test reads is what a terminal would show."""
     from textual.worker import WorkerCancelled
 
     app = pilot.app
@@ -202,15 +203,52 @@ async def settle(pilot: Pilot[None], rounds: int = 1) -> None:
         timers = _console_timers(app)
         if timers:
             await asyncio.wait(timers)
-        await pilot._wait_for_screen()  # Pilot's own wait: each widget handled its queue
+        await _handled(pilot)  # each widget handled its queue
         if busy_before is None and _busy(app) is None:
             quiet += 1
             if quiet >= rounds:
-                await pilot.pause()
+                await _repaint(pilot)
                 return
         else:
             quiet = 0
     raise AssertionError(f"the console never settled: {_busy(app)}")
+
+
+async def _repaint(pilot: Pilot[None]) -> None:
+    """What ``Pilot.pause()`` does without its idle wait: let every queue empty, then lay out
+    and paint the screen as the screen's update timer would. ``pause()`` first sleeps 20 ms
+    at a time until the process is idle (at least 20 ms, at every key press and every
+    settle, and longer on a busy machine); the events it waits for are waited for here."""
+    await _handled(pilot)
+    pilot.app.screen._on_timer_update()
+
+
+async def _handled(pilot: Pilot[None]) -> None:
+    """Wait until the app and every widget of its screens have handled their messages and
+    callbacks, and what handling them queued: ``Pilot``'s own wait, repeated until a round
+    starts and ends with every queue empty. Callbacks that wait for the next repaint
+    (``call_after_refresh``) get it now, as the screen's update timer would give it."""
+    app = pilot.app
+    for _ in range(1000):
+        before = _queued(app)
+        if app.screen._callbacks:  # they wait for the next repaint: do it now
+            app.screen._on_timer_update()
+        await pilot._wait_for_screen()
+        if before is None and _queued(app) is None:
+            break
+    else:
+        raise AssertionError(f"the console never emptied its queues: {_queued(app)}")
+
+
+def _queued(app: DeskApp) -> str | None:
+    """What the app still has queued (a message, a callback), or None."""
+    for screen in app.screen_stack:
+        if screen._callbacks:
+            return f"{screen!r} has callbacks to run after its refresh"
+    for node in _nodes(app):
+        if node.message_queue_size or node._next_callbacks:
+            return f"{node!r} has messages queued"
+    return None
 
 
 def _nodes(app: DeskApp) -> list[MessagePump]:
@@ -241,12 +279,9 @@ def _busy(app: DeskApp) -> str | None:
     timer of its own), or None."""
     if len(app.workers):
         return f"workers {[w.name for w in app.workers]}"
-    for screen in app.screen_stack:
-        if screen._callbacks:
-            return f"{screen!r} has callbacks to run after its refresh"
-    for node in _nodes(app):
-        if node.message_queue_size or node._next_callbacks:
-            return f"{node!r} has messages queued"
+    queued = _queued(app)
+    if queued is not None:
+        return queued
     if _console_timers(app):
         return "a console timer has not fired yet"
     return None
@@ -304,11 +339,13 @@ async def _press_keys_without_polling(app: DeskApp, keys: Iterable[str]) -> None
 
     Textual's own version waits after every key until the process has used almost no CPU
     for 20 ms (``textual._wait.wait_for_idle``), twice: at least 40 ms a key, most of a
-    console test's time. This one sends the same key event the same way and then waits,
-    as ``Pilot`` does after the last key, for the app and every widget of the screen to
-    handle what is queued, twice (a key that opens a screen is followed by that screen's
-    own first messages), and after the last key once lets the screen repaint
-    (``Pilot.pause``: one idle wait a call, not one a key). ``wait:N`` keys still sleep N ms."""
+    console test's time. This one puts the same key event in the app's queue (what the
+    driver's ``send_message`` does, awaited here rather than in a task of its own, so the
+    key is queued before the wait starts) and then waits until the app and every widget of
+    the screen have handled everything queued, including what handling the key queued (a
+    key that opens a screen is followed by that screen's own first messages) — see
+    ``_handled``. After the last key the screen repaints (``_repaint``). ``wait:N`` keys
+    still sleep N ms."""
     import unicodedata
 
     from textual import events
@@ -331,10 +368,9 @@ async def _press_keys_without_polling(app: DeskApp, keys: Iterable[str]) -> None
             char = key if len(key) == 1 else None
         key_event = events.Key(key, char)
         key_event.set_sender(app)
-        driver.send_message(key_event)
-        await pilot._wait_for_screen()
-        await pilot._wait_for_screen()
-    await pilot.pause()  # once, after the last key: let the screen repaint, as Textual's does
+        await app._post_message(key_event)  # what the driver's send_message runs
+        await _handled(pilot)
+    await _repaint(pilot)  # once, after the last key: let the screen repaint, as Textual's does
 
 
 @pytest.fixture(autouse=True)
