@@ -15,7 +15,7 @@ from deskterm.domain import tickets
 from deskterm.domain.people import agents as agents
 from deskterm.domain.setup import open_desk
 from deskterm.store import schema
-from support_pg import ReusedDatabase
+from support_pg import ReusedDatabase, admin_url
 
 
 @pytest.fixture
@@ -121,21 +121,50 @@ def test_a_test_that_changes_the_schema_gets_a_new_database_for_the_next(
     assert enabled == "O"
 
 
-def test_planner_statistics_left_by_a_test_are_not_kept(desk_database: ReusedDatabase) -> None:
+def _sizes(url: str) -> dict[str, tuple[object, ...]]:
+    """Every user relation's planner statistics and size estimates, by name."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            sizes = conn.execute(
+                text(
+                    "SELECT c.relname, c.relpages, c.reltuples, c.relallvisible, "
+                    "(SELECT count(*) FROM pg_statistic s WHERE s.starelid = c.oid) "
+                    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'public'"
+                )
+            ).all()
+            return {row[0]: tuple(row[1:]) for row in sizes}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("analyze", ["ANALYZE tickets", "ANALYZE"])
+def test_planner_statistics_left_by_a_test_are_not_kept(
+    desk_database: ReusedDatabase, analyze: str
+) -> None:
     url = desk_database.url()
     replaced = desk_database.replaced
+    forgotten = desk_database.statistics_forgotten
     desk = open_desk(url, "alice")
     for n in range(20):
         tickets.create(desk, subject=f"Ticket {n}")
     desk.close()
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text("ANALYZE tickets"))
+        conn.execute(text(analyze))  # ``db seed`` ends with a bare ANALYZE
     engine.dispose()
+    assert _sizes(url)["tickets"][3] > 0  # the test did leave statistics
 
     desk_database.reset()
 
-    assert desk_database.replaced == replaced + 1
+    # Forgotten in place, not by a new clone: the next test's planner sees what the
+    # template's clone shows it.
+    assert desk_database.replaced == replaced, desk_database.why_replaced
+    assert desk_database.statistics_forgotten == forgotten + 1
+    assert desk_database.url() == url
+    assert desk_database.template is not None
+    assert _sizes(url) == _sizes(admin_url(desk_database.template))
     engine = create_engine(desk_database.url())
     with engine.connect() as conn:
         kept = conn.execute(
@@ -144,6 +173,28 @@ def test_planner_statistics_left_by_a_test_are_not_kept(desk_database: ReusedDat
         count = conn.execute(select(func.count()).select_from(schema.tickets)).scalar_one()
     engine.dispose()
     assert (kept, count) == (0, 0)
+    assert _everything(url) == _everything(admin_url(desk_database.template))
+
+
+def test_statistics_with_another_change_of_shape_still_get_a_new_database(
+    desk_database: ReusedDatabase,
+) -> None:
+    url = desk_database.url()
+    replaced = desk_database.replaced
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.execute(text("CREATE INDEX tickets_subject_test ON tickets (subject)"))
+    engine.dispose()
+
+    desk_database.reset()
+
+    assert desk_database.replaced == replaced + 1
+    assert desk_database.why_replaced.startswith("its shape changed"), desk_database.why_replaced
+    new_url = desk_database.url()
+    assert new_url != url
+    assert "tickets_subject_test" not in _sizes(new_url)
+    assert _sizes(new_url) == _sizes(admin_url(desk_database.template or ""))
 
 
 def test_an_empty_database_is_empty_again_after_a_test_migrated_it(
