@@ -7,12 +7,15 @@ reload from the first or last page, so both are instant on a million rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 from textual.worker import Worker, WorkerState
 
 from deskterm.domain.models import Cursor, Page, Ticket
@@ -65,6 +68,30 @@ class TicketTable(DataTable[object]):
     def on_mount(self) -> None:
         for label, key, width in COLUMNS:
             self.add_column(label, key=key, width=width)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Textual's, without measuring every new cell when no column sizes to its cells.
+
+        ``DataTable._update_dimensions`` (private; Textual 8.2, pinned by
+        ``tests/tui/test_textual_pin.py``) measures each cell of each new row to widen
+        auto-width columns and the row-label column, then sizes rows of automatic height,
+        then sets ``virtual_size``. Every column here has a fixed width and ``add_rows`` gives
+        no labels and height 1, so the measuring changes nothing (7 to 12 ms of the first
+        frame for a page of 100 rows); only ``virtual_size`` is set. Anything else (an
+        auto-width column, a label, an automatic height) goes to Textual's own method.
+        """
+        new_rows = list(new_rows)
+        if any(column.auto_width for column in self.columns.values()) or any(
+            (row := self.rows.get(key)) is not None and (row.label is not None or row.auto_height)
+            for key in new_rows
+        ):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header_height = self.header_height if self.show_header else 0
+        self.virtual_size = Size(
+            width + self._row_label_column_width, self._total_row_height + header_height
+        )
 
     # -- what the screen asks for -------------------------------------------------------------
 
