@@ -153,6 +153,11 @@ def new_name(kind: str) -> str:
     return f"deskterm_{kind}_{worker()}_{uuid.uuid4().hex[:8]}"
 
 
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _changes(before: str, after: str) -> str:
     """What differs between two shapes, briefly (why a database was replaced)."""
     old, new = set(before.splitlines()), set(after.splitlines())
@@ -167,6 +172,21 @@ class _Clean:
     rows: dict[str, bytes]  # COPY text of the tables that had rows
     sequences: dict[str, tuple[int, bool]]  # last_value, is_called
     sizes: list[tuple[int, int, float, int]]  # oid, relpages, reltuples, relallvisible
+
+    @property
+    def empty_all(self) -> str:
+        """No triggers or foreign-key checks while the rows are put back as they were; every
+        table emptied, every sequence set back."""
+        statements = [
+            "SET LOCAL session_replication_role = replica",
+            "SET LOCAL lock_timeout = '20s'",
+            *(f"DELETE FROM {table}" for table in self.tables),
+            *(
+                f"SELECT setval({_literal(sequence)}, {last}, {str(called).lower()})"
+                for sequence, (last, called) in self.sequences.items()
+            ),
+        ]
+        return ";\n".join(statements)
 
 
 class ReusedDatabase:
@@ -328,16 +348,12 @@ class ReusedDatabase:
         clean = self._clean_state()
         conn = self._conn
         with conn.transaction():
-            # No triggers or foreign-key checks while the rows are put back as they were.
-            conn.execute("SET LOCAL session_replication_role = replica")
-            conn.execute("SET LOCAL lock_timeout = '20s'")
-            for table in clean.tables:
-                conn.execute(f"DELETE FROM {table}")
+            # One round trip for the settings, the DELETEs and the sequences (a statement
+            # without parameters may hold several); then one COPY per table that had rows.
+            conn.execute(clean.empty_all)  # type: ignore[arg-type]
             for table, data in clean.rows.items():
                 with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
                     copy.write(data)
-            for sequence, (last, called) in clean.sequences.items():
-                conn.execute("SELECT setval(%s, %s, %s)", (sequence, last, called))
 
 
 @contextlib.contextmanager
