@@ -20,6 +20,7 @@ import pytest
 from rich.segment import Segment
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
+from textual.rlock import RLock
 
 from deskterm.domain import tickets
 from deskterm.domain.desk import Desk
@@ -284,6 +285,12 @@ def _busy(app: DeskApp) -> str | None:
         return queued
     if _console_timers(app):
         return "a console timer has not fired yet"
+    for node in _nodes(app):
+        # A widget holds its lock while it updates in a task of its own, outside every queue:
+        # a Markdown document parsing and mounting its blocks (the knowledge-base article).
+        lock = getattr(node, "lock", None)
+        if isinstance(lock, RLock) and lock.is_locked:
+            return f"{node!r} is in the middle of an update"
     return None
 
 
