@@ -15,30 +15,21 @@ puts on PATH for scripts run by a shell (one request a connection)."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import os
-import pkgutil
 import socket
 import sys
 import threading
 import time
-import traceback
 
-NOT_PRELOADED = (".migrations", ".tui")  # Alembic's env; the console is not started here
+import forking
+
+#: Alembic's env runs only under Alembic; the console is not started here.
+NOT_PRELOADED = (".migrations", ".tui")
 
 
 def preload() -> None:
-    import deskterm.cli
-    import deskterm.domain
-    import deskterm.store
-
-    for package in (deskterm.cli, deskterm.domain, deskterm.store):
-        for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            if not any(part in found.name for part in NOT_PRELOADED):
-                importlib.import_module(found.name)
-    importlib.import_module("sqlalchemy.dialects.sqlite.pysqlite")
-    importlib.import_module("sqlalchemy.dialects.postgresql.psycopg")
+    forking.preload(("deskterm.cli", "deskterm.domain", "deskterm.store"), NOT_PRELOADED)
 
 
 def child(spec: dict, fds: list[int]) -> int:
@@ -54,20 +45,7 @@ def child(spec: dict, fds: list[int]) -> int:
     sys.argv = ["deskterm", *spec["argv"]]
     from deskterm.cli.entry import run
 
-    try:
-        run(list(spec["argv"]))
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return 0
-        if isinstance(code, int):
-            return code
-        print(code, file=sys.stderr)
-        return 1
-    except BaseException:
-        traceback.print_exc()
-        return 1
-    return 0
+    return forking.exit_code(lambda: run(list(spec["argv"])))
 
 
 def report(pid: int, reply: socket.socket) -> None:

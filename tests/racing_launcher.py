@@ -12,27 +12,18 @@ signal)."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
-import pkgutil
 import runpy
 import sys
-import traceback
+
+import forking
 
 NOT_PRELOADED = (".migrations",)  # Alembic's env runs only under Alembic
 
 
 def preload() -> None:
-    import deskterm.domain
-    import deskterm.store
-
-    for package in (deskterm.domain, deskterm.store):
-        for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            if not any(part in found.name for part in NOT_PRELOADED):
-                importlib.import_module(found.name)
-    importlib.import_module("sqlalchemy.dialects.sqlite.pysqlite")
-    importlib.import_module("sqlalchemy.dialects.postgresql.psycopg")
+    forking.preload(("deskterm.domain", "deskterm.store"), NOT_PRELOADED)
 
 
 def child(argv: list[str], fds: list[int], passed: set[int], nice: int) -> int:
@@ -43,24 +34,15 @@ def child(argv: list[str], fds: list[int], passed: set[int], nice: int) -> int:
     if nice:
         os.nice(nice)
     sys.argv = list(argv)
-    try:
+
+    def body() -> None:
         if argv[0] == "-c":
             sys.argv = ["-c", *argv[2:]]
             exec(compile(argv[1], "<string>", "exec"), {"__name__": "__main__"})
         else:
             runpy.run_path(argv[0], run_name="__main__")
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return 0
-        if isinstance(code, int):
-            return code
-        print(code, file=sys.stderr)
-        return 1
-    except BaseException:
-        traceback.print_exc()
-        return 1
-    return 0
+
+    return forking.exit_code(body)
 
 
 def main(spec: dict) -> None:
