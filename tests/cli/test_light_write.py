@@ -1,5 +1,5 @@
 """``ticket note ID --body TEXT`` on the light path (``cli/quick.py`` and
-``tickets.note_light``: the one workflow and the one versioned write on ``sqlite3``) leaves
+``tickets.message_light``: the one workflow and the one versioned write on ``sqlite3``) leaves
 the desk exactly as the ordinary path does, prints the same bytes, steps aside (having
 written nothing) whenever it cannot do the write, and imports no SQLAlchemy or pydantic.
 
@@ -331,9 +331,9 @@ def test_a_busy_desk_is_left_to_the_ordinary_path(desks, monkeypatch) -> None:
     ticket = _with_clocks(desk)
     before = tickets.get(desk, ticket).version
     with desk.store.write():
-        assert tickets.note_light(light_url, "alice", ticket, "waiting") is None
+        assert tickets.message_light(light_url, "alice", ticket, "note", "waiting") is None
     assert tickets.get(desk, ticket).version == before
-    assert tickets.note_light(light_url, "alice", ticket, "now") is not None
+    assert tickets.message_light(light_url, "alice", ticket, "note", "now") is not None
     assert tickets.get(desk, ticket).version == before + 1
 
 

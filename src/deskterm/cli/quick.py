@@ -24,7 +24,7 @@ a missing or hidden ticket, a bad value. Recognised:
 * ``report [summary]`` with ``--since``, ``--until`` and ``--format``/``-f``;
 * two writes: ``ticket note ID --body TEXT`` (``-b``) and ``ticket reply ID --body TEXT``
   with ``--time``, ``--if-version`` and ``--format``/``-f``, written by
-  ``tickets.note_light`` and ``tickets.reply_light`` (the one workflow and the one
+  ``tickets.message_light`` (the one workflow and the one
   versioned write on ``sqlite3``; it steps aside, having written nothing, for anything it
   cannot do, and the ordinary path does it or says why not).
 """

@@ -70,8 +70,6 @@ if TYPE_CHECKING:
     from deskterm.domain.tickets.quick import LightDesk as LightDesk
     from deskterm.domain.tickets.quick import first_page as first_page
     from deskterm.domain.tickets.quick_write import message_light as message_light
-    from deskterm.domain.tickets.quick_write import note_light as note_light
-    from deskterm.domain.tickets.quick_write import reply_light as reply_light
     from deskterm.domain.tickets.rating import rate as rate
     from deskterm.domain.tickets.rating import rate_in as rate_in
     from deskterm.domain.tickets.read import SORT_NAMES as SORT_NAMES
@@ -172,7 +170,7 @@ _SURFACE = Surface(
             "ensure_editable",
         ),
         "quick": ("first_page", "LightDesk"),
-        "quick_write": ("note_light", "reply_light", "message_light"),
+        "quick_write": ("message_light",),
         "presence": (
             "ACTIVITIES",
             "BEAT_SECONDS",

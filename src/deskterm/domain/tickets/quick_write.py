@@ -51,36 +51,6 @@ class StepAside(Exception):
     """The light writer cannot do this; the ordinary path will."""
 
 
-def note_light(
-    url: str,
-    handle: str,
-    ticket_id: int,
-    body: str,
-    *,
-    time: str | None = None,
-    if_version: int | None = None,
-) -> Ticket | None:
-    """Add ``body`` as ``handle``'s internal note to ``ticket_id`` (with ``time`` spent, and
-    refused as ``add_message`` refuses when ``if_version`` is given), committed; the ticket
-    as it now is. None when this writer steps aside (module docstring): nothing written."""
-    return message_light(url, handle, ticket_id, "note", body, time=time, if_version=if_version)
-
-
-def reply_light(
-    url: str,
-    handle: str,
-    ticket_id: int,
-    body: str,
-    *,
-    time: str | None = None,
-    if_version: int | None = None,
-) -> Ticket | None:
-    """:func:`note_light` for a public reply: the same, and what a reply does besides (its
-    plan reads the SLA policies: the first response, a new ticket opened, the clocks; its
-    mail to the requester is queued in the same transaction)."""
-    return message_light(url, handle, ticket_id, "reply", body, time=time, if_version=if_version)
-
-
 def message_light(
     url: str,
     handle: str,
@@ -91,8 +61,12 @@ def message_light(
     time: str | None = None,
     if_version: int | None = None,
 ) -> Ticket | None:
-    """A note or a reply (``kind``), as ``add_message`` adds it without a status or files;
-    None when this writer steps aside: nothing written."""
+    """Add ``body`` as ``handle``'s note or public reply (``kind``) to ``ticket_id``, as
+    ``add_message`` adds it without a status or files (with ``time`` spent, and refused as
+    it refuses when ``if_version`` is given), committed; the ticket as it now is. A reply
+    does what its plan says besides (the first response, a new ticket opened, the SLA
+    clocks) and queues its mail in the same transaction. None when this writer steps aside
+    (module docstring): nothing written."""
     try:
         text = validate.body(body, what=kind)
         seconds = parse_time_spent(time) if time is not None else None
