@@ -1,7 +1,8 @@
-"""tui/driver.py: a SIGCONT brings the console back only after its own Ctrl+Z, and only to a
-terminal that is still there. The kernel sends SIGCONT with every hang-up; Textual's driver
-took each one for a return from Ctrl+Z and started drawing on the dead terminal, after which
-the console never ended (tests/tui/test_real_terminal.py has the hang-up itself)."""
+"""tui/driver.py: a SIGCONT brings the console back only after its own suspend (SIGTSTP),
+and only to a terminal that is still there. The kernel sends SIGCONT with every hang-up;
+Textual's driver took each one for a return from a suspend and started drawing on the dead
+terminal, after which the console never ended (tests/tui/test_real_terminal.py has the
+hang-up itself)."""
 
 from __future__ import annotations
 

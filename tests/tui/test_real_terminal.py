@@ -217,10 +217,10 @@ def test_a_hang_up_that_wakes_a_stopped_console_ends_it(
     tmux: Callable[..., str], sqlite_desk: Desk, ticket: int, tmp_path: Path
 ) -> None:
     """The kernel sends SIGCONT with SIGHUP when the terminal goes. Textual took every SIGCONT
-    for a return from Ctrl+Z and started drawing again on the dead terminal; the console then
-    never ended (tui/driver.py) when enough was drawn before it left; how much was drawn
-    varies, so test_driver.py proves the rule itself and this test the way out. Stopping the
-    console before the hang-up makes both signals arrive together."""
+    for a return from a suspend (SIGTSTP) and started drawing again on the dead terminal;
+    the console then never ended (tui/driver.py) when enough was drawn before it left; how
+    much was drawn varies, so test_driver.py proves the rule itself and this test the way
+    out. Stopping the console before the hang-up makes both signals arrive together."""
     session = start(tmux, env_for(sqlite_desk, tmp_path), "tui")
     wait_for(
         "the ticket list and the footer",
