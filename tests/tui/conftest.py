@@ -12,7 +12,7 @@ import inspect
 import os
 import shutil
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -339,47 +339,3 @@ def rendered(app: DeskApp) -> list[list[Segment]]:
     filters: monochrome, ASCII), as segments with their final styles."""
     update = app.screen._compositor.render_update(full=True)
     return [[segment for strip in line for segment in strip] for line in update.strips]
-
-
-async def _press_keys_without_polling(app: DeskApp, keys: Iterable[str]) -> None:
-    """``App._press_keys`` for tests, waiting for events instead of polling the clock.
-
-    Textual's own version waits after every key until the process has used almost no CPU
-    for 20 ms (``textual._wait.wait_for_idle``), twice: at least 40 ms a key, most of a
-    console test's time. This one puts the same key event in the app's queue (what the
-    driver's ``send_message`` does, awaited here rather than in a task of its own, so the
-    key is queued before the wait starts) and then waits until the app and every widget of
-    the screen have handled everything queued, including what handling the key queued (a
-    key that opens a screen is followed by that screen's own first messages) — see
-    ``_handled``. After the last key the screen repaints (``_repaint``). ``wait:N`` keys
-    still sleep N ms."""
-    import unicodedata
-
-    from textual import events
-    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-
-    pilot = Pilot(app)
-    driver = app._driver
-    assert driver is not None
-    for key in keys:
-        if key.startswith("wait:"):
-            await asyncio.sleep(float(key.split(":")[1]) / 1000)
-            continue
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        original_key = REPLACED_KEYS.get(key, key)
-        char: str | None
-        try:
-            char = unicodedata.lookup(_get_unicode_name_from_key(original_key))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        key_event = events.Key(key, char)
-        key_event.set_sender(app)
-        await app._post_message(key_event)  # what the driver's send_message runs
-        await _handled(pilot)
-    await _repaint(pilot)  # once, after the last key: let the screen repaint, as Textual's does
-
-
-@pytest.fixture(autouse=True)
-def _keys_without_polling(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(DeskApp, "_press_keys", _press_keys_without_polling)
